@@ -1,0 +1,158 @@
+/* glasshouse-ctl: the dispatcher, and the helpers every subcommand shares.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+
+#include "gh-ctl.h"
+#include "gh-ctl-commands.h"
+
+G_DEFINE_QUARK (gh-ctl-error-quark, gh_ctl_error)
+
+static const GhCtlCommand commands[] = {
+  { "init",     NULL,     gh_ctl_init,          "[--kiosk-id ID]", "create or migrate the store" },
+  { "customer", "show",   gh_ctl_customer_show, "LOYALTY_ID [--json]", "what is held, grouped by category" },
+  { "consent",  "set",    gh_ctl_consent_set,   "LOYALTY_ID PURPOSE granted|revoked [--actor A]",
+    "grant or revoke one purpose" },
+  { "audit",    "verify", gh_ctl_audit_verify,  "", "walk the hash chain" },
+  { "outbox",   "export", gh_ctl_outbox_export, "[--after SEQ]", "pending events as JSON lines" },
+  { "outbox",   "ack",    gh_ctl_outbox_ack,    "SEQ", "HQ has every event up to SEQ" },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "Usage: glasshouse-ctl COMMAND [--db PATH] ...\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *words = g_strjoin (" ", commands[i].group, commands[i].verb, NULL);
+      g_autofree char *line = g_strdup_printf ("%s %s", words, commands[i].args);
+      fprintf (out, "  %-52s %s\n", line, commands[i].summary);
+    }
+  fprintf (out, "\nExit codes: 0 done, 2 usage, 3 input rejected, 4 store problem.\n");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      print_usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? GH_CTL_EXIT_USAGE : GH_CTL_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const GhCtlCommand *command = &commands[i];
+
+      if (!g_str_equal (argv[1], command->group))
+        continue;
+      if (command->verb == NULL)
+        return command->func (argc - 1, argv + 1);
+      if (argc >= 3 && g_str_equal (argv[2], command->verb))
+        return command->func (argc - 2, argv + 2);
+    }
+
+  fprintf (stderr, "glasshouse-ctl: error: unknown command \"%s%s%s\" (see glasshouse-ctl --help)\n",
+           argv[1], argc >= 3 ? " " : "", argc >= 3 ? argv[2] : "");
+  return GH_CTL_EXIT_USAGE;
+}
+
+gboolean
+gh_ctl_parse (int            *argc,
+              char         ***argv,
+              const char     *usage,
+              GOptionEntry   *entries,
+              gboolean        with_json,
+              int             n_positional,
+              GhCtlCommon    *common)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (usage);
+  g_autoptr(GError) error = NULL;
+  GOptionEntry common_entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &common->db_path, "The store (default: $GLASSHOUSE_DB or ./glasshouse.db)", "PATH" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &common->json, "Print JSON", NULL },
+    { NULL }
+  };
+
+  if (!with_json)
+    common_entries[1] = (GOptionEntry) { NULL };
+  g_option_context_add_main_entries (context, common_entries, NULL);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, NULL);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      fprintf (stderr, "glasshouse-ctl: error: %s (usage: glasshouse-ctl %s)\n", error->message, usage);
+      return FALSE;
+    }
+  if (n_positional >= 0 && *argc - 1 != n_positional)
+    {
+      fprintf (stderr, "glasshouse-ctl: error: expected %d argument%s, got %d (usage: glasshouse-ctl %s)\n",
+               n_positional, n_positional == 1 ? "" : "s", *argc - 1, usage);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+gh_ctl_common_clear (GhCtlCommon *common)
+{
+  g_clear_pointer (&common->db_path, g_free);
+}
+
+GhStore *
+gh_ctl_open_store (GhCtlCommon  *common,
+                   gboolean      create,
+                   GError      **error)
+{
+  const char *path = common->db_path;
+
+  if (path == NULL)
+    path = g_getenv ("GLASSHOUSE_DB");
+  if (path == NULL)
+    path = "glasshouse.db";
+  return gh_store_open (path, create ? GH_STORE_OPEN_CREATE : GH_STORE_OPEN_DEFAULT, error);
+}
+
+int
+gh_ctl_exit_code_for (const GError *error)
+{
+  if (error->domain == G_OPTION_ERROR)
+    return GH_CTL_EXIT_USAGE;
+  if (error->domain == GH_CTL_ERROR)
+    return error->code == GH_CTL_ERROR_USAGE ? GH_CTL_EXIT_USAGE : GH_CTL_EXIT_REJECTED;
+  if (error->domain == GH_STORE_ERROR)
+    return (error->code == GH_STORE_ERROR_NOT_FOUND || error->code == GH_STORE_ERROR_INVALID)
+           ? GH_CTL_EXIT_REJECTED : GH_CTL_EXIT_STORE;
+  /* Every other module's errors are about its input: a bundle, a token, a key. */
+  return GH_CTL_EXIT_REJECTED;
+}
+
+int
+gh_ctl_fail (GError *error)
+{
+  g_autofree char *one_line = g_strdup (error->message);
+
+  g_strdelimit (one_line, "\r\n", ' ');
+  fprintf (stderr, "glasshouse-ctl: error: %s\n", one_line);
+  return gh_ctl_exit_code_for (error);
+}
+
+void
+gh_ctl_print_json (JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, TRUE);
+  printf ("%s\n", text);
+}
+
+char *
+gh_ctl_format_date (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (unix_seconds);
+  return date != NULL ? g_date_time_format (date, "%Y-%m-%d") : g_strdup ("?");
+}
