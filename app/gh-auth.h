@@ -63,4 +63,47 @@ gboolean    gh_auth_clear_lockout         (GhStore       *store,
                                            const char    *staff_id,
                                            GError       **error);
 
+/* The same in a worker with its own connection to @db_path (for the staff page). */
+void        gh_auth_clear_lockout_async   (const char          *db_path,
+                                           const char          *loyalty_id,
+                                           const char          *staff_id,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean    gh_auth_clear_lockout_finish  (GAsyncResult        *result,
+                                           GError             **error);
+
+/* Staff accountability: records that @staff_id began (staff.assist_started) or
+ * ended (staff.assist_ended, with whether the timeout ended it) staff mode,
+ * with actor "staff:<id>". The _async variant opens its own connection; pass
+ * a NULL callback to fire and forget (a failure is then logged as a warning). */
+gboolean    gh_auth_record_staff_assist   (GhStore             *store,
+                                           const char          *staff_id,
+                                           gboolean             started,
+                                           gboolean             timed_out,
+                                           GError             **error);
+void        gh_auth_record_staff_assist_async (const char          *db_path,
+                                               const char          *staff_id,
+                                               gboolean             started,
+                                               gboolean             timed_out,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean    gh_auth_record_staff_assist_finish (GAsyncResult       *result,
+                                                GError            **error);
+
+/* How long the @lock_count-th lock lasts: 1 minute, doubling, at most 1 hour. */
+gint64      gh_auth_lock_seconds_for      (int            lock_count);
+/* Staff ids as events carry them ("staff:<id>"): letters, digits, '-', '_', '.'. */
+gboolean    gh_auth_staff_id_is_valid     (const char    *staff_id);
+
+/* Tests only: a clock in unix seconds instead of the real one (NULL restores
+ * it; also forgets the in-memory lockouts), and the argon2id cost of new
+ * hashes and of the dummy verify (0, 0 restores the kiosk's). */
+typedef gint64 (*GhAuthClock) (gpointer user_data);
+void        gh_auth_set_clock_for_testing (GhAuthClock         clock,
+                                           gpointer            user_data);
+void        gh_auth_set_cost_for_testing  (unsigned long long  opslimit,
+                                           gsize               memlimit);
+
 G_END_DECLS

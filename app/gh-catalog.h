@@ -20,6 +20,26 @@ typedef enum {
   GH_CATALOG_ERROR_NONE,      /* no configuration has been applied to this store */
 } GhCatalogError;
 
+/* Limits (docs/config-format.md "Limits"): far above any real retailer's
+ * config, low enough that a hostile or broken one cannot exhaust a kiosk. */
+#define GH_CATALOG_MAX_BYTES        (12 * 1024 * 1024)  /* the config JSON */
+#define GH_CATALOG_MAX_DEPTH        32                  /* arrays and objects nested */
+#define GH_CATALOG_MAX_VERSION      G_GINT64_CONSTANT (9007199254740991)  /* 2^53 - 1 */
+#define GH_CATALOG_MAX_LANGUAGES    16
+#define GH_CATALOG_MAX_STORES       10000
+#define GH_CATALOG_MAX_CATEGORIES   1000
+#define GH_CATALOG_MAX_PURPOSES     200
+#define GH_CATALOG_MAX_OFFERS       10000
+#define GH_CATALOG_MAX_STAFF        500
+#define GH_CATALOG_MAX_CONDITIONS   32   /* per offer rule */
+#define GH_CATALOG_MAX_FILTERS      32   /* per condition's "where" */
+#define GH_CATALOG_MAX_IN_VALUES    256  /* per "in" filter */
+#define GH_CATALOG_MAX_ID_BYTES     128
+#define GH_CATALOG_MAX_NAME_BYTES   200
+#define GH_CATALOG_MAX_TEXT_BYTES   4000  /* each language of each text */
+#define GH_CATALOG_MAX_STRING_BYTES 2048  /* URLs */
+#define GH_CATALOG_MAX_LOGO_BYTES   (256 * 1024)
+
 typedef enum {
   GH_LEGAL_BASIS_CONSENT,
   GH_LEGAL_BASIS_LEGITIMATE_INTEREST,
@@ -84,6 +104,13 @@ GhCatalog      *gh_catalog_load_active           (GhStore     *store,
 gint64          gh_catalog_get_version           (GhCatalog   *self);
 const char     *gh_catalog_get_issued_at         (GhCatalog   *self);
 const char     *gh_catalog_get_expires_at        (GhCatalog   *self);
+gint64          gh_catalog_get_issued_unix       (GhCatalog   *self);
+gint64          gh_catalog_get_expires_unix      (GhCatalog   *self);
+/* The store ids the config is for ("*": every store). */
+const char * const *gh_catalog_get_stores        (GhCatalog   *self);
+/* Whether @store_id is listed (or "*" is); a NULL @store_id matches any config. */
+gboolean        gh_catalog_is_for_store          (GhCatalog   *self,
+                                                  const char  *store_id);
 /* The config's languages, default first. */
 const char * const *gh_catalog_get_languages     (GhCatalog   *self);
 const char     *gh_catalog_get_default_language  (GhCatalog   *self);
@@ -106,6 +133,9 @@ int             gh_catalog_get_staff_timeout     (GhCatalog   *self);  /* second
 const char     *gh_catalog_get_portal_url        (GhCatalog   *self);
 const char     *gh_catalog_get_controller        (GhCatalog   *self);  /* the retailer's legal name */
 const char     *gh_catalog_get_policy_url        (GhCatalog   *self);
+const char     *gh_catalog_get_jurisdiction      (GhCatalog   *self);
+/* How long a follow-up QR code works, in days (default 30). */
+int             gh_catalog_get_receipt_days      (GhCatalog   *self);
 
 /* Branding. */
 const char     *gh_catalog_get_brand_name        (GhCatalog   *self);

@@ -79,6 +79,25 @@ static const char *migrations[] = {
   "  expires_at INTEGER NOT NULL,"
   "  customer_ref TEXT,"
   "  body TEXT NOT NULL) WITHOUT ROWID;",
+  /* 2: what an erasure keeps because the law requires it, cut loose from the
+   * customer row (gh-erasure.c): only the pseudonymous ref and the reason. */
+  "CREATE TABLE legal_hold ("
+  "  id INTEGER PRIMARY KEY,"
+  "  erasure_id INTEGER NOT NULL REFERENCES erasure (id),"
+  "  customer_ref TEXT NOT NULL,"
+  "  category TEXT NOT NULL,"
+  "  attributes TEXT NOT NULL,"
+  "  source TEXT NOT NULL,"
+  "  collected_at INTEGER NOT NULL,"
+  "  retained_until INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL);"
+  "CREATE INDEX legal_hold_by_ref ON legal_hold (customer_ref);",
+  /* 3: personal data that travels to HQ with an event but must not live in the
+   * append-only chain (an access export): the event body carries its SHA-256,
+   * the bytes sit here until HQ acknowledges them or the shopper is erased. */
+  "CREATE TABLE event_attachment ("
+  "  seq INTEGER PRIMARY KEY REFERENCES event (seq),"
+  "  body TEXT NOT NULL);",
 };
 
 guint

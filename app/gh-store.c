@@ -971,6 +971,75 @@ fail:
 }
 
 gint64
+gh_store_append_event_with_attachment (GhStore     *self,
+                                       const char  *actor,
+                                       const char  *customer_ref,
+                                       const char  *kind,
+                                       const char  *body_json,
+                                       const char  *attachment_json,
+                                       GError     **error)
+{
+  gboolean own_transaction;
+  sqlite3_stmt *stmt;
+  gint64 seq;
+  int rc;
+
+  g_return_val_if_fail (GH_IS_STORE (self), -1);
+  g_return_val_if_fail (attachment_json != NULL, -1);
+
+  own_transaction = !_gh_store_in_transaction (self);
+  if (own_transaction && !gh_store_begin (self, error))
+    return -1;
+  seq = gh_store_append_event (self, actor, customer_ref, kind, body_json, error);
+  if (seq < 0)
+    goto fail;
+  stmt = _gh_store_prepare (self, "INSERT INTO event_attachment (seq, body) VALUES (?1, ?2)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  sqlite3_bind_text (stmt, 2, attachment_json, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _gh_store_set_error (self, rc, error, "attaching data to an event");
+      goto fail;
+    }
+  if (own_transaction && !gh_store_commit (self, error))
+    return -1;
+  return seq;
+
+fail:
+  if (own_transaction)
+    gh_store_rollback (self);
+  return -1;
+}
+
+gboolean
+gh_store_forget_attachments (GhStore     *self,
+                             const char  *customer_ref,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (GH_IS_STORE (self), FALSE);
+  stmt = _gh_store_prepare (self,
+      "DELETE FROM event_attachment WHERE seq IN (SELECT seq FROM event WHERE customer_ref = ?1)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, customer_ref, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _gh_store_set_error (self, rc, error, "deleting a shopper's undelivered data");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gint64
 gh_store_count_events (GhStore  *self,
                        GError  **error)
 {
@@ -1104,14 +1173,20 @@ gh_store_outbox_list (GhStore     *self,
 
   g_return_val_if_fail (GH_IS_STORE (self), NULL);
   stmt = _gh_store_prepare (self,
-      "SELECT " EVENT_COLUMNS " FROM outbox o JOIN event e ON e.seq = o.seq"
+      "SELECT " EVENT_COLUMNS ", a.body FROM outbox o JOIN event e ON e.seq = o.seq"
+      " LEFT JOIN event_attachment a ON a.seq = o.seq"
       " WHERE o.seq > ?1 ORDER BY o.seq LIMIT ?2", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, after_seq);
   sqlite3_bind_int (stmt, 2, limit > 0 ? limit : -1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (events, event_from_row (stmt));
+    {
+      GhEvent *event = event_from_row (stmt);
+
+      event->attachment = column_dup (stmt, 9);
+      g_ptr_array_add (events, event);
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -1139,13 +1214,36 @@ gh_store_outbox_count (GhStore  *self,
   return count;
 }
 
+static gboolean
+exec_with_int64 (GhStore     *self,
+                      const char  *sql,
+                      gint64       value,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = _gh_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, value);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _gh_store_set_error (self, rc, error, "acknowledging events");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gint64
 gh_store_outbox_ack (GhStore     *self,
                      gint64       seq,
                      GError     **error)
 {
   sqlite3_stmt *stmt;
-  gint64 max_seq;
+  gboolean own_transaction;
+  gint64 max_seq, acked;
   int rc;
 
   g_return_val_if_fail (GH_IS_STORE (self), -1);
@@ -1170,18 +1268,22 @@ gh_store_outbox_ack (GhStore     *self,
       return -1;
     }
 
-  stmt = _gh_store_prepare (self, "DELETE FROM outbox WHERE seq <= ?1", error);
-  if (stmt == NULL)
+  /* HQ has the attachments now: the kiosk keeps no copy of personal data it
+   * only held to deliver. One transaction, so both go or neither. */
+  own_transaction = !_gh_store_in_transaction (self);
+  if (own_transaction && !gh_store_begin (self, error))
     return -1;
-  sqlite3_bind_int64 (stmt, 1, seq);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  if (!exec_with_int64 (self, "DELETE FROM event_attachment WHERE seq <= ?1", seq, error) ||
+      !exec_with_int64 (self, "DELETE FROM outbox WHERE seq <= ?1", seq, error))
     {
-      _gh_store_set_error (self, rc, error, "acknowledging events");
+      if (own_transaction)
+        gh_store_rollback (self);
       return -1;
     }
-  return sqlite3_changes (self->db);
+  acked = sqlite3_changes (self->db);
+  if (own_transaction && !gh_store_commit (self, error))
+    return -1;
+  return acked;
 }
 
 /* ---- configuration ------------------------------------------------------ */

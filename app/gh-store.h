@@ -89,6 +89,20 @@ gint64      gh_store_append_event        (GhStore           *self,
                                           const char        *kind,
                                           const char        *body_json,
                                           GError           **error);
+/* As gh_store_append_event, with personal data for HQ that must stay out of
+ * the append-only chain: @body_json should name its SHA-256. The attachment is
+ * deleted when HQ acknowledges the event, or by gh_store_forget_attachments. */
+gint64      gh_store_append_event_with_attachment (GhStore  *self,
+                                                   const char *actor,
+                                                   const char *customer_ref,
+                                                   const char *kind,
+                                                   const char *body_json,
+                                                   const char *attachment_json,
+                                                   GError    **error);
+/* Erasure: drops every attachment of the shopper's events not yet delivered. */
+gboolean    gh_store_forget_attachments  (GhStore           *self,
+                                          const char        *customer_ref,
+                                          GError           **error);
 gint64      gh_store_count_events        (GhStore           *self,
                                           GError           **error);
 /* Walks the chain from the first event. On a break, sets @first_bad_seq and

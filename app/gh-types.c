@@ -91,5 +91,6 @@ gh_event_free (GhEvent *event)
   g_free (event->body);
   g_free (event->prev_hash);
   g_free (event->hash);
+  g_free (event->attachment);
   g_free (event);
 }

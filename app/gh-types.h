@@ -76,6 +76,7 @@ typedef struct {
   char   *body;          /* canonical JSON text */
   char   *prev_hash;     /* hex SHA-256 */
   char   *hash;          /* hex SHA-256 */
+  char   *attachment;    /* JSON text kept outside the chain (see event_attachment), or NULL */
 } GhEvent;
 
 void gh_event_free (GhEvent *event);

@@ -9,12 +9,35 @@
 #include "gh-store-private.h"
 #include "gh-test-utils.h"
 
+/* A complete, valid config (GhCatalog loads it), so code that reads the active
+ * catalog works in tests built on gh_test_store_with_shopper. */
 const char *gh_test_small_config =
-  "{\"format\":\"glasshouse-config/1\",\"version\":1,\"languages\":[\"en\"],"
+  "{\"format\":\"glasshouse-config/1\",\"version\":1,"
+  "\"issued_at\":\"2025-01-01T00:00:00Z\",\"expires_at\":\"2099-01-01T00:00:00Z\","
+  "\"stores\":[\"*\"],\"languages\":[\"en\"],"
+  "\"controller\":{\"name\":\"Example Retail Ltd\",\"policy_url\":\"https://example.org/privacy\","
+  "\"jurisdiction\":\"EU\"},"
+  "\"data_categories\":["
+  "{\"id\":\"user.contact.email\",\"title\":{\"en\":\"Email address\"},"
+  "\"description\":{\"en\":\"The address we write to\"},\"retention_days\":730},"
+  "{\"id\":\"user.behavior.purchase_history\",\"title\":{\"en\":\"Purchases\"},"
+  "\"description\":{\"en\":\"What you bought\"},\"retention_days\":730},"
+  "{\"id\":\"user.demographic.profile\",\"title\":{\"en\":\"Profile\"},"
+  "\"description\":{\"en\":\"What we inferred\"},\"retention_days\":180}],"
   "\"purposes\":["
-  "{\"id\":\"marketing.email\",\"legal_basis\":\"consent\",\"notice_version\":\"3\"},"
-  "{\"id\":\"personalize.offers\",\"legal_basis\":\"consent\",\"notice_version\":\"2\"},"
-  "{\"id\":\"service.orders\",\"legal_basis\":\"contract\",\"notice_version\":\"1\"}]}";
+  "{\"id\":\"marketing.email\",\"title\":{\"en\":\"Email offers\"},\"description\":{\"en\":\"Offers by email\"},"
+  "\"legal_basis\":\"consent\",\"data_categories\":[\"user.contact.email\"],\"notice_version\":\"3\"},"
+  "{\"id\":\"personalize.offers\",\"title\":{\"en\":\"Personal offers\"},"
+  "\"description\":{\"en\":\"Offers from what you bought\"},\"legal_basis\":\"consent\","
+  "\"data_categories\":[\"user.behavior.purchase_history\",\"user.demographic.profile\"],"
+  "\"notice_version\":\"2\"},"
+  "{\"id\":\"service.orders\",\"title\":{\"en\":\"Your orders\"},\"description\":{\"en\":\"Delivering orders\"},"
+  "\"legal_basis\":\"contract\",\"data_categories\":[\"user.contact.email\"],\"notice_version\":\"1\"}],"
+  "\"offers\":[],"
+  "\"kiosk\":{\"idle_timeout_seconds\":60,\"warning_seconds\":15,"
+  "\"portal_url\":\"https://example.org/portal\"},"
+  "\"branding\":{\"name\":\"Example\",\"promise\":{\"en\":\"See what we hold\"},"
+  "\"accent_color\":\"#1a7f5a\"}}";
 
 char *
 gh_test_mkdtemp (void)

@@ -12,5 +12,37 @@ int gh_ctl_audit_verify   (int argc, char **argv);
 int gh_ctl_outbox_export  (int argc, char **argv);
 int gh_ctl_outbox_ack     (int argc, char **argv);
 
+/* gh-ctl-hq.c */
+int gh_ctl_outbox_push    (int argc, char **argv);
+int gh_ctl_hq_init        (int argc, char **argv);
+int gh_ctl_hq_status      (int argc, char **argv);
+
+/* gh-ctl-offers.c */
+int gh_ctl_offers              (int argc, char **argv);
+int gh_ctl_report_minimisation (int argc, char **argv);
+
+/* gh-ctl-receipt.c */
+int gh_ctl_kiosk_pubkey   (int argc, char **argv);
+int gh_ctl_receipt_verify (int argc, char **argv);
+int gh_ctl_qr             (int argc, char **argv);
+
+/* gh-ctl-bundle.c */
+int gh_ctl_keygen          (int argc, char **argv);
+int gh_ctl_bundle_sign     (int argc, char **argv);
+int gh_ctl_bundle_verify   (int argc, char **argv);
+int gh_ctl_config_apply    (int argc, char **argv);
+int gh_ctl_config_status   (int argc, char **argv);
+int gh_ctl_config_rollback (int argc, char **argv);
+
+/* gh-ctl-demo.c */
+int gh_ctl_demo            (int argc, char **argv);
+
+/* gh-ctl-erase.c */
+int gh_ctl_erase           (int argc, char **argv);
+
+/* gh-ctl-auth.c */
+int gh_ctl_lockout_clear   (int argc, char **argv);
+int gh_ctl_pin_hash        (int argc, char **argv);
+
 
 G_END_DECLS

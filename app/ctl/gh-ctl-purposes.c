@@ -1,31 +1,11 @@
-/* Which purposes `consent set` accepts: those of the active configuration.
+/* Which purposes `consent set` accepts: those of the active configuration, as
+ * GhCatalog sees them, so the CLI and the kiosk agree on what may be switched off.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <json-glib/json-glib.h>
-
+#include "gh-catalog.h"
 #include "gh-ctl.h"
 #include "gh-ctl-purposes.h"
-
-static JsonObject *
-find_purpose (JsonNode   *config,
-              const char *purpose_id)
-{
-  JsonObject *root = JSON_NODE_HOLDS_OBJECT (config) ? json_node_get_object (config) : NULL;
-  JsonArray *purposes;
-
-  if (root == NULL || !json_object_has_member (root, "purposes"))
-    return NULL;
-  purposes = json_object_get_array_member (root, "purposes");
-  for (guint i = 0; purposes != NULL && i < json_array_get_length (purposes); i++)
-    {
-      JsonObject *purpose = json_array_get_object_element (purposes, i);
-      if (purpose != NULL && g_strcmp0 (json_object_get_string_member_with_default (purpose, "id", NULL),
-                                        purpose_id) == 0)
-        return purpose;
-    }
-  return NULL;
-}
 
 gboolean
 gh_ctl_check_purpose (GhStore         *store,
@@ -34,46 +14,37 @@ gh_ctl_check_purpose (GhStore         *store,
                       char           **notice_version,
                       GError         **error)
 {
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(JsonNode) config = NULL;
+  g_autoptr(GhCatalog) catalog = NULL;
   g_autoptr(GError) local_error = NULL;
-  JsonObject *purpose;
-  const char *basis;
-  g_autofree char *text = NULL;
-  gsize size;
-  const char *data;
+  GhPurpose *purpose;
 
-  payload = gh_store_get_active_config (store, NULL, &local_error);
-  if (payload == NULL)
+  catalog = gh_catalog_load_active (store, &local_error);
+  if (catalog == NULL)
     {
-      if (local_error != NULL)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
+      if (g_error_matches (local_error, GH_CATALOG_ERROR, GH_CATALOG_ERROR_NONE))
         g_set_error (error, GH_CTL_ERROR, GH_CTL_ERROR_REJECTED,
                      "%s: no configuration applied yet, so no purposes are known",
                      gh_store_get_path (store));
-      return FALSE;
-    }
-  data = g_bytes_get_data (payload, &size);
-  text = g_strndup (data, size);
-  config = json_from_string (text, NULL);
-  purpose = config != NULL ? find_purpose (config, purpose_id) : NULL;
-  if (purpose == NULL)
-    {
-      g_set_error (error, GH_CTL_ERROR, GH_CTL_ERROR_REJECTED,
-                   "unknown purpose \"%s\" (not in the active configuration)", purpose_id);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
-  basis = json_object_get_string_member_with_default (purpose, "legal_basis", "consent");
-  if (state == GH_CONSENT_REVOKED &&
-      (g_strcmp0 (basis, "contract") == 0 || g_strcmp0 (basis, "legal_obligation") == 0))
+  purpose = gh_catalog_find_purpose (catalog, purpose_id);
+  if (purpose == NULL)
+    {
+      g_set_error (error, GH_CTL_ERROR, GH_CTL_ERROR_REJECTED,
+                   "unknown purpose \"%s\" (not in the active configuration, version %" G_GINT64_FORMAT ")",
+                   purpose_id, gh_catalog_get_version (catalog));
+      return FALSE;
+    }
+  if (state == GH_CONSENT_REVOKED && !gh_purpose_get_can_revoke (purpose))
     {
       g_set_error (error, GH_CTL_ERROR, GH_CTL_ERROR_REJECTED,
                    "purpose \"%s\" rests on %s, not on consent, and cannot be switched off",
-                   purpose_id, basis);
+                   purpose_id, gh_legal_basis_to_string (gh_purpose_get_legal_basis (purpose)));
       return FALSE;
     }
-  *notice_version = g_strdup (json_object_get_string_member_with_default (purpose, "notice_version", NULL));
+  *notice_version = g_strdup (gh_purpose_get_notice_version (purpose));
   return TRUE;
 }

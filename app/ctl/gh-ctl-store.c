@@ -8,6 +8,8 @@
 #include "gh-ctl.h"
 #include "gh-ctl-commands.h"
 #include "gh-ctl-purposes.h"
+#include "gh-kiosk-keys.h"
+#include "gh-token.h"
 
 int
 gh_ctl_init (int    argc,
@@ -15,20 +17,45 @@ gh_ctl_init (int    argc,
 {
   g_auto(GhCtlCommon) common = { 0 };
   g_autofree char *kiosk_id = NULL;
+  g_autofree char *store_id = NULL;
   g_autoptr(GhStore) store = NULL;
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
     { "kiosk-id", 0, 0, G_OPTION_ARG_STRING, &kiosk_id, "Name this kiosk (default: a random id)", "ID" },
+    { "store-id", 0, 0, G_OPTION_ARG_STRING, &store_id,
+      "The store this kiosk stands in; bundles must list it (default: accept any)", "ID" },
     { NULL }
   };
 
   if (!gh_ctl_parse (&argc, &argv, "init [--kiosk-id ID]", entries, FALSE, 0, &common))
     return GH_CTL_EXIT_USAGE;
+  if (kiosk_id != NULL && !gh_token_kiosk_id_is_valid (kiosk_id))
+    {
+      /* The id goes into every follow-up token and HQ's trust file. */
+      fprintf (stderr, "glasshouse-ctl: error: --kiosk-id \"%s\": use 1-%d of A-Z a-z 0-9 . _ -\n",
+               kiosk_id, GH_TOKEN_KIOSK_ID_MAX);
+      return GH_CTL_EXIT_USAGE;
+    }
 
   store = gh_ctl_open_store (&common, TRUE, &error);
   if (store == NULL)
     return gh_ctl_fail (error);
   if (kiosk_id != NULL && !gh_store_set_meta (store, "kiosk_id", kiosk_id, &error))
+    return gh_ctl_fail (error);
+  /* Compared with a bundle's "stores" (gh-config.c), which holds only such ids. */
+  if (store_id != NULL && (!gh_token_kiosk_id_is_valid (store_id)
+                           || !gh_store_set_meta (store, "store_id", store_id, &error)))
+    {
+      if (error == NULL)
+        {
+          fprintf (stderr, "glasshouse-ctl: error: --store-id \"%s\": use 1-%d of A-Z a-z 0-9 . _ -\n",
+                   store_id, GH_TOKEN_KIOSK_ID_MAX);
+          return GH_CTL_EXIT_USAGE;
+        }
+      return gh_ctl_fail (error);
+    }
+  /* The receipt-signing key pair; its secret lives beside the store, not in it. */
+  if (!gh_kiosk_keys_ensure (store, &error))
     return gh_ctl_fail (error);
 
   printf ("store %s ready: schema version %d, kiosk %s\n", gh_store_get_path (store),
@@ -270,6 +297,17 @@ event_to_json (const GhEvent *event)
   ADD_STRING ("prev_hash", event->prev_hash);
   ADD_STRING ("hash", event->hash);
 #undef ADD_STRING
+  if (event->attachment != NULL)
+    {
+      /* Personal data for HQ kept outside the chain; the body names its SHA-256. */
+      g_autoptr(JsonNode) attachment = json_from_string (event->attachment, NULL);
+
+      json_builder_set_member_name (builder, "attachment");
+      if (attachment != NULL)
+        json_builder_add_value (builder, g_steal_pointer (&attachment));
+      else
+        json_builder_add_string_value (builder, event->attachment);
+    }
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

@@ -1,0 +1,36 @@
+/* Parsing untrusted JSON with limits: size, nesting depth, UTF-8 and the escapes
+ * json-glib would turn into broken strings. Used for bundles and configs.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Checks @data before a parser sees it: at most @max_bytes, valid UTF-8 without
+ * NUL bytes, arrays and objects nested at most @max_depth deep, no "\u0000"
+ * escape (json-glib would cut the string there) and no unpaired surrogate escape
+ * (it would produce invalid UTF-8). Errors are "<path>: <reason>" in @domain/@code. */
+gboolean  gh_json_check_text (const char  *data,
+                              gsize        length,
+                              gsize        max_bytes,
+                              guint        max_depth,
+                              const char  *path,
+                              GQuark       domain,
+                              int          code,
+                              GError     **error);
+
+/* gh_json_check_text, then json-glib's parse. Returns the root node. */
+JsonNode *gh_json_parse      (const char  *data,
+                              gsize        length,
+                              gsize        max_bytes,
+                              guint        max_depth,
+                              const char  *path,
+                              GQuark       domain,
+                              int          code,
+                              GError     **error);
+
+/* A short, printable, quoted rendering of untrusted text for an error message. */
+char     *gh_json_quote      (const char  *text);
+
+G_END_DECLS

@@ -1,0 +1,308 @@
+/* GhInbox under a real main loop: bundles that were there before the start,
+ * bundles renamed in, bad bundles filed under rejected/ with a reason, and a
+ * shopper's visit holding a bundle back until it ends.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "gh-config.h"
+#include "gh-inbox.h"
+#include "gh-test-bundle.h"
+#include "gh-test-utils.h"
+
+typedef struct {
+  char      *dir;
+  char      *inbox_dir;
+  char      *key;
+  GhStore   *store;
+  GhTrust   *trust;
+  GhInbox   *inbox;
+  GPtrArray *changed;    /* GhCatalog, in the order announced */
+  GPtrArray *rejected;   /* "NAME: REASON" */
+} Fixture;
+
+static void
+on_config_changed (Fixture   *f,
+                   GhCatalog *catalog)
+{
+  g_ptr_array_add (f->changed, g_object_ref (catalog));
+}
+
+static void
+on_bundle_rejected (Fixture    *f,
+                    const char *name,
+                    const char *reason)
+{
+  g_ptr_array_add (f->rejected, g_strdup_printf ("%s: %s", name, reason));
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *pub = NULL;
+
+  f->dir = gh_test_mkdtemp ();
+  db = g_build_filename (f->dir, "store.db", NULL);
+  f->store = gh_store_open (db, GH_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  f->key = gh_test_bundle_keygen (f->dir, "hq");
+  pub = g_strconcat (f->key, ".pub", NULL);
+  f->trust = gh_trust_new_from_file (pub, &error);
+  g_assert_no_error (error);
+  f->inbox = gh_inbox_new (f->store, NULL, f->trust);
+  f->inbox_dir = g_strdup (gh_inbox_get_directory (f->inbox));
+  {
+    g_autofree char *expected = g_build_filename (f->dir, "inbox", NULL);
+    g_assert_cmpstr (f->inbox_dir, ==, expected);
+  }
+  f->changed = g_ptr_array_new_with_free_func (g_object_unref);
+  f->rejected = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect_swapped (f->inbox, "config-changed", G_CALLBACK (on_config_changed), f);
+  g_signal_connect_swapped (f->inbox, "bundle-rejected", G_CALLBACK (on_bundle_rejected), f);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->inbox);
+  /* Let a scan still in the worker finish before the folder goes. */
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_clear_object (&f->store);
+  g_clear_object (&f->trust);
+  g_ptr_array_unref (f->changed);
+  g_ptr_array_unref (f->rejected);
+  gh_test_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->inbox_dir);
+  g_free (f->key);
+}
+
+/* Runs the main loop until @done says so, or fails after @seconds. */
+static void
+run_until (gboolean  (*done) (Fixture *f, gconstpointer data),
+           Fixture    *f,
+           gconstpointer data,
+           double      seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (!done (f, data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out after %.1f s waiting for the inbox", seconds);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static void
+run_for (double seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+changed_count_is (Fixture       *f,
+                  gconstpointer  data)
+{
+  return f->changed->len >= GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+rejected_count_is (Fixture       *f,
+                   gconstpointer  data)
+{
+  return f->rejected->len >= GPOINTER_TO_UINT (data);
+}
+
+static gint64
+active_version (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 version = 0;
+  g_autoptr(GBytes) payload = gh_store_get_active_config (f->store, &version, &error);
+
+  g_assert_no_error (error);
+  return version;
+}
+
+/* Written beside the inbox, then renamed in, as HQ's tools do. */
+static void
+drop (Fixture    *f,
+      const char *name,
+      GBytes     *bundle)
+{
+  g_autofree char *tmp = gh_test_bundle_write (f->dir, "partial.tmp", bundle);
+  g_autofree char *final = g_build_filename (f->inbox_dir, name, NULL);
+
+  g_assert_cmpint (g_rename (tmp, final), ==, 0);
+}
+
+static GBytes *
+signed_config (Fixture *f,
+               gint64   version)
+{
+  g_autofree char *config = gh_test_bundle_config (version);
+  return gh_test_bundle_sign (config, f->key);
+}
+
+static gboolean
+exists_in (Fixture    *f,
+           const char *subfolder,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (f->inbox_dir, subfolder, name, NULL);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+static void
+test_arrivals (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) v2 = signed_config (f, 2);
+  g_autoptr(GBytes) v3 = signed_config (f, 3);
+  g_autofree char *config4 = gh_test_bundle_config (4);
+  g_autofree char *bad_config = gh_test_bundle_edit (config4, "offers[0].purpose", "\"personalize.sizes\"");
+  g_autoptr(GBytes) bad = gh_test_bundle_sign (bad_config, f->key);
+  g_autofree char *reason_path = NULL;
+  g_autofree char *reason = NULL;
+
+  /* Arrived while the kiosk was off. */
+  g_assert_cmpint (g_mkdir_with_parents (f->inbox_dir, 0750), ==, 0);
+  drop (f, "0002.bundle", v2);
+  g_assert_true (gh_inbox_start (f->inbox, &error));
+  g_assert_no_error (error);
+  run_until (changed_count_is, f, GUINT_TO_POINTER (1), 20);
+  g_assert_cmpint (gh_catalog_get_version (g_ptr_array_index (f->changed, 0)), ==, 2);
+  g_assert_true (exists_in (f, "applied", "0002.bundle"));
+  g_assert_false (exists_in (f, "", "0002.bundle"));
+
+  /* Renamed in while running. */
+  drop (f, "0003.bundle", v3);
+  run_until (changed_count_is, f, GUINT_TO_POINTER (2), 20);
+  g_assert_cmpint (gh_catalog_get_version (g_ptr_array_index (f->changed, 1)), ==, 3);
+  g_assert_cmpint (active_version (f), ==, 3);
+  g_assert_true (exists_in (f, "applied", "0003.bundle"));
+
+  /* A bad one: rejected/, with the reason beside it; the config stays. */
+  drop (f, "0004.bundle", bad);
+  run_until (rejected_count_is, f, GUINT_TO_POINTER (1), 20);
+  g_assert_cmpstr (g_ptr_array_index (f->rejected, 0), ==,
+                   "0004.bundle: offers[0].purpose: unknown purpose \"personalize.sizes\"");
+  g_assert_true (exists_in (f, "rejected", "0004.bundle"));
+  reason_path = g_build_filename (f->inbox_dir, "rejected", "0004.bundle.reason", NULL);
+  g_file_get_contents (reason_path, &reason, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reason, ==, "offers[0].purpose: unknown purpose \"personalize.sizes\"\n");
+  g_assert_cmpint (active_version (f), ==, 3);
+  g_assert_cmpuint (f->changed->len, ==, 2);
+
+  /* A replay of an applied bundle, under a new name, is refused too. */
+  drop (f, "0003-again.bundle", v3);
+  run_until (rejected_count_is, f, GUINT_TO_POINTER (2), 20);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (f->rejected, 1), "0003-again.bundle: version: 3 is not newer"));
+
+  /* Files that are not bundles are left alone. */
+  {
+    g_autofree char *note = g_build_filename (f->inbox_dir, "README.txt", NULL);
+    g_file_set_contents (note, "not a bundle", -1, &error);
+    run_for (0.3);
+    g_assert_true (g_file_test (note, G_FILE_TEST_IS_REGULAR));
+    g_assert_cmpuint (f->rejected->len, ==, 2);
+  }
+}
+
+static void
+count_notify (guint *count)
+{
+  (*count)++;
+}
+
+static void
+test_hold (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) v2 = signed_config (f, 2);
+  g_autoptr(GBytes) v3 = signed_config (f, 3);
+  guint notified = 0;
+
+  g_assert_true (gh_inbox_start (f->inbox, &error));
+  drop (f, "0002.bundle", v2);
+  run_until (changed_count_is, f, GUINT_TO_POINTER (1), 20);
+
+  /* A shopper arrives; HQ sends version 3 during the visit. */
+  gh_inbox_set_hold (f->inbox, TRUE);
+  g_assert_true (gh_inbox_get_hold (f->inbox));
+  drop (f, "0003.bundle", v3);
+  run_for (1.0);
+  g_assert_cmpuint (f->changed->len, ==, 1);
+  g_assert_cmpint (active_version (f), ==, 2);
+  g_assert_true (exists_in (f, "", "0003.bundle"));
+
+  /* The visit ends: applied, and the screens hear about it. */
+  g_signal_connect_swapped (f->inbox, "notify::hold", G_CALLBACK (count_notify), &notified);
+  g_object_set (f->inbox, "hold", FALSE, NULL);
+  g_assert_cmpuint (notified, ==, 1);
+  gh_inbox_set_hold (f->inbox, FALSE);   /* no change, no notification */
+  g_assert_cmpuint (notified, ==, 1);
+  run_until (changed_count_is, f, GUINT_TO_POINTER (2), 20);
+  g_assert_cmpint (gh_catalog_get_version (g_ptr_array_index (f->changed, 1)), ==, 3);
+  g_assert_cmpint (active_version (f), ==, 3);
+  g_assert_true (exists_in (f, "applied", "0003.bundle"));
+}
+
+static void
+test_several_at_once (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) v2 = signed_config (f, 2);
+  g_autoptr(GBytes) v3 = signed_config (f, 3);
+  g_autoptr(GBytes) v4 = signed_config (f, 4);
+
+  /* Three arrive during a hold, out of order: applied in name order on release,
+   * and the stale one (named last, version 2) is refused as a downgrade. */
+  g_assert_true (gh_inbox_start (f->inbox, &error));
+  gh_inbox_set_hold (f->inbox, TRUE);
+  drop (f, "a.bundle", v3);
+  drop (f, "b.bundle", v4);
+  drop (f, "c.bundle", v2);
+  run_for (0.3);
+  g_assert_cmpint (active_version (f), ==, 0);
+  gh_inbox_set_hold (f->inbox, FALSE);
+  run_until (rejected_count_is, f, GUINT_TO_POINTER (1), 20);
+  run_until (changed_count_is, f, GUINT_TO_POINTER (1), 20);
+  run_for (0.2);
+  g_assert_cmpint (active_version (f), ==, 4);
+  /* One announcement for the config in force, not one per bundle. */
+  g_assert_cmpuint (f->changed->len, ==, 1);
+  g_assert_cmpint (gh_catalog_get_version (g_ptr_array_index (f->changed, 0)), ==, 4);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (f->rejected, 0), "c.bundle: version: 2"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/inbox/arrivals", Fixture, NULL, fixture_set_up, test_arrivals, fixture_tear_down);
+  g_test_add ("/inbox/hold", Fixture, NULL, fixture_set_up, test_hold, fixture_tear_down);
+  g_test_add ("/inbox/several-at-once", Fixture, NULL, fixture_set_up, test_several_at_once,
+              fixture_tear_down);
+  return g_test_run ();
+}

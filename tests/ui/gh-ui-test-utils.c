@@ -1,0 +1,291 @@
+/* Shared helpers of the UI tests; see gh-ui-test-utils.h.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "gh-identify-page.h"
+#include "gh-ui-test-utils.h"
+
+static const char *
+ctl_path (void)
+{
+  const char *ctl = g_getenv ("GLASSHOUSE_CTL");
+
+  g_assert_nonnull (ctl);
+  return ctl;
+}
+
+char *
+gh_ui_test_demo_store (const char *dir,
+                       guint       n_customers)
+{
+  g_autofree char *db = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *count = g_strdup_printf ("%u", n_customers);
+  g_autofree char *err = NULL;
+  int status = 0;
+  const char *argv[] = { ctl_path (), "demo", "--customers", count, "--db", db, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("glasshouse-ctl demo failed: %s", err);
+  return g_steal_pointer (&db);
+}
+
+static gboolean
+catalog_loaded (gpointer data)
+{
+  return gh_window_get_catalog (data) != NULL;
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+GhWindow *
+gh_ui_test_window_new (const char *db_path,
+                       int         width,
+                       int         height)
+{
+  GhWindow *window;
+
+  /* A cursor blinking in a window without X focus makes GTK warn (fatal here). */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  window = gh_window_new (NULL, db_path, NULL, NULL, TRUE);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gh_ui_test_wait (is_mapped, window, 5000));
+  g_assert_true (gh_ui_test_wait (catalog_loaded, window, 5000));
+  return window;
+}
+
+static gboolean
+timed_out (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+gh_ui_test_wait (GhUiTestCondition condition,
+                 gpointer          data,
+                 guint             timeout_ms)
+{
+  gboolean expired = FALSE;
+  guint source = g_timeout_add (timeout_ms, timed_out, &expired);
+
+  while (!condition (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (source);
+  return condition (data);
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+gh_ui_test_spin (guint ms)
+{
+  gh_ui_test_wait (never, NULL, ms);
+}
+
+typedef struct {
+  GhWindow   *window;
+  const char *page;
+} PageWait;
+
+static gboolean
+page_is (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (gh_window_get_page_name (wait->window), wait->page) == 0;
+}
+
+gboolean
+gh_ui_test_wait_page (GhWindow   *window,
+                      const char *page,
+                      guint       timeout_ms)
+{
+  PageWait wait = { window, page };
+
+  return gh_ui_test_wait (page_is, &wait, timeout_ms);
+}
+
+void
+gh_ui_test_keypad_type (GhWindow   *window,
+                        const char *digits)
+{
+  GtkWidget *page = _gh_window_get_page (window, "identify");
+  GPtrArray *keypads;
+  GtkWidget *keypad;
+
+  g_assert_nonnull (page);
+  keypads = gh_ui_test_find_all (page, g_type_from_name ("GhKeypad"));
+  g_assert_cmpuint (keypads->len, ==, 1);
+  keypad = g_ptr_array_index (keypads, 0);
+  g_ptr_array_unref (keypads);
+
+  for (const char *p = digits; *p; p++)
+    {
+      char digit[2] = { *p, 0 };
+      g_assert_true (gtk_widget_activate_action (keypad, "keypad.digit", "s", digit));
+    }
+  g_assert_true (gtk_widget_activate_action (keypad, "keypad.submit", NULL));
+}
+
+gboolean
+gh_ui_test_sign_in (GhWindow   *window,
+                    const char *loyalty_id,
+                    const char *pin)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.start", NULL));
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "identify");
+  gh_ui_test_keypad_type (window, loyalty_id);
+  gh_ui_test_keypad_type (window, pin);
+  return gh_ui_test_wait_page (window, "dashboard", 10000);
+}
+
+static void
+collect (GtkWidget *widget,
+         GString   *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_label (GTK_LABEL (widget)));
+  if (GTK_IS_EDITABLE (widget))
+    g_string_append_printf (out, "%s\n", gtk_editable_get_text (GTK_EDITABLE (widget)));
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    g_string_append_printf (out, "%s\n", gtk_button_get_label (GTK_BUTTON (widget)));
+  if (GTK_IS_WINDOW (widget) && gtk_window_get_title (GTK_WINDOW (widget)) != NULL)
+    g_string_append_printf (out, "%s\n", gtk_window_get_title (GTK_WINDOW (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, out);
+}
+
+char *
+gh_ui_test_collect_text (GtkWidget *root)
+{
+  GString *out = g_string_new (NULL);
+
+  collect (root, out);
+  return g_string_free (out, FALSE);
+}
+
+static void
+find_all (GtkWidget *widget,
+          GType      type,
+          GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_all (child, type, found);
+}
+
+GPtrArray *
+gh_ui_test_find_all (GtkWidget *root,
+                     GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  g_assert_true (type != G_TYPE_INVALID);
+  find_all (root, type, found);
+  return found;
+}
+
+GtkWidget *
+gh_ui_test_find_named (GtkWidget  *root,
+                       const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gh_ui_test_find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+char **
+gh_ui_test_label_texts (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) labels = gh_ui_test_find_all (root, GTK_TYPE_LABEL);
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **texts;
+
+  for (guint i = 0; i < labels->len; i++)
+    g_strv_builder_add (builder, gtk_label_get_label (g_ptr_array_index (labels, i)));
+  texts = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return texts;
+}
+
+void
+gh_ui_test_save_png (GtkWidget  *widget,
+                     const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  g_assert_cmpint (width, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    g_error ("nothing to render: %s is %s, %s, %dx%d", G_OBJECT_TYPE_NAME (widget),
+             gtk_widget_get_visible (widget) ? "visible" : "hidden",
+             gtk_widget_get_mapped (widget) ? "mapped" : "unmapped", width, height);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+JsonNode *
+gh_ui_test_ctl_json (const char *db,
+                     const char *first_arg,
+                     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) ctl_path ());
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, (char *) db);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("glasshouse-ctl %s failed: %s", first_arg, err);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}

@@ -1,0 +1,63 @@
+/* Helpers the UI tests share: a demo store made with glasshouse-ctl, a kiosk window
+ * on it, spinning the main loop until something holds, driving the keypad, walking
+ * the widget tree and rendering it to PNG (as GTK's reftests do).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
+
+#include "gh-window-private.h"
+
+G_BEGIN_DECLS
+
+/* A demo store with @n_customers shoppers at @dir/store.db; returns its path. */
+char      *gh_ui_test_demo_store     (const char   *dir,
+                                      guint         n_customers);
+/* A windowed kiosk on @db_path at @width x @height, mapped, its config loaded. */
+GhWindow  *gh_ui_test_window_new     (const char   *db_path,
+                                      int           width,
+                                      int           height);
+
+typedef gboolean (*GhUiTestCondition) (gpointer data);
+/* Spins the main loop until @condition holds; FALSE after @timeout_ms. */
+gboolean   gh_ui_test_wait           (GhUiTestCondition condition,
+                                      gpointer          data,
+                                      guint             timeout_ms);
+/* Spins the main loop for @ms. */
+void       gh_ui_test_spin           (guint         ms);
+/* Waits for the window to show @page ("dashboard", ...). */
+gboolean   gh_ui_test_wait_page      (GhWindow     *window,
+                                      const char   *page,
+                                      guint         timeout_ms);
+
+/* Types @digits on the identify page's keypad and presses OK. */
+void       gh_ui_test_keypad_type    (GhWindow     *window,
+                                      const char   *digits);
+/* Start, loyalty number and PIN on the keypad, then waits for the dashboard. */
+gboolean   gh_ui_test_sign_in        (GhWindow     *window,
+                                      const char   *loyalty_id,
+                                      const char   *pin);
+
+/* Every text the widget tree under @root holds: labels, editables, buttons,
+ * accessible labels, hidden widgets and popovers included. Newline-separated. */
+char      *gh_ui_test_collect_text   (GtkWidget    *root);
+/* All widgets of @type under @root, depth first (borrowed). */
+GPtrArray *gh_ui_test_find_all       (GtkWidget    *root,
+                                      GType         type);
+/* The first descendant with that widget name (gtk_widget_set_name). */
+GtkWidget *gh_ui_test_find_named     (GtkWidget    *root,
+                                      const char   *name);
+/* Texts of the GtkLabels directly or deeply inside @root, in order (free with g_strfreev). */
+char     **gh_ui_test_label_texts    (GtkWidget    *root);
+
+/* Renders @widget as it is now to @path (PNG). */
+void       gh_ui_test_save_png       (GtkWidget    *widget,
+                                      const char   *path);
+
+/* Runs glasshouse-ctl with --db @db and @args and parses its JSON output. */
+JsonNode  *gh_ui_test_ctl_json       (const char   *db,
+                                      const char   *first_arg,
+                                      ...) G_GNUC_NULL_TERMINATED;
+
+G_END_DECLS

@@ -1,0 +1,160 @@
+/* The screenshot tour: every screen of a visit rendered headlessly, landscape
+ * 1920x1080 and portrait 1080x1920, to PNG files in the build folder
+ * (tour-<orientation>-<NN>-<screen>.png), the way GTK's reftests render.
+ * It also checks each screen is the one it claims to be, so a broken flow fails.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "gh-dashboard-page.h"
+#include "gh-consent-row.h"
+#include "gh-ui-test-utils.h"
+
+static char *store_dir;
+static char *db_path;
+
+static void
+shoot (GhWindow   *window,
+       const char *orientation,
+       int         index,
+       const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("tour-%s-%02d-%s.png", orientation, index, name);
+  g_autofree char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".", file, NULL);
+
+  /* Let transitions, relayouts and the portrait/landscape switch settle. */
+  gh_ui_test_spin (400);
+  gh_ui_test_save_png (GTK_WIDGET (window), path);
+  g_test_message ("wrote %s", path);
+}
+
+static gboolean
+dashboard_idle (gpointer data)
+{
+  GhDashboardPage *page = data;
+
+  return !gh_dashboard_page_get_busy (page);
+}
+
+static gboolean
+preview_ready (gpointer data)
+{
+  GhDashboardPage *page = data;
+
+  return gtk_widget_get_first_child (gh_ui_test_find_named (GTK_WIDGET (page), "preview-list"))
+         != NULL;
+}
+
+static GtkWidget *
+find_consent_row (GtkWidget  *root,
+                  const char *purpose_id)
+{
+  g_autoptr(GPtrArray) rows = gh_ui_test_find_all (root, GH_TYPE_CONSENT_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GhConsentRow *row = g_ptr_array_index (rows, i);
+      if (g_str_equal (gh_purpose_get_id (gh_consent_row_get_purpose (row)), purpose_id))
+        return GTK_WIDGET (row);
+    }
+  return NULL;
+}
+
+static void
+tour (const char *orientation,
+      int         width,
+      int         height)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, width, height);
+  GtkWidget *dashboard;
+  GtkWidget *row;
+  int n = 0;
+
+  shoot (window, orientation, ++n, "attract");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.start", NULL));
+  g_assert_true (gh_ui_test_wait_page (window, "identify", 2000));
+  shoot (window, orientation, ++n, "identify");
+
+  gh_ui_test_keypad_type (window, "4000000003");
+  shoot (window, orientation, ++n, "pin");
+
+  gh_ui_test_keypad_type (window, "9999");
+  gh_ui_test_spin (1500);
+  shoot (window, orientation, ++n, "wrong-pin");
+
+  gh_ui_test_keypad_type (window, "0003");
+  g_assert_true (gh_ui_test_wait_page (window, "dashboard", 10000));
+  dashboard = _gh_window_get_page (window, "dashboard");
+  shoot (window, orientation, ++n, "dashboard");
+
+  if (gh_dashboard_page_get_portrait (GH_DASHBOARD_PAGE (dashboard)))
+    {
+      gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "offers");
+      shoot (window, orientation, ++n, "dashboard-offers");
+      gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "choices");
+      shoot (window, orientation, ++n, "dashboard-choices");
+    }
+
+  row = find_consent_row (dashboard, "personalize.offers");
+  g_assert_nonnull (row);
+  gtk_switch_set_active (GTK_SWITCH (gh_ui_test_find_all (row, GTK_TYPE_SWITCH)->pdata[0]), FALSE);
+  g_assert_true (gh_dashboard_page_get_preview_shown (GH_DASHBOARD_PAGE (dashboard)));
+  gh_ui_test_wait (preview_ready, dashboard, 5000);
+  shoot (window, orientation, ++n, "preview");
+
+  gtk_widget_activate_action (dashboard, "dashboard.confirm", NULL);
+  gh_ui_test_spin (50);
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  shoot (window, orientation, ++n, "undo");
+  gtk_widget_activate_action (dashboard, "dashboard.undo", NULL);
+  gh_ui_test_spin (50);
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+
+  if (gh_dashboard_page_get_portrait (GH_DASHBOARD_PAGE (dashboard)))
+    gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "data");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.forget", NULL));
+  g_assert_true (gh_ui_test_wait_page (window, "forget", 2000));
+  shoot (window, orientation, ++n, "forget");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.dashboard", NULL));
+
+  _gh_window_set_idle_timeout (window, 200, 20);
+  g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown, window,
+                                  3000));
+  shoot (window, orientation, ++n, "idle-warning");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_tour_landscape (void)
+{
+  tour ("landscape", 1920, 1080);
+}
+
+static void
+test_tour_portrait (void)
+{
+  tour ("portrait", 1080, 1920);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int result;
+
+  gtk_test_init (&argc, &argv, NULL);
+  store_dir = g_dir_make_tmp ("glasshouse-tour-XXXXXX", NULL);
+  db_path = gh_ui_test_demo_store (store_dir, 10);
+
+  g_test_add_func ("/tour/landscape", test_tour_landscape);
+  g_test_add_func ("/tour/portrait", test_tour_portrait);
+  result = g_test_run ();
+
+  g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", store_dir), NULL, NULL, NULL, NULL);
+  return result;
+}

@@ -1,0 +1,498 @@
+/* The kiosk driven through its real widgets, headless under Xvfb: sign in on the
+ * keypad; the data and offers on screen match glasshouse-ctl; revoking a purpose
+ * previews what the what-if predicts, confirming removes those offers, the store
+ * has the revocation and its event; Undo restores; wrong PINs get the error and
+ * then the lockout; the idle timeout warns, "I need more time" extends, and the
+ * end leaves no trace of the shopper in any widget.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "gh-consent-row.h"
+#include "gh-dashboard-page.h"
+#include "gh-offer-card.h"
+#include "gh-ui-test-utils.h"
+
+static char *store_dir;
+static char *db_path;
+
+/* ---- helpers -------------------------------------------------------------------- */
+
+static GhDashboardPage *
+dashboard_of (GhWindow *window)
+{
+  GtkWidget *page = _gh_window_get_page (window, "dashboard");
+
+  g_assert_nonnull (page);
+  return GH_DASHBOARD_PAGE (page);
+}
+
+static gboolean
+dashboard_idle (gpointer data)
+{
+  return !gh_dashboard_page_get_busy (data);
+}
+
+static gboolean
+preview_ready (gpointer data)
+{
+  GtkWidget *body = gh_ui_test_find_named (data, "preview-list");
+  g_auto(GStrv) texts = gh_ui_test_label_texts (GTK_WIDGET (data));
+
+  /* Ready when the spinner's "Checking…" line has been replaced. */
+  for (guint i = 0; texts[i] != NULL; i++)
+    if (g_str_equal (texts[i], "Checking which offers would go…"))
+      return FALSE;
+  return body != NULL;
+}
+
+static GPtrArray *
+shown_offer_ids (GhWindow *window)
+{
+  g_autoptr(GPtrArray) cards = gh_ui_test_find_all (GTK_WIDGET (dashboard_of (window)),
+                                                    GH_TYPE_OFFER_CARD);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < cards->len; i++)
+    g_ptr_array_add (ids, g_strdup (gh_offer_card_get_offer_id (cards->pdata[i])));
+  return ids;
+}
+
+/* The ids in @member of `glasshouse-ctl offers` ("offers"), or of its what-if
+ * with --without @without ("would_remove", "would_stay"). */
+static GPtrArray *
+ctl_offer_ids (const char *loyalty_id,
+               const char *without,
+               const char *member)
+{
+  g_autoptr(JsonNode) root = without != NULL
+    ? gh_ui_test_ctl_json (db_path, "offers", loyalty_id, "--json", "--without", without, NULL)
+    : gh_ui_test_ctl_json (db_path, "offers", loyalty_id, "--json", NULL);
+  JsonArray *offers = json_object_get_array_member (json_node_get_object (root), member);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_nonnull (offers);
+  for (guint i = 0; i < json_array_get_length (offers); i++)
+    {
+      JsonNode *node = json_array_get_element (offers, i);
+      g_ptr_array_add (ids, g_strdup (JSON_NODE_HOLDS_OBJECT (node)
+                                        ? json_object_get_string_member (json_node_get_object (node), "id")
+                                        : json_node_get_string (node)));
+    }
+  return ids;
+}
+
+static char *
+join_ids (GPtrArray *ids)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (out, "%s%s", i ? "," : "", (char *) ids->pdata[i]);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static GhConsentRow *
+choice_row (GhWindow   *window,
+            const char *purpose_id)
+{
+  GtkWidget *dashboard = GTK_WIDGET (dashboard_of (window));
+  g_autoptr(GPtrArray) rows = gh_ui_test_find_all (dashboard, GH_TYPE_CONSENT_ROW);
+
+  /* The choices column, not the popovers of the "because…" chips. */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GhConsentRow *row = rows->pdata[i];
+      if (g_str_equal (gh_purpose_get_id (gh_consent_row_get_purpose (row)), purpose_id)
+          && gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_POPOVER) == NULL)
+        return row;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+tap_switch (GhConsentRow *row,
+            gboolean      on)
+{
+  g_autoptr(GPtrArray) switches = gh_ui_test_find_all (GTK_WIDGET (row), GTK_TYPE_SWITCH);
+
+  g_assert_cmpuint (switches->len, ==, 1);
+  g_assert_true (gtk_widget_get_sensitive (switches->pdata[0]));
+  gtk_switch_set_active (switches->pdata[0], on);
+}
+
+static char *
+ctl_consent_state (const char *loyalty_id,
+                   const char *purpose_id)
+{
+  g_autoptr(JsonNode) root = gh_ui_test_ctl_json (db_path, "customer", "show", loyalty_id,
+                                                  "--json", NULL);
+  JsonArray *consents = json_object_get_array_member (json_node_get_object (root), "consents");
+
+  for (guint i = 0; i < json_array_get_length (consents); i++)
+    {
+      JsonObject *consent = json_array_get_object_element (consents, i);
+      if (g_str_equal (json_object_get_string_member (consent, "purpose"), purpose_id))
+        return g_strdup (json_object_get_string_member (consent, "state"));
+    }
+  return NULL;
+}
+
+/* The last event of @kind for @purpose_id in the outbox, as its JSON line. */
+static char *
+last_event (const char *kind,
+            const char *purpose_id)
+{
+  const char *argv[] = { g_getenv ("GLASSHOUSE_CTL"), "outbox", "export", "--db", db_path, NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *kind_field = g_strdup_printf ("\"kind\":\"%s\"", kind);
+  g_autofree char *purpose_field = g_strdup_printf ("\"%s\"", purpose_id);
+  char *found = NULL;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                               NULL, NULL, NULL));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], kind_field) && strstr (lines[i], purpose_field))
+      {
+        g_free (found);
+        found = g_strdup (lines[i]);
+      }
+  return found;
+}
+
+/* ---- tests ---------------------------------------------------------------------- */
+
+static void
+test_sign_in_matches_store (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  g_autoptr(JsonNode) show = gh_ui_test_ctl_json (db_path, "customer", "show", "4000000002",
+                                                  "--json", NULL);
+  JsonObject *customer = json_node_get_object (show);
+  JsonArray *categories = json_object_get_array_member (customer, "categories");
+  GhCatalog *catalog = gh_window_get_catalog (window);
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) shown = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autofree char *shown_text = NULL;
+  g_autofree char *expected_text = NULL;
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000002", "0002"));
+  text = gh_ui_test_collect_text (GTK_WIDGET (dashboard_of (window)));
+
+  /* The greeting names the shopper the store holds. */
+  g_assert_nonnull (strstr (text, json_object_get_string_member (customer, "display_name")));
+
+  /* Every category held is shown under the catalog's title with the store's item count. */
+  g_assert_cmpuint (json_array_get_length (categories), >, 0);
+  for (guint i = 0; i < json_array_get_length (categories); i++)
+    {
+      JsonObject *group = json_array_get_object_element (categories, i);
+      const char *id = json_object_get_string_member (group, "category");
+      GhDataCategory *category = gh_catalog_find_data_category (catalog, id);
+      g_autofree char *heading = g_strdup_printf ("%s (%u)\n",
+        category ? gh_data_category_get_title (category, "en") : id,
+        json_array_get_length (json_object_get_array_member (group, "items")));
+
+      if (strstr (text, heading) == NULL)
+        g_error ("category heading %s not on screen", heading);
+    }
+
+  /* The offers on screen are exactly the engine's, in its order. */
+  shown = shown_offer_ids (window);
+  expected = ctl_offer_ids ("4000000002", NULL, "offers");
+  shown_text = join_ids (shown);
+  expected_text = join_ids (expected);
+  g_assert_cmpstr (shown_text, ==, expected_text);
+  g_assert_cmpuint (shown->len, >, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_revoke_preview_confirm_undo (void)
+{
+  const char *loyalty = "4000000003";
+  const char *purpose = "personalize.offers";
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GhDashboardPage *dashboard;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) without = NULL;
+  g_autoptr(GPtrArray) would_remove = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) restored = NULL;
+  g_autoptr(GString) predicted = g_string_new (NULL);
+  g_auto(GStrv) preview_lines = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *event = NULL;
+  g_autofree char *after_text = NULL;
+  g_autofree char *without_text = NULL;
+  g_autofree char *before_text = NULL;
+  g_autofree char *restored_text = NULL;
+  GhCatalog *catalog;
+  guint n_removed = 0;
+
+  g_assert_true (gh_ui_test_sign_in (window, loyalty, "0003"));
+  dashboard = dashboard_of (window);
+  catalog = gh_window_get_catalog (window);
+  before = shown_offer_ids (window);
+  without = ctl_offer_ids (loyalty, purpose, "would_stay");
+  would_remove = ctl_offer_ids (loyalty, purpose, "would_remove");
+
+  /* What the what-if predicts, as the preview should list it. */
+  for (guint i = 0; i < would_remove->len; i++)
+    {
+      GhOffer *offer = gh_catalog_find_offer (catalog, would_remove->pdata[i]);
+      g_string_append_printf (predicted, "• %s\n", gh_offer_get_title (offer, "en"));
+      n_removed++;
+    }
+  g_assert_cmpuint (n_removed, >, 0);
+
+  tap_switch (choice_row (window, purpose), FALSE);
+  g_assert_true (gh_dashboard_page_get_preview_shown (dashboard));
+  /* Nothing is written before the shopper confirms. */
+  state = ctl_consent_state (loyalty, purpose);
+  g_assert_cmpstr (state, ==, "granted");
+  g_clear_pointer (&state, g_free);
+
+  g_assert_true (gh_ui_test_wait (preview_ready, dashboard, 5000));
+  {
+    g_autoptr(GString) listed = g_string_new (NULL);
+    preview_lines = gh_ui_test_label_texts (gh_ui_test_find_named (GTK_WIDGET (dashboard),
+                                                                   "preview-list"));
+    for (guint i = 0; preview_lines[i] != NULL; i++)
+      g_string_append_printf (listed, "%s\n", preview_lines[i]);
+    g_assert_cmpstr (listed->str, ==, predicted->str);
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.confirm", NULL));
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  g_assert_false (gh_dashboard_page_get_preview_shown (dashboard));
+  g_assert_true (gh_dashboard_page_get_undo_shown (dashboard));
+
+  /* The screen lost exactly the predicted offers... */
+  after = shown_offer_ids (window);
+  after_text = join_ids (after);
+  without_text = join_ids (without);
+  g_assert_cmpstr (after_text, ==, without_text);
+  g_assert_false (gh_consent_row_get_granted (choice_row (window, purpose)));
+  /* ...and the store has the revocation and its event, by the shopper. */
+  state = ctl_consent_state (loyalty, purpose);
+  g_assert_cmpstr (state, ==, "revoked");
+  g_clear_pointer (&state, g_free);
+  event = last_event ("consent.revoked", purpose);
+  g_assert_nonnull (event);
+  g_assert_nonnull (strstr (event, "\"actor\":\"shopper\""));
+  g_assert_cmpuint (gh_session_get_changes (gh_window_get_session (window))->len, ==, 1);
+
+  /* Undo puts it back, with its own event. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.undo", NULL));
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  g_assert_false (gh_dashboard_page_get_undo_shown (dashboard));
+  restored = shown_offer_ids (window);
+  restored_text = join_ids (restored);
+  before_text = join_ids (before);
+  g_assert_cmpstr (restored_text, ==, before_text);
+  state = ctl_consent_state (loyalty, purpose);
+  g_assert_cmpstr (state, ==, "granted");
+  g_clear_pointer (&event, g_free);
+  event = last_event ("consent.granted", purpose);
+  g_assert_nonnull (event);
+  g_assert_true (gh_consent_row_get_granted (choice_row (window, purpose)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_cannot_switch_off_contract (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GhConsentRow *row;
+  g_autoptr(GPtrArray) switches = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000004", "0004"));
+  row = choice_row (window, "service.membership");
+  switches = gh_ui_test_find_all (GTK_WIDGET (row), GTK_TYPE_SWITCH);
+  g_assert_false (gtk_widget_get_visible (switches->pdata[0]));
+  text = gh_ui_test_collect_text (GTK_WIDGET (row));
+  g_assert_nonnull (strstr (text, "cannot be switched off"));
+  g_assert_nonnull (strstr (text, "Always on"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct {
+  GhWindow   *window;
+  const char *needle;
+} TextWait;
+
+static gboolean
+identify_says (gpointer data)
+{
+  TextWait *wait = data;
+  g_autofree char *text = gh_ui_test_collect_text (_gh_window_get_page (wait->window,
+                                                                        "identify"));
+  return strstr (text, wait->needle) != NULL;
+}
+
+static gboolean
+not_checking (gpointer data)
+{
+  return !identify_says (data);
+}
+
+static void
+test_wrong_pin_then_lockout (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  TextWait mismatch = { window, "do not match" };
+  TextWait locked = { window, "Too many wrong PINs" };
+  TextWait checking = { window, "Checking…" };
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.start", NULL));
+  gh_ui_test_keypad_type (window, "4000000005");
+  gh_ui_test_keypad_type (window, "1234");
+  g_assert_true (gh_ui_test_wait (identify_says, &mismatch, 5000));
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "identify");
+
+  /* An unknown number reads exactly the same. */
+  gtk_widget_activate_action (_gh_window_get_page (window, "identify"), "identify.back", NULL);
+  gh_ui_test_keypad_type (window, "4999999999");
+  gh_ui_test_keypad_type (window, "1234");
+  g_assert_true (gh_ui_test_wait (identify_says, &mismatch, 5000));
+
+  /* Wrong again and again: the account locks and the page says how long to wait. */
+  gtk_widget_activate_action (_gh_window_get_page (window, "identify"), "identify.back", NULL);
+  gh_ui_test_keypad_type (window, "4000000005");
+  for (int i = 0; i < 8 && !identify_says (&locked); i++)
+    {
+      gh_ui_test_keypad_type (window, "1234");
+      g_assert_true (identify_says (&checking));
+      g_assert_true (gh_ui_test_wait (not_checking, &checking, 5000));
+    }
+  g_assert_true (identify_says (&locked));
+  {
+    TextWait minutes = { window, "minute" };
+    g_assert_true (identify_says (&minutes));
+  }
+  /* Even the right PIN is refused while locked. */
+  gh_ui_test_keypad_type (window, "4000000005");
+  gh_ui_test_keypad_type (window, "0005");
+  g_assert_true (identify_says (&checking));
+  g_assert_true (gh_ui_test_wait (not_checking, &checking, 5000));
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "identify");
+  g_assert_true (identify_says (&locked));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+on_attract (gpointer data)
+{
+  return g_strcmp0 (gh_window_get_page_name (data), "attract") == 0;
+}
+
+static void
+test_idle_timeout_wipes (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  g_autoptr(JsonNode) show = gh_ui_test_ctl_json (db_path, "customer", "show", "4000000006",
+                                                  "--json", NULL);
+  JsonObject *customer = json_node_get_object (show);
+  const char *name = json_object_get_string_member (customer, "display_name");
+  const char *email = NULL;
+  JsonArray *categories = json_object_get_array_member (customer, "categories");
+  g_autofree char *text = NULL;
+  GhSession *session;
+
+  for (guint i = 0; i < json_array_get_length (categories); i++)
+    {
+      JsonObject *group = json_array_get_object_element (categories, i);
+      if (g_str_equal (json_object_get_string_member (group, "category"), "user.contact.email"))
+        email = json_object_get_string_member (json_object_get_object_member (
+          json_array_get_object_element (json_object_get_array_member (group, "items"), 0),
+          "attributes"), "value");
+    }
+  g_assert_nonnull (email);
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000006", "0006"));
+  session = g_object_ref (gh_window_get_session (window));
+  text = gh_ui_test_collect_text (GTK_WIDGET (window));
+  g_assert_nonnull (strstr (text, name));
+  g_assert_nonnull (strstr (text, email));
+  g_clear_pointer (&text, g_free);
+
+  /* The warning comes, and "I need more time" keeps the visit. */
+  _gh_window_set_idle_timeout (window, 300, 2);
+  g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown, window,
+                                  3000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.more-time", NULL));
+  g_assert_false (_gh_window_get_idle_warning_shown (window));
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "dashboard");
+
+  /* Left alone: warning, countdown, back to attract. */
+  g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown, window,
+                                  3000));
+  g_assert_true (gh_ui_test_wait (on_attract, window, 5000));
+  g_assert_null (gh_window_get_session (window));
+  g_assert_true (gh_session_get_ended (session));
+  g_assert_null (gh_session_get_customer (session));
+  g_assert_null (gh_session_get_items (session));
+  g_object_unref (session);
+
+  gh_ui_test_spin (300);
+  text = gh_ui_test_collect_text (GTK_WIDGET (window));
+  g_assert_null (strstr (text, name));
+  g_assert_null (strstr (text, email));
+  g_assert_null (strstr (text, "4000000006"));
+  g_assert_null (_gh_window_get_page (window, "dashboard"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_sign_out_wipes (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1080, 1920);
+  g_autofree char *text = NULL;
+  const char *name;
+  g_autofree char *copy = NULL;
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000007", "0007"));
+  gh_ui_test_spin (300);
+  g_assert_true (gh_dashboard_page_get_portrait (dashboard_of (window)));
+  name = gh_session_get_display_name (gh_window_get_session (window));
+  copy = g_strdup (name);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL));
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
+  gh_ui_test_spin (300);
+  text = gh_ui_test_collect_text (GTK_WIDGET (window));
+  g_assert_null (strstr (text, copy));
+  g_assert_null (strstr (text, "4000000007"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int result;
+
+  gtk_test_init (&argc, &argv, NULL);
+  store_dir = g_dir_make_tmp ("glasshouse-ui-XXXXXX", NULL);
+  db_path = gh_ui_test_demo_store (store_dir, 20);
+
+  g_test_add_func ("/kiosk/sign-in-matches-store", test_sign_in_matches_store);
+  g_test_add_func ("/kiosk/revoke-preview-confirm-undo", test_revoke_preview_confirm_undo);
+  g_test_add_func ("/kiosk/contract-cannot-be-switched-off", test_cannot_switch_off_contract);
+  g_test_add_func ("/kiosk/wrong-pin-then-lockout", test_wrong_pin_then_lockout);
+  g_test_add_func ("/kiosk/idle-timeout-wipes", test_idle_timeout_wipes);
+  g_test_add_func ("/kiosk/sign-out-wipes", test_sign_out_wipes);
+  result = g_test_run ();
+
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf %s", store_dir);
+    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  }
+  return result;
+}

@@ -1,0 +1,137 @@
+/* GhAttractPage: what a passer-by sees. The brand, a one-line promise, the
+ * language choice and the Start button (the window's kiosk.start action).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gh-attract-page.h"
+#include "gh-branding.h"
+
+struct _GhAttractPage
+{
+  GtkWidget  parent_instance;
+
+  GtkPicture *logo;
+  GtkLabel   *brand_label;
+  GtkLabel   *promise_label;
+  GtkBox     *language_box;
+  GtkButton  *start_button;
+  GtkLabel   *setup_label;
+};
+
+G_DEFINE_FINAL_TYPE (GhAttractPage, gh_attract_page, GTK_TYPE_WIDGET)
+
+/* Endonyms: a tourist looks for their language written their way. */
+static const struct {
+  const char *code;
+  const char *name;
+} language_names[] = {
+  { "en", "English" },
+  { "de", "Deutsch" },
+  { "fr", "Français" },
+  { "es", "Español" },
+  { "it", "Italiano" },
+  { "nl", "Nederlands" },
+  { "pl", "Polski" },
+  { "pt", "Português" },
+  { "sv", "Svenska" },
+  { "da", "Dansk" },
+  { "tr", "Türkçe" },
+};
+
+const char *
+gh_attract_page_language_name (const char *code)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (language_names); i++)
+    if (g_strcmp0 (language_names[i].code, code) == 0)
+      return language_names[i].name;
+  return code;
+}
+
+static void
+gh_attract_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_ATTRACT_PAGE);
+  /* The template's top box is not a bound child: let it go too. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (gh_attract_page_parent_class)->dispose (object);
+}
+
+static void
+gh_attract_page_class_init (GhAttractPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gh_attract_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/glasshouse/Kiosk/gh-attract-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhAttractPage, logo);
+  gtk_widget_class_bind_template_child (widget_class, GhAttractPage, brand_label);
+  gtk_widget_class_bind_template_child (widget_class, GhAttractPage, promise_label);
+  gtk_widget_class_bind_template_child (widget_class, GhAttractPage, language_box);
+  gtk_widget_class_bind_template_child (widget_class, GhAttractPage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, GhAttractPage, setup_label);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "attractpage");
+}
+
+static void
+gh_attract_page_init (GhAttractPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+gh_attract_page_setup (GhAttractPage *self,
+                       GhCatalog     *catalog,
+                       const char    *language)
+{
+  g_autoptr(GdkTexture) logo = NULL;
+  const char * const *languages;
+  GtkWidget *child;
+
+  g_return_if_fail (GH_IS_ATTRACT_PAGE (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->language_box))) != NULL)
+    gtk_box_remove (self->language_box, child);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->setup_label), catalog == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->start_button), catalog != NULL);
+  if (catalog == NULL)
+    {
+      gtk_label_set_label (self->brand_label, _("Glasshouse"));
+      gtk_label_set_label (self->promise_label,
+                           _("See what we know about you, and switch it off."));
+      gtk_picture_set_paintable (self->logo, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->logo), FALSE);
+      return;
+    }
+
+  gtk_label_set_label (self->brand_label, gh_catalog_get_brand_name (catalog));
+  gtk_label_set_label (self->promise_label, gh_catalog_get_promise (catalog, language));
+  logo = gh_branding_logo_texture (catalog, 160);
+  gtk_picture_set_paintable (self->logo, GDK_PAINTABLE (logo));
+  gtk_widget_set_visible (GTK_WIDGET (self->logo), logo != NULL);
+
+  languages = gh_catalog_get_languages (catalog);
+  if (languages == NULL || g_strv_length ((char **) languages) < 2)
+    return;
+  for (guint i = 0; languages[i] != NULL; i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (
+        gh_attract_page_language_name (languages[i]));
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "kiosk.language");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", languages[i]);
+      gtk_widget_add_css_class (button, "language");
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button),
+                                    g_strcmp0 (languages[i], language) == 0);
+      gtk_box_append (self->language_box, button);
+    }
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "gh-catalog.h"
+
+G_BEGIN_DECLS
+
+#define GH_TYPE_ATTRACT_PAGE (gh_attract_page_get_type ())
+G_DECLARE_FINAL_TYPE (GhAttractPage, gh_attract_page, GH, ATTRACT_PAGE, GtkWidget)
+
+/* Shows @catalog's brand, promise and languages in @language; a NULL catalog
+ * says the kiosk is not set up yet. */
+void        gh_attract_page_setup        (GhAttractPage *self,
+                                          GhCatalog     *catalog,
+                                          const char    *language);
+/* A language's name in that language ("Deutsch"), for language buttons. */
+const char *gh_attract_page_language_name (const char   *code);
+
+G_END_DECLS

@@ -1,0 +1,884 @@
+/* GhDashboardPage: the shopper's visit on one screen. Three sections: Your data
+ * (grouped by category), Your offers (cards with "because…" chips) and Your choices
+ * (a switch per purpose). Side by side in landscape, as tabs in portrait.
+ *
+ * A switch turned off is previewed first: the offers that would go (the session's
+ * what-if, in a worker), then one tap confirms. Every change is written in a worker
+ * and can be undone for GH_DASHBOARD_UNDO_SECONDS. The page is made for one visit
+ * and destroyed with it, so no widget outlives the shopper's data.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gh-consent-row.h"
+#include "gh-dashboard-page.h"
+#include "gh-data-item-row.h"
+#include "gh-offer-card.h"
+#include "gh-ui-text.h"
+
+#define ITEMS_SHOWN_PER_CATEGORY 5
+
+struct _GhDashboardPage
+{
+  GtkWidget       parent_instance;
+
+  GtkWidget      *overlay;
+  GtkLabel       *greeting_label;
+  GtkWidget      *follow_up_button;
+  GtkWidget      *tabs_box;
+  GtkToggleButton *data_tab;
+  GtkToggleButton *offers_tab;
+  GtkToggleButton *choices_tab;
+  GtkBox         *sections_box;
+  GtkWidget      *data_section;
+  GtkWidget      *offers_section;
+  GtkWidget      *choices_section;
+  GtkLabel       *data_summary_label;
+  GtkLabel       *offers_summary_label;
+  GtkBox         *data_box;
+  GtkBox         *offers_box;
+  GtkBox         *choices_box;
+  GtkWidget      *scrim;
+  GtkLabel       *preview_title;
+  GtkLabel       *preview_body;
+  GtkSpinner     *preview_spinner;
+  GtkBox         *preview_list;
+  GtkWidget      *confirm_button;
+  GtkWidget      *undo_bar;
+  GtkLabel       *undo_label;
+  GtkButton      *undo_button;
+
+  GhSession      *session;
+  GCancellable   *cancellable;
+
+  char           *pending_purpose;    /* being previewed or written */
+  GhConsentState  pending_state;
+  gboolean        pending_is_undo;
+  guint           offers_before;
+
+  char           *undo_purpose;       /* what Undo puts back */
+  GhConsentState  undo_state;
+  int             undo_left;
+  guint           undo_source;
+
+  guint           layout_source;
+  gboolean        portrait;
+  gboolean        busy;
+};
+
+G_DEFINE_FINAL_TYPE (GhDashboardPage, gh_dashboard_page, GTK_TYPE_WIDGET)
+
+static void remove_children (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}
+
+static GtkWidget *
+wrapped_label (const char *text,
+               const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static const char *
+purpose_title (GhDashboardPage *self,
+               const char      *purpose_id)
+{
+  GhPurpose *purpose = gh_catalog_find_purpose (gh_session_get_catalog (self->session), purpose_id);
+
+  return purpose != NULL ? gh_purpose_get_title (purpose, gh_session_get_language (self->session))
+                         : purpose_id;
+}
+
+/* ---- Your data ---------------------------------------------------------------- */
+
+typedef struct {
+  GhDashboardPage *self;
+  GtkBox          *rows;
+  GPtrArray       *items;  /* GhDataItem*, borrowed from the session */
+} ShowAllData;
+
+static void
+show_all_data_free (gpointer data,
+                    GClosure *closure)
+{
+  ShowAllData *show = data;
+
+  g_ptr_array_unref (show->items);
+  g_free (show);
+}
+
+static void
+on_show_all (GtkButton   *button,
+             ShowAllData *show)
+{
+  for (guint i = ITEMS_SHOWN_PER_CATEGORY; i < show->items->len; i++)
+    gtk_box_append (show->rows, gh_data_item_row_new (show->self->session,
+                                                      g_ptr_array_index (show->items, i)));
+  gtk_widget_set_visible (GTK_WIDGET (button), FALSE);
+}
+
+static int
+newest_first (gconstpointer a,
+              gconstpointer b)
+{
+  const GhDataItem *x = *(const GhDataItem **) a;
+  const GhDataItem *y = *(const GhDataItem **) b;
+
+  return (x->collected_at < y->collected_at) - (x->collected_at > y->collected_at);
+}
+
+static void
+add_category_group (GhDashboardPage *self,
+                    const char      *title,
+                    const char      *description,
+                    GPtrArray       *items)
+{
+  GtkWidget *group = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *rows = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  /* Translators: a data category and how many items of it are held, e.g. "Purchases (12)" */
+  g_autofree char *heading = g_strdup_printf (_("%s (%u)"), title, items->len);
+  GtkWidget *heading_label = wrapped_label (heading, "category-title");
+
+  gtk_widget_add_css_class (group, "category");
+  gtk_box_append (GTK_BOX (group), heading_label);
+  if (description != NULL && *description != '\0')
+    gtk_box_append (GTK_BOX (group), wrapped_label (description, "dim"));
+  gtk_box_append (GTK_BOX (group), rows);
+
+  g_ptr_array_sort (items, newest_first);
+  for (guint i = 0; i < MIN (items->len, ITEMS_SHOWN_PER_CATEGORY); i++)
+    gtk_box_append (GTK_BOX (rows), gh_data_item_row_new (self->session,
+                                                          g_ptr_array_index (items, i)));
+  if (items->len > ITEMS_SHOWN_PER_CATEGORY)
+    {
+      /* Translators: a button that lists every item of a category */
+      g_autofree char *label = g_strdup_printf (_("Show all %u"), items->len);
+      GtkWidget *button = gtk_button_new_with_label (label);
+      ShowAllData *show = g_new0 (ShowAllData, 1);
+
+      show->self = self;
+      show->rows = GTK_BOX (rows);
+      show->items = g_ptr_array_ref (items);
+      g_signal_connect_data (button, "clicked", G_CALLBACK (on_show_all), show,
+                             show_all_data_free, 0);
+      gtk_widget_set_halign (button, GTK_ALIGN_START);
+      gtk_box_append (GTK_BOX (group), button);
+    }
+  gtk_box_append (self->data_box, group);
+}
+
+static void
+rebuild_data (GhDashboardPage *self)
+{
+  GhCatalog *catalog = gh_session_get_catalog (self->session);
+  const char *language = gh_session_get_language (self->session);
+  GPtrArray *items = gh_session_get_items (self->session);
+  GPtrArray *unused = gh_session_get_unused_items (self->session);
+  GListModel *categories = gh_catalog_get_data_categories (catalog);
+  g_autoptr(GHashTable) by_category = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                             (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  guint inferred = 0;
+  g_autoptr(GString) summary = g_string_new (NULL);
+
+  remove_children (self->data_box);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      GhDataItem *item = g_ptr_array_index (items, i);
+      GPtrArray *group = g_hash_table_lookup (by_category, item->category);
+
+      if (group == NULL)
+        {
+          group = g_ptr_array_new ();
+          g_hash_table_insert (by_category, item->category, group);
+          g_ptr_array_add (order, item->category);
+        }
+      g_ptr_array_add (group, item);
+      if (item->source == GH_SOURCE_INFERRED)
+        inferred++;
+    }
+
+  /* Catalog order first, then anything held under a category the config does not name. */
+  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
+    {
+      g_autoptr(GhDataCategory) category = g_list_model_get_item (categories, i);
+      GPtrArray *group = g_hash_table_lookup (by_category, gh_data_category_get_id (category));
+
+      if (group != NULL)
+        {
+          add_category_group (self, gh_data_category_get_title (category, language),
+                              gh_data_category_get_description (category, language), group);
+          g_hash_table_remove (by_category, gh_data_category_get_id (category));
+        }
+    }
+  for (guint i = 0; i < order->len; i++)
+    {
+      GPtrArray *group = g_hash_table_lookup (by_category, g_ptr_array_index (order, i));
+
+      if (group != NULL)
+        add_category_group (self, g_ptr_array_index (order, i), NULL, group);
+    }
+
+  if (items->len == 0)
+    {
+      gtk_box_append (self->data_box, wrapped_label (_("We hold nothing about you besides your "
+                                                       "loyalty number."), NULL));
+    }
+
+  g_string_append_printf (summary,
+                          g_dngettext (GETTEXT_PACKAGE, "We hold %u thing about you.",
+                                       "We hold %u things about you.", items->len), items->len);
+  if (inferred > 0)
+    {
+      g_string_append_c (summary, ' ');
+      g_string_append_printf (summary,
+                              g_dngettext (GETTEXT_PACKAGE, "%u is a guess (marked “inferred”).",
+                                           "%u are guesses (marked “inferred”).", inferred),
+                              inferred);
+    }
+  if (unused != NULL && unused->len > 0)
+    {
+      g_string_append_c (summary, ' ');
+      g_string_append_printf (summary,
+                              g_dngettext (GETTEXT_PACKAGE, "%u does nothing for you.",
+                                           "%u do nothing for you.", unused->len), unused->len);
+    }
+  gtk_label_set_label (self->data_summary_label, summary->str);
+}
+
+/* ---- Your offers and Your choices ----------------------------------------------- */
+
+static void on_change_requested (GhDashboardPage *self,
+                                 const char      *purpose_id,
+                                 gboolean         granted);
+
+static void
+rebuild_offers (GhDashboardPage *self)
+{
+  GPtrArray *offers = gh_session_get_offers (self->session);
+  g_autofree char *summary = NULL;
+
+  remove_children (self->offers_box);
+  for (guint i = 0; offers != NULL && i < offers->len; i++)
+    {
+      GtkWidget *card = gh_offer_card_new (self->session, g_ptr_array_index (offers, i));
+
+      g_signal_connect_object (card, "change-requested", G_CALLBACK (on_change_requested), self,
+                               G_CONNECT_SWAPPED);
+      gtk_box_append (self->offers_box, card);
+    }
+
+  if (offers == NULL || offers->len == 0)
+    {
+      gtk_label_set_label (self->offers_summary_label,
+                           _("You have no personal offers right now. Switching choices on may "
+                             "bring some; switching them off never costs you your purchases."));
+      return;
+    }
+  summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%u offer made for you. Tap a “because” to see the data "
+                                          "behind it.",
+                                          "%u offers made for you. Tap a “because” to see the data "
+                                          "behind them.", offers->len), offers->len);
+  gtk_label_set_label (self->offers_summary_label, summary);
+}
+
+static void
+build_choices (GhDashboardPage *self)
+{
+  GListModel *purposes = gh_catalog_get_purposes (gh_session_get_catalog (self->session));
+  const char *language = gh_session_get_language (self->session);
+
+  for (guint i = 0; i < g_list_model_get_n_items (purposes); i++)
+    {
+      g_autoptr(GhPurpose) purpose = g_list_model_get_item (purposes, i);
+      GtkWidget *row = gh_consent_row_new (purpose, language, FALSE);
+
+      g_signal_connect_object (row, "change-requested", G_CALLBACK (on_change_requested), self,
+                               G_CONNECT_SWAPPED);
+      gtk_box_append (self->choices_box, row);
+    }
+}
+
+static void
+sync_choices (GhDashboardPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->choices_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GhPurpose *purpose = gh_consent_row_get_purpose (GH_CONSENT_ROW (child));
+
+      gh_consent_row_set_granted (GH_CONSENT_ROW (child),
+                                  gh_session_purpose_in_force (self->session, purpose));
+      gh_consent_row_set_busy (GH_CONSENT_ROW (child), self->busy);
+    }
+}
+
+static void
+on_consents_changed (GhDashboardPage *self)
+{
+  if (gh_session_get_ended (self->session))
+    return;
+  sync_choices (self);
+  rebuild_data (self);
+}
+
+static void
+on_offers_changed (GhDashboardPage *self)
+{
+  if (gh_session_get_ended (self->session))
+    return;
+  rebuild_offers (self);
+}
+
+/* ---- preview, confirm, undo ----------------------------------------------------- */
+
+static void
+set_busy (GhDashboardPage *self,
+          gboolean         busy)
+{
+  self->busy = busy;
+  sync_choices (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.undo", !busy);
+}
+
+static void
+close_chip_popovers (GhDashboardPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->offers_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gh_offer_card_close_popovers (GH_OFFER_CARD (child));
+}
+
+static void
+hide_undo (GhDashboardPage *self)
+{
+  g_clear_handle_id (&self->undo_source, g_source_remove);
+  g_clear_pointer (&self->undo_purpose, g_free);
+  gtk_widget_set_visible (self->undo_bar, FALSE);
+}
+
+static void
+update_undo_button (GhDashboardPage *self)
+{
+  /* Translators: the Undo button with the seconds left, e.g. "Undo (9)" */
+  g_autofree char *label = g_strdup_printf (_("Undo (%d)"), self->undo_left);
+
+  gtk_button_set_label (self->undo_button, label);
+}
+
+static gboolean
+undo_tick (gpointer user_data)
+{
+  GhDashboardPage *self = user_data;
+
+  if (--self->undo_left <= 0)
+    {
+      self->undo_source = 0;
+      hide_undo (self);
+      return G_SOURCE_REMOVE;
+    }
+  update_undo_button (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+show_undo (GhDashboardPage *self,
+           const char      *purpose_id,
+           GhConsentState   restore,
+           const char      *message)
+{
+  hide_undo (self);
+  self->undo_purpose = g_strdup (purpose_id);
+  self->undo_state = restore;
+  self->undo_left = GH_DASHBOARD_UNDO_SECONDS;
+  gtk_label_set_label (self->undo_label, message);
+  update_undo_button (self);
+  gtk_widget_set_visible (self->undo_bar, TRUE);
+  self->undo_source = g_timeout_add_seconds (1, undo_tick, self);
+}
+
+static void
+hide_preview (GhDashboardPage *self)
+{
+  gtk_spinner_set_spinning (self->preview_spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), FALSE);
+  remove_children (self->preview_list);
+  gtk_widget_set_visible (self->scrim, FALSE);
+}
+
+static void
+set_consent_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GhDashboardPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *purpose_id = g_steal_pointer (&self->pending_purpose);
+  GhConsentState state = self->pending_state;
+  guint offers_after;
+  int difference;
+  g_autofree char *message = NULL;
+
+  if (!gh_session_set_consent_finish (GH_SESSION (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          || g_error_matches (error, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED))
+        return;
+      g_warning ("Saving a choice failed: %s", error->message);
+      set_busy (self, FALSE);
+      gtk_label_set_label (self->preview_title, _("That did not work"));
+      gtk_label_set_label (self->preview_body, _("Your choice could not be saved, so nothing has "
+                                                 "changed. Please try again, or ask a member of "
+                                                 "staff."));
+      gtk_spinner_set_spinning (self->preview_spinner, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), FALSE);
+      gtk_widget_set_visible (self->confirm_button, FALSE);
+      gtk_button_set_label (GTK_BUTTON (gtk_widget_get_prev_sibling (self->confirm_button)),
+                            _("Close"));
+      gtk_widget_set_visible (self->scrim, TRUE);
+      return;
+    }
+  if (gh_session_get_ended (self->session))
+    return;
+
+  set_busy (self, FALSE);
+  hide_preview (self);
+
+  if (self->pending_is_undo)
+    {
+      hide_undo (self);
+      return;
+    }
+
+  offers_after = gh_session_get_offers (self->session)->len;
+  difference = (int) offers_after - (int) self->offers_before;
+  if (state == GH_CONSENT_REVOKED)
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "“%s” is off. %d offer went.",
+                                            "“%s” is off. %d offers went.", MAX (0, -difference)),
+                               purpose_title (self, purpose_id), MAX (0, -difference));
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "“%s” is on. %d new offer.",
+                                            "“%s” is on. %d new offers.", MAX (0, difference)),
+                               purpose_title (self, purpose_id), MAX (0, difference));
+  show_undo (self, purpose_id,
+             state == GH_CONSENT_REVOKED ? GH_CONSENT_GRANTED : GH_CONSENT_REVOKED, message);
+}
+
+static void
+write_choice (GhDashboardPage *self,
+              const char      *purpose_id,
+              GhConsentState   state,
+              gboolean         is_undo)
+{
+  char *copy = g_strdup (purpose_id);  /* @purpose_id may be pending_purpose itself */
+
+  g_free (self->pending_purpose);
+  self->pending_purpose = copy;
+  self->pending_state = state;
+  self->pending_is_undo = is_undo;
+  self->offers_before = gh_session_get_offers (self->session)->len;
+  set_busy (self, TRUE);
+  gh_session_set_consent_async (self->session, self->pending_purpose, state, self->cancellable,
+                                set_consent_done, g_object_ref (self));
+}
+
+static void
+what_if_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GhDashboardPage) self = user_data;
+  g_autoptr(GPtrArray) removed = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *language;
+
+  removed = gh_session_what_if_finish (GH_SESSION (source), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || gh_session_get_ended (self->session) || self->pending_purpose == NULL)
+    return;
+
+  gtk_spinner_set_spinning (self->preview_spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), FALSE);
+  if (removed == NULL)
+    {
+      g_warning ("Previewing a choice failed: %s", error->message);
+      gtk_label_set_label (self->preview_body, _("We could not work out which offers would go. "
+                                                 "You can still switch it off."));
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.confirm", TRUE);
+      return;
+    }
+
+  language = gh_session_get_language (self->session);
+  if (removed->len == 0)
+    gtk_label_set_label (self->preview_body, _("No offers will go. We will simply stop using "
+                                               "your data for this."));
+  else
+    {
+      g_autofree char *body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "This offer will go:",
+                                                            "These %u offers will go:",
+                                                            removed->len), removed->len);
+      gtk_label_set_label (self->preview_body, body);
+    }
+  for (guint i = 0; i < removed->len; i++)
+    {
+      GhOfferMatch *match = g_ptr_array_index (removed, i);
+      /* Translators: one offer in a list */
+      g_autofree char *line = g_strdup_printf (_("• %s"), gh_offer_get_title (match->offer,
+                                                                              language));
+
+      gtk_box_append (self->preview_list, wrapped_label (line, "preview-offer"));
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.confirm", TRUE);
+  gtk_widget_grab_focus (self->confirm_button);
+}
+
+static void
+show_preview (GhDashboardPage *self,
+              const char      *purpose_id)
+{
+  /* Translators: %s is a purpose's title */
+  g_autofree char *title = g_strdup_printf (_("Switch off “%s”?"),
+                                            purpose_title (self, purpose_id));
+
+  g_free (self->pending_purpose);
+  self->pending_purpose = g_strdup (purpose_id);
+  self->pending_state = GH_CONSENT_REVOKED;
+  remove_children (self->preview_list);
+  gtk_label_set_label (self->preview_title, title);
+  gtk_label_set_label (self->preview_body, _("Checking which offers would go…"));
+  gtk_button_set_label (GTK_BUTTON (gtk_widget_get_prev_sibling (self->confirm_button)),
+                        _("Keep it on"));
+  gtk_widget_set_visible (self->confirm_button, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.confirm", FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), TRUE);
+  gtk_spinner_set_spinning (self->preview_spinner, TRUE);
+  gtk_widget_set_visible (self->scrim, TRUE);
+
+  gh_session_what_if_async (self->session, purpose_id, GH_CONSENT_REVOKED, self->cancellable,
+                            what_if_done, g_object_ref (self));
+}
+
+static void
+on_change_requested (GhDashboardPage *self,
+                     const char      *purpose_id,
+                     gboolean         granted)
+{
+  if (self->busy || gtk_widget_get_visible (self->scrim))
+    return;
+
+  close_chip_popovers (self);
+  if (granted)
+    write_choice (self, purpose_id, GH_CONSENT_GRANTED, FALSE);
+  else
+    show_preview (self, purpose_id);
+}
+
+static void
+dashboard_confirm (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
+
+  if (self->pending_purpose == NULL || self->busy)
+    return;
+  gtk_label_set_label (self->preview_body, _("Saving…"));
+  remove_children (self->preview_list);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), TRUE);
+  gtk_spinner_set_spinning (self->preview_spinner, TRUE);
+  gtk_widget_action_set_enabled (widget, "dashboard.confirm", FALSE);
+  write_choice (self, self->pending_purpose, GH_CONSENT_REVOKED, FALSE);
+}
+
+static void
+dashboard_cancel (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
+
+  if (self->busy)
+    return;
+  g_clear_pointer (&self->pending_purpose, g_free);
+  hide_preview (self);
+}
+
+static void
+dashboard_undo (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
+  g_autofree char *purpose_id = NULL;
+
+  if (self->undo_purpose == NULL || self->busy)
+    return;
+  purpose_id = g_strdup (self->undo_purpose);
+  g_clear_handle_id (&self->undo_source, g_source_remove);
+  gtk_label_set_label (self->undo_label, _("Putting it back…"));
+  write_choice (self, purpose_id, self->undo_state, TRUE);
+}
+
+static void
+dashboard_show_section (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (g_str_equal (name, "offers"))
+    gtk_toggle_button_set_active (self->offers_tab, TRUE);
+  else if (g_str_equal (name, "choices"))
+    gtk_toggle_button_set_active (self->choices_tab, TRUE);
+  else
+    gtk_toggle_button_set_active (self->data_tab, TRUE);
+}
+
+/* ---- layout: landscape side by side, portrait as tabs -------------------------- */
+
+static void
+apply_layout (GhDashboardPage *self)
+{
+  gboolean portrait = self->portrait;
+
+  gtk_widget_set_visible (self->tabs_box, portrait);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->sections_box),
+                                  portrait ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_visible (self->data_section,
+                          !portrait || gtk_toggle_button_get_active (self->data_tab));
+  gtk_widget_set_visible (self->offers_section,
+                          !portrait || gtk_toggle_button_get_active (self->offers_tab));
+  gtk_widget_set_visible (self->choices_section,
+                          !portrait || gtk_toggle_button_get_active (self->choices_tab));
+  if (portrait)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "portrait");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "portrait");
+}
+
+static gboolean
+apply_layout_idle (gpointer user_data)
+{
+  GhDashboardPage *self = user_data;
+
+  self->layout_source = 0;
+  apply_layout (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+gh_dashboard_page_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
+
+  gtk_widget_measure (self->overlay, orientation, for_size, minimum, natural,
+                      minimum_baseline, natural_baseline);
+}
+
+static void
+gh_dashboard_page_size_allocate (GtkWidget *widget,
+                                 int        width,
+                                 int        height,
+                                 int        baseline)
+{
+  GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
+  gboolean portrait = width < height;
+
+  /* Visibility cannot change during allocation: the new layout follows in an idle. */
+  if (portrait != self->portrait && self->layout_source == 0)
+    {
+      self->portrait = portrait;
+      self->layout_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_layout_idle, self, NULL);
+    }
+  gtk_widget_allocate (self->overlay, width, height, baseline, NULL);
+}
+
+static void
+on_tab_toggled (GhDashboardPage *self)
+{
+  if (self->portrait)
+    apply_layout (self);
+}
+
+/* ---- object ----------------------------------------------------------------------- */
+
+static void
+gh_dashboard_page_dispose (GObject *object)
+{
+  GhDashboardPage *self = GH_DASHBOARD_PAGE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->undo_source, g_source_remove);
+  g_clear_handle_id (&self->layout_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_DASHBOARD_PAGE);
+  /* The template's top box is not a bound child: let it go too. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->pending_purpose, g_free);
+  g_clear_pointer (&self->undo_purpose, g_free);
+
+  G_OBJECT_CLASS (gh_dashboard_page_parent_class)->dispose (object);
+}
+
+static void
+gh_dashboard_page_class_init (GhDashboardPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gh_dashboard_page_dispose;
+  widget_class->measure = gh_dashboard_page_measure;
+  widget_class->size_allocate = gh_dashboard_page_size_allocate;
+
+  gtk_widget_class_install_action (widget_class, "dashboard.confirm", NULL, dashboard_confirm);
+  gtk_widget_class_install_action (widget_class, "dashboard.cancel", NULL, dashboard_cancel);
+  gtk_widget_class_install_action (widget_class, "dashboard.undo", NULL, dashboard_undo);
+  gtk_widget_class_install_action (widget_class, "dashboard.show-section", "s",
+                                   dashboard_show_section);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "dashboard.cancel", NULL);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/glasshouse/Kiosk/gh-dashboard-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, overlay);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, greeting_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, follow_up_button);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, tabs_box);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, data_tab);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, offers_tab);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, choices_tab);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, sections_box);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, data_section);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, offers_section);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, choices_section);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, data_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, offers_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, data_box);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, offers_box);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, choices_box);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, scrim);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, preview_title);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, preview_body);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, preview_spinner);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, preview_list);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, confirm_button);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, undo_bar);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, undo_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, undo_button);
+  gtk_widget_class_set_css_name (widget_class, "dashboardpage");
+}
+
+static void
+gh_dashboard_page_init (GhDashboardPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+
+  g_signal_connect_object (self->data_tab, "toggled", G_CALLBACK (on_tab_toggled), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->offers_tab, "toggled", G_CALLBACK (on_tab_toggled), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->choices_tab, "toggled", G_CALLBACK (on_tab_toggled), self,
+                           G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+gh_dashboard_page_new (GhSession *session)
+{
+  GhDashboardPage *self;
+  const char *name;
+  g_autofree char *greeting = NULL;
+
+  g_return_val_if_fail (GH_IS_SESSION (session), NULL);
+
+  self = g_object_new (GH_TYPE_DASHBOARD_PAGE, NULL);
+  self->session = g_object_ref (session);
+
+  name = gh_session_get_display_name (session);
+  /* Translators: %s is the shopper's name as the retailer holds it */
+  greeting = name != NULL && *name != '\0' ? g_strdup_printf (_("Hello, %s"), name)
+                                           : g_strdup (_("Hello"));
+  gtk_label_set_label (self->greeting_label, greeting);
+
+  build_choices (self);
+  sync_choices (self);
+  rebuild_data (self);
+  rebuild_offers (self);
+
+  g_signal_connect_object (session, "notify::consents", G_CALLBACK (on_consents_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::offers", G_CALLBACK (on_offers_changed), self,
+                           G_CONNECT_SWAPPED);
+  return GTK_WIDGET (self);
+}
+
+GhSession *
+gh_dashboard_page_get_session (GhDashboardPage *self)
+{
+  g_return_val_if_fail (GH_IS_DASHBOARD_PAGE (self), NULL);
+  return self->session;
+}
+
+gboolean
+gh_dashboard_page_get_portrait (GhDashboardPage *self)
+{
+  g_return_val_if_fail (GH_IS_DASHBOARD_PAGE (self), FALSE);
+  return self->portrait;
+}
+
+gboolean
+gh_dashboard_page_get_busy (GhDashboardPage *self)
+{
+  g_return_val_if_fail (GH_IS_DASHBOARD_PAGE (self), FALSE);
+  return self->busy;
+}
+
+gboolean
+gh_dashboard_page_get_preview_shown (GhDashboardPage *self)
+{
+  g_return_val_if_fail (GH_IS_DASHBOARD_PAGE (self), FALSE);
+  return gtk_widget_get_visible (self->scrim);
+}
+
+gboolean
+gh_dashboard_page_get_undo_shown (GhDashboardPage *self)
+{
+  g_return_val_if_fail (GH_IS_DASHBOARD_PAGE (self), FALSE);
+  return gtk_widget_get_visible (self->undo_bar);
+}
+
+void
+gh_dashboard_page_set_follow_up_available (GhDashboardPage *self,
+                                           gboolean         available)
+{
+  g_return_if_fail (GH_IS_DASHBOARD_PAGE (self));
+  gtk_widget_set_visible (self->follow_up_button, available);
+}

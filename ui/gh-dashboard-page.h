@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "gh-session.h"
+
+G_BEGIN_DECLS
+
+#define GH_TYPE_DASHBOARD_PAGE (gh_dashboard_page_get_type ())
+G_DECLARE_FINAL_TYPE (GhDashboardPage, gh_dashboard_page, GH, DASHBOARD_PAGE, GtkWidget)
+
+/* Seconds an Undo stays offered after a change. */
+#define GH_DASHBOARD_UNDO_SECONDS 10
+
+GtkWidget *gh_dashboard_page_new               (GhSession       *session);
+GhSession *gh_dashboard_page_get_session       (GhDashboardPage *self);
+/* Whether the page lays its three sections out side by side (landscape) or as tabs. */
+gboolean   gh_dashboard_page_get_portrait      (GhDashboardPage *self);
+/* Whether a change is being previewed, written or can be undone: for tests and the idle warning. */
+gboolean   gh_dashboard_page_get_busy          (GhDashboardPage *self);
+gboolean   gh_dashboard_page_get_preview_shown (GhDashboardPage *self);
+gboolean   gh_dashboard_page_get_undo_shown    (GhDashboardPage *self);
+/* Whether the follow-up button is offered (the window knows if the screen exists). */
+void       gh_dashboard_page_set_follow_up_available (GhDashboardPage *self,
+                                                      gboolean         available);
+
+G_END_DECLS

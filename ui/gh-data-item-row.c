@@ -1,0 +1,114 @@
+/* GhDataItemRow: one thing held about the shopper in "Your data": what it is, where
+ * it came from in words (with an icon, and a marked frame for guesses, so inferred
+ * data does not stand out by colour alone), what it is used for, and when it will
+ * be deleted. Items no purpose in force uses say so: held, but doing nothing.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gh-data-item-row.h"
+#include "gh-ui-text.h"
+
+struct _GhDataItemRow
+{
+  GtkWidget  parent_instance;
+
+  GtkLabel  *summary_label;
+  GtkImage  *source_image;
+  GtkLabel  *source_label;
+  GtkLabel  *used_label;
+  GtkLabel  *deleted_label;
+  GtkBox    *unused_box;
+};
+
+G_DEFINE_FINAL_TYPE (GhDataItemRow, gh_data_item_row, GTK_TYPE_WIDGET)
+
+static void
+gh_data_item_row_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_DATA_ITEM_ROW);
+  /* The template's top box is not a bound child: let it go too. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (gh_data_item_row_parent_class)->dispose (object);
+}
+
+static void
+gh_data_item_row_class_init (GhDataItemRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gh_data_item_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/glasshouse/Kiosk/gh-data-item-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhDataItemRow, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDataItemRow, source_image);
+  gtk_widget_class_bind_template_child (widget_class, GhDataItemRow, source_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDataItemRow, used_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDataItemRow, deleted_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDataItemRow, unused_box);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "dataitem");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+gh_data_item_row_init (GhDataItemRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+gh_data_item_row_new (GhSession        *session,
+                      const GhDataItem *item)
+{
+  GhDataItemRow *self = g_object_new (GH_TYPE_DATA_ITEM_ROW, NULL);
+  const char *language = gh_session_get_language (session);
+  g_autoptr(GPtrArray) purposes = gh_session_purposes_reading (session, item->category);
+  g_autofree char *summary = gh_ui_item_summary (item);
+  g_autofree char *date = gh_ui_format_date (item->retained_until);
+  g_autofree char *collected = gh_ui_format_date (item->collected_at);
+  g_autofree char *deleted = NULL;
+  g_autofree char *source = NULL;
+  gboolean unused = gh_session_item_is_unused (session, item);
+
+  gtk_label_set_label (self->summary_label, summary);
+
+  /* Translators: where a piece of data came from, then when, e.g. "We saw it, 3 March 2026" */
+  source = g_strdup_printf (_("%s, %s"), gh_ui_source_label (item->source), collected);
+  gtk_label_set_label (self->source_label, source);
+  gtk_image_set_from_icon_name (self->source_image, gh_ui_source_icon (item->source));
+  if (item->source == GH_SOURCE_INFERRED)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "inferred");
+
+  if (purposes->len > 0)
+    {
+      g_autoptr(GString) used = g_string_new (NULL);
+
+      for (guint i = 0; i < purposes->len; i++)
+        {
+          if (i > 0)
+            g_string_append (used, ", ");
+          g_string_append (used, gh_purpose_get_title (g_ptr_array_index (purposes, i), language));
+        }
+      /* Translators: %s lists purposes, e.g. "Used for: Personal offers, Your orders" */
+      g_autofree char *text = g_strdup_printf (_("Used for: %s"), used->str);
+      gtk_label_set_label (self->used_label, text);
+    }
+  else
+    gtk_label_set_label (self->used_label, _("Used for: nothing you have switched on"));
+  gtk_widget_set_visible (GTK_WIDGET (self->unused_box), unused);
+  if (unused)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "unused");
+
+  /* Translators: %s is a date, e.g. "Deleted on 3 March 2026" */
+  deleted = g_strdup_printf (_("Deleted on %s"), date);
+  gtk_label_set_label (self->deleted_label, deleted);
+
+  return GTK_WIDGET (self);
+}

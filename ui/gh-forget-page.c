@@ -1,0 +1,307 @@
+/* GhForgetPage: "Forget me". Before anything happens it lists, from the shopper's
+ * own data and the config, what will be deleted and what the law makes the retailer
+ * keep (GhDataCategory legal_hold) with the reason. Confirming erases in a worker on
+ * the visit's store connection (gh_erasure_forget_customer under the session's store
+ * lock) and then reports what was deleted and kept; Finish ends the visit.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gh-erasure.h"
+#include "gh-forget-page.h"
+#include "gh-ui-text.h"
+
+struct _GhForgetPage
+{
+  GtkWidget   parent_instance;
+
+  GtkLabel   *title_label;
+  GtkLabel   *intro_label;
+  GtkWidget  *deleted_heading;
+  GtkBox     *deleted_box;
+  GtkWidget  *kept_heading;
+  GtkBox     *kept_box;
+  GtkSpinner *spinner;
+  GtkLabel   *status_label;
+  GtkWidget  *buttons_box;
+  GtkWidget  *finish_button;
+
+  GhSession  *session;
+  GhReceipt  *receipt;
+  gboolean    done;
+};
+
+G_DEFINE_FINAL_TYPE (GhForgetPage, gh_forget_page, GTK_TYPE_WIDGET)
+
+static GtkWidget *
+line_label (const char *text,
+            const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static void
+fill_lists (GhForgetPage *self)
+{
+  GhCatalog *catalog = gh_session_get_catalog (self->session);
+  const char *language = gh_session_get_language (self->session);
+  GPtrArray *items = gh_session_get_items (self->session);
+  GListModel *categories = gh_catalog_get_data_categories (catalog);
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_kept = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      GhDataItem *item = g_ptr_array_index (items, i);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, item->category));
+      g_hash_table_insert (counts, item->category, GUINT_TO_POINTER (n + 1));
+    }
+
+  gtk_box_append (self->deleted_box,
+                  line_label (_("• Your name, loyalty card and PIN"), NULL));
+  gtk_box_append (self->deleted_box,
+                  line_label (_("• Your choices (consents) and your personal offers"), NULL));
+
+  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
+    {
+      g_autoptr(GhDataCategory) category = g_list_model_get_item (categories, i);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, gh_data_category_get_id (category)));
+      const char *hold = gh_data_category_get_legal_hold (category, language);
+      const char *title = gh_data_category_get_title (category, language);
+
+      if (n == 0)
+        continue;
+      g_hash_table_remove (counts, gh_data_category_get_id (category));
+      if (hold != NULL && *hold != '\0')
+        {
+          /* Translators: a category kept through erasure and how many items, e.g. "Purchases (12)" */
+          g_autofree char *heading = g_strdup_printf (_("%s (%u)"), title, n);
+          gtk_box_append (self->kept_box, line_label (heading, "row-title"));
+          gtk_box_append (self->kept_box, line_label (hold, NULL));
+          n_kept++;
+        }
+      else
+        {
+          /* Translators: a category that will be deleted, with how many items: "• Sizes (2)" */
+          g_autofree char *line = g_strdup_printf (_("• %s (%u)"), title, n);
+          gtk_box_append (self->deleted_box, line_label (line, NULL));
+        }
+    }
+
+  /* Held under a category the config does not describe: no legal hold can apply. */
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, counts);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        g_autofree char *line = g_strdup_printf (_("• %s (%u)"), (const char *) key,
+                                                 GPOINTER_TO_UINT (value));
+        gtk_box_append (self->deleted_box, line_label (line, NULL));
+      }
+  }
+
+  if (n_kept == 0)
+    gtk_box_append (self->kept_box,
+                    line_label (_("Nothing. No law makes us keep any of your data."), NULL));
+  else
+    gtk_box_append (self->kept_box,
+                    line_label (_("We keep it only as long as the law says, apart from your name "
+                                  "and card, and use it for nothing else."), "dim"));
+}
+
+typedef struct {
+  GhSession *session;
+  char      *actor;
+  char      *language;
+} ForgetData;
+
+static void
+forget_data_free (ForgetData *data)
+{
+  g_clear_object (&data->session);
+  g_free (data->actor);
+  g_free (data->language);
+  g_free (data);
+}
+
+static void
+forget_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ForgetData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  GhErasureResult *result;
+  GhStore *store;
+
+  store = gh_session_lock_store (data->session);
+  if (store == NULL)
+    {
+      g_task_return_new_error (task, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED,
+                               "the visit has ended");
+      return;
+    }
+  result = gh_erasure_forget_customer (store, gh_session_get_catalog (data->session),
+                                       gh_session_get_customer (data->session), data->actor,
+                                       data->language, &error);
+  gh_session_unlock_store (data->session);
+
+  if (result == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) gh_erasure_result_free);
+}
+
+static void
+forget_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GhForgetPage) self = user_data;
+  g_autoptr(GhErasureResult) erasure = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+
+  erasure = g_task_propagate_pointer (G_TASK (result), &error);
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+
+  if (erasure == NULL)
+    {
+      if (g_error_matches (error, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED))
+        return;
+      g_warning ("Erasure failed: %s", error->message);
+      self->done = FALSE;
+      gtk_label_set_label (self->status_label,
+                           _("Sorry, that did not work and nothing was deleted. Please try again, "
+                             "or ask a member of staff."));
+      gtk_widget_set_sensitive (self->buttons_box, TRUE);
+      return;
+    }
+
+  g_set_object (&self->receipt, erasure->receipt);
+  gtk_label_set_label (self->title_label, _("You have been forgotten"));
+  gtk_label_set_label (self->intro_label,
+                       _("Your data is deleted and your loyalty card no longer works. We will not "
+                         "bring it back, even if it comes from elsewhere again."));
+  status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "We deleted %u item.",
+                                         "We deleted %u items.", erasure->deleted_items),
+                            erasure->deleted_items);
+  gtk_label_set_label (self->status_label, status);
+  gtk_widget_set_visible (self->deleted_heading, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->deleted_box), FALSE);
+  gtk_widget_set_visible (self->buttons_box, FALSE);
+  gtk_widget_set_visible (self->finish_button, TRUE);
+  gtk_widget_grab_focus (self->finish_button);
+}
+
+static void
+forget_confirm (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  GhForgetPage *self = GH_FORGET_PAGE (widget);
+  g_autoptr(GTask) task = NULL;
+  ForgetData *data;
+
+  if (self->done || gh_session_get_ended (self->session))
+    return;
+  self->done = TRUE;
+  gtk_widget_set_sensitive (self->buttons_box, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  gtk_label_set_label (self->status_label, _("Deleting…"));
+
+  data = g_new0 (ForgetData, 1);
+  data->session = g_object_ref (self->session);
+  data->actor = g_strdup (gh_session_get_actor (self->session));
+  data->language = g_strdup (gh_session_get_language (self->session));
+  task = g_task_new (NULL, NULL, forget_done, g_object_ref (self));
+  g_task_set_task_data (task, data, (GDestroyNotify) forget_data_free);
+  g_task_run_in_thread (task, forget_thread);
+}
+
+static void
+gh_forget_page_dispose (GObject *object)
+{
+  GhForgetPage *self = GH_FORGET_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_FORGET_PAGE);
+  /* The template's top box is not a bound child: let it go too. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->session);
+  g_clear_object (&self->receipt);
+
+  G_OBJECT_CLASS (gh_forget_page_parent_class)->dispose (object);
+}
+
+static void
+gh_forget_page_class_init (GhForgetPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gh_forget_page_dispose;
+
+  gtk_widget_class_install_action (widget_class, "forget.confirm", NULL, forget_confirm);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/glasshouse/Kiosk/gh-forget-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, deleted_heading);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, deleted_box);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, kept_heading);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, kept_box);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, buttons_box);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, finish_button);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "forgetpage");
+}
+
+static void
+gh_forget_page_init (GhForgetPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+gh_forget_page_new (GhSession *session)
+{
+  GhForgetPage *self;
+
+  g_return_val_if_fail (GH_IS_SESSION (session), NULL);
+
+  self = g_object_new (GH_TYPE_FORGET_PAGE, NULL);
+  self->session = g_object_ref (session);
+  fill_lists (self);
+  return GTK_WIDGET (self);
+}
+
+gboolean
+gh_forget_page_get_done (GhForgetPage *self)
+{
+  g_return_val_if_fail (GH_IS_FORGET_PAGE (self), FALSE);
+  return self->done;
+}
+
+GhReceipt *
+gh_forget_page_get_receipt (GhForgetPage *self)
+{
+  g_return_val_if_fail (GH_IS_FORGET_PAGE (self), NULL);
+  return self->receipt;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "gh-catalog.h"
+#include "gh-session.h"
+
+G_BEGIN_DECLS
+
+#define GH_TYPE_IDENTIFY_PAGE (gh_identify_page_get_type ())
+G_DECLARE_FINAL_TYPE (GhIdentifyPage, gh_identify_page, GH, IDENTIFY_PAGE, GtkWidget)
+
+void gh_identify_page_setup (GhIdentifyPage *self,
+                             const char     *db_path,
+                             GhCatalog      *catalog,
+                             const char     *language);
+/* Back to an empty loyalty number; cancels a check in progress. */
+void gh_identify_page_reset (GhIdentifyPage *self);
+
+G_END_DECLS

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "gh-catalog.h"
+#include "gh-session.h"
+#include "gh-staff-mode.h"
+
+G_BEGIN_DECLS
+
+#define GH_TYPE_STAFF_CONTROLLER (gh_staff_controller_get_type ())
+G_DECLARE_FINAL_TYPE (GhStaffController, gh_staff_controller, GH, STAFF_CONTROLLER, GObject)
+
+/* Puts the staff banner at the end of @banner_box and the staff sign-in and
+ * staff pages into @stack ("staff-sign-in", "staff"). */
+GhStaffController *gh_staff_controller_new           (GtkStack          *stack,
+                                                      GtkBox            *banner_box);
+void               gh_staff_controller_set_db_path   (GhStaffController *self,
+                                                      const char        *db_path);
+/* The config in force: the staff and their PINs, the staff timeout. */
+void               gh_staff_controller_set_catalog   (GhStaffController *self,
+                                                      GhCatalog         *catalog);
+/* The visit, or NULL when there is none: its actor follows staff mode. */
+void               gh_staff_controller_set_session   (GhStaffController *self,
+                                                      GhSession         *session);
+/* A long press on @root's logo (its GtkPictures and "brand" labels, or @root
+ * itself when it has neither) opens the staff sign-in. */
+void               gh_staff_controller_watch_logo    (GhStaffController *self,
+                                                      GtkWidget         *root);
+/* Opens the staff PIN screen, as the long press does. */
+void               gh_staff_controller_request_unlock (GhStaffController *self);
+GhStaffMode       *gh_staff_controller_get_mode      (GhStaffController *self);
+
+G_END_DECLS

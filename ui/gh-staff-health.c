@@ -1,0 +1,234 @@
+/* GhStaffHealth: the kiosk's health as staff see it. Collected in a worker
+ * (gh_health_collect_async, which walks the whole audit chain) and shown as a
+ * small table: config version and age, the last refused bundle and why,
+ * events waiting for HQ, store size, audit chain state.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gh-staff-health.h"
+
+struct _GhStaffHealth
+{
+  GtkWidget     parent_instance;
+
+  GtkLabel     *config_label;
+  GtkLabel     *refused_label;
+  GtkLabel     *outbox_label;
+  GtkLabel     *size_label;
+  GtkLabel     *chain_label;
+  GtkSpinner   *spinner;
+
+  GCancellable *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (GhStaffHealth, gh_staff_health, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static char *
+format_age (gint64 seconds)
+{
+  if (seconds < 0)
+    return g_strdup (_("age unknown"));
+  if (seconds < 3600)
+    /* Translators: how long ago HQ issued the configuration. */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "issued %d minute ago",
+                                         "issued %d minutes ago", seconds / 60),
+                            (int) (seconds / 60));
+  if (seconds < 2 * 86400)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "issued %d hour ago",
+                                         "issued %d hours ago", seconds / 3600),
+                            (int) (seconds / 3600));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "issued %d day ago", "issued %d days ago",
+                                       seconds / 86400),
+                          (int) (seconds / 86400));
+}
+
+void
+gh_staff_health_show (GhStaffHealth  *self,
+                      const GhHealth *health)
+{
+  g_autofree char *config = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *outbox = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *chain = NULL;
+
+  g_return_if_fail (GH_IS_STAFF_HEALTH (self));
+  g_return_if_fail (health != NULL);
+
+  if (health->config_version > 0)
+    {
+      g_autofree char *age = format_age (health->config_age_seconds);
+      /* Translators: "Version 3, issued 2 days ago". */
+      config = g_strdup_printf (_("Version %" G_GINT64_FORMAT ", %s"), health->config_version, age);
+    }
+  else
+    config = g_strdup (_("None applied: the kiosk is not set up"));
+
+  if (health->rejected_at != NULL)
+    /* Translators: when, the reason, then where in the bundle and which file. */
+    refused = g_strdup_printf (_("%s: %s (at %s, file %s)"), health->rejected_at,
+                               health->rejected_reason != NULL ? health->rejected_reason : _("no reason recorded"),
+                               health->rejected_path != NULL && *health->rejected_path != '\0'
+                               ? health->rejected_path : "$",
+                               health->rejected_source != NULL ? health->rejected_source : "?");
+  else
+    refused = g_strdup (_("None"));
+
+  outbox = g_strdup_printf ("%" G_GINT64_FORMAT, health->outbox_pending);
+  size = g_format_size (health->store_bytes);
+  if (health->chain_ok)
+    chain = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Intact: %" G_GINT64_FORMAT " event",
+                                          "Intact: %" G_GINT64_FORMAT " events",
+                                          health->chain_events),
+                             health->chain_events);
+  else
+    /* Translators: %s says where the audit chain breaks. */
+    chain = g_strdup_printf (_("BROKEN: %s"), health->chain_problem);
+
+  gtk_label_set_label (self->config_label, config);
+  gtk_label_set_label (self->refused_label, refused);
+  gtk_label_set_label (self->outbox_label, outbox);
+  gtk_label_set_label (self->size_label, size);
+  gtk_label_set_label (self->chain_label, chain);
+  if (health->chain_ok)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->chain_label), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->chain_label), "error");
+}
+
+static void
+set_loading (GhStaffHealth *self,
+             gboolean       loading)
+{
+  if (gtk_widget_get_visible (GTK_WIDGET (self->spinner)) == loading)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
+  gtk_spinner_set_spinning (self->spinner, loading);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+on_collected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GhStaffHealth) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhHealth) health = gh_health_collect_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->cancellable);
+  if (health != NULL)
+    gh_staff_health_show (self, health);
+  else
+    {
+      /* Staff, not shoppers, read this: the store's own message is the useful one. */
+      gtk_label_set_label (self->chain_label, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->chain_label), "error");
+    }
+  set_loading (self, FALSE);
+}
+
+void
+gh_staff_health_refresh (GhStaffHealth *self,
+                         const char    *db_path)
+{
+  g_return_if_fail (GH_IS_STAFF_HEALTH (self));
+  g_return_if_fail (db_path != NULL);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_loading (self, TRUE);
+  gh_health_collect_async (db_path, self->cancellable, on_collected, g_object_ref (self));
+}
+
+gboolean
+gh_staff_health_get_loading (GhStaffHealth *self)
+{
+  g_return_val_if_fail (GH_IS_STAFF_HEALTH (self), FALSE);
+  return gtk_widget_get_visible (GTK_WIDGET (self->spinner));
+}
+
+static void
+gh_staff_health_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, gh_staff_health_get_loading (GH_STAFF_HEALTH (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_staff_health_dispose (GObject *object)
+{
+  GhStaffHealth *self = GH_STAFF_HEALTH (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_STAFF_HEALTH);
+  /* dispose_template only unparents bound children; the template's root is not bound. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (gh_staff_health_parent_class)->dispose (object);
+}
+
+static void
+gh_staff_health_class_init (GhStaffHealthClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gh_staff_health_dispose;
+  object_class->get_property = gh_staff_health_get_property;
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/glasshouse/Kiosk/gh-staff-health.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, config_label);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, refused_label);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, outbox_label);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, size_label);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, chain_label);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, spinner);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "staffhealth");
+}
+
+static void
+gh_staff_health_init (GhStaffHealth *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+gh_staff_health_new (void)
+{
+  return g_object_new (GH_TYPE_STAFF_HEALTH, NULL);
+}

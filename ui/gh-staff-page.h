@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "gh-staff-mode.h"
+
+G_BEGIN_DECLS
+
+#define GH_TYPE_STAFF_PAGE (gh_staff_page_get_type ())
+G_DECLARE_FINAL_TYPE (GhStaffPage, gh_staff_page, GH, STAFF_PAGE, GtkWidget)
+
+GtkWidget *gh_staff_page_new     (void);
+/* Shows the health of the store at @db_path and acts as @mode's member of
+ * staff. Emits "done" when staff go back to the shopper's screens. */
+void       gh_staff_page_setup   (GhStaffPage *self,
+                                  GhStaffMode *mode,
+                                  const char  *db_path);
+/* Forgets any loyalty number typed and any message (on leaving the page). */
+void       gh_staff_page_reset   (GhStaffPage *self);
+
+G_END_DECLS

@@ -1,0 +1,252 @@
+/* GhStaffSignIn: what the hidden long press on the logo opens. Staff pick
+ * their name (preselected when the config has one member of staff) and type
+ * their PIN on the keypad; the argon2id check runs in a worker
+ * (gh_auth_staff_sign_in_async), so the kiosk stays responsive.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gh-auth.h"
+#include "gh-keypad.h"
+#include "gh-staff-sign-in.h"
+
+struct _GhStaffSignIn
+{
+  GtkWidget     parent_instance;
+
+  GtkFlowBox   *staff_box;
+  GtkEditable  *pin_entry;
+  GtkSpinner   *spinner;
+  GtkLabel     *status_label;
+  GhKeypad     *keypad;
+
+  GhCatalog    *catalog;
+  char         *staff_id;
+  GCancellable *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (GhStaffSignIn, gh_staff_sign_in, GTK_TYPE_WIDGET)
+
+enum {
+  SIGNED_IN,
+  CANCELLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+set_status (GhStaffSignIn *self,
+            const char    *message,
+            gboolean       is_error)
+{
+  gtk_label_set_label (self->status_label, message != NULL ? message : "");
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+}
+
+static void
+set_busy (GhStaffSignIn *self,
+          gboolean       busy)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  /* Only the keypad: making the focused entry insensitive loses its focus-out (GTK 4.8 warns);
+   * a second submit while busy is ignored in on_submit instead. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->keypad), !busy);
+}
+
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GhStaffSignIn) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhStaffMember) member = gh_auth_staff_sign_in_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->cancellable);
+  set_busy (self, FALSE);
+  gtk_editable_set_text (self->pin_entry, "");
+  if (member == NULL)
+    {
+      set_status (self, g_error_matches (error, GH_AUTH_ERROR, GH_AUTH_ERROR_LOCKED)
+                        ? _("Too many wrong PINs. Try again later.")
+                        : _("That PIN is not right. Try again."), TRUE);
+      return;
+    }
+  set_status (self, NULL, FALSE);
+  g_signal_emit (self, signals[SIGNED_IN], 0, member);
+}
+
+static void
+on_submit (GhStaffSignIn *self)
+{
+  const char *pin = gtk_editable_get_text (self->pin_entry);
+
+  if (self->cancellable != NULL || self->catalog == NULL)
+    return;
+  if (self->staff_id == NULL)
+    {
+      set_status (self, _("Choose your name first."), TRUE);
+      return;
+    }
+  if (*pin == '\0')
+    {
+      set_status (self, _("Type your staff PIN on the keypad."), TRUE);
+      return;
+    }
+  set_status (self, _("Checking…"), FALSE);
+  set_busy (self, TRUE);
+  self->cancellable = g_cancellable_new ();
+  gh_auth_staff_sign_in_async (self->catalog, self->staff_id, pin, self->cancellable, on_checked,
+                               g_object_ref (self));
+}
+
+static void
+on_staff_toggled (GtkToggleButton *button,
+                  GhStaffSignIn   *self)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  g_free (self->staff_id);
+  self->staff_id = g_strdup (g_object_get_data (G_OBJECT (button), "staff-id"));
+  set_status (self, NULL, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+}
+
+static void
+sign_in_cancel (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  GhStaffSignIn *self = GH_STAFF_SIGN_IN (widget);
+
+  gh_staff_sign_in_reset (self);
+  g_signal_emit (self, signals[CANCELLED], 0);
+}
+
+static void
+gh_staff_sign_in_dispose (GObject *object)
+{
+  GhStaffSignIn *self = GH_STAFF_SIGN_IN (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->catalog);
+  g_clear_pointer (&self->staff_id, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_STAFF_SIGN_IN);
+  /* dispose_template only unparents bound children; the template's root is not bound. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (gh_staff_sign_in_parent_class)->dispose (object);
+}
+
+static void
+gh_staff_sign_in_class_init (GhStaffSignInClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gh_staff_sign_in_dispose;
+
+  signals[SIGNED_IN] = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, GH_TYPE_STAFF_MEMBER);
+  signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_install_action (widget_class, "staff-sign-in.cancel", NULL, sign_in_cancel);
+
+  g_type_ensure (GH_TYPE_KEYPAD);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/glasshouse/Kiosk/gh-staff-sign-in.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, staff_box);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, pin_entry);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, spinner);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, status_label);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, keypad);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "staffsignin");
+}
+
+static void
+gh_staff_sign_in_init (GhStaffSignIn *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->keypad, "submit", G_CALLBACK (on_submit), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pin_entry, "activate", G_CALLBACK (on_submit), self,
+                           G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+gh_staff_sign_in_new (void)
+{
+  return g_object_new (GH_TYPE_STAFF_SIGN_IN, NULL);
+}
+
+void
+gh_staff_sign_in_setup (GhStaffSignIn *self,
+                        GhCatalog     *catalog)
+{
+  GListModel *staff;
+  GtkToggleButton *group = NULL;
+  GtkWidget *child;
+  guint n;
+
+  g_return_if_fail (GH_IS_STAFF_SIGN_IN (self));
+  g_return_if_fail (catalog == NULL || GH_IS_CATALOG (catalog));
+
+  gh_staff_sign_in_reset (self);
+  g_set_object (&self->catalog, catalog);
+  g_clear_pointer (&self->staff_id, g_free);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->staff_box))) != NULL)
+    gtk_flow_box_remove (self->staff_box, child);
+  if (catalog == NULL)
+    return;
+
+  /* The staff come from HQ's config, so the buttons are built here. */
+  staff = gh_catalog_get_staff (catalog);
+  n = g_list_model_get_n_items (staff);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GhStaffMember) member = g_list_model_get_item (staff, i);
+      GtkWidget *button = gtk_toggle_button_new_with_label (gh_staff_member_get_name (member));
+
+      g_object_set_data_full (G_OBJECT (button), "staff-id",
+                              g_strdup (gh_staff_member_get_id (member)), g_free);
+      if (group != NULL)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
+      else
+        group = GTK_TOGGLE_BUTTON (button);
+      g_signal_connect_object (button, "toggled", G_CALLBACK (on_staff_toggled), self, 0);
+      gtk_flow_box_append (self->staff_box, button);
+    }
+  if (n == 1)
+    gtk_toggle_button_set_active (group, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_box), n > 1);
+  if (n == 0)
+    set_status (self, _("This kiosk's configuration names no staff."), TRUE);
+}
+
+void
+gh_staff_sign_in_reset (GhStaffSignIn *self)
+{
+  g_return_if_fail (GH_IS_STAFF_SIGN_IN (self));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  set_busy (self, FALSE);
+  gtk_editable_set_text (self->pin_entry, "");
+  set_status (self, NULL, FALSE);
+}

@@ -1,0 +1,20 @@
+/* For tests and benchmarks only.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "gh-window.h"
+
+G_BEGIN_DECLS
+
+/* Overrides the config's idle timeout (milliseconds) and warning (seconds). */
+void _gh_window_set_idle_timeout (GhWindow *self,
+                                  guint     idle_ms,
+                                  guint     warning_seconds);
+gboolean _gh_window_get_idle_warning_shown (GhWindow *self);
+GtkWidget *_gh_window_get_page (GhWindow   *self,
+                                const char *name);
+/* Staff mode (gh-staff-controller.c). */
+typedef struct _GhStaffController GhStaffController;
+GhStaffController *_gh_window_get_staff (GhWindow *self);
+
+G_END_DECLS

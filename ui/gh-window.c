@@ -1,0 +1,828 @@
+/* GhWindow: the kiosk window and the visit's flow. A stack of screens (attract,
+ * identify, dashboard, forget me, follow-up) under a top bar with the brand, the
+ * language choice and sign-out, and a banner slot for staff mode.
+ *
+ * The window owns the visit: it starts at Start, gets a GhSession from the
+ * identify page, builds the per-visit pages from it, and ends it on sign-out,
+ * on "Forget me" finishing, or when the idle timeout (from the config) runs out
+ * after its announced warning. Ending the visit wipes the session and destroys
+ * every page that showed the shopper's data.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "gh-attract-page.h"
+#include "gh-branding.h"
+#include "gh-dashboard-page.h"
+#include "gh-follow-up-page.h"
+#include "gh-forget-page.h"
+#include "gh-identify-page.h"
+#include "gh-staff-controller.h"
+#include "gh-window-private.h"
+
+struct _GhWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GtkBox               *banner_box;
+  GtkWidget            *top_bar;
+  GtkWidget            *brand_box;
+  GtkPicture           *top_logo;
+  GtkLabel             *top_brand_label;
+  GtkBox               *language_box;
+  GtkButton            *sign_out_button;
+  GtkStack             *stack;
+  GtkWidget            *idle_scrim;
+  GtkLabel             *idle_label;
+  GtkWidget            *more_time_button;
+
+  GtkWidget            *attract_page;
+  GtkWidget            *identify_page;
+  GtkWidget            *dashboard_page;
+  GtkWidget            *forget_page;
+  GtkWidget            *follow_up_page;
+  gboolean              follow_up_ends_visit;
+
+  char                 *db_path;
+  char                 *inbox_dir;
+  char                 *trust_file;
+  gboolean              demo;
+
+  GhCatalog            *catalog;
+  GhSession            *session;
+  char                 *language;
+  GtkCssProvider       *brand_css;
+  GCancellable         *cancellable;
+
+  guint                 idle_source;
+  guint                 warning_source;
+  int                   warning_left;
+  guint                 idle_ms_override;
+  guint                 warning_override;
+  gboolean              in_visit;
+
+  GhStaffController    *staff;
+};
+
+G_DEFINE_FINAL_TYPE (GhWindow, gh_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void end_visit (GhWindow *self);
+
+/* ---- language ---------------------------------------------------------------------- */
+
+static void
+apply_gettext_language (const char *language)
+{
+  /* The visit's language for our own strings; texts from the config take it from
+   * the session. textdomain() again makes gettext drop its cached catalogs. */
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+static void
+rebuild_language_box (GhWindow *self)
+{
+  const char * const *languages = self->catalog ? gh_catalog_get_languages (self->catalog) : NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->language_box))) != NULL)
+    gtk_box_remove (self->language_box, child);
+  if (languages == NULL || g_strv_length ((char **) languages) < 2)
+    return;
+  for (guint i = 0; languages[i] != NULL; i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (
+        gh_attract_page_language_name (languages[i]));
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "kiosk.language");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", languages[i]);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button),
+                                    g_strcmp0 (languages[i], self->language) == 0);
+      gtk_widget_add_css_class (button, "language");
+      gtk_box_append (self->language_box, button);
+    }
+}
+
+/* ---- pages ------------------------------------------------------------------------- */
+
+static void on_signed_in (GhWindow  *self,
+                          GhSession *session);
+
+static void
+replace_page (GhWindow    *self,
+              GtkWidget  **slot,
+              GtkWidget   *page,
+              const char  *name)
+{
+  if (*slot != NULL)
+    gtk_stack_remove (self->stack, *slot);
+  *slot = page;
+  if (page != NULL)
+    gtk_stack_add_named (self->stack, page, name);
+}
+
+static void
+build_static_pages (GhWindow *self)
+{
+  gboolean on_attract = self->attract_page == NULL
+                        || gtk_stack_get_visible_child (self->stack) == self->attract_page;
+  gboolean on_identify = self->identify_page != NULL
+                         && gtk_stack_get_visible_child (self->stack) == self->identify_page;
+  GtkWidget *attract = g_object_new (GH_TYPE_ATTRACT_PAGE, NULL);
+  GtkWidget *identify = g_object_new (GH_TYPE_IDENTIFY_PAGE, NULL);
+
+  gh_attract_page_setup (GH_ATTRACT_PAGE (attract), self->catalog, self->language);
+  gh_staff_controller_watch_logo (self->staff, attract);
+  gh_identify_page_setup (GH_IDENTIFY_PAGE (identify), self->db_path, self->catalog,
+                          self->language);
+  g_signal_connect_object (identify, "signed-in", G_CALLBACK (on_signed_in), self,
+                           G_CONNECT_SWAPPED);
+
+  replace_page (self, &self->attract_page, attract, "attract");
+  replace_page (self, &self->identify_page, identify, "identify");
+  if (on_attract)
+    gtk_stack_set_visible_child (self->stack, attract);
+  else if (on_identify)
+    gtk_stack_set_visible_child (self->stack, identify);
+}
+
+static void
+show_page (GhWindow  *self,
+           GtkWidget *page)
+{
+  gboolean attract = page == self->attract_page;
+
+  gtk_stack_set_visible_child (self->stack, page);
+  gtk_widget_set_visible (self->top_bar, !attract);
+  gtk_button_set_label (self->sign_out_button,
+                        self->session != NULL ? _("Sign out") : _("Cancel"));
+}
+
+/* ---- branding and the catalog ------------------------------------------------------ */
+
+static void
+apply_catalog (GhWindow  *self,
+               GhCatalog *catalog)
+{
+  g_autofree char *css = NULL;
+  g_autoptr(GdkTexture) logo = NULL;
+
+  g_set_object (&self->catalog, catalog);
+  gh_staff_controller_set_catalog (self->staff, catalog);
+  g_free (self->language);
+  self->language = catalog != NULL ? g_strdup (gh_catalog_get_default_language (catalog)) : NULL;
+  apply_gettext_language (self->language);
+
+  css = gh_branding_css (catalog);
+  gtk_css_provider_load_from_data (self->brand_css, css, -1);
+
+  gtk_label_set_label (self->top_brand_label,
+                       catalog != NULL ? gh_catalog_get_brand_name (catalog) : _("Glasshouse"));
+  logo = gh_branding_logo_texture (catalog, 48);
+  gtk_picture_set_paintable (self->top_logo, GDK_PAINTABLE (logo));
+  gtk_widget_set_visible (GTK_WIDGET (self->top_logo), logo != NULL);
+  if (catalog != NULL)
+    gtk_window_set_title (GTK_WINDOW (self), gh_catalog_get_brand_name (catalog));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.start", catalog != NULL);
+  rebuild_language_box (self);
+  build_static_pages (self);
+}
+
+static void
+load_catalog_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  const char *db_path = task_data;
+  g_autoptr(GhStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GhCatalog *catalog;
+
+  store = gh_store_open (db_path, GH_STORE_OPEN_DEFAULT, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  catalog = gh_catalog_load_active (store, &error);
+  if (catalog == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, catalog, g_object_unref);
+}
+
+static void
+load_catalog_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GhWindow) self = user_data;
+  g_autoptr(GhCatalog) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+
+  catalog = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (catalog == NULL)
+    {
+      /* The attract page says the kiosk is not set up; staff find the reason in the log. */
+      g_warning ("No configuration to show: %s", error->message);
+      return;
+    }
+  if (self->in_visit)
+    return;  /* never swap the config under a shopper; a later load picks it up */
+  apply_catalog (self, catalog);
+}
+
+static void
+load_catalog (GhWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->db_path == NULL)
+    return;
+  task = g_task_new (NULL, self->cancellable, load_catalog_done, g_object_ref (self));
+  g_task_set_task_data (task, g_strdup (self->db_path), g_free);
+  g_task_run_in_thread (task, load_catalog_thread);
+}
+
+/* ---- idle timeout ------------------------------------------------------------------ */
+
+static guint
+idle_ms (GhWindow *self)
+{
+  if (self->idle_ms_override > 0)
+    return self->idle_ms_override;
+  return self->catalog != NULL ? (guint) gh_catalog_get_idle_timeout (self->catalog) * 1000
+                               : 60 * 1000;
+}
+
+static guint
+warning_seconds (GhWindow *self)
+{
+  if (self->warning_override > 0)
+    return self->warning_override;
+  return self->catalog != NULL ? (guint) gh_catalog_get_warning_seconds (self->catalog) : 20;
+}
+
+static void
+update_idle_label (GhWindow *self)
+{
+  g_autofree char *text =
+    g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                  "For your privacy, this visit ends in %d second and the "
+                                  "screen is cleared.",
+                                  "For your privacy, this visit ends in %d seconds and the "
+                                  "screen is cleared.", self->warning_left), self->warning_left);
+
+  gtk_label_set_label (self->idle_label, text);
+}
+
+static gboolean
+warning_tick (gpointer user_data)
+{
+  GhWindow *self = user_data;
+
+  if (--self->warning_left <= 0)
+    {
+      self->warning_source = 0;
+      end_visit (self);
+      return G_SOURCE_REMOVE;
+    }
+  update_idle_label (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+idle_expired (gpointer user_data)
+{
+  GhWindow *self = user_data;
+
+  self->idle_source = 0;
+  self->warning_left = warning_seconds (self);
+  update_idle_label (self);
+  gtk_widget_set_visible (self->idle_scrim, TRUE);
+  gtk_widget_grab_focus (self->more_time_button);
+  self->warning_source = g_timeout_add_seconds (1, warning_tick, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_idle (GhWindow *self)
+{
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->warning_source, g_source_remove);
+  gtk_widget_set_visible (self->idle_scrim, FALSE);
+}
+
+static void
+restart_idle (GhWindow *self)
+{
+  stop_idle (self);
+  if (self->in_visit)
+    self->idle_source = g_timeout_add (idle_ms (self), idle_expired, self);
+}
+
+static gboolean
+on_any_event (GhWindow *self,
+              GdkEvent *event)
+{
+  switch (gdk_event_get_event_type (event))
+    {
+    case GDK_BUTTON_PRESS:
+    case GDK_KEY_PRESS:
+    case GDK_TOUCH_BEGIN:
+    case GDK_TOUCH_UPDATE:
+    case GDK_SCROLL:
+    case GDK_MOTION_NOTIFY:
+      /* While the warning shows, only "I need more time" extends: the choice is explicit. */
+      if (self->in_visit && self->warning_source == 0)
+        restart_idle (self);
+      break;
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* ---- the visit ---------------------------------------------------------------------- */
+
+static void
+on_signed_in (GhWindow  *self,
+              GhSession *session)
+{
+  GtkWidget *dashboard;
+
+  if (!self->in_visit)
+    {
+      /* Timed out while the PIN was being checked: nobody is there to see it. */
+      gh_session_end (session);
+      return;
+    }
+
+  g_set_object (&self->session, session);
+  gh_staff_controller_set_session (self->staff, session);
+  gh_session_set_language (session, self->language);
+  dashboard = gh_dashboard_page_new (session);
+  replace_page (self, &self->dashboard_page, dashboard, "dashboard");
+  show_page (self, dashboard);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", TRUE);
+  restart_idle (self);
+}
+
+static void
+end_visit (GhWindow *self)
+{
+  gboolean language_changed;
+
+  stop_idle (self);
+  self->in_visit = FALSE;
+  if (self->session != NULL)
+    gh_session_end (self->session);
+  g_clear_object (&self->session);
+  gh_staff_controller_set_session (self->staff, NULL);
+
+  gtk_stack_set_visible_child (self->stack, self->attract_page);
+  replace_page (self, &self->dashboard_page, NULL, NULL);
+  replace_page (self, &self->forget_page, NULL, NULL);
+  replace_page (self, &self->follow_up_page, NULL, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", FALSE);
+
+  /* The language choice lasts for the visit only. */
+  language_changed = self->catalog != NULL
+                     && g_strcmp0 (self->language,
+                                   gh_catalog_get_default_language (self->catalog)) != 0;
+  if (language_changed)
+    {
+      g_free (self->language);
+      self->language = g_strdup (gh_catalog_get_default_language (self->catalog));
+      apply_gettext_language (self->language);
+      rebuild_language_box (self);
+      build_static_pages (self);
+    }
+  else
+    gh_identify_page_reset (GH_IDENTIFY_PAGE (self->identify_page));
+  show_page (self, self->attract_page);
+
+  /* A configuration that arrived during the visit applies now. */
+  load_catalog (self);
+}
+
+static void
+kiosk_start (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  GhWindow *self = GH_WINDOW (widget);
+
+  if (self->catalog == NULL)
+    return;
+  self->in_visit = TRUE;
+  gh_identify_page_reset (GH_IDENTIFY_PAGE (self->identify_page));
+  show_page (self, self->identify_page);
+  restart_idle (self);
+}
+
+static void
+kiosk_sign_out (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  end_visit (GH_WINDOW (widget));
+}
+
+static void
+kiosk_more_time (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  restart_idle (GH_WINDOW (widget));
+}
+
+static void
+kiosk_forget (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  GhWindow *self = GH_WINDOW (widget);
+
+  if (self->session == NULL)
+    return;
+  if (self->forget_page == NULL)
+    replace_page (self, &self->forget_page, gh_forget_page_new (self->session), "forget");
+  show_page (self, self->forget_page);
+}
+
+/* ---- follow-up on the phone ----------------------------------------------------- */
+
+static void
+on_follow_up_done (GhWindow *self)
+{
+  if (self->follow_up_ends_visit || self->dashboard_page == NULL)
+    {
+      end_visit (self);
+      return;
+    }
+  show_page (self, self->dashboard_page);
+  replace_page (self, &self->follow_up_page, NULL, NULL);
+}
+
+static void
+show_follow_up (GhWindow  *self,
+                GhReceipt *receipt,
+                gboolean   ends_visit)
+{
+  GtkWidget *page = gh_follow_up_page_new ();
+
+  gh_follow_up_page_set_receipt (GH_FOLLOW_UP_PAGE (page), receipt, self->catalog);
+  g_signal_connect_object (page, "done", G_CALLBACK (on_follow_up_done), self,
+                           G_CONNECT_SWAPPED);
+  self->follow_up_ends_visit = ends_visit;
+  replace_page (self, &self->follow_up_page, page, "follow-up");
+  show_page (self, page);
+}
+
+static void
+receipt_issued (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GhWindow) self = user_data;
+  g_autoptr(GhReceipt) receipt = NULL;
+  g_autoptr(GError) error = NULL;
+
+  receipt = gh_receipt_issue_for_session_finish (result, &error);
+  if (self->session == NULL || gh_session_get_ended (self->session))
+    return;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", TRUE);
+  if (receipt == NULL)
+    /* The page says the code cannot be shown and sends the shopper to staff. */
+    g_message ("No follow-up receipt: %s", error->message);
+  show_follow_up (self, receipt, FALSE);
+}
+
+static void
+kiosk_follow_up (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  GhWindow *self = GH_WINDOW (widget);
+  GhReceiptKind kind;
+
+  if (self->session == NULL)
+    return;
+  /* A visit with changes takes its consent receipt; otherwise a copy of the data. */
+  kind = gh_session_get_changes (self->session)->len > 0 ? GH_RECEIPT_KIND_CONSENT
+                                                         : GH_RECEIPT_KIND_ACCESS;
+  gtk_widget_action_set_enabled (widget, "kiosk.follow-up", FALSE);
+  gh_receipt_issue_for_session_async (self->session, kind, self->cancellable, receipt_issued,
+                                      g_object_ref (self));
+}
+
+static void
+kiosk_forget_done (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  GhWindow *self = GH_WINDOW (widget);
+  GhReceipt *receipt = NULL;
+
+  if (self->forget_page != NULL)
+    receipt = gh_forget_page_get_receipt (GH_FORGET_PAGE (self->forget_page));
+  if (receipt == NULL)
+    {
+      end_visit (self);
+      return;
+    }
+  show_follow_up (self, receipt, TRUE);
+}
+
+static void
+kiosk_dashboard (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  GhWindow *self = GH_WINDOW (widget);
+
+  if (self->dashboard_page == NULL)
+    return;
+  if (self->forget_page != NULL && gh_forget_page_get_done (GH_FORGET_PAGE (self->forget_page)))
+    return;
+  show_page (self, self->dashboard_page);
+  replace_page (self, &self->forget_page, NULL, NULL);
+}
+
+static void
+kiosk_language (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  GhWindow *self = GH_WINDOW (widget);
+  const char *language = g_variant_get_string (parameter, NULL);
+  const char * const *languages;
+
+  if (self->catalog == NULL)
+    return;
+  languages = gh_catalog_get_languages (self->catalog);
+  if (!g_strv_contains (languages, language) || g_strcmp0 (language, self->language) == 0)
+    {
+      rebuild_language_box (self);  /* keeps the toggle on the current language */
+      return;
+    }
+
+  g_free (self->language);
+  self->language = g_strdup (language);
+  apply_gettext_language (language);
+  rebuild_language_box (self);
+  build_static_pages (self);
+
+  if (self->session != NULL)
+    {
+      GtkWidget *visible = gtk_stack_get_visible_child (self->stack);
+      gboolean on_dashboard = visible == self->dashboard_page;
+      gboolean on_forget = visible == self->forget_page && self->forget_page != NULL;
+
+      gh_session_set_language (self->session, language);
+      replace_page (self, &self->dashboard_page, gh_dashboard_page_new (self->session),
+                    "dashboard");
+      if (on_forget && !gh_forget_page_get_done (GH_FORGET_PAGE (self->forget_page)))
+        {
+          replace_page (self, &self->forget_page, gh_forget_page_new (self->session), "forget");
+          show_page (self, self->forget_page);
+        }
+      else if (on_dashboard)
+        show_page (self, self->dashboard_page);
+    }
+}
+
+/* ---- object ------------------------------------------------------------------------ */
+
+/* The kiosk's stylesheet, once per display however many windows (tests make several). */
+static void
+ensure_style (GdkDisplay *display)
+{
+  g_autoptr(GtkCssProvider) css = NULL;
+
+  if (g_object_get_data (G_OBJECT (display), "gh-style") != NULL)
+    return;
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/glasshouse/Kiosk/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set_data_full (G_OBJECT (display), "gh-style", g_steal_pointer (&css), g_object_unref);
+  g_object_set (gtk_settings_get_for_display (display),
+                "gtk-application-prefer-dark-theme", FALSE, NULL);
+}
+
+static void
+gh_window_dispose (GObject *object)
+{
+  GhWindow *self = GH_WINDOW (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->warning_source, g_source_remove);
+  if (self->session != NULL)
+    gh_session_end (self->session);
+  g_clear_object (&self->session);
+  if (self->brand_css != NULL)
+    gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                   GTK_STYLE_PROVIDER (self->brand_css));
+  g_clear_object (&self->brand_css);
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->staff);
+
+  G_OBJECT_CLASS (gh_window_parent_class)->dispose (object);
+}
+
+static void
+gh_window_finalize (GObject *object)
+{
+  GhWindow *self = GH_WINDOW (object);
+
+  g_free (self->db_path);
+  g_free (self->inbox_dir);
+  g_free (self->trust_file);
+  g_free (self->language);
+
+  G_OBJECT_CLASS (gh_window_parent_class)->finalize (object);
+}
+
+static void
+gh_window_class_init (GhWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gh_window_dispose;
+  object_class->finalize = gh_window_finalize;
+
+  gtk_widget_class_install_action (widget_class, "kiosk.start", NULL, kiosk_start);
+  gtk_widget_class_install_action (widget_class, "kiosk.sign-out", NULL, kiosk_sign_out);
+  gtk_widget_class_install_action (widget_class, "kiosk.more-time", NULL, kiosk_more_time);
+  gtk_widget_class_install_action (widget_class, "kiosk.forget", NULL, kiosk_forget);
+  gtk_widget_class_install_action (widget_class, "kiosk.dashboard", NULL, kiosk_dashboard);
+  gtk_widget_class_install_action (widget_class, "kiosk.follow-up", NULL, kiosk_follow_up);
+  gtk_widget_class_install_action (widget_class, "kiosk.forget-done", NULL, kiosk_forget_done);
+  gtk_widget_class_install_action (widget_class, "kiosk.language", "s", kiosk_language);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/glasshouse/Kiosk/gh-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, banner_box);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, top_bar);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, brand_box);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, top_logo);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, top_brand_label);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, language_box);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, sign_out_button);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_scrim);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_label);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, more_time_button);
+}
+
+static void
+gh_window_init (GhWindow *self)
+{
+  GtkEventController *activity;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->staff = gh_staff_controller_new (self->stack, self->banner_box);
+  gh_staff_controller_watch_logo (self->staff, self->brand_box);
+
+  ensure_style (gtk_widget_get_display (GTK_WIDGET (self)));
+  self->brand_css = gtk_css_provider_new ();
+  gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                              GTK_STYLE_PROVIDER (self->brand_css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+
+  activity = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (activity, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (activity, "event", G_CALLBACK (on_any_event), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), activity);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.start", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", FALSE);
+  apply_catalog (self, NULL);
+}
+
+GhWindow *
+gh_window_new (GtkApplication *application,
+               const char     *db_path,
+               const char     *inbox_dir,
+               const char     *trust_file,
+               gboolean        demo)
+{
+  GhWindow *self = g_object_new (GH_TYPE_WINDOW, "application", application, NULL);
+
+  self->db_path = g_strdup (db_path);
+  gh_staff_controller_set_db_path (self->staff, db_path);
+  self->inbox_dir = g_strdup (inbox_dir);
+  self->trust_file = g_strdup (trust_file);
+  self->demo = demo;
+  load_catalog (self);
+  return self;
+}
+
+GhCatalog *
+gh_window_get_catalog (GhWindow *self)
+{
+  g_return_val_if_fail (GH_IS_WINDOW (self), NULL);
+  return self->catalog;
+}
+
+GhSession *
+gh_window_get_session (GhWindow *self)
+{
+  g_return_val_if_fail (GH_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+const char *
+gh_window_get_page_name (GhWindow *self)
+{
+  g_return_val_if_fail (GH_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const char *
+gh_window_get_language (GhWindow *self)
+{
+  g_return_val_if_fail (GH_IS_WINDOW (self), NULL);
+  return self->language;
+}
+
+void
+gh_window_add_banner (GhWindow  *self,
+                      GtkWidget *banner)
+{
+  g_return_if_fail (GH_IS_WINDOW (self));
+  gtk_box_append (self->banner_box, banner);
+}
+
+void
+gh_window_remove_banner (GhWindow  *self,
+                         GtkWidget *banner)
+{
+  g_return_if_fail (GH_IS_WINDOW (self));
+  if (gtk_widget_get_parent (banner) == GTK_WIDGET (self->banner_box))
+    gtk_box_remove (self->banner_box, banner);
+}
+
+GtkWidget *
+gh_window_get_brand_widget (GhWindow *self)
+{
+  g_return_val_if_fail (GH_IS_WINDOW (self), NULL);
+  return self->brand_box;
+}
+
+void
+gh_window_end_visit (GhWindow *self)
+{
+  g_return_if_fail (GH_IS_WINDOW (self));
+  end_visit (self);
+}
+
+void
+_gh_window_set_idle_timeout (GhWindow *self,
+                             guint     idle_ms,
+                             guint     warning_seconds)
+{
+  self->idle_ms_override = idle_ms;
+  self->warning_override = warning_seconds;
+  if (self->idle_source != 0)
+    restart_idle (self);
+}
+
+gboolean
+_gh_window_get_idle_warning_shown (GhWindow *self)
+{
+  return gtk_widget_get_visible (self->idle_scrim);
+}
+
+GtkWidget *
+_gh_window_get_page (GhWindow   *self,
+                     const char *name)
+{
+  return gtk_stack_get_child_by_name (self->stack, name);
+}
+
+GhStaffController *
+_gh_window_get_staff (GhWindow *self)
+{
+  return self->staff;
+}
