@@ -376,7 +376,9 @@ gh_erasure_forget_customer (GhStore           *store,
     goto fail;
   result->receipt_id = g_strdup (gh_receipt_get_id (result->receipt));
 
-  if (!delete_customer (store, customer->id, error) ||
+  /* A copy of their data that still waits for HQ is personal data too. */
+  if (!gh_store_forget_attachments (store, customer->ref, error) ||
+      !delete_customer (store, customer->id, error) ||
       !suppress_and_close (store, result->erasure_id, customer->ref, result->receipt_id, error))
     goto fail;
   g_clear_pointer (&body, g_free);

@@ -15,6 +15,7 @@
 #include "gh-auth.h"
 #include "gh-erasure.h"
 #include "gh-kiosk-keys.h"
+#include "gh-receipt.h"
 #include "gh-store-private.h"
 #include "gh-test-privacy-config.h"
 #include "gh-test-utils.h"
@@ -131,6 +132,18 @@ fixture_set_up (Fixture       *fixture,
   gh_store_set_consent (fixture->store, customer, "personalize.offers", GH_CONSENT_GRANTED, "1",
                         "shopper", &error);
   g_assert_no_error (error);
+  if (GPOINTER_TO_INT (data))
+    {
+      /* A copy of their data asked for earlier and not yet collected by HQ: it
+       * waits in the outbox as an attachment, and must go with everything else. */
+      g_autoptr(GhCatalog) catalog = gh_catalog_load_active (fixture->store, &error);
+      g_autoptr(GhReceipt) access = NULL;
+
+      g_assert_no_error (error);
+      access = gh_receipt_issue (fixture->store, catalog, customer, GH_RECEIPT_KIND_ACCESS, NULL, NULL,
+                                 "en", &error);
+      g_assert_no_error (error);
+    }
   /* Some markers in the main file, some only in the WAL, old row versions in both. */
   raw_exec (fixture->store, "PRAGMA wal_checkpoint(TRUNCATE)");
   add_item (fixture->store, id, "user.behavior.browsing_history",

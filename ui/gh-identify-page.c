@@ -253,9 +253,8 @@ identify_back (GtkWidget  *widget,
 {
   GhIdentifyPage *self = GH_IDENTIFY_PAGE (widget);
 
-  gtk_editable_set_text (self->pin_entry, "");
   set_status (self, NULL, FALSE);
-  show_number_stage (self);
+  back_to_number (self);
 }
 
 static void
