@@ -258,23 +258,6 @@ applied_body (GhCatalog  *catalog,
 }
 
 static gboolean
-step_done (GhStore       *store,
-           sqlite3_stmt  *stmt,
-           const char    *what,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _gh_store_set_error (store, rc, error, what);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 write_config (GhStore     *store,
               GhCatalog   *catalog,
               GhBundle    *bundle,
@@ -300,7 +283,7 @@ write_config (GhStore     *store,
                        SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, gh_bundle_get_signature (bundle), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, gh_bundle_get_key_id (bundle), -1, SQLITE_STATIC);
-  if (!step_done (store, stmt, "storing the configuration", error))
+  if (!_gh_store_step_done (store, stmt, "storing the configuration", error))
     return FALSE;
 
   stmt = _gh_store_prepare (store,
@@ -309,7 +292,7 @@ write_config (GhStore     *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int (stmt, 1, GH_CONFIG_KEEP);
-  if (!step_done (store, stmt, "pruning old configurations", error))
+  if (!_gh_store_step_done (store, stmt, "pruning old configurations", error))
     return FALSE;
 
   return gh_store_set_meta (store, META_HIGHEST, version_text, error)
@@ -457,7 +440,7 @@ gh_config_rollback (GhStore  *store,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, previous);
-  if (!step_done (store, stmt, "re-activating the previous configuration", error))
+  if (!_gh_store_step_done (store, stmt, "re-activating the previous configuration", error))
     goto fail;
   body = g_strdup_printf ("{\"from\":%" G_GINT64_FORMAT ",\"to\":%" G_GINT64_FORMAT "}", active, previous);
   if (gh_store_append_event (store, "hq", NULL, "config.rolled_back", body, error) < 0

@@ -60,23 +60,6 @@ actor_is_valid (const char *actor)
   return TRUE;
 }
 
-static gboolean
-step_done (GhStore       *store,
-           sqlite3_stmt  *stmt,
-           const char    *what,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _gh_store_set_error (store, rc, error, what);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static gint64
 count_items (GhStore  *store,
              gint64    customer_id,
@@ -115,7 +98,7 @@ insert_erasure_row (GhStore     *store,
     return -1;
   sqlite3_bind_text (stmt, 1, ref, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
-  if (!step_done (store, stmt, "recording an erasure", error))
+  if (!_gh_store_step_done (store, stmt, "recording an erasure", error))
     return -1;
   return sqlite3_last_insert_rowid (_gh_store_get_db (store));
 }
@@ -146,7 +129,7 @@ keep_category (GhStore     *store,
   sqlite3_bind_text (stmt, 5, category, -1, SQLITE_STATIC);
   /* What is past its retention the law no longer asks us to keep. */
   sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-  if (!step_done (store, stmt, "keeping data under a legal hold", error))
+  if (!_gh_store_step_done (store, stmt, "keeping data under a legal hold", error))
     return -1;
   return sqlite3_changes (_gh_store_get_db (store));
 }
@@ -161,7 +144,7 @@ delete_customer (GhStore  *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
-  if (!step_done (store, stmt, "deleting a customer", error))
+  if (!_gh_store_step_done (store, stmt, "deleting a customer", error))
     return FALSE;
   if (sqlite3_changes (_gh_store_get_db (store)) != 1)
     {
@@ -188,7 +171,7 @@ suppress_and_close (GhStore     *store,
     return FALSE;
   sqlite3_bind_text (stmt, 1, ref, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
-  if (!step_done (store, stmt, "adding to the suppression list", error))
+  if (!_gh_store_step_done (store, stmt, "adding to the suppression list", error))
     return FALSE;
 
   stmt = _gh_store_prepare (store,
@@ -197,7 +180,7 @@ suppress_and_close (GhStore     *store,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, erasure_id);
   sqlite3_bind_text (stmt, 2, receipt_id, -1, SQLITE_STATIC);
-  return step_done (store, stmt, "completing an erasure", error);
+  return _gh_store_step_done (store, stmt, "completing an erasure", error);
 }
 
 static char *

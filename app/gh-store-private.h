@@ -19,6 +19,12 @@ void          _gh_store_set_error     (GhStore     *self,
                                        int          rc,
                                        GError     **error,
                                        const char  *what);
+/* Steps a statement that returns no rows and resets it; on failure sets
+ * @error saying @what was being done. */
+gboolean      _gh_store_step_done     (GhStore       *self,
+                                       sqlite3_stmt  *stmt,
+                                       const char    *what,
+                                       GError       **error);
 gboolean      _gh_store_exec          (GhStore     *self,
                                        const char  *sql,
                                        GError     **error);

@@ -148,6 +148,23 @@ _gh_store_prepare (GhStore     *self,
 }
 
 gboolean
+_gh_store_step_done (GhStore       *self,
+                     sqlite3_stmt  *stmt,
+                     const char    *what,
+                     GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _gh_store_set_error (self, rc, error, what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 _gh_store_exec (GhStore     *self,
                 const char  *sql,
                 GError     **error)
@@ -480,20 +497,12 @@ gh_store_set_meta (GhStore     *self,
   sqlite3_stmt *stmt = _gh_store_prepare (self,
       "INSERT INTO meta (key, value) VALUES (?1, ?2)"
       " ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _gh_store_set_error (self, rc, error, "writing a setting");
-      return FALSE;
-    }
-  return TRUE;
+  return _gh_store_step_done (self, stmt, "writing a setting", error);
 }
 
 /* ---- customers ---------------------------------------------------------- */
@@ -572,14 +581,8 @@ step_insert (GhStore       *self,
              const char    *what,
              GError       **error)
 {
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _gh_store_set_error (self, rc, error, what);
-      return -1;
-    }
+  if (!_gh_store_step_done (self, stmt, what, error))
+    return -1;
   return sqlite3_last_insert_rowid (self->db);
 }
 
@@ -775,7 +778,6 @@ write_consent_row (GhStore         *self,
       " ON CONFLICT (customer_id, purpose_id) DO UPDATE SET"
       "  state = excluded.state, updated_at = excluded.updated_at,"
       "  notice_version = excluded.notice_version", error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
@@ -784,14 +786,7 @@ write_consent_row (GhStore         *self,
   sqlite3_bind_int (stmt, 3, state);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
   sqlite3_bind_text (stmt, 5, notice_version, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _gh_store_set_error (self, rc, error, "writing a consent");
-      return FALSE;
-    }
-  return TRUE;
+  return _gh_store_step_done (self, stmt, "writing a consent", error);
 }
 
 gint64
@@ -905,14 +900,7 @@ insert_event_rows (GhStore        *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, event->seq);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _gh_store_set_error (self, rc, error, "queueing an event for HQ");
-      return FALSE;
-    }
-  return TRUE;
+  return _gh_store_step_done (self, stmt, "queueing an event for HQ", error);
 }
 
 gint64
@@ -1021,7 +1009,6 @@ gh_store_forget_attachments (GhStore     *self,
                              GError     **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (GH_IS_STORE (self), FALSE);
   stmt = _gh_store_prepare (self,
@@ -1029,14 +1016,7 @@ gh_store_forget_attachments (GhStore     *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, customer_ref, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _gh_store_set_error (self, rc, error, "deleting a shopper's undelivered data");
-      return FALSE;
-    }
-  return TRUE;
+  return _gh_store_step_done (self, stmt, "deleting a shopper's undelivered data", error);
 }
 
 gint64
@@ -1221,19 +1201,11 @@ exec_with_int64 (GhStore     *self,
                       GError     **error)
 {
   sqlite3_stmt *stmt = _gh_store_prepare (self, sql, error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, value);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _gh_store_set_error (self, rc, error, "acknowledging events");
-      return FALSE;
-    }
-  return TRUE;
+  return _gh_store_step_done (self, stmt, "acknowledging events", error);
 }
 
 gint64
