@@ -377,8 +377,10 @@ load_departments (Inputs     *inputs,
           entry.price_low = json_array_get_int_element (price, 0);
           entry.price_high = json_array_get_int_element (price, 1);
           if (entry.price_low < 1 || entry.price_high < entry.price_low)
-            return inputs_fail (error, product_path, "price must be [low, high] with 1 <= low <= high");
-          entry.consumable = json_object_get_boolean_member_with_default (product, "consumable", FALSE);
+            return inputs_fail (error, product_path,
+                                "price must be [low, high] with 1 <= low <= high");
+          entry.consumable = json_object_get_boolean_member_with_default (product, "consumable",
+                                                                          FALSE);
           if (size == NULL)
             entry.size = SIZE_NONE;
           else if (g_str_equal (size, "shoe"))
@@ -440,14 +442,16 @@ load_rest (Inputs     *inputs,
     return inputs_fail (error, "household_partners", "needs strings");
 
   shoes = json_object_get_object_member (root, "shoe_sizes");
-  if (shoes == NULL || member_array (shoes, "female", 2) == NULL || member_array (shoes, "male", 2) == NULL)
+  if (shoes == NULL || member_array (shoes, "female", 2) == NULL ||
+      member_array (shoes, "male", 2) == NULL)
     return inputs_fail (error, "shoe_sizes", "needs female and male [smallest, largest]");
   for (guint i = 0; i < 2; i++)
     {
       inputs->shoe_female[i] = json_array_get_int_element (member_array (shoes, "female", 2), i);
       inputs->shoe_male[i] = json_array_get_int_element (member_array (shoes, "male", 2), i);
     }
-  if (inputs->shoe_female[1] < inputs->shoe_female[0] || inputs->shoe_male[1] < inputs->shoe_male[0])
+  if (inputs->shoe_female[1] < inputs->shoe_female[0] ||
+      inputs->shoe_male[1] < inputs->shoe_male[0])
     return inputs_fail (error, "shoe_sizes", "smallest must not exceed largest");
 
   if (segments == NULL)
@@ -572,6 +576,13 @@ rng_chance (Rng    *rng,
             double  p)
 {
   return rng_unit (rng) < p;
+}
+
+/* Seconds after midnight, 08:00 to 21:00: when shops see people. */
+static inline gint64
+opening_hours (Rng *rng)
+{
+  return 8 * 3600 + rng_below (rng, 13 * 3600);
 }
 
 static guint64
@@ -796,7 +807,7 @@ item_end (Shopper  *s,
   item.category = category;
   item.attributes = s->item_start;
   item.length = (int) (s->text->len - s->item_start);
-  item.collected_at = plan->day0 - (gint64) days_ago * DAY + 8 * 3600 + rng_below (&s->rng, 13 * 3600);
+  item.collected_at = plan->day0 - (gint64) days_ago * DAY + opening_hours (&s->rng);
   item.retained_until = item.collected_at + (gint64) plan->retention[category] * DAY;
   g_string_append_c (s->text, '\0');
   g_array_append_val (s->batch->items, item);
@@ -883,7 +894,8 @@ choose_identity (Shopper *s)
   s->female = rng_chance (&s->rng, 0.53);
   firsts = s->female ? s->country->female : s->country->male;
   s->first = &g_array_index (firsts, Name, rng_below (&s->rng, firsts->len));
-  s->last = &g_array_index (s->country->surnames, Name, rng_below (&s->rng, s->country->surnames->len));
+  s->last = &g_array_index (s->country->surnames, Name,
+                            rng_below (&s->rng, s->country->surnames->len));
 
   /* 18..85, most between 25 and 60 */
   {
@@ -952,25 +964,27 @@ add_email (Shopper *s,
            int      birth_year)
 {
   const Country *country = s->country;
-  const char *domain = g_ptr_array_index (country->domains, rng_below (&s->rng, country->domains->len));
+  const char *domain = g_ptr_array_index (country->domains,
+                                          rng_below (&s->rng, country->domains->len));
+  const char *first = s->first->ascii, *last = s->last->ascii;
   GString *value = g_string_new (NULL);
 
   switch (rng_below (&s->rng, 5))
     {
     case 0:
-      g_string_append_printf (value, "%s.%s", s->first->ascii, s->last->ascii);
+      g_string_append_printf (value, "%s.%s", first, last);
       break;
     case 1:
-      g_string_append_printf (value, "%s%s%02u", s->first->ascii, s->last->ascii, rng_below (&s->rng, 100));
+      g_string_append_printf (value, "%s%s%02u", first, last, rng_below (&s->rng, 100));
       break;
     case 2:
-      g_string_append_printf (value, "%c.%s", s->first->ascii[0], s->last->ascii);
+      g_string_append_printf (value, "%c.%s", first[0], last);
       break;
     case 3:
-      g_string_append_printf (value, "%s_%s%02d", s->first->ascii, s->last->ascii, birth_year % 100);
+      g_string_append_printf (value, "%s_%s%02d", first, last, birth_year % 100);
       break;
     default:
-      g_string_append_printf (value, "%s.%s%u", s->last->ascii, s->first->ascii, rng_below (&s->rng, 1000));
+      g_string_append_printf (value, "%s.%s%u", last, first, rng_below (&s->rng, 1000));
       break;
     }
   g_string_append_printf (value, "@%s", domain);
@@ -1036,7 +1050,13 @@ purchase_age (Shopper *s)
   if (s->lapsing && window > 200)
     return rng_range (&s->rng, 150, window);
   /* Recent purchases are more common than old ones. */
-  return 1 + (int) (window * rng_unit (&s->rng) * (0.3 + 0.7 * rng_unit (&s->rng)));
+  {
+    /* One draw per statement: C leaves the order of calls within an expression
+     * open, and the output must not depend on the compiler. */
+    double u = rng_unit (&s->rng);
+    double v = rng_unit (&s->rng);
+    return 1 + (int) (window * u * (0.3 + 0.7 * v));
+  }
 }
 
 /* Writes "item":…,"sku":… as members of the open object. */
@@ -1149,7 +1169,8 @@ add_purchases (Shopper *s,
       const Product *staple = pick_consumable (s, department);
 
       if (staple != NULL && !s->lapsing)
-        written += add_repeats (s, department, staple, rng_range (&s->rng, 1, 40), budget - written);
+        written += add_repeats (s, department, staple, rng_range (&s->rng, 1, 40),
+                                budget - written);
     }
   if (s->runner && budget - written >= 1 && rng_chance (&s->rng, 0.7))
     {
@@ -1188,11 +1209,13 @@ add_visits (Shopper *s,
     {
       guint store = pick_store (s);
       int window = MIN (VISIT_WINDOW, s->plan->retention[CAT_VISIT] - 1);
+      guint browse = rng_below (&s->rng, 30);
+      guint queue = rng_below (&s->rng, 60);
 
       item_begin (s);
       put_string (s, "store", s->in->store_ids[store]);
       put_string (s, "store_name", s->in->store_names[store]);
-      put_number (s, "dwell_minutes", 4 + rng_below (&s->rng, 30) + rng_below (&s->rng, 60));
+      put_number (s, "dwell_minutes", 4 + browse + queue);
       item_end (s, CAT_VISIT, s->lapsing ? rng_range (&s->rng, MIN (150, window), window)
                                          : rng_range (&s->rng, 1, window));
     }
@@ -1225,8 +1248,9 @@ add_size (Shopper  *s,
   put_string (s, "kind", kind == SIZE_SHOE ? "shoe" : "clothing");
   if (kind == SIZE_SHOE)
     g_snprintf (shoe, sizeof shoe, "%d", s->shoe_size);
-  put_string (s, "size", kind == SIZE_SHOE ? shoe
-                         : (const char *) g_ptr_array_index (s->in->clothing_sizes, s->clothing_size));
+  put_string (s, "size",
+              kind == SIZE_SHOE ? shoe
+              : (const char *) g_ptr_array_index (s->in->clothing_sizes, s->clothing_size));
   item_end (s, CAT_SIZES, rng_range (&s->rng, 1, MIN (s->tenure_days, 700)));
 }
 
@@ -1267,7 +1291,8 @@ add_communication (Shopper    *s,
 
   item_begin (s);
   put_string (s, "channel", channel);
-  put_string (s, "frequency", g_ptr_array_index (frequencies, rng_below (&s->rng, frequencies->len)));
+  put_string (s, "frequency",
+              g_ptr_array_index (frequencies, rng_below (&s->rng, frequencies->len)));
   item_end (s, CAT_COMMUNICATION, rng_range (&s->rng, 1, MIN (s->tenure_days, 700)));
 }
 
@@ -1275,10 +1300,17 @@ static void
 add_household (Shopper *s)
 {
   GPtrArray *partners = s->in->partners;
+  guint size;
 
   item_begin (s);
-  put_number (s, "household_size", s->parent ? (guint) rng_range (&s->rng, 3, 5)
-                                             : 1 + rng_below (&s->rng, 2) + rng_below (&s->rng, 3));
+  if (s->parent)
+    size = (guint) rng_range (&s->rng, 3, 5);
+  else
+    {
+      size = 1 + rng_below (&s->rng, 2);
+      size += rng_below (&s->rng, 3);
+    }
+  put_number (s, "household_size", size);
   put_string (s, "partner", g_ptr_array_index (partners, rng_below (&s->rng, partners->len)));
   item_end (s, CAT_HOUSEHOLD, rng_range (&s->rng, 30, 400));
 }
@@ -1307,7 +1339,8 @@ infer_segments (Shopper *s,
 
   for (int d = 0; d < N_DEPTS; d++)
     total += s->bought[d];
-  hit[SEG_RUNNER] = s->bought[DEPT_RUNNING] >= 2 || (s->bought[DEPT_RUNNING] >= 1 && s->browsed[DEPT_RUNNING] >= 1);
+  hit[SEG_RUNNER] = s->bought[DEPT_RUNNING] >= 2 ||
+                    (s->bought[DEPT_RUNNING] >= 1 && s->browsed[DEPT_RUNNING] >= 1);
   strength[SEG_RUNNER] = s->bought[DEPT_RUNNING] + s->browsed[DEPT_RUNNING];
   hit[SEG_OUTDOOR] = s->bought[DEPT_OUTDOOR] >= 2;
   strength[SEG_OUTDOOR] = s->bought[DEPT_OUTDOOR];
@@ -1364,13 +1397,14 @@ add_consents (Shopper *s,
       DemoConsent consent;
 
       if (purpose->basis == GH_LEGAL_BASIS_CONSENT)
-        p = purpose->default_state == GH_CONSENT_GRANTED ? consent_p + (1 - consent_p) * 0.6 : consent_p;
+        p = purpose->default_state == GH_CONSENT_GRANTED ? consent_p + (1 - consent_p) * 0.6
+                                                         : consent_p;
       else if (purpose->basis == GH_LEGAL_BASIS_LEGITIMATE_INTEREST)
         p = 1.0 - object_p;
       consent.purpose = i;
       consent.state = rng_chance (&draw, p) ? GH_CONSENT_GRANTED : GH_CONSENT_REVOKED;
-      consent.updated_at = plan->day0 - (gint64) rng_range (&draw, 1, s->tenure_days) * DAY
-                           + 8 * 3600 + rng_below (&draw, 13 * 3600);
+      consent.updated_at = plan->day0 - (gint64) rng_range (&draw, 1, s->tenure_days) * DAY;
+      consent.updated_at += opening_hours (&draw);
       g_array_append_val (s->batch->consents, consent);
       s->customer->n_consents++;
     }
@@ -1390,7 +1424,8 @@ pin_hash_for (Plan  *plan,
       g_snprintf (text, sizeof text, "%04u", pin);
       /* Demo only: the weakest argon2id cost, once per distinct PIN. Sign-in
        * notices the weak parameters and rehashes at the kiosk's cost. */
-      if (crypto_pwhash_str (hash, text, 4, crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN) != 0)
+      if (crypto_pwhash_str (hash, text, 4, crypto_pwhash_OPSLIMIT_MIN,
+                             crypto_pwhash_MEMLIMIT_MIN) != 0)
         g_error ("gh-demo: out of memory hashing a demo PIN");
       plan->pin_hashes[pin] = g_strdup (hash);
     }
@@ -1436,13 +1471,14 @@ generate_customer (Plan  *plan,
   g_snprintf (buffer, sizeof buffer, "%010" G_GUINT64_FORMAT, LOYALTY_BASE + index);
   customer.loyalty_id = put_text (s.text, buffer);
   /* A pseudonym unique by construction: a keyed bijection of the shopper number. */
-  g_snprintf (buffer, sizeof buffer, "cust-%016" G_GINT64_MODIFIER "x", mix64 (index ^ plan->ref_key));
+  g_snprintf (buffer, sizeof buffer, "cust-%016" G_GINT64_MODIFIER "x",
+              mix64 (index ^ plan->ref_key));
   customer.ref = put_text (s.text, buffer);
   customer.name = s.text->len;
   g_string_append_printf (s.text, "%s %s", s.first->plain, s.last->plain);
   g_string_append_c (s.text, '\0');
   customer.pin_hash = pin_hash_for (plan, index);
-  customer.created_at = plan->day0 - (gint64) s.tenure_days * DAY + 8 * 3600 + rng_below (&s.rng, 13 * 3600);
+  customer.created_at = plan->day0 - (gint64) s.tenure_days * DAY + opening_hours (&s.rng);
 
   /* Decide what is held first, so that the total lands in MIN_ITEMS..MAX_ITEMS. */
   email = rng_chance (&s.rng, 0.92);
@@ -1560,6 +1596,9 @@ statements_clear (Statements *statements)
   g_clear_pointer (&statements->suppressed, sqlite3_finalize);
 }
 
+#define ITEM_COLUMNS "customer_id, category, attributes, source, collected_at, retained_until"
+#define CONSENT_COLUMNS "customer_id, purpose_id, state, updated_at, notice_version"
+
 /* INSERT INTO @table (@columns) VALUES (?1, …), (?1, …) …: @n_rows rows whose
  * first value is the shared ?1 and whose @n_own other values are numbered on. */
 static char *
@@ -1587,28 +1626,12 @@ prepare (GhStore       *store,
          sqlite3_stmt **stmt,
          GError       **error)
 {
-  int rc = sqlite3_prepare_v3 (_gh_store_get_db (store), sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL);
+  int rc = sqlite3_prepare_v3 (_gh_store_get_db (store), sql, -1, SQLITE_PREPARE_PERSISTENT,
+                               stmt, NULL);
 
   if (rc != SQLITE_OK)
     {
       _gh_store_set_error (store, rc, error, "preparing the demo import");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-step_done (GhStore      *store,
-           sqlite3_stmt *stmt,
-           const char   *what,
-           GError      **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _gh_store_set_error (store, rc, error, what);
       return FALSE;
     }
   return TRUE;
@@ -1658,7 +1681,7 @@ write_batch (GhStore       *store,
       sqlite3_bind_text (st->customer, 3, text + customer->name, -1, SQLITE_STATIC);
       sqlite3_bind_text (st->customer, 4, customer->pin_hash, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (st->customer, 5, customer->created_at);
-      if (!step_done (store, st->customer, "adding a demo shopper", error))
+      if (!_gh_store_step_done (store, st->customer, "adding a demo shopper", error))
         return FALSE;
       id = sqlite3_last_insert_rowid (db);
       summary->customers++;
@@ -1670,8 +1693,7 @@ write_batch (GhStore       *store,
 
           if (stmt == NULL)
             {
-              g_autofree char *sql = multi_row_insert ("data_item", "customer_id, category, attributes,"
-                                                       " source, collected_at, retained_until", n, 5);
+              g_autofree char *sql = multi_row_insert ("data_item", ITEM_COLUMNS, n, 5);
               if (!prepare (store, sql, &st->items[n], error))
                 return FALSE;
               stmt = st->items[n];
@@ -1684,12 +1706,12 @@ write_batch (GhStore       *store,
 
               sqlite3_bind_text (stmt, p, category_ids[row->category], -1, SQLITE_STATIC);
               sqlite3_bind_text (stmt, p + 1, text + row->attributes, row->length, SQLITE_STATIC);
-              sqlite3_bind_text (stmt, p + 2, gh_source_to_string (category_sources[row->category]), -1,
-                                 SQLITE_STATIC);
+              sqlite3_bind_text (stmt, p + 2, gh_source_to_string (category_sources[row->category]),
+                                 -1, SQLITE_STATIC);
               sqlite3_bind_int64 (stmt, p + 3, row->collected_at);
               sqlite3_bind_int64 (stmt, p + 4, row->retained_until);
             }
-          if (!step_done (store, stmt, "adding a demo shopper's data", error))
+          if (!_gh_store_step_done (store, stmt, "adding a demo shopper's data", error))
             return FALSE;
           left -= n;
         }
@@ -1701,7 +1723,8 @@ write_batch (GhStore       *store,
           for (guint r = 0; r < customer->n_consents; r++, consent++)
             {
               const DemoConsent *row = &g_array_index (batch->consents, DemoConsent, consent);
-              const PurposePlan *purpose = &g_array_index (plan->purposes, PurposePlan, row->purpose);
+              const PurposePlan *purpose = &g_array_index (plan->purposes, PurposePlan,
+                                                           row->purpose);
               int p = 2 + 4 * r;
 
               sqlite3_bind_text (st->consents, p, purpose->id, -1, SQLITE_STATIC);
@@ -1709,7 +1732,7 @@ write_batch (GhStore       *store,
               sqlite3_bind_int64 (st->consents, p + 2, row->updated_at);
               sqlite3_bind_text (st->consents, p + 3, purpose->notice_version, -1, SQLITE_STATIC);
             }
-          if (!step_done (store, st->consents, "adding a demo shopper's consents", error))
+          if (!_gh_store_step_done (store, st->consents, "adding a demo shopper's consents", error))
             return FALSE;
         }
       summary->consents += customer->n_consents;
@@ -1741,7 +1764,8 @@ store_is_empty (GhStore  *store,
   if (has_customers)
     {
       g_set_error (error, GH_DEMO_ERROR, GH_DEMO_ERROR_NOT_EMPTY,
-                   "%s: the store already has shoppers; demo shoppers go into a new store (another --db)",
+                   "%s: the store already has shoppers; demo shoppers go into a new store"
+                   " (another --db)",
                    gh_store_get_path (store));
       return FALSE;
     }
@@ -1853,8 +1877,8 @@ run_import (GhStore       *store,
 {
   Statements st = { 0 };
   Pipeline pipe = { plan, g_async_queue_new (), g_async_queue_new (), 0 };
-  g_autofree char *consent_sql = multi_row_insert ("consent", "customer_id, purpose_id, state, updated_at,"
-                                                   " notice_version", MAX (plan->purposes->len, 1), 4);
+  g_autofree char *consent_sql = multi_row_insert ("consent", CONSENT_COLUMNS,
+                                                   MAX (plan->purposes->len, 1), 4);
   GThread *thread;
   gboolean ok = TRUE;
 
@@ -1862,7 +1886,8 @@ run_import (GhStore       *store,
                        " VALUES (?1, ?2, ?3, ?4, ?5)", &st.customer, error) ||
       !prepare (store, consent_sql, &st.consents, error) ||
       (suppressions &&
-       !prepare (store, "SELECT 1 FROM suppression WHERE customer_ref = ?1", &st.suppressed, error)))
+       !prepare (store, "SELECT 1 FROM suppression WHERE customer_ref = ?1", &st.suppressed,
+                 error)))
     {
       statements_clear (&st);
       g_async_queue_unref (pipe.empty);
@@ -1977,7 +2002,8 @@ check_arguments (GhStore    *store,
     }
   if (sodium_init () < 0)
     {
-      g_set_error (error, GH_DEMO_ERROR, GH_DEMO_ERROR_INVALID, "libsodium could not be initialised");
+      g_set_error (error, GH_DEMO_ERROR, GH_DEMO_ERROR_INVALID,
+                   "libsodium could not be initialised");
       return FALSE;
     }
   return TRUE;

@@ -76,6 +76,12 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
+static guint
+n_purposes (GhCatalog *catalog)
+{
+  return g_list_model_get_n_items (gh_catalog_get_purposes (catalog));
+}
+
 static void
 generate (Fixture *f,
           guint    n,
@@ -88,7 +94,7 @@ generate (Fixture *f,
   g_assert_no_error (error);
   g_assert_cmpuint (summary.customers, ==, n);
   g_assert_cmpuint (summary.suppressed, ==, 0);
-  g_assert_cmpuint (summary.consents, ==, (guint64) n * g_list_model_get_n_items (gh_catalog_get_purposes (f->catalog)));
+  g_assert_cmpuint (summary.consents, ==, (guint64) n * n_purposes (f->catalog));
 }
 
 static gint64
@@ -150,8 +156,8 @@ dump_hash (GhStore *store)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
 
-  hash_query (checksum, store, "SELECT id, loyalty_id, ref, display_name, failed_pins, locked_until,"
-                               " lock_count, created_at FROM customer ORDER BY id");
+  hash_query (checksum, store, "SELECT id, loyalty_id, ref, display_name, failed_pins,"
+                               " locked_until, lock_count, created_at FROM customer ORDER BY id");
   hash_query (checksum, store, "SELECT id, customer_id, category, attributes, source, collected_at,"
                                " retained_until FROM data_item ORDER BY id");
   hash_query (checksum, store, "SELECT customer_id, purpose_id, state, updated_at, notice_version"
@@ -196,8 +202,10 @@ test_deterministic (Fixture       *f,
     fewer = open_store (f->dir, "fewer.db", &catalog_fewer);
     g_assert_true (gh_demo_generate (fewer, catalog_fewer, 10, 7, f->today, &error));
     g_assert_no_error (error);
-    a = query_text (f->store, "SELECT group_concat (attributes, '|') FROM data_item WHERE customer_id = 10");
-    b = query_text (fewer, "SELECT group_concat (attributes, '|') FROM data_item WHERE customer_id = 10");
+#define SHOPPER_10 "SELECT group_concat (attributes, '|') FROM data_item WHERE customer_id = 10"
+    a = query_text (f->store, SHOPPER_10);
+    b = query_text (fewer, SHOPPER_10);
+#undef SHOPPER_10
     g_assert_cmpstr (a, ==, b);
   }
 }
@@ -274,20 +282,22 @@ test_items (Fixture       *f,
           g_assert_cmpstr (gh_source_to_string (item->source), ==, expected[e].source);
           for (guint a = 0; expected[e].attributes[a] != NULL; a++)
             if (!json_object_has_member (json_node_get_object (node), expected[e].attributes[a]))
-              g_error ("%s item %s lacks \"%s\"", item->category, item->attributes, expected[e].attributes[a]);
+              g_error ("%s item %s lacks \"%s\"", item->category, item->attributes,
+                       expected[e].attributes[a]);
 
           /* collected in the past, kept for the category's retention, still held today */
           g_assert_cmpint (item->collected_at, >, 0);
           g_assert_cmpint (item->collected_at, <, day0);
           g_assert_cmpint (item->retained_until, ==,
-                           item->collected_at + (gint64) gh_data_category_get_retention_days (category) * DAY);
+                           item->collected_at
+                           + (gint64) gh_data_category_get_retention_days (category) * DAY);
           g_assert_cmpint (item->retained_until, >, day0);
           g_hash_table_add (seen, (gpointer) expected[e].category);
         }
 
       consents = gh_store_list_consents (f->store, customer->id, &error);
       g_assert_no_error (error);
-      g_assert_cmpuint (consents->len, ==, g_list_model_get_n_items (gh_catalog_get_purposes (f->catalog)));
+      g_assert_cmpuint (consents->len, ==, n_purposes (f->catalog));
     }
 
   g_assert_cmpuint (g_hash_table_size (seen), ==, G_N_ELEMENTS (expected));
@@ -302,15 +312,21 @@ test_items (Fixture       *f,
                                         " AND category <> 'user.demographic.profile'"), ==, 0);
   g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM data_item WHERE source <> 'inferred'"
                                         " AND category = 'user.demographic.profile'"), ==, 0);
-  g_assert_cmpint (query_int (f->store, "SELECT count(DISTINCT json_extract (attributes, '$.segment'))"
-                                        " FROM data_item WHERE category = 'user.demographic.profile'"), >=, 8);
-  g_assert_cmpint (query_int (f->store, "SELECT count(DISTINCT json_extract (attributes, '$.department'))"
-                                        " FROM data_item WHERE category = 'user.behavior.purchase_history'"), ==, 8);
+  g_assert_cmpint (query_int (f->store,
+                              "SELECT count(DISTINCT json_extract (attributes, '$.segment'))"
+                              " FROM data_item WHERE category = 'user.demographic.profile'"),
+                   >=, 8);
+  g_assert_cmpint (query_int (f->store,
+                              "SELECT count(DISTINCT json_extract (attributes, '$.department'))"
+                              " FROM data_item WHERE category = 'user.behavior.purchase_history'"),
+                   ==, 8);
   g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM data_item WHERE category ="
                                         " 'user.behavior.purchase_history'"
-                                        " AND json_extract (attributes, '$.consumable') = 1"), >, 100);
+                                        " AND json_extract (attributes, '$.consumable') = 1"),
+                   >, 100);
   /* Names and e-mail addresses vary. */
-  g_assert_cmpint (query_int (f->store, "SELECT count(DISTINCT display_name) FROM customer"), >=, n * 9 / 10);
+  g_assert_cmpint (query_int (f->store, "SELECT count(DISTINCT display_name) FROM customer"),
+                   >=, n * 9 / 10);
 }
 
 static void
@@ -329,7 +345,8 @@ test_consents (Fixture       *f,
                                               " AND state = 1", gh_purpose_get_id (purpose));
       gint64 granted = query_int (f->store, sql);
 
-      g_test_message ("%s: %" G_GINT64_FORMAT " of %u granted", gh_purpose_get_id (purpose), granted, n);
+      g_test_message ("%s: %" G_GINT64_FORMAT " of %u granted", gh_purpose_get_id (purpose),
+                      granted, n);
       if (!gh_purpose_get_can_revoke (purpose))
         g_assert_cmpint (granted, ==, n);
       else if (gh_purpose_get_legal_basis (purpose) == GH_LEGAL_BASIS_LEGITIMATE_INTEREST)
@@ -352,7 +369,8 @@ test_pins (Fixture       *f,
     {
       g_autofree char *loyalty_id = gh_demo_loyalty_id (shoppers[i]);
       g_autofree char *pin = gh_demo_pin_for (loyalty_id);
-      g_autofree char *wrong = g_strdup_printf ("%04u", (guint) (g_ascii_strtoull (pin, NULL, 10) + 1) % 10000);
+      guint next = (guint) (g_ascii_strtoull (pin, NULL, 10) + 1) % 10000;
+      g_autofree char *wrong = g_strdup_printf ("%04u", next);
       g_autoptr(GhCustomer) customer = gh_store_find_customer (f->store, loyalty_id, &error);
 
       g_assert_no_error (error);
@@ -361,7 +379,8 @@ test_pins (Fixture       *f,
       g_assert_cmpint (crypto_pwhash_str_verify (customer->pin_hash, pin, strlen (pin)), ==, 0);
       g_assert_cmpint (crypto_pwhash_str_verify (customer->pin_hash, wrong, strlen (wrong)), !=, 0);
       /* The demo's cheap hash is what sign-in upgrades. */
-      g_assert_cmpint (crypto_pwhash_str_needs_rehash (customer->pin_hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+      g_assert_cmpint (crypto_pwhash_str_needs_rehash (customer->pin_hash,
+                                                       crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                                        crypto_pwhash_MEMLIMIT_INTERACTIVE), ==, 1);
     }
   {
@@ -401,7 +420,8 @@ test_store_settings_restored (Fixture       *f,
   g_assert_cmpint (query_int (f->store, "PRAGMA synchronous"), ==, 2);
   g_assert_cmpint (query_int (f->store, "PRAGMA foreign_keys"), ==, 1);
   g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
-  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), ==, 0);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM pragma_integrity_check"
+                                        " WHERE integrity_check <> 'ok'"), ==, 0);
 }
 
 static void
@@ -422,7 +442,8 @@ test_suppressed (Fixture       *f,
   g_assert_no_error (error);
   ref = query_text (probe, "SELECT ref FROM customer WHERE loyalty_id = '4000000004'");
 
-  sql = g_strdup_printf ("INSERT INTO suppression (customer_ref, since) VALUES ('%s', 'test')", ref);
+  sql = g_strdup_printf ("INSERT INTO suppression (customer_ref, since)"
+                         " VALUES ('%s', 'test')", ref);
   g_assert_true (_gh_store_exec (f->store, sql, &error));
   g_assert_true (gh_demo_generate_full (f->store, f->catalog, 10, 9, f->today, &summary, &error));
   g_assert_no_error (error);
@@ -491,8 +512,8 @@ test_ctl (void)
   g_autofree char *out = NULL, *err = NULL;
   int status;
 
-  status = gh_test_run_ctl (&out, &err, "demo", "--customers", "30", "--seed", "4", "--today", "2025-06-15",
-                            "--db", db, NULL);
+  status = gh_test_run_ctl (&out, &err, "demo", "--customers", "30", "--seed", "4",
+                            "--today", "2025-06-15", "--db", db, NULL);
   g_assert_cmpstr (err, ==, "");
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "30 demo shoppers"));
@@ -522,7 +543,8 @@ test_ctl (void)
 
   /* Usage errors. */
   g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "demo", "--db", db, NULL), ==, 2);
-  g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "demo", "--customers", "0", "--db", db, NULL), ==, 2);
+  g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "demo", "--customers", "0", "--db", db, NULL),
+                   ==, 2);
   g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "demo", "--customers", "3", "--today", "2025-02-30",
                                     "--db", db, NULL), ==, 2);
   g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "demo", "--customers", "3", "--seed", "-1",

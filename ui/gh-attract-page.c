@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gh-accessibility.h"
 #include "gh-attract-page.h"
 #include "gh-branding.h"
 
@@ -84,7 +85,16 @@ gh_attract_page_class_init (GhAttractPageClass *klass)
 static void
 gh_attract_page_init (GhAttractPage *self)
 {
+  GtkWidget *toggles;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Larger text and high contrast before anything else, so a shopper who needs
+   * them can read the rest; the window builds a new page when the language changes. */
+  toggles = gh_accessibility_toggles_new (gh_accessibility_get_for_display (
+    gtk_widget_get_display (GTK_WIDGET (self))));
+  gtk_widget_set_halign (toggles, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->language_box))), toggles);
 }
 
 void

@@ -14,6 +14,8 @@ double      gh_branding_contrast     (const char *color_a,
  * colour that reaches 4.5:1 on it; where it is used as text it is darkened until
  * it reaches 4.5:1 on the page. */
 char       *gh_branding_css          (GhCatalog  *catalog);
+/* The same for an accent "#rrggbb" (NULL or not a colour: the kiosk's own blue). */
+char       *gh_branding_css_for_accent (const char *accent);
 /* The config's logo at @height pixels, or NULL when there is none or it cannot be read. */
 GdkTexture *gh_branding_logo_texture (GhCatalog  *catalog,
                                       int         height);

@@ -18,7 +18,7 @@
 #include "gh-offer-card.h"
 #include "gh-ui-text.h"
 
-#define ITEMS_SHOWN_PER_CATEGORY 5
+#define ITEMS_SHOWN_PER_CATEGORY 3
 
 struct _GhDashboardPage
 {
@@ -881,4 +881,14 @@ gh_dashboard_page_set_follow_up_available (GhDashboardPage *self,
 {
   g_return_if_fail (GH_IS_DASHBOARD_PAGE (self));
   gtk_widget_set_visible (self->follow_up_button, available);
+}
+
+void
+gh_dashboard_page_set_portrait (GhDashboardPage *self,
+                                gboolean         portrait)
+{
+  g_return_if_fail (GH_IS_DASHBOARD_PAGE (self));
+
+  self->portrait = !!portrait;
+  apply_layout (self);
 }

@@ -17,6 +17,9 @@ GtkWidget *gh_dashboard_page_new               (GhSession       *session);
 GhSession *gh_dashboard_page_get_session       (GhDashboardPage *self);
 /* Whether the page lays its three sections out side by side (landscape) or as tabs. */
 gboolean   gh_dashboard_page_get_portrait      (GhDashboardPage *self);
+/* The layout to start with, before the page is allocated (it follows its size after). */
+void       gh_dashboard_page_set_portrait      (GhDashboardPage *self,
+                                                gboolean         portrait);
 /* Whether a change is being previewed, written or can be undone: for tests and the idle warning. */
 gboolean   gh_dashboard_page_get_busy          (GhDashboardPage *self);
 gboolean   gh_dashboard_page_get_preview_shown (GhDashboardPage *self);

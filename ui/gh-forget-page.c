@@ -42,6 +42,7 @@ line_label (const char *text,
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 64);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
@@ -115,8 +116,8 @@ fill_lists (GhForgetPage *self)
                     line_label (_("Nothing. No law makes us keep any of your data."), NULL));
   else
     gtk_box_append (self->kept_box,
-                    line_label (_("We keep it only as long as the law says, apart from your name "
-                                  "and card, and use it for nothing else."), "dim"));
+                    line_label (_("We keep it only as long as the law says, under a code instead "
+                                  "of your name, and use it for nothing else."), "dim"));
 }
 
 typedef struct {

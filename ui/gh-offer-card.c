@@ -87,6 +87,51 @@ build_chip_popover (GhOfferCard        *self,
   return popover;
 }
 
+typedef struct {
+  GhOfferCard        *self;      /* the card owns the chip that owns this */
+  GhSession          *session;
+  const GhOfferMatch *match;     /* the session's offers outlive the card */
+  const GhDataItem   *item;
+} ChipData;
+
+static ChipData *
+chip_data_new (GhOfferCard        *self,
+               GhSession          *session,
+               const GhOfferMatch *match,
+               const GhDataItem   *item)
+{
+  ChipData *data = g_new0 (ChipData, 1);
+
+  data->self = self;
+  data->session = g_object_ref (session);
+  data->match = match;
+  data->item = item;
+  return data;
+}
+
+static void
+chip_data_free (gpointer user_data)
+{
+  ChipData *data = user_data;
+
+  g_clear_object (&data->session);
+  g_free (data);
+}
+
+static void
+create_chip_popover (GtkMenuButton *chip,
+                     gpointer       user_data)
+{
+  ChipData *data = user_data;
+  g_autofree char *summary = NULL;
+
+  if (gtk_menu_button_get_popover (chip) != NULL || gh_session_get_ended (data->session))
+    return;
+  summary = gh_ui_item_summary (data->item);
+  gtk_menu_button_set_popover (chip, build_chip_popover (data->self, data->session, data->match,
+                                                         data->item, summary));
+}
+
 static void
 gh_offer_card_dispose (GObject *object)
 {
@@ -168,8 +213,11 @@ gh_offer_card_new (GhSession          *session,
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
       gtk_menu_button_set_child (GTK_MENU_BUTTON (chip), label);
-      gtk_menu_button_set_popover (GTK_MENU_BUTTON (chip),
-                                   build_chip_popover (self, session, match, item, summary));
+      /* Built on the first tap: most chips are never opened, and the dashboard must
+       * appear within 100 ms of the PIN. */
+      gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (chip), create_chip_popover,
+                                             chip_data_new (self, session, match, item),
+                                             chip_data_free);
       gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       text, -1);
       gtk_widget_add_css_class (chip, "chip");

@@ -70,7 +70,8 @@ gh_staff_health_show (GhStaffHealth  *self,
     {
       g_autofree char *age = format_age (health->config_age_seconds);
       /* Translators: "Version 3, issued 2 days ago". */
-      config = g_strdup_printf (_("Version %" G_GINT64_FORMAT ", %s"), health->config_version, age);
+      /* A plain %lld: xgettext cannot see through G_GINT64_FORMAT. */
+      config = g_strdup_printf (_("Version %lld, %s"), (long long) health->config_version, age);
     }
   else
     config = g_strdup (_("None applied: the kiosk is not set up"));
@@ -88,10 +89,9 @@ gh_staff_health_show (GhStaffHealth  *self,
   outbox = g_strdup_printf ("%" G_GINT64_FORMAT, health->outbox_pending);
   size = g_format_size (health->store_bytes);
   if (health->chain_ok)
-    chain = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Intact: %" G_GINT64_FORMAT " event",
-                                          "Intact: %" G_GINT64_FORMAT " events",
-                                          health->chain_events),
-                             health->chain_events);
+    chain = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Intact: %lld event",
+                                          "Intact: %lld events", health->chain_events),
+                             (long long) health->chain_events);
   else
     /* Translators: %s says where the audit chain breaks. */
     chain = g_strdup_printf (_("BROKEN: %s"), health->chain_problem);

@@ -7,8 +7,10 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "gh-i18n.h"
 #include "gh-ui-text.h"
 
 const char *
@@ -121,6 +123,22 @@ append_part (GString    *out,
   g_string_append (out, part);
 }
 
+/* "1984-03-12" as the visit writes a date; NULL for anything else. */
+static char *
+format_iso_date (const char *text)
+{
+  g_autoptr(GDateTime) date = NULL;
+  int year, month, day;
+  char end;
+
+  if (text == NULL || sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &end) != 3)
+    return NULL;
+  date = g_date_time_new_utc (year, month, day, 0, 0, 0);
+  if (date == NULL)
+    return NULL;
+  return gh_i18n_format_date_time (date, _("%-d %B %Y"));
+}
+
 static char *
 summary_from_object (const char *category,
                      JsonObject *object)
@@ -165,8 +183,9 @@ summary_from_object (const char *category,
         }
       if (amount != NULL)
         {
-          g_autofree char *text = g_strdup_printf ("%s %s", amount, currency ? currency : "");
-          append_part (out, g_strstrip (text));
+          /* Money is written the visit's way: "€89.00", "89,00 €". */
+          g_autofree char *text = gh_i18n_format_money (g_ascii_strtod (amount, NULL), currency);
+          append_part (out, text);
         }
       if (views != NULL)
         {
@@ -200,8 +219,9 @@ summary_from_object (const char *category,
     {
       g_autofree char *date = member_text (object, "date");
       g_autofree char *range = member_text (object, "age_range");
+      g_autofree char *written = format_iso_date (date);
 
-      append_part (out, date);
+      append_part (out, written != NULL ? written : date);
       if (range != NULL)
         {
           /* Translators: an age range such as "35-44" */
@@ -297,8 +317,8 @@ gh_ui_format_date (gint64 unix_seconds)
   date = g_date_time_new_from_unix_local (unix_seconds);
   if (date == NULL)
     return g_strdup (_("no date set"));
-  /* Translators: a date, see strftime(3); e.g. "3 March 2026" */
-  return g_date_time_format (date, _("%-d %B %Y"));
+  /* Translators: a date, see strftime(3); e.g. "3 March 2026"; German "%-d. %B %Y" */
+  return gh_i18n_format_date_time (date, _("%-d %B %Y"));
 }
 
 const char *

@@ -14,12 +14,15 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "gh-accessibility.h"
 #include "gh-attract-page.h"
 #include "gh-branding.h"
 #include "gh-dashboard-page.h"
 #include "gh-follow-up-page.h"
 #include "gh-forget-page.h"
+#include "gh-i18n.h"
 #include "gh-identify-page.h"
+#include "gh-inbox.h"
 #include "gh-staff-controller.h"
 #include "gh-window-private.h"
 
@@ -33,9 +36,13 @@ struct _GhWindow
   GtkPicture           *top_logo;
   GtkLabel             *top_brand_label;
   GtkBox               *language_box;
+  GtkMenuButton        *language_button;
+  GtkPopover           *language_popover;
+  GtkBox               *a11y_box;
   GtkButton            *sign_out_button;
   GtkStack             *stack;
   GtkWidget            *idle_scrim;
+  GtkLabel             *idle_title;
   GtkLabel             *idle_label;
   GtkWidget            *more_time_button;
 
@@ -64,12 +71,15 @@ struct _GhWindow
   guint                 warning_override;
   gboolean              in_visit;
 
+  GhInbox              *inbox;
+
   GhStaffController    *staff;
 };
 
 G_DEFINE_FINAL_TYPE (GhWindow, gh_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void end_visit (GhWindow *self);
+static void update_idle_label (GhWindow *self);
 
 /* ---- language ---------------------------------------------------------------------- */
 
@@ -77,12 +87,31 @@ static void
 apply_gettext_language (const char *language)
 {
   /* The visit's language for our own strings; texts from the config take it from
-   * the session. textdomain() again makes gettext drop its cached catalogs. */
-  if (language != NULL)
-    g_setenv ("LANGUAGE", language, TRUE);
-  else
-    g_unsetenv ("LANGUAGE");
-  textdomain (GETTEXT_PACKAGE);
+   * the session. */
+  gh_i18n_set_language (language);
+}
+
+/* GTK does not translate a built widget again: the window's own words are re-set
+ * whenever the language changes, and the display toggles are built anew. */
+static void
+retranslate_chrome (GhWindow *self)
+{
+  GtkWidget *child;
+
+  gtk_label_set_label (self->idle_title, _("Are you still there?"));
+  gtk_button_set_label (GTK_BUTTON (self->more_time_button), _("I need more time"));
+  gtk_button_set_label (self->sign_out_button,
+                        self->session != NULL ? _("Sign out") : _("Cancel"));
+  gtk_picture_set_alternative_text (self->top_logo, _("Logo"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->language_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Language"), -1);
+  if (self->warning_source != 0)
+    update_idle_label (self);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->a11y_box))) != NULL)
+    gtk_box_remove (self->a11y_box, child);
+  gtk_box_append (self->a11y_box, gh_accessibility_toggles_new (
+    gh_accessibility_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)))));
 }
 
 static void
@@ -91,10 +120,18 @@ rebuild_language_box (GhWindow *self)
   const char * const *languages = self->catalog ? gh_catalog_get_languages (self->catalog) : NULL;
   GtkWidget *child;
 
+  retranslate_chrome (self);
+
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->language_box))) != NULL)
     gtk_box_remove (self->language_box, child);
+  gtk_popover_popdown (self->language_popover);
+  gtk_widget_set_visible (GTK_WIDGET (self->language_button),
+                          languages != NULL && g_strv_length ((char **) languages) > 1);
   if (languages == NULL || g_strv_length ((char **) languages) < 2)
     return;
+  /* Compact in the top bar: the current language, the others one tap away. */
+  gtk_menu_button_set_label (self->language_button,
+                             gh_attract_page_language_name (self->language));
   for (guint i = 0; languages[i] != NULL; i++)
     {
       GtkWidget *button = gtk_toggle_button_new_with_label (
@@ -195,6 +232,21 @@ apply_catalog (GhWindow  *self,
   build_static_pages (self);
 }
 
+typedef struct {
+  GhStore   *store;
+  GhCatalog *catalog;
+} Loaded;
+
+static void
+loaded_free (Loaded *loaded)
+{
+  g_clear_object (&loaded->catalog);
+  g_clear_object (&loaded->store);
+  g_free (loaded);
+}
+
+/* Opens the store and reads its config in a worker. The connection comes back too:
+ * GhInbox is made from it, before any visit opens the visit's own connection. */
 static void
 load_catalog_thread (GTask        *task,
                      gpointer      source_object,
@@ -202,21 +254,94 @@ load_catalog_thread (GTask        *task,
                      GCancellable *cancellable)
 {
   const char *db_path = task_data;
-  g_autoptr(GhStore) store = NULL;
+  Loaded *loaded = g_new0 (Loaded, 1);
   g_autoptr(GError) error = NULL;
-  GhCatalog *catalog;
 
-  store = gh_store_open (db_path, GH_STORE_OPEN_DEFAULT, &error);
-  if (store == NULL)
+  loaded->store = gh_store_open (db_path, GH_STORE_OPEN_DEFAULT, &error);
+  if (loaded->store == NULL)
     {
+      loaded_free (loaded);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  catalog = gh_catalog_load_active (store, &error);
-  if (catalog == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, catalog, g_object_unref);
+  loaded->catalog = gh_catalog_load_active (loaded->store, &error);
+  if (loaded->catalog == NULL)
+    g_message ("No configuration to show: %s", error->message);
+  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
+}
+
+/* ---- HQ's inbox ------------------------------------------------------------------ */
+
+static void
+on_config_changed (GhWindow  *self,
+                   GhCatalog *catalog)
+{
+  /* The inbox holds new configs during a visit; this is between visits. */
+  if (!self->in_visit)
+    apply_catalog (self, catalog);
+}
+
+static void
+on_bundle_rejected (GhWindow   *self,
+                    const char *name,
+                    const char *reason)
+{
+  g_message ("Configuration bundle %s refused: %s", name, reason);
+}
+
+static char *
+find_demo_key (void)
+{
+  const char * const *dirs = g_get_system_data_dirs ();
+  char *path = g_build_filename (GH_SOURCE_DATADIR, "demo", "demo-hq-key-DO-NOT-USE.pub", NULL);
+
+  for (guint i = 0; !g_file_test (path, G_FILE_TEST_EXISTS) && dirs[i] != NULL; i++)
+    {
+      g_free (path);
+      path = g_build_filename (dirs[i], "glasshouse", "demo", "demo-hq-key-DO-NOT-USE.pub", NULL);
+    }
+  return path;
+}
+
+/* Watches HQ's inbox (--inbox, or "inbox" beside the store) with the keys of --trust,
+ * and in --demo mode the demo key too. */
+static void
+start_inbox (GhWindow *self,
+             GhStore  *store)
+{
+  g_autoptr(GhTrust) trust = gh_trust_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (self->inbox != NULL || (self->inbox_dir == NULL && self->trust_file == NULL && !self->demo))
+    return;
+  if (self->trust_file != NULL && !gh_trust_load_file (trust, self->trust_file, &error))
+    {
+      g_message ("Not watching for configuration bundles: %s", error->message);
+      return;
+    }
+  if (self->demo)
+    {
+      g_autofree char *demo_key = find_demo_key ();
+      if (!gh_trust_load_file (trust, demo_key, &error))
+        {
+          g_message ("Not trusting the demo key: %s", error->message);
+          g_clear_error (&error);
+        }
+    }
+  if (gh_trust_get_n_keys (trust) == 0)
+    {
+      g_message ("Not watching for configuration bundles: no HQ key to trust (--trust FILE)");
+      return;
+    }
+
+  self->inbox = gh_inbox_new (store, self->inbox_dir, trust);
+  g_signal_connect_object (self->inbox, "config-changed", G_CALLBACK (on_config_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inbox, "bundle-rejected", G_CALLBACK (on_bundle_rejected), self,
+                           G_CONNECT_SWAPPED);
+  gh_inbox_set_hold (self->inbox, self->in_visit);
+  if (!gh_inbox_start (self->inbox, &error))
+    g_message ("Not watching for configuration bundles: %s", error->message);
 }
 
 static void
@@ -225,21 +350,24 @@ load_catalog_done (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(GhWindow) self = user_data;
-  g_autoptr(GhCatalog) catalog = NULL;
   g_autoptr(GError) error = NULL;
+  Loaded *loaded;
 
-  catalog = g_task_propagate_pointer (G_TASK (result), &error);
+  loaded = g_task_propagate_pointer (G_TASK (result), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (catalog == NULL)
+  if (loaded == NULL)
     {
       /* The attract page says the kiosk is not set up; staff find the reason in the log. */
-      g_warning ("No configuration to show: %s", error->message);
+      g_message ("Cannot open the store: %s", error->message);
       return;
     }
-  if (self->in_visit)
-    return;  /* never swap the config under a shopper; a later load picks it up */
-  apply_catalog (self, catalog);
+  /* Even without a config: the first bundle may be on its way. */
+  start_inbox (self, loaded->store);
+  g_clear_object (&loaded->store);
+  if (loaded->catalog != NULL && !self->in_visit)
+    apply_catalog (self, loaded->catalog);  /* never swap the config under a shopper */
+  loaded_free (loaded);
 }
 
 static void
@@ -270,7 +398,10 @@ warning_seconds (GhWindow *self)
 {
   if (self->warning_override > 0)
     return self->warning_override;
-  return self->catalog != NULL ? (guint) gh_catalog_get_warning_seconds (self->catalog) : 20;
+  /* WCAG 2.2.1 gives a person at least 20 seconds to ask for more time, whatever
+   * the config says (docs/config-format.md). */
+  return self->catalog != NULL ? MAX (20, (guint) gh_catalog_get_warning_seconds (self->catalog))
+                               : 20;
 }
 
 static void
@@ -355,6 +486,17 @@ on_any_event (GhWindow *self,
 
 /* ---- the visit ---------------------------------------------------------------------- */
 
+static gboolean
+is_portrait (GhWindow *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (width <= 0 || height <= 0)
+    gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  return width < height;
+}
+
 static void
 on_signed_in (GhWindow  *self,
               GhSession *session)
@@ -372,6 +514,9 @@ on_signed_in (GhWindow  *self,
   gh_staff_controller_set_session (self->staff, session);
   gh_session_set_language (session, self->language);
   dashboard = gh_dashboard_page_new (session);
+  /* Laid out for the screen from the start: a landscape layout first would widen a
+   * portrait window to its minimum width. */
+  gh_dashboard_page_set_portrait (GH_DASHBOARD_PAGE (dashboard), is_portrait (self));
   replace_page (self, &self->dashboard_page, dashboard, "dashboard");
   show_page (self, dashboard);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", TRUE);
@@ -386,6 +531,8 @@ end_visit (GhWindow *self)
 
   stop_idle (self);
   self->in_visit = FALSE;
+  if (self->inbox != NULL)
+    gh_inbox_set_hold (self->inbox, FALSE);
   if (self->session != NULL)
     gh_session_end (self->session);
   g_clear_object (&self->session);
@@ -398,7 +545,9 @@ end_visit (GhWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", FALSE);
 
-  /* The language choice lasts for the visit only. */
+  /* The display choices and the language last for the visit only. */
+  gh_accessibility_reset (gh_accessibility_get_for_display (
+    gtk_widget_get_display (GTK_WIDGET (self))));
   language_changed = self->catalog != NULL
                      && g_strcmp0 (self->language,
                                    gh_catalog_get_default_language (self->catalog)) != 0;
@@ -428,6 +577,9 @@ kiosk_start (GtkWidget  *widget,
   if (self->catalog == NULL)
     return;
   self->in_visit = TRUE;
+  /* HQ's bundles wait until the visit ends: texts never change under a shopper. */
+  if (self->inbox != NULL)
+    gh_inbox_set_hold (self->inbox, TRUE);
   gh_identify_page_reset (GH_IDENTIFY_PAGE (self->identify_page));
   show_page (self, self->identify_page);
   restart_idle (self);
@@ -595,6 +747,8 @@ kiosk_language (GtkWidget  *widget,
       gh_session_set_language (self->session, language);
       replace_page (self, &self->dashboard_page, gh_dashboard_page_new (self->session),
                     "dashboard");
+      gh_dashboard_page_set_portrait (GH_DASHBOARD_PAGE (self->dashboard_page),
+                                      is_portrait (self));
       if (on_forget && !gh_forget_page_get_done (GH_FORGET_PAGE (self->forget_page)))
         {
           replace_page (self, &self->forget_page, gh_forget_page_new (self->session), "forget");
@@ -642,6 +796,7 @@ gh_window_dispose (GObject *object)
                                                    GTK_STYLE_PROVIDER (self->brand_css));
   g_clear_object (&self->brand_css);
   g_clear_object (&self->catalog);
+  g_clear_object (&self->inbox);
   g_clear_object (&self->staff);
 
   G_OBJECT_CLASS (gh_window_parent_class)->dispose (object);
@@ -669,6 +824,9 @@ gh_window_class_init (GhWindowClass *klass)
   object_class->dispose = gh_window_dispose;
   object_class->finalize = gh_window_finalize;
 
+  /* Tests build windows without main(): make sure our catalogs are bound. */
+  gh_i18n_init ();
+
   gtk_widget_class_install_action (widget_class, "kiosk.start", NULL, kiosk_start);
   gtk_widget_class_install_action (widget_class, "kiosk.sign-out", NULL, kiosk_sign_out);
   gtk_widget_class_install_action (widget_class, "kiosk.more-time", NULL, kiosk_more_time);
@@ -685,9 +843,13 @@ gh_window_class_init (GhWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhWindow, top_logo);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, top_brand_label);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, language_box);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, language_button);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, language_popover);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, a11y_box);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, sign_out_button);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_scrim);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_title);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_label);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, more_time_button);
 }

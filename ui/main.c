@@ -8,6 +8,7 @@
 #include <locale.h>
 
 #include "gh-application.h"
+#include "gh-i18n.h"
 
 int
 main (int   argc,
@@ -16,9 +17,7 @@ main (int   argc,
   g_autoptr(GhApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  gh_i18n_init ();
 
   app = gh_application_new ();
 

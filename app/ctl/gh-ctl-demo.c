@@ -59,8 +59,10 @@ gh_ctl_demo (int    argc,
   GhDemoSummary summary;
   GOptionEntry entries[] = {
     { "customers", 0, 0, G_OPTION_ARG_INT64, &customers, "How many shoppers", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Which shoppers: the same seed gives the same ones (default 1)", "S" },
-    { "today", 0, 0, G_OPTION_ARG_STRING, &today_text, "The date the shoppers' histories end (default: today)", "YYYY-MM-DD" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
+      "Which shoppers: the same seed gives the same ones (default 1)", "S" },
+    { "today", 0, 0, G_OPTION_ARG_STRING, &today_text,
+      "The date the shoppers' histories end (default: today)", "YYYY-MM-DD" },
     { NULL }
   };
 
@@ -68,7 +70,8 @@ gh_ctl_demo (int    argc,
     return GH_CTL_EXIT_USAGE;
   if (customers < 1 || customers > GH_DEMO_MAX_CUSTOMERS)
     {
-      g_autofree char *message = g_strdup_printf ("--customers must be between 1 and %d", GH_DEMO_MAX_CUSTOMERS);
+      g_autofree char *message = g_strdup_printf ("--customers must be between 1 and %d",
+                                                  GH_DEMO_MAX_CUSTOMERS);
       return usage_error (message);
     }
   if (seed < 0)
@@ -82,14 +85,16 @@ gh_ctl_demo (int    argc,
       !gh_demo_check_empty (store, &error) ||
       !gh_config_apply_demo (store, &error) ||
       (catalog = gh_catalog_load_active (store, &error)) == NULL ||
-      !gh_demo_generate_full (store, catalog, (guint) customers, (guint64) seed, today, &summary, &error))
+      !gh_demo_generate_full (store, catalog, (guint) customers, (guint64) seed, today, &summary,
+                              &error))
     return gh_ctl_fail (error);
 
   day = g_date_time_format (today, "%Y-%m-%d");
   first = gh_demo_loyalty_id (1);
   last = gh_demo_loyalty_id ((guint) customers);
   printf ("%s: %u demo shoppers, %" G_GUINT64_FORMAT " data items, %" G_GUINT64_FORMAT
-          " consents in %.1f s (seed %" G_GINT64_FORMAT ", today %s, config version %" G_GINT64_FORMAT ")\n",
+          " consents in %.1f s (seed %" G_GINT64_FORMAT ", today %s, config version %"
+          G_GINT64_FORMAT ")\n",
           gh_store_get_path (store), summary.customers, summary.data_items, summary.consents,
           summary.seconds, seed, day, gh_catalog_get_version (catalog));
   if (summary.suppressed > 0)

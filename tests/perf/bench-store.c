@@ -51,15 +51,18 @@ compare_double (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+/* The @p quantile of @n samples from @first on, left in run order. */
 static double
 percentile (GArray *ms,
+            guint   first,
+            guint   n,
             double  p)
 {
-  guint index;
+  g_autofree double *sorted = g_memdup2 (&g_array_index (ms, double, first), n * sizeof (double));
+  guint index = (guint) MIN (n - 1, (guint) (p * n + 0.999999) - 1);
 
-  g_array_sort (ms, compare_double);
-  index = (guint) MIN (ms->len - 1, (guint) (p * ms->len + 0.999999) - 1);
-  return g_array_index (ms, double, index);
+  qsort (sorted, n, sizeof (double), (int (*) (const void *, const void *)) compare_double);
+  return sorted[index];
 }
 
 static void
@@ -106,7 +109,8 @@ open_or_create (const char *path,
   if (!gh_demo_generate_full (store, catalog, customers, 1, NULL, &summary, &error))
     fail ("generating demo shoppers", error);
   printf ("demo import: %u shoppers, %" G_GUINT64_FORMAT " data items, %" G_GUINT64_FORMAT
-          " consents in %.1f s\n", summary.customers, summary.data_items, summary.consents, summary.seconds);
+          " consents in %.1f s\n", summary.customers, summary.data_items, summary.consents,
+          summary.seconds);
   return g_steal_pointer (&store);
 }
 
@@ -199,6 +203,12 @@ random_loyalty_id (GRand *rand,
   return gh_demo_loyalty_id (g_rand_int_range (rand, 1, (gint32) customers + 1));
 }
 
+/* The machine this runs on is shared: a burst of other work that lands on a
+ * few samples moves a p99 a lot. So the runs are also cut into ROUNDS
+ * consecutive rounds, and the target is judged on the median of the rounds'
+ * p99 ratios, printed beside the p99 over all runs. */
+#define ROUNDS 5
+
 static gboolean
 report (const char *what,
         const char *floor_what,
@@ -206,15 +216,24 @@ report (const char *what,
         GArray     *floor_ms,
         double      target)
 {
-  double s50 = percentile (store_ms, 0.5), s99 = percentile (store_ms, 0.99);
-  double f50 = percentile (floor_ms, 0.5), f99 = percentile (floor_ms, 0.99);
-  double ratio = s99 / f99;
-  gboolean met = ratio <= target;
+  guint n = store_ms->len, per_round = n / ROUNDS;
+  double s50 = percentile (store_ms, 0, n, 0.5), s99 = percentile (store_ms, 0, n, 0.99);
+  double f50 = percentile (floor_ms, 0, n, 0.5), f99 = percentile (floor_ms, 0, n, 0.99);
+  double ratios[ROUNDS], median;
+  gboolean met;
 
-  printf ("%-40s %6u runs   p50 %8.3f ms   p99 %8.3f ms\n", what, store_ms->len, s50, s99);
-  printf ("  floor: %-32s %6u runs   p50 %8.3f ms   p99 %8.3f ms\n", floor_what, floor_ms->len, f50, f99);
-  printf ("  ratio to floor: p50 %.2fx, p99 %.2fx (target p99 <= %.0fx): %s\n",
-          s50 / f50, ratio, target, met ? "met" : "MISSED");
+  for (guint r = 0; r < ROUNDS; r++)
+    ratios[r] = percentile (store_ms, r * per_round, per_round, 0.99)
+                / percentile (floor_ms, r * per_round, per_round, 0.99);
+  qsort (ratios, ROUNDS, sizeof (double), (int (*) (const void *, const void *)) compare_double);
+  median = ratios[ROUNDS / 2];
+  met = median <= target;
+
+  printf ("%-40s %6u runs   p50 %8.3f ms   p99 %8.3f ms\n", what, n, s50, s99);
+  printf ("  floor: %-32s %6u runs   p50 %8.3f ms   p99 %8.3f ms\n", floor_what, n, f50, f99);
+  printf ("  ratio to floor: p50 %.2fx, p99 %.2fx; p99 per round of %u: %.2fx to %.2fx,"
+          " median %.2fx (target <= %.0fx): %s\n", s50 / f50, s99 / f99, per_round, ratios[0],
+          ratios[ROUNDS - 1], median, target, met ? "met" : "MISSED");
   return met;
 }
 
@@ -231,12 +250,12 @@ bench_profiles (GhStore    *store,
   guint warm_up = MIN (runs / 10, 200);
   volatile gsize sink = 0;
 
-  check_sqlite (NULL, sqlite3_open_v2 (path, &floor.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL),
-                "opening the floor connection");
+  check_sqlite (NULL, sqlite3_open_v2 (path, &floor.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                                       NULL), "opening the floor connection");
   check_sqlite (floor.db, sqlite3_prepare_v3 (floor.db,
       "SELECT id, loyalty_id, ref, display_name, pin_hash, failed_pins, locked_until, lock_count,"
-      " created_at FROM customer WHERE loyalty_id = ?1", -1, SQLITE_PREPARE_PERSISTENT, &floor.customer, NULL),
-      "floor: customer");
+      " created_at FROM customer WHERE loyalty_id = ?1", -1, SQLITE_PREPARE_PERSISTENT,
+      &floor.customer, NULL), "floor: customer");
   check_sqlite (floor.db, sqlite3_prepare_v3 (floor.db,
       "SELECT id, category, attributes, source, collected_at, retained_until"
       " FROM data_item WHERE customer_id = ?1", -1, SQLITE_PREPARE_PERSISTENT, &floor.items, NULL),
@@ -303,14 +322,15 @@ toggle_floor_open (ToggleFloor *floor,
                     "PRAGMA journal_mode = WAL;"
                     "PRAGMA synchronous = FULL;"
                     "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL);"
-                    "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)"
+                    "WITH RECURSIVE n (i) AS"
+                    " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)"
                     " INSERT INTO t SELECT i, 0 FROM n;", NULL, NULL, &message) != SQLITE_OK)
     {
       fprintf (stderr, "bench-store: error: floor database: %s\n", message);
       exit (1);
     }
-  check_sqlite (floor->db, sqlite3_prepare_v2 (floor->db, "UPDATE t SET v = v + 1 WHERE id = ?1", -1,
-                                               &floor->update, NULL), "floor: update");
+  check_sqlite (floor->db, sqlite3_prepare_v2 (floor->db, "UPDATE t SET v = v + 1 WHERE id = ?1",
+                                               -1, &floor->update, NULL), "floor: update");
 }
 
 static void
@@ -338,7 +358,9 @@ bench_toggles (GhStore    *store,
   GListModel *purposes = gh_catalog_get_purposes (catalog);
   g_autoptr(GhPurpose) purpose = NULL;
   ToggleFloor floor = { 0 };
-  guint warm_up = MIN (runs / 10, 20);
+  /* Enough toggles for the store's WAL to reach its steady size (it is
+   * checkpointed and reused after 1000 pages; a toggle writes a few). */
+  guint warm_up = 250;
 
   for (guint i = 0; i < g_list_model_get_n_items (purposes) && purpose == NULL; i++)
     {
@@ -350,6 +372,10 @@ bench_toggles (GhStore    *store,
     fail ("the demo config has no consent purpose to toggle", NULL);
 
   toggle_floor_open (&floor, floor_path);
+  /* The same for the floor's WAL, one page per commit: a WAL that still grows
+   * makes every fsync also commit the file's new size. */
+  for (int i = 0; i < 1100; i++)
+    toggle_floor_run (&floor, 1 + i % 10000);
   for (guint i = 0; i < runs + warm_up; i++)
     {
       g_autofree char *loyalty_id = random_loyalty_id (rand, customers);
@@ -361,7 +387,8 @@ bench_toggles (GhStore    *store,
       int row = g_rand_int_range (rand, 1, 10001);
       gint64 seq;
 
-      if (customer == NULL || (consents = gh_store_list_consents (store, customer->id, &error)) == NULL)
+      if (customer == NULL ||
+          (consents = gh_store_list_consents (store, customer->id, &error)) == NULL)
         fail ("looking up a shopper to toggle", error);
       for (guint c = 0; c < consents->len; c++)
         {
@@ -414,16 +441,21 @@ main (int    argc,
       char **argv)
 {
   g_autofree char *path = NULL;
-  gint64 customers = 1000000, profiles = 5000, toggles = 500, seed = 1;
+  gint64 customers = 1000000, profiles = 10000, toggles = 1000, seed = 1;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &path, "The demo store (default: $GLASSHOUSE_BENCH_DB)", "PATH" },
-    { "customers", 0, 0, G_OPTION_ARG_INT64, &customers, "Shoppers in a store this creates (default 1000000)", "N" },
-    { "profiles", 0, 0, G_OPTION_ARG_INT64, &profiles, "Profile loads per side (default 5000)", "N" },
-    { "toggles", 0, 0, G_OPTION_ARG_INT64, &toggles, "Consent toggles per side (default 500)", "N" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &path,
+      "The demo store (default: $GLASSHOUSE_BENCH_DB)", "PATH" },
+    { "customers", 0, 0, G_OPTION_ARG_INT64, &customers,
+      "Shoppers in a store this creates (default 1000000)", "N" },
+    { "profiles", 0, 0, G_OPTION_ARG_INT64, &profiles,
+      "Profile loads per side (default 10000)", "N" },
+    { "toggles", 0, 0, G_OPTION_ARG_INT64, &toggles,
+      "Consent toggles per side (default 1000)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Which random shoppers (default 1)", "S" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- the consent store against bare sqlite3");
+  g_autoptr(GOptionContext) context =
+      g_option_context_new ("- the consent store against bare sqlite3");
   g_autoptr(GError) error = NULL;
   g_autoptr(GhStore) store = NULL;
   g_autoptr(GhCatalog) catalog = NULL;
@@ -438,7 +470,7 @@ main (int    argc,
     path = g_strdup (g_getenv ("GLASSHOUSE_BENCH_DB"));
   if (path == NULL)
     path = g_build_filename (GH_BUILD_DIR, "bench-demo.db", NULL);
-  if (customers < 1 || customers > GH_DEMO_MAX_CUSTOMERS || profiles < 10 || toggles < 10)
+  if (customers < 1 || customers > GH_DEMO_MAX_CUSTOMERS || profiles < 100 || toggles < 100)
     fail ("arguments", NULL);
 
   store = open_or_create (path, (guint) customers);
@@ -447,7 +479,8 @@ main (int    argc,
   {
     sqlite3 *db = NULL;
 
-    check_sqlite (NULL, sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), "opening the store");
+    check_sqlite (NULL, sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL),
+                  "opening the store");
     held = count_rows (db, "SELECT count(*) FROM customer");
     items = count_rows (db, "SELECT max(id) FROM data_item");
     sqlite3_close (db);

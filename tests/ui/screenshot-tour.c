@@ -60,6 +60,22 @@ find_consent_row (GtkWidget  *root,
   return NULL;
 }
 
+/* Debugging aid: the minimum widths down the tree (GH_TOUR_MEASURE=1). */
+static void
+measure_tree (GtkWidget *widget,
+              int        depth)
+{
+  int min = 0, nat = 0;
+
+  if (!gtk_widget_get_visible (widget) || depth > 14)
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  if (min > 500)
+    g_printerr ("%*s%s %d\n", depth, "", G_OBJECT_TYPE_NAME (widget), min);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    measure_tree (c, depth + 1);
+}
+
 static void
 tour (const char *orientation,
       int         width,
@@ -86,6 +102,8 @@ tour (const char *orientation,
   gh_ui_test_keypad_type (window, "0003");
   g_assert_true (gh_ui_test_wait_page (window, "dashboard", 10000));
   dashboard = _gh_window_get_page (window, "dashboard");
+  if (g_getenv ("GH_TOUR_MEASURE"))
+    measure_tree (GTK_WIDGET (window), 0);
   shoot (window, orientation, ++n, "dashboard");
 
   if (gh_dashboard_page_get_portrait (GH_DASHBOARD_PAGE (dashboard)))

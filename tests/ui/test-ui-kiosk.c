@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "gh-consent-row.h"
 #include "gh-dashboard-page.h"
 #include "gh-offer-card.h"
@@ -207,6 +209,28 @@ test_sign_in_matches_store (void)
   expected_text = join_ids (expected);
   g_assert_cmpstr (shown_text, ==, expected_text);
   g_assert_cmpuint (shown->len, >, 0);
+
+  /* Tapping a "because…" chip shows the item and the switch of the offer's purpose. */
+  {
+    g_autoptr(GPtrArray) chips = gh_ui_test_find_all (GTK_WIDGET (dashboard_of (window)),
+                                                      GTK_TYPE_MENU_BUTTON);
+    GtkPopover *popover;
+    g_autoptr(GPtrArray) rows = NULL;
+    GhOfferCard *card;
+
+    g_assert_cmpuint (chips->len, >, 0);
+    card = GH_OFFER_CARD (gtk_widget_get_ancestor (chips->pdata[0], GH_TYPE_OFFER_CARD));
+    g_assert_nonnull (card);
+    gtk_menu_button_popup (chips->pdata[0]);
+    popover = gtk_menu_button_get_popover (chips->pdata[0]);
+    g_assert_nonnull (popover);
+    rows = gh_ui_test_find_all (GTK_WIDGET (popover), GH_TYPE_CONSENT_ROW);
+    g_assert_cmpuint (rows->len, ==, 1);
+    g_assert_cmpstr (gh_purpose_get_id (gh_consent_row_get_purpose (rows->pdata[0])), ==,
+                     gh_offer_get_purpose_id (gh_catalog_find_offer (catalog,
+                                                gh_offer_card_get_offer_id (card))));
+    gtk_popover_popdown (popover);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -472,6 +496,84 @@ test_sign_out_wipes (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Writes the demo config as version @version under the brand @brand, signed with the
+ * demo key, into @inbox the way HQ's delivery does (a temporary name, then renamed). */
+static void
+drop_bundle (const char *inbox,
+             gint64      version,
+             const char *brand)
+{
+  g_autofree char *source = g_build_filename (g_getenv ("GLASSHOUSE_SOURCE_DIR"), "data", "demo",
+                                              "config.json", NULL);
+  g_autofree char *key = g_build_filename (g_getenv ("GLASSHOUSE_SOURCE_DIR"), "data", "demo",
+                                           "demo-hq-key-DO-NOT-USE.key", NULL);
+  g_autofree char *config_path = g_build_filename (store_dir, "config-next.json", NULL);
+  g_autofree char *tmp = g_build_filename (inbox, ".incoming", NULL);
+  g_autofree char *name = g_strdup_printf ("v%" G_GINT64_FORMAT ".bundle", version);
+  g_autofree char *final = g_build_filename (inbox, name, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *bundle = NULL;
+  JsonObject *config;
+  const char *argv[] = { g_getenv ("GLASSHOUSE_CTL"), "bundle", "sign", "--key", key, config_path,
+                         NULL };
+  int status = 0;
+
+  g_assert_true (json_parser_load_from_file (parser, source, NULL));
+  config = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_int_member (config, "version", version);
+  json_object_set_string_member (json_object_get_object_member (config, "branding"), "name",
+                                 brand);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (generator, config_path, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &bundle,
+                               NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_mkdir_with_parents (inbox, 0755);
+  g_assert_true (g_file_set_contents (tmp, bundle, -1, NULL));
+  g_assert_cmpint (g_rename (tmp, final), ==, 0);
+}
+
+typedef struct {
+  GhWindow   *window;
+  const char *brand;
+} BrandWait;
+
+static gboolean
+brand_is (gpointer data)
+{
+  BrandWait *wait = data;
+  GhCatalog *catalog = gh_window_get_catalog (wait->window);
+
+  return catalog != NULL && g_strcmp0 (gh_catalog_get_brand_name (catalog), wait->brand) == 0;
+}
+
+static void
+test_config_waits_for_the_visit (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  g_autofree char *inbox = g_build_filename (store_dir, "inbox", NULL);
+  BrandWait renamed = { window, "Glasshouse Test Market" };
+  g_autofree char *text = NULL;
+
+  /* Let the inbox start (it waits for the attract screen's first frame). */
+  gh_ui_test_spin (500);
+  g_assert_true (gh_ui_test_sign_in (window, "4000000008", "0008"));
+  drop_bundle (inbox, 2, renamed.brand);
+  gh_ui_test_spin (3000);
+  /* Nothing changes under the shopper... */
+  g_assert_false (brand_is (&renamed));
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "dashboard");
+
+  /* ...and the new config is in force once the visit ends. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL));
+  g_assert_true (gh_ui_test_wait (brand_is, &renamed, 10000));
+  gh_ui_test_spin (100);
+  text = gh_ui_test_collect_text (_gh_window_get_page (window, "attract"));
+  g_assert_nonnull (strstr (text, renamed.brand));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -488,6 +590,7 @@ main (int   argc,
   g_test_add_func ("/kiosk/wrong-pin-then-lockout", test_wrong_pin_then_lockout);
   g_test_add_func ("/kiosk/idle-timeout-wipes", test_idle_timeout_wipes);
   g_test_add_func ("/kiosk/sign-out-wipes", test_sign_out_wipes);
+  g_test_add_func ("/kiosk/config-waits-for-the-visit", test_config_waits_for_the_visit);
   result = g_test_run ();
 
   {

@@ -1,0 +1,616 @@
+/* Every shopper, headless under Xvfb: every control on every screen has an accessible
+ * name; a whole visit (sign in, switch a purpose off, undo, sign out) works from the
+ * keyboard alone with a focus ring that shows; "Larger text" and "High contrast" are
+ * on every screen, do what they say, and end with the visit; the idle warning is an
+ * alert with the focus on "I need more time"; any accent colour HQ picks keeps text
+ * at 4.5:1; and the language switches the kiosk's own words as well as HQ's texts,
+ * with money and dates written the language's way, for the visit only.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gh-accessibility.h"
+#include "gh-branding.h"
+#include "gh-consent-row.h"
+#include "gh-dashboard-page.h"
+#include "gh-i18n.h"
+#include "gh-ui-a11y-utils.h"
+#include "gh-ui-test-utils.h"
+
+static char *store_dir;
+static char *db_path;
+
+/* ---- helpers -------------------------------------------------------------------- */
+
+static gboolean
+dashboard_idle (gpointer data)
+{
+  return !gh_dashboard_page_get_busy (data);
+}
+
+static gboolean
+preview_shown (gpointer data)
+{
+  return gh_dashboard_page_get_preview_shown (data);
+}
+
+static gboolean
+undo_shown (gpointer data)
+{
+  return gh_dashboard_page_get_undo_shown (data);
+}
+
+static gboolean
+preview_ready (gpointer data)
+{
+  GtkWidget *list = gh_ui_test_find_named (data, "preview-list");
+
+  return list != NULL && gtk_widget_get_first_child (list) != NULL;
+}
+
+static GhConsentRow *
+choice_row (GtkWidget  *dashboard,
+            const char *purpose_id)
+{
+  g_autoptr(GPtrArray) rows = gh_ui_test_find_all (dashboard, GH_TYPE_CONSENT_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GhConsentRow *row = rows->pdata[i];
+      if (g_str_equal (gh_purpose_get_id (gh_consent_row_get_purpose (row)), purpose_id)
+          && gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_POPOVER) == NULL)
+        return row;
+    }
+  g_assert_not_reached ();
+}
+
+static char *
+ctl_consent_state (const char *loyalty_id,
+                   const char *purpose_id)
+{
+  g_autoptr(JsonNode) root = gh_ui_test_ctl_json (db_path, "customer", "show", loyalty_id,
+                                                  "--json", NULL);
+  JsonArray *consents = json_object_get_array_member (json_node_get_object (root), "consents");
+
+  for (guint i = 0; i < json_array_get_length (consents); i++)
+    {
+      JsonObject *consent = json_array_get_object_element (consents, i);
+      if (g_str_equal (json_object_get_string_member (consent, "purpose"), purpose_id))
+        return g_strdup (json_object_get_string_member (consent, "state"));
+    }
+  return NULL;
+}
+
+/* The display toggles drawn on the current screen. */
+static GtkWidget *
+shown_toggles (GhWindow *window)
+{
+  g_autoptr(GPtrArray) boxes = gh_ui_test_find_all (GTK_WIDGET (window), GTK_TYPE_BOX);
+
+  for (guint i = 0; i < boxes->len; i++)
+    if (g_strcmp0 (gtk_widget_get_name (boxes->pdata[i]), "accessibility-toggles") == 0
+        && gtk_widget_is_drawable (boxes->pdata[i]))
+      return boxes->pdata[i];
+  return NULL;
+}
+
+static gboolean
+follow_up_shown (gpointer data)
+{
+  return g_strcmp0 (gh_window_get_page_name (data), "follow-up") == 0;
+}
+
+/* Names, and the display toggles, on the screen as it is now. */
+static void
+check_screen (GhWindow   *window,
+              const char *screen)
+{
+  GtkWidget *toggles;
+
+  gh_ui_test_spin (200);
+  gh_a11y_assert_all_named (GTK_WIDGET (window), screen);
+  toggles = shown_toggles (window);
+  if (toggles == NULL)
+    g_error ("%s: no Larger text / High contrast toggles on screen", screen);
+  g_assert_nonnull (gh_ui_test_find_all (toggles, GTK_TYPE_TOGGLE_BUTTON)->pdata[0]);
+}
+
+/* ---- every control has a name ------------------------------------------------------ */
+
+static void
+walk_every_screen (int width,
+                   int height)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, width, height);
+  GtkWidget *dashboard;
+  GPtrArray *chips;
+  GtkPopover *popover;
+
+  check_screen (window, "attract");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.start", NULL));
+  check_screen (window, "identify: number");
+  gh_ui_test_keypad_type (window, "4000000005");
+  check_screen (window, "identify: PIN");
+  gh_ui_test_keypad_type (window, "9999");
+  gh_ui_test_spin (1500);
+  check_screen (window, "identify: wrong PIN");
+  gh_ui_test_keypad_type (window, "0005");
+  g_assert_true (gh_ui_test_wait_page (window, "dashboard", 10000));
+  dashboard = _gh_window_get_page (window, "dashboard");
+  check_screen (window, "dashboard");
+
+  if (gh_dashboard_page_get_portrait (GH_DASHBOARD_PAGE (dashboard)))
+    {
+      gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "offers");
+      check_screen (window, "dashboard: offers");
+    }
+  chips = gh_ui_test_find_all (dashboard, GTK_TYPE_MENU_BUTTON);
+  g_assert_cmpuint (chips->len, >, 0);
+  gtk_menu_button_popup (chips->pdata[0]);
+  popover = gtk_menu_button_get_popover (chips->pdata[0]);
+  g_assert_nonnull (popover);
+  check_screen (window, "dashboard: a because… chip open");
+  gtk_popover_popdown (popover);
+  g_ptr_array_unref (chips);
+
+  if (gh_dashboard_page_get_portrait (GH_DASHBOARD_PAGE (dashboard)))
+    {
+      gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "choices");
+      check_screen (window, "dashboard: choices");
+    }
+  gtk_switch_set_active (GTK_SWITCH (gh_ui_test_find_all (
+    GTK_WIDGET (choice_row (dashboard, "personalize.offers")), GTK_TYPE_SWITCH)->pdata[0]), FALSE);
+  g_assert_true (gh_ui_test_wait (preview_ready, dashboard, 5000));
+  check_screen (window, "dashboard: preview");
+  gtk_widget_activate_action (dashboard, "dashboard.confirm", NULL);
+  g_assert_true (gh_ui_test_wait (undo_shown, dashboard, 5000));
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  check_screen (window, "dashboard: undo");
+  gtk_widget_activate_action (dashboard, "dashboard.undo", NULL);
+  gh_ui_test_spin (50);
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.forget", NULL));
+  check_screen (window, "forget me");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.dashboard", NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.follow-up", NULL));
+  g_assert_true (gh_ui_test_wait (follow_up_shown, window, 10000));
+  check_screen (window, "follow-up");
+
+  _gh_window_set_idle_timeout (window, 200, 20);
+  g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown, window,
+                                  3000));
+  check_screen (window, "idle warning");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_names_landscape (void)
+{
+  walk_every_screen (1920, 1080);
+}
+
+static void
+test_names_portrait (void)
+{
+  walk_every_screen (1080, 1920);
+}
+
+/* ---- the whole visit from the keyboard ------------------------------------------- */
+
+static gboolean
+focus_is_undo (GtkWidget *focus,
+               gpointer   data)
+{
+  g_autofree char *text = GTK_IS_BUTTON (focus) ? gh_a11y_visible_text (focus) : NULL;
+
+  return text != NULL && g_str_has_prefix (text, "Undo");
+}
+
+static void
+type_text (GtkWindow  *window,
+           const char *text)
+{
+  GtkWidget *focus = gh_a11y_focus (window);
+  int position;
+
+  /* What a keyboard (or a card scanner acting as one) does: text at the cursor. */
+  g_assert_true (GTK_IS_EDITABLE (focus));
+  position = gtk_editable_get_position (GTK_EDITABLE (focus));
+  gtk_editable_insert_text (GTK_EDITABLE (focus), text, -1, &position);
+  gtk_editable_set_position (GTK_EDITABLE (focus), position);
+}
+
+static void
+expect_ring (GtkWindow  *window,
+             const char *where)
+{
+  if (!gh_a11y_focus_ring_visible (window))
+    g_error ("%s: the focused %s shows no focus ring", where,
+             G_OBJECT_TYPE_NAME (gh_a11y_focus (window)));
+}
+
+static void
+test_keyboard_visit (void)
+{
+  const char *loyalty = "4000000004";
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GtkWindow *win = GTK_WINDOW (window);
+  GtkWidget *identify;
+  GtkWidget *dashboard;
+  GtkWidget *toggle;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *state = NULL;
+
+  /* Attract: Tab to Start, Enter. */
+  g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_button, (gpointer) "Start", 40));
+  expect_ring (win, "attract");
+  gh_a11y_press_enter (win);
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "identify");
+  gh_ui_test_spin (300);
+
+  /* The loyalty number field has the focus already: a scanner can type into it. */
+  identify = _gh_window_get_page (window, "identify");
+  entries = gh_ui_test_find_all (identify, GTK_TYPE_ENTRY);
+  g_assert_cmpuint (entries->len, >, 0);
+  g_assert_true (gh_a11y_focus_is_inside (gh_a11y_focus (win), entries->pdata[0]));
+  expect_ring (win, "loyalty number");
+  type_text (win, loyalty);
+  gh_a11y_press_enter (win);
+  gh_ui_test_spin (300);
+
+  /* The PIN as a switch-device user enters it: Tab to each key of the keypad, Enter. */
+  g_assert_true (GTK_IS_TEXT (gh_a11y_focus (win)));
+  g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_button, (gpointer) "0", 40));
+  expect_ring (win, "keypad");
+  for (int i = 0; i < 3; i++)
+    gh_a11y_press_enter (win);
+  g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_button, (gpointer) "4", 40));
+  gh_a11y_press_enter (win);
+  g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_button, (gpointer) "OK", 40));
+  gh_a11y_press_enter (win);
+  g_assert_true (gh_ui_test_wait_page (window, "dashboard", 10000));
+  dashboard = _gh_window_get_page (window, "dashboard");
+  gh_ui_test_spin (300);
+
+  /* Switch "personalized offers" off: Tab to its switch, Enter; the preview takes
+   * the focus to its confirm button once it knows what would go. */
+  toggle = gh_ui_test_find_all (GTK_WIDGET (choice_row (dashboard, "personalize.offers")),
+                                GTK_TYPE_SWITCH)->pdata[0];
+  g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_inside, toggle, 300));
+  expect_ring (win, "consent switch");
+  gh_a11y_press_enter (win);
+  g_assert_true (gh_ui_test_wait (preview_shown, dashboard, 5000));
+  g_assert_true (gh_ui_test_wait (preview_ready, dashboard, 5000));
+  gh_ui_test_spin (100);
+  g_assert_true (gh_a11y_focus_is_button (gh_a11y_focus (win), (gpointer) "Switch off"));
+  expect_ring (win, "preview");
+  gh_a11y_press_enter (win);
+  g_assert_true (gh_ui_test_wait (undo_shown, dashboard, 5000));
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  state = ctl_consent_state (loyalty, "personalize.offers");
+  g_assert_cmpstr (state, ==, "revoked");
+  g_clear_pointer (&state, g_free);
+
+  /* Undo from the keyboard, within its ten seconds. */
+  g_assert_true (gh_a11y_tab_until (win, focus_is_undo, NULL, 300));
+  expect_ring (win, "undo");
+  gh_a11y_press_enter (win);
+  gh_ui_test_spin (50);
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  state = ctl_consent_state (loyalty, "personalize.offers");
+  g_assert_cmpstr (state, ==, "granted");
+  g_assert_true (gh_consent_row_get_granted (choice_row (dashboard, "personalize.offers")));
+
+  /* Sign out. */
+  g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_button, (gpointer) "Sign out", 300));
+  expect_ring (win, "sign out");
+  gh_a11y_press_enter (win);
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
+  g_assert_null (gh_window_get_session (window));
+
+  gtk_window_destroy (win);
+}
+
+/* ---- larger text and high contrast -------------------------------------------------- */
+
+static double
+font_size_of (GtkWidget *widget)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+
+  return pango_font_description_get_size (pango_context_get_font_description (context))
+         / (double) PANGO_SCALE;
+}
+
+static GdkRGBA
+named_color (GtkWidget  *widget,
+             const char *name)
+{
+  GdkRGBA color = { 0, };
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), name,
+                                                 &color));
+G_GNUC_END_IGNORE_DEPRECATIONS
+  return color;
+}
+
+static GtkToggleButton *
+toggle_labelled (GtkWidget  *toggles,
+                 const char *text)
+{
+  g_autoptr(GPtrArray) buttons = gh_ui_test_find_all (toggles, GTK_TYPE_TOGGLE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      g_autofree char *shown = gh_a11y_visible_text (buttons->pdata[i]);
+      if (g_strcmp0 (shown, text) == 0)
+        return buttons->pdata[i];
+    }
+  g_error ("no toggle \"%s\"", text);
+}
+
+static void
+test_display_toggles (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GhAccessibility *a11y = gh_accessibility_get_for_display (gtk_widget_get_display (
+                                                              GTK_WIDGET (window)));
+  GtkWidget *attract = _gh_window_get_page (window, "attract");
+  GtkWidget *promise;
+  GtkToggleButton *larger;
+  GtkToggleButton *contrast;
+  double before, after;
+  GdkRGBA accent;
+
+  /* A label whose size comes from style.css (.promise). */
+  promise = gh_ui_test_find_all (attract, GTK_TYPE_LABEL)->pdata[1];
+  before = font_size_of (promise);
+  g_assert_cmpfloat (before, >, 0);
+
+  larger = toggle_labelled (shown_toggles (window), "Larger text");
+  contrast = toggle_labelled (shown_toggles (window), "High contrast");
+  gtk_widget_activate (GTK_WIDGET (larger));
+  gh_ui_test_spin (100);
+  g_assert_true (gh_accessibility_get_larger_text (a11y));
+  after = font_size_of (promise);
+  g_test_message ("promise: %.1f px, with larger text %.1f px", before, after);
+  g_assert_cmpfloat (after, >=, before * 1.5 - 0.5);
+
+  gtk_widget_activate (GTK_WIDGET (contrast));
+  gh_ui_test_spin (100);
+  g_assert_true (gh_accessibility_get_high_contrast (a11y));
+  accent = named_color (promise, "gh_accent");
+  g_assert_cmpfloat (accent.red + accent.green + accent.blue, ==, 0);
+  g_assert_cmpfloat (gh_branding_contrast ("#000000", "#ffffff"), >, 20);
+
+  /* Chosen on the attract screen, they stay on through the visit… */
+  g_assert_true (gh_ui_test_sign_in (window, "4000000006", "0006"));
+  g_assert_true (gtk_toggle_button_get_active (toggle_labelled (shown_toggles (window),
+                                                                "Larger text")));
+  g_assert_true (gtk_toggle_button_get_active (toggle_labelled (shown_toggles (window),
+                                                                "High contrast")));
+  /* …and end with it. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
+  gh_ui_test_spin (100);
+  g_assert_false (gh_accessibility_get_larger_text (a11y));
+  g_assert_false (gh_accessibility_get_high_contrast (a11y));
+  promise = gh_ui_test_find_all (_gh_window_get_page (window, "attract"),
+                                 GTK_TYPE_LABEL)->pdata[1];
+  g_assert_cmpfloat (font_size_of (promise), ==, before);
+  accent = named_color (promise, "gh_accent");
+  g_assert_cmpfloat (accent.red + accent.green + accent.blue, >, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_larger_text_css (void)
+{
+  g_autofree char *scaled = gh_accessibility_scale_css ("a { font-size: 22px; }\n"
+                                                        "b { font-size:40px; color: red; }\n"
+                                                        "c { min-height: 64px; }", 1.5);
+
+  g_assert_cmpstr (scaled, ==, "a { font-size: 33px; }\n"
+                               "b { font-size: 60px; color: red; }\n"
+                               "c { min-height: 64px; }");
+}
+
+/* ---- the idle warning ------------------------------------------------------------ */
+
+static void
+test_idle_warning_announced (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GtkWidget *alert = NULL;
+  g_autoptr(GPtrArray) boxes = NULL;
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000007", "0007"));
+  _gh_window_set_idle_timeout (window, 300, 20);
+  g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown, window,
+                                  3000));
+
+  /* An alert, so a screen reader speaks it at once, with the focus on the way out. */
+  boxes = gh_ui_test_find_all (GTK_WIDGET (window), GTK_TYPE_WIDGET);
+  for (guint i = 0; i < boxes->len; i++)
+    if (gtk_widget_is_drawable (boxes->pdata[i])
+        && gtk_accessible_get_accessible_role (boxes->pdata[i]) == GTK_ACCESSIBLE_ROLE_ALERT)
+      {
+        g_autofree char *text = gh_a11y_visible_text (boxes->pdata[i]);
+        if (strstr (text, "Are you still there?") != NULL)
+          alert = boxes->pdata[i];
+      }
+  g_assert_nonnull (alert);
+  g_assert_true (gh_a11y_focus_is_button (gh_a11y_focus (GTK_WINDOW (window)),
+                                          (gpointer) "I need more time"));
+  expect_ring (GTK_WINDOW (window), "idle warning");
+
+  /* Enter on "I need more time" keeps the visit. */
+  gh_a11y_press_enter (GTK_WINDOW (window));
+  g_assert_false (_gh_window_get_idle_warning_shown (window));
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "dashboard");
+  g_assert_nonnull (gh_window_get_session (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- HQ's accent colour ----------------------------------------------------------- */
+
+static char *
+css_color (const char *css,
+           const char *name)
+{
+  g_autofree char *key = g_strdup_printf ("@define-color %s ", name);
+  const char *at = strstr (css, key);
+
+  g_assert_nonnull (at);
+  return g_strndup (at + strlen (key), 7);
+}
+
+static void
+test_accent_contrast (void)
+{
+  guint checked = 0;
+
+  /* Every 17th step of each channel: reds, greys, the worst mid tones, white, black. */
+  for (int r = 0; r <= 255; r += 17)
+    for (int g = 0; g <= 255; g += 17)
+      for (int b = 0; b <= 255; b += 17)
+        {
+          g_autofree char *accent = g_strdup_printf ("#%02x%02x%02x", r, g, b);
+          g_autofree char *css = gh_branding_css_for_accent (accent);
+          g_autofree char *bg = css_color (css, "gh_accent");
+          g_autofree char *fg = css_color (css, "gh_accent_fg");
+          g_autofree char *text = css_color (css, "gh_accent_text");
+
+          if (gh_branding_contrast (fg, bg) < 4.5)
+            g_error ("accent %s: button text %s on %s is %.2f:1", accent, fg, bg,
+                     gh_branding_contrast (fg, bg));
+          if (gh_branding_contrast (text, "#ffffff") < 4.5
+              || gh_branding_contrast (text, "#f6f5f4") < 4.5)
+            g_error ("accent %s: accent text %s on the page is %.2f:1", accent, text,
+                     gh_branding_contrast (text, "#f6f5f4"));
+          checked++;
+        }
+  g_assert_cmpuint (checked, ==, 16 * 16 * 16);
+}
+
+/* ---- the visit's language -------------------------------------------------------- */
+
+static void
+test_formats_per_language (void)
+{
+  g_autoptr(GDateTime) date = g_date_time_new_utc (2026, 3, 3, 12, 0, 0);
+  struct {
+    const char *language;
+    const char *money;
+    const char *big;
+    const char *date;
+  } cases[] = {
+    { "en", "€1,234.50", "1,234,567.89", "3 March 2026" },
+    { "de", "1.234,50\u00a0€", "1.234.567,89", "3. März 2026" },
+    /* French groups with a narrow no-break space and keeps € on the line. */
+    { "fr", "1\u202f234,50\u00a0€", "1\u202f234\u202f567,89", "3 mars 2026" },
+    { "es", "1.234,50\u00a0€", "1.234.567,89", "3 de marzo de 2026" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *money = NULL;
+      g_autofree char *big = NULL;
+      g_autofree char *written = NULL;
+
+      gh_i18n_set_language (cases[i].language);
+      money = gh_i18n_format_money (1234.5, "EUR");
+      big = gh_i18n_format_decimal (1234567.891, 2);
+      /* Translators' date format, as gh_ui_format_date uses it. */
+      written = gh_i18n_format_date_time (date, _("%-d %B %Y"));
+      g_assert_cmpstr (money, ==, cases[i].money);
+      g_assert_cmpstr (big, ==, cases[i].big);
+      g_assert_cmpstr (written, ==, cases[i].date);
+    }
+  gh_i18n_set_language (NULL);
+}
+
+static gboolean
+text_shown (GtkWidget  *root,
+            const char *text)
+{
+  g_autofree char *all = gh_ui_test_collect_text (root);
+  g_autofree char *line = g_strdup_printf ("%s\n", text);
+
+  return strstr (all, line) != NULL;
+}
+
+static void
+test_language_for_the_visit (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GhCatalog *catalog = gh_window_get_catalog (window);
+  GhPurpose *purpose = gh_catalog_find_purpose (catalog, "personalize.offers");
+  GtkWidget *dashboard;
+
+  g_assert_true (g_strv_contains (gh_catalog_get_languages (catalog), "de"));
+  /* Picked on the attract screen, before the visit. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.language", "s", "de"));
+  g_assert_cmpstr (gh_window_get_language (window), ==, "de");
+  g_assert_true (text_shown (_gh_window_get_page (window, "attract"), "Start"));
+  g_assert_true (gh_ui_test_sign_in (window, "4000000008", "0008"));
+  dashboard = _gh_window_get_page (window, "dashboard");
+
+  /* The kiosk's words and HQ's texts, both in German. */
+  g_assert_true (text_shown (GTK_WIDGET (window), "Abmelden"));
+  g_assert_true (text_shown (dashboard, "Ihre Daten"));
+  g_assert_false (text_shown (dashboard, "Your data"));
+  g_assert_true (text_shown (dashboard, gh_purpose_get_title (purpose, "de")));
+  g_assert_cmpstr (gh_purpose_get_title (purpose, "de"), !=, gh_purpose_get_title (purpose, "en"));
+
+  /* Changed on the dashboard: everything follows, the visit goes on. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.language", "s", "fr"));
+  dashboard = _gh_window_get_page (window, "dashboard");
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "dashboard");
+  g_assert_true (text_shown (GTK_WIDGET (window), "Se déconnecter"));
+  g_assert_true (text_shown (dashboard, "Vos données"));
+  g_assert_true (text_shown (dashboard, gh_purpose_get_title (purpose, "fr")));
+
+  /* The next shopper starts in the config's default language. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
+  g_assert_cmpstr (gh_window_get_language (window), ==, gh_catalog_get_default_language (catalog));
+  g_assert_true (gh_ui_test_wait_page (window, "attract", 1000));
+  g_assert_true (text_shown (_gh_window_get_page (window, "attract"), "Start"));
+  g_assert_cmpstr (_("Sign out"), ==, "Sign out");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int result;
+
+  gtk_test_init (&argc, &argv, NULL);
+  store_dir = g_dir_make_tmp ("glasshouse-a11y-XXXXXX", NULL);
+  db_path = gh_ui_test_demo_store (store_dir, 10);
+
+  g_test_add_func ("/a11y/larger-text-css", test_larger_text_css);
+  g_test_add_func ("/a11y/accent-contrast", test_accent_contrast);
+  g_test_add_func ("/a11y/formats-per-language", test_formats_per_language);
+  g_test_add_func ("/a11y/names/landscape", test_names_landscape);
+  g_test_add_func ("/a11y/names/portrait", test_names_portrait);
+  g_test_add_func ("/a11y/keyboard-visit", test_keyboard_visit);
+  g_test_add_func ("/a11y/display-toggles", test_display_toggles);
+  g_test_add_func ("/a11y/idle-warning", test_idle_warning_announced);
+  g_test_add_func ("/a11y/language-for-the-visit", test_language_for_the_visit);
+  result = g_test_run ();
+
+  g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", store_dir), NULL, NULL, NULL, NULL);
+  return result;
+}
