@@ -549,6 +549,31 @@ test_read_only (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
 }
 
+/* Opening a second connection in the same process must not cost the first
+ * its locks: if it did, another process closing its own connection would
+ * believe it was the last, delete the WAL, and the first connection's later
+ * commits would go into a deleted file. */
+static void
+test_second_connection_keeps_locks (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhCustomer) customer = shopper (fixture);
+  g_autoptr(GhStore) second = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (gh_store_set_consent (fixture->store, customer, "marketing.email",
+                                         GH_CONSENT_GRANTED, "3", "shopper", &error), ==, 1);
+  second = gh_store_open (fixture->path, GH_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  /* Another process opens and closes the store, as glasshouse-ctl or the pusher does. */
+  g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "audit", "verify", "--db", fixture->path, NULL), ==, 0);
+  g_assert_cmpint (gh_store_set_consent (fixture->store, customer, "marketing.email",
+                                         GH_CONSENT_REVOKED, "3", "shopper", &error), ==, 2);
+  /* A fresh process must see the second change while this one still runs. */
+  g_assert_cmpint (gh_test_run_ctl (&out, NULL, "outbox", "export", "--db", fixture->path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"kind\":\"consent.revoked\""));
+}
+
 static void
 test_enum_names (void)
 {
@@ -598,6 +623,7 @@ main (int    argc,
   ADD ("/store/active-config", test_active_config);
   ADD ("/store/busy", test_busy);
   ADD ("/store/read-only", test_read_only);
+  ADD ("/store/second-connection-keeps-locks", test_second_connection_keeps_locks);
   g_test_add_func ("/store/enum-names", test_enum_names);
 
   return g_test_run ();
