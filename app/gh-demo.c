@@ -1846,28 +1846,6 @@ plan_clear (Plan *plan)
     g_free (plan->pin_hashes[i]);
 }
 
-/* Makes what the import wrote durable before the caller hears "done": the
- * import itself ran with synchronous=OFF. */
-static gboolean
-sync_store_file (GhStore  *store,
-                 GError  **error)
-{
-  const char *path = gh_store_get_path (store);
-  int fd = g_open (path, O_RDONLY, 0);
-
-  if (fd < 0 || fsync (fd) != 0)
-    {
-      int saved = errno;
-      if (fd >= 0)
-        close (fd);
-      g_set_error (error, GH_STORE_ERROR, GH_STORE_ERROR_IO, "%s: syncing the demo import: %s",
-                   path, g_strerror (saved));
-      return FALSE;
-    }
-  close (fd);
-  return TRUE;
-}
-
 static gboolean
 run_import (GhStore       *store,
             Plan          *plan,
@@ -2068,7 +2046,7 @@ gh_demo_generate_full (GhStore        *store,
   /* Put the store's own settings back even when the import failed. */
   if (!restore_store (store, was_wal, ok ? error : NULL))
     ok = FALSE;
-  if (ok && !sync_store_file (store, error))
+  if (ok && !_gh_store_sync_file (store, error))
     ok = FALSE;
   if (!ok)
     memset (summary, 0, sizeof *summary);

@@ -25,6 +25,10 @@ gboolean      _gh_store_step_done     (GhStore       *self,
                                        sqlite3_stmt  *stmt,
                                        const char    *what,
                                        GError       **error);
+/* fsyncs the database file through sqlite's own handle (after work done with
+ * synchronous=OFF). Never open() the store's file yourself: see check_header (). */
+gboolean      _gh_store_sync_file     (GhStore       *self,
+                                       GError       **error);
 gboolean      _gh_store_exec          (GhStore     *self,
                                        const char  *sql,
                                        GError     **error);

@@ -165,6 +165,23 @@ _gh_store_step_done (GhStore       *self,
 }
 
 gboolean
+_gh_store_sync_file (GhStore  *self,
+                     GError  **error)
+{
+  sqlite3_file *file = NULL;
+
+  if (sqlite3_file_control (self->db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+      file == NULL || file->pMethods == NULL ||
+      file->pMethods->xSync (file, SQLITE_SYNC_FULL) != SQLITE_OK)
+    {
+      g_set_error (error, GH_STORE_ERROR, GH_STORE_ERROR_IO, "%s: cannot flush the store to disk",
+                   self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 _gh_store_exec (GhStore     *self,
                 const char  *sql,
                 GError     **error)
