@@ -203,15 +203,29 @@ gh_offer_card_new (GhSession          *session,
     {
       const GhDataItem *item = g_ptr_array_index (match->because, i);
       g_autofree char *summary = gh_ui_item_summary (item);
-      /* Translators: a "because…" chip: data category, then the item, e.g. "Purchases: Trail shoes" */
-      g_autofree char *text = g_strdup_printf (_("%s: %s"),
-                                               gh_ui_category_title (catalog, item->category,
-                                                                     language), summary);
+      g_autofree char *date = gh_ui_format_date (item->collected_at);
+      /* Translators: a "because…" chip: the data item, then when it was collected,
+       * e.g. "Trail running shoes · 12 March 2026" */
+      /* When it happened matters for what we saw or worked out (a purchase, a
+       * visit); for what the shopper told us (a birthday) it is noise. */
+      g_autofree char *text = item->source == GH_SOURCE_PROVIDED
+                              ? g_strdup (summary) : g_strdup_printf (_("%s · %s"), summary, date);
+      /* Translators: what a screen reader says for a "because…" chip: the data
+       * category, the item and its date, e.g. "What you bought: Trail shoes, 12 March 2026" */
+      g_autofree char *spoken = g_strdup_printf (_("%s: %s, %s"),
+                                                 gh_ui_category_title (catalog, item->category,
+                                                                       language), summary, date);
       GtkWidget *chip = gtk_menu_button_new ();
       GtkWidget *label = gtk_label_new (text);
 
+      /* Two lines rather than a cut-off: chips that all read "What you bought:
+       * Organic oat mi…" tell the shopper nothing. The category is in the popover. */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_lines (GTK_LABEL (label), 2);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
       gtk_menu_button_set_child (GTK_MENU_BUTTON (chip), label);
       /* Built on the first tap: most chips are never opened, and the dashboard must
        * appear within 100 ms of the PIN. */
@@ -219,7 +233,7 @@ gh_offer_card_new (GhSession          *session,
                                              chip_data_new (self, session, match, item),
                                              chip_data_free);
       gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      text, -1);
+                                      spoken, -1);
       gtk_widget_add_css_class (chip, "chip");
       if (item->source == GH_SOURCE_INFERRED)
         gtk_widget_add_css_class (chip, "inferred");
