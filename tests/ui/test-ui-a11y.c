@@ -231,8 +231,14 @@ expect_ring (GtkWindow  *window,
              const char *where)
 {
   if (!gh_a11y_focus_ring_visible (window))
-    g_error ("%s: the focused %s shows no focus ring", where,
+    {
+      g_autofree char *png = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".",
+                                               "a11y-no-focus-ring.png", NULL);
+
+      gh_ui_test_save_png (GTK_WIDGET (window), png);
+      g_error ("%s: the focused %s shows no focus ring", where,
              G_OBJECT_TYPE_NAME (gh_a11y_focus (window)));
+    }
 }
 
 static void
@@ -376,15 +382,16 @@ test_display_toggles (void)
 
   larger = toggle_labelled (shown_toggles (window), "Larger text");
   contrast = toggle_labelled (shown_toggles (window), "High contrast");
+  /* A button activated clicks after showing itself pressed for a moment. */
   gtk_widget_activate (GTK_WIDGET (larger));
-  gh_ui_test_spin (100);
+  gh_ui_test_spin (400);
   g_assert_true (gh_accessibility_get_larger_text (a11y));
   after = font_size_of (promise);
   g_test_message ("promise: %.1f px, with larger text %.1f px", before, after);
   g_assert_cmpfloat (after, >=, before * 1.5 - 0.5);
 
   gtk_widget_activate (GTK_WIDGET (contrast));
-  gh_ui_test_spin (100);
+  gh_ui_test_spin (400);
   g_assert_true (gh_accessibility_get_high_contrast (a11y));
   accent = named_color (promise, "gh_accent");
   g_assert_cmpfloat (accent.red + accent.green + accent.blue, ==, 0);
@@ -597,6 +604,8 @@ main (int   argc,
   int result;
 
   gtk_test_init (&argc, &argv, NULL);
+  /* Focus rings fade in and out: without animations, a frame shows the end state. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   store_dir = g_dir_make_tmp ("glasshouse-a11y-XXXXXX", NULL);
   db_path = gh_ui_test_demo_store (store_dir, 10);
 

@@ -1,0 +1,223 @@
+/* The screenshot tour for the shoppers the plain tour does not show: every screen in
+ * German (the longest words of the kiosk's languages) with "Larger text" on, and in
+ * German with high contrast, landscape and portrait, to PNG files in the build folder
+ * (tour-de-<look>-<orientation>-<NN>-<screen>.png). On every screen no label may be
+ * narrower than its words or shorter than its wrapped lines: clipped text fails.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "gh-accessibility.h"
+#include "gh-consent-row.h"
+#include "gh-dashboard-page.h"
+#include "gh-ui-a11y-utils.h"
+#include "gh-ui-test-utils.h"
+
+static char *store_dir;
+static char *db_path;
+
+typedef struct {
+  GhWindow   *window;
+  const char *prefix;
+  int         n;
+  int         width;
+  int         height;
+} Tour;
+
+/* What makes a window too big: the widgets whose minimum size is large. */
+static void
+report_minimum_sizes (GtkWidget *widget,
+                      int        depth)
+{
+  int min_width = 0, min_height = 0;
+
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, -1, &min_height, NULL, NULL, NULL);
+  if (min_width > 400 || min_height > 400)
+    g_test_message ("%*s%s %s: %dx%d", depth, "", G_OBJECT_TYPE_NAME (widget),
+                    gtk_widget_get_name (widget), min_width, min_height);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    report_minimum_sizes (child, depth + 1);
+}
+
+static void
+shoot (Tour       *tour,
+       const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s-%02d-%s.png", tour->prefix, ++tour->n, name);
+  g_autofree char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".", file, NULL);
+
+  gh_ui_test_spin (400);
+  /* A kiosk's window cannot grow past its screen: what does not fit is cut off. */
+  if (gtk_widget_get_width (GTK_WIDGET (tour->window)) > tour->width
+      || gtk_widget_get_height (GTK_WIDGET (tour->window)) > tour->height)
+    {
+      report_minimum_sizes (GTK_WIDGET (tour->window), 0);
+      g_error ("%s: the window grew to %dx%d to fit its content", file,
+               gtk_widget_get_width (GTK_WIDGET (tour->window)),
+               gtk_widget_get_height (GTK_WIDGET (tour->window)));
+    }
+  gh_a11y_assert_labels_fit (GTK_WIDGET (tour->window), file);
+  gh_ui_test_save_png (GTK_WIDGET (tour->window), path);
+  g_test_message ("wrote %s", path);
+}
+
+static gboolean
+dashboard_idle (gpointer data)
+{
+  return !gh_dashboard_page_get_busy (data);
+}
+
+static gboolean
+preview_ready (gpointer data)
+{
+  GtkWidget *list = gh_ui_test_find_named (data, "preview-list");
+
+  return list != NULL && gtk_widget_get_first_child (list) != NULL;
+}
+
+static gboolean
+undo_shown (gpointer data)
+{
+  return gh_dashboard_page_get_undo_shown (data);
+}
+
+static GtkWidget *
+consent_switch (GtkWidget  *dashboard,
+                const char *purpose_id)
+{
+  g_autoptr(GPtrArray) rows = gh_ui_test_find_all (dashboard, GH_TYPE_CONSENT_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GhConsentRow *row = rows->pdata[i];
+      if (g_str_equal (gh_purpose_get_id (gh_consent_row_get_purpose (row)), purpose_id)
+          && gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_POPOVER) == NULL)
+        {
+          g_autoptr(GPtrArray) switches = gh_ui_test_find_all (GTK_WIDGET (row), GTK_TYPE_SWITCH);
+          return switches->pdata[0];
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static void
+run_tour (const char *look,
+          const char *orientation,
+          int         width,
+          int         height,
+          const char *loyalty,
+          const char *pin)
+{
+  g_autofree char *prefix = g_strdup_printf ("tour-de-%s-%s", look, orientation);
+  Tour tour = { gh_ui_test_window_new (db_path, width, height), prefix, 0, width, height };
+  GhAccessibility *a11y = gh_accessibility_get_for_display (
+    gtk_widget_get_display (GTK_WIDGET (tour.window)));
+  GtkWidget *dashboard;
+  gboolean portrait;
+  GPtrArray *chips;
+
+  /* Chosen on the attract screen, as a shopper would. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.language", "s",
+                                             "de"));
+  if (g_str_equal (look, "larger-text"))
+    gh_accessibility_set_larger_text (a11y, TRUE);
+  else
+    gh_accessibility_set_high_contrast (a11y, TRUE);
+  shoot (&tour, "attract");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.start", NULL));
+  shoot (&tour, "identify");
+  gh_ui_test_keypad_type (tour.window, loyalty);
+  shoot (&tour, "pin");
+  gh_ui_test_keypad_type (tour.window, "9999");
+  gh_ui_test_spin (1500);
+  shoot (&tour, "wrong-pin");
+  gh_ui_test_keypad_type (tour.window, pin);
+  g_assert_true (gh_ui_test_wait_page (tour.window, "dashboard", 10000));
+  dashboard = _gh_window_get_page (tour.window, "dashboard");
+  portrait = gh_dashboard_page_get_portrait (GH_DASHBOARD_PAGE (dashboard));
+  shoot (&tour, "dashboard");
+
+  if (portrait)
+    gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "offers");
+  if (portrait)
+    shoot (&tour, "dashboard-offers");
+  chips = gh_ui_test_find_all (dashboard, GTK_TYPE_MENU_BUTTON);
+  g_assert_cmpuint (chips->len, >, 0);
+  gtk_menu_button_popup (chips->pdata[0]);
+  shoot (&tour, "because");
+  gtk_menu_button_popdown (chips->pdata[0]);
+  g_ptr_array_unref (chips);
+
+  if (portrait)
+    {
+      gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "choices");
+      shoot (&tour, "dashboard-choices");
+    }
+  gtk_switch_set_active (GTK_SWITCH (consent_switch (dashboard, "personalize.offers")), FALSE);
+  g_assert_true (gh_ui_test_wait (preview_ready, dashboard, 5000));
+  shoot (&tour, "preview");
+  gtk_widget_activate_action (dashboard, "dashboard.confirm", NULL);
+  g_assert_true (gh_ui_test_wait (undo_shown, dashboard, 5000));
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  shoot (&tour, "undo");
+  gtk_widget_activate_action (dashboard, "dashboard.undo", NULL);
+  gh_ui_test_spin (50);
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.forget", NULL));
+  shoot (&tour, "forget");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.dashboard", NULL));
+
+  _gh_window_set_idle_timeout (tour.window, 200, 20);
+  g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown,
+                                  tour.window, 3000));
+  shoot (&tour, "idle-warning");
+
+  gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.sign-out", NULL);
+  g_assert_false (gh_accessibility_get_larger_text (a11y));
+  g_assert_false (gh_accessibility_get_high_contrast (a11y));
+  gtk_window_destroy (GTK_WINDOW (tour.window));
+}
+
+static void
+test_larger_text_landscape (void)
+{
+  run_tour ("larger-text", "landscape", 1920, 1080, "4000000003", "0003");
+}
+
+static void
+test_larger_text_portrait (void)
+{
+  run_tour ("larger-text", "portrait", 1080, 1920, "4000000003", "0003");
+}
+
+static void
+test_high_contrast_landscape (void)
+{
+  run_tour ("high-contrast", "landscape", 1920, 1080, "4000000002", "0002");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int result;
+
+  gtk_test_init (&argc, &argv, NULL);
+  store_dir = g_dir_make_tmp ("glasshouse-tour-i18n-XXXXXX", NULL);
+  db_path = gh_ui_test_demo_store (store_dir, 10);
+
+  g_test_add_func ("/tour-i18n/german-larger-text/landscape", test_larger_text_landscape);
+  g_test_add_func ("/tour-i18n/german-larger-text/portrait", test_larger_text_portrait);
+  g_test_add_func ("/tour-i18n/german-high-contrast/landscape", test_high_contrast_landscape);
+  result = g_test_run ();
+
+  g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", store_dir), NULL, NULL, NULL, NULL);
+  return result;
+}
