@@ -33,6 +33,9 @@ gboolean      _gh_store_exec          (GhStore     *self,
                                        const char  *sql,
                                        GError     **error);
 gboolean      _gh_store_in_transaction (GhStore    *self);
+/* A copy of a text column, or NULL. */
+char         *_gh_store_column_dup    (sqlite3_stmt  *stmt,
+                                       int            column);
 /* ISO 8601 UTC with microseconds, the format of event.at. */
 char         *_gh_store_now_iso       (void);
 
