@@ -521,6 +521,12 @@ test_ctl (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* A whole kiosk, as init makes one: it can sign the receipts its QR codes name. */
+  g_assert_cmpint (gh_test_run_ctl (&out, &err, "kiosk", "pubkey", "--db", db, NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
   status = gh_test_run_ctl (&out, &err, "customer", "show", "4000000030", "--db", db, NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "user.behavior.purchase_history"));

@@ -12,6 +12,7 @@
 #include "gh-ctl.h"
 #include "gh-ctl-commands.h"
 #include "gh-demo.h"
+#include "gh-kiosk-keys.h"
 
 #define USAGE "demo --customers N [--seed S] [--today YYYY-MM-DD]"
 
@@ -81,7 +82,10 @@ gh_ctl_demo (int    argc,
   if (today == NULL)
     today = g_date_time_new_now_local ();
 
+  /* A demo store is a whole kiosk, as `init` makes one: with the key that signs
+   * its receipts, or the follow-up screen would have nothing to sign with. */
   if ((store = gh_ctl_open_store (&common, TRUE, &error)) == NULL ||
+      !gh_kiosk_keys_ensure (store, &error) ||
       !gh_demo_check_empty (store, &error) ||
       !gh_config_apply_demo (store, &error) ||
       (catalog = gh_catalog_load_active (store, &error)) == NULL ||
