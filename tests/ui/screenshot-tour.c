@@ -8,24 +8,47 @@
 
 #include "gh-dashboard-page.h"
 #include "gh-consent-row.h"
+#include "gh-follow-up-page.h"
 #include "gh-ui-test-utils.h"
 
 static char *store_dir;
 static char *db_path;
 
-static void
+static char *
 shoot (GhWindow   *window,
        const char *orientation,
        int         index,
        const char *name)
 {
   g_autofree char *file = g_strdup_printf ("tour-%s-%02d-%s.png", orientation, index, name);
-  g_autofree char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".", file, NULL);
+  char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".", file, NULL);
 
   /* Let transitions, relayouts and the portrait/landscape switch settle. */
   gh_ui_test_spin (400);
   gh_ui_test_save_png (GTK_WIDGET (window), path);
   g_test_message ("wrote %s", path);
+  return path;
+}
+
+/* The whole screen as a phone camera sees it: zbarimg must read exactly the
+ * page's URL, the portal's /r/ address, and nothing about the shopper. */
+static void
+assert_scans_to_follow_up_url (const char *png,
+                               GtkWidget  *page)
+{
+  const char *argv[] = { "zbarimg", "--raw", "-q", png, NULL };
+  const char *url = gh_follow_up_page_get_url (GH_FOLLOW_UP_PAGE (page));
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  g_assert_nonnull (url);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+                               &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_strchomp (out);
+  g_assert_cmpstr (out, ==, url);
+  g_assert_true (g_str_has_prefix (out, "https://privacy.northwind.example/r/"));
+  g_assert_null (strstr (out, "400000000"));
 }
 
 static gboolean
@@ -84,34 +107,35 @@ tour (const char *orientation,
   GhWindow *window = gh_ui_test_window_new (db_path, width, height);
   GtkWidget *dashboard;
   GtkWidget *row;
+  char *path = NULL;
   int n = 0;
 
-  shoot (window, orientation, ++n, "attract");
+  g_free (shoot (window, orientation, ++n, "attract"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.start", NULL));
   g_assert_true (gh_ui_test_wait_page (window, "identify", 2000));
-  shoot (window, orientation, ++n, "identify");
+  g_free (shoot (window, orientation, ++n, "identify"));
 
   gh_ui_test_keypad_type (window, "4000000003");
-  shoot (window, orientation, ++n, "pin");
+  g_free (shoot (window, orientation, ++n, "pin"));
 
   gh_ui_test_keypad_type (window, "9999");
   gh_ui_test_spin (1500);
-  shoot (window, orientation, ++n, "wrong-pin");
+  g_free (shoot (window, orientation, ++n, "wrong-pin"));
 
   gh_ui_test_keypad_type (window, "0003");
   g_assert_true (gh_ui_test_wait_page (window, "dashboard", 10000));
   dashboard = _gh_window_get_page (window, "dashboard");
   if (g_getenv ("GH_TOUR_MEASURE"))
     measure_tree (GTK_WIDGET (window), 0);
-  shoot (window, orientation, ++n, "dashboard");
+  g_free (shoot (window, orientation, ++n, "dashboard"));
 
   if (gh_dashboard_page_get_portrait (GH_DASHBOARD_PAGE (dashboard)))
     {
       gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "offers");
-      shoot (window, orientation, ++n, "dashboard-offers");
+      g_free (shoot (window, orientation, ++n, "dashboard-offers"));
       gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "choices");
-      shoot (window, orientation, ++n, "dashboard-choices");
+      g_free (shoot (window, orientation, ++n, "dashboard-choices"));
     }
 
   row = find_consent_row (dashboard, "personalize.offers");
@@ -119,28 +143,37 @@ tour (const char *orientation,
   gtk_switch_set_active (GTK_SWITCH (gh_ui_test_find_all (row, GTK_TYPE_SWITCH)->pdata[0]), FALSE);
   g_assert_true (gh_dashboard_page_get_preview_shown (GH_DASHBOARD_PAGE (dashboard)));
   gh_ui_test_wait (preview_ready, dashboard, 5000);
-  shoot (window, orientation, ++n, "preview");
+  g_free (shoot (window, orientation, ++n, "preview"));
 
   gtk_widget_activate_action (dashboard, "dashboard.confirm", NULL);
   gh_ui_test_spin (50);
   g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
-  shoot (window, orientation, ++n, "undo");
+  g_free (shoot (window, orientation, ++n, "undo"));
   gtk_widget_activate_action (dashboard, "dashboard.undo", NULL);
   gh_ui_test_spin (50);
   g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+
+  /* "Take it with you": the visit's receipt as a QR code that really scans. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.follow-up", NULL));
+  g_assert_true (gh_ui_test_wait_page (window, "follow-up", 10000));
+  path = shoot (window, orientation, ++n, "follow-up");
+  assert_scans_to_follow_up_url (path, _gh_window_get_page (window, "follow-up"));
+  g_signal_emit_by_name (_gh_window_get_page (window, "follow-up"), "done");
+  g_assert_true (gh_ui_test_wait_page (window, "dashboard", 2000));
+  g_clear_pointer (&path, g_free);
 
   if (gh_dashboard_page_get_portrait (GH_DASHBOARD_PAGE (dashboard)))
     gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "data");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.forget", NULL));
   g_assert_true (gh_ui_test_wait_page (window, "forget", 2000));
-  shoot (window, orientation, ++n, "forget");
+  g_free (shoot (window, orientation, ++n, "forget"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.dashboard", NULL));
 
   _gh_window_set_idle_timeout (window, 200, 20);
   g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown, window,
                                   3000));
-  shoot (window, orientation, ++n, "idle-warning");
+  g_free (shoot (window, orientation, ++n, "idle-warning"));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
