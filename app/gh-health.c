@@ -67,6 +67,16 @@ gh_health_collect (GhStore  *store,
 
   if ((health->outbox_pending = gh_store_outbox_count (store, error)) < 0)
     return NULL;
+  health->hq_push_age_seconds = -1;
+  {
+    /* Written by `outbox push` (gh-hq.c) after HQ committed. */
+    g_autofree char *pushed = gh_store_get_meta (store, "hq_last_push_at");
+    g_autoptr(GDateTime) when = pushed != NULL ? g_date_time_new_from_iso8601 (pushed, NULL) : NULL;
+
+    if (when != NULL)
+      health->hq_push_age_seconds = MAX (0, g_get_real_time () / G_USEC_PER_SEC
+                                            - g_date_time_to_unix (when));
+  }
   wal = g_strconcat (gh_store_get_path (store), "-wal", NULL);
   health->store_bytes = file_size (gh_store_get_path (store)) + file_size (wal);
 

@@ -19,6 +19,7 @@ typedef struct {
   char     *rejected_reason;
   char     *rejected_source;
   gint64    outbox_pending;      /* events HQ has not acknowledged */
+  gint64    hq_push_age_seconds; /* since the last successful push to HQ; -1 when never */
   gint64    store_bytes;         /* the database file and its WAL */
   gboolean  chain_ok;
   gint64    chain_events;        /* events checked */

@@ -53,6 +53,26 @@ format_age (gint64 seconds)
                           (int) (seconds / 86400));
 }
 
+static char *
+format_last_push (gint64 seconds)
+{
+  if (seconds < 0)
+    /* Translators: the kiosk has never delivered its events to HQ. */
+    return g_strdup (_("never delivered to HQ"));
+  if (seconds < 3600)
+    /* Translators: when the kiosk last delivered its events to HQ. */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "last delivered to HQ %d minute ago",
+                                         "last delivered to HQ %d minutes ago", seconds / 60),
+                            (int) (seconds / 60));
+  if (seconds < 2 * 86400)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "last delivered to HQ %d hour ago",
+                                         "last delivered to HQ %d hours ago", seconds / 3600),
+                            (int) (seconds / 3600));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "last delivered to HQ %d day ago",
+                                       "last delivered to HQ %d days ago", seconds / 86400),
+                          (int) (seconds / 86400));
+}
+
 void
 gh_staff_health_show (GhStaffHealth  *self,
                       const GhHealth *health)
@@ -86,7 +106,12 @@ gh_staff_health_show (GhStaffHealth  *self,
   else
     refused = g_strdup (_("None"));
 
-  outbox = g_strdup_printf ("%" G_GINT64_FORMAT, health->outbox_pending);
+  {
+    g_autofree char *pushed = format_last_push (health->hq_push_age_seconds);
+    /* Translators: events waiting for HQ, then when the last ones went,
+     * e.g. "12 · last delivered to HQ 3 minutes ago". */
+    outbox = g_strdup_printf (_("%lld · %s"), (long long) health->outbox_pending, pushed);
+  }
   size = g_format_size (health->store_bytes);
   if (health->chain_ok)
     chain = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Intact: %lld event",

@@ -123,7 +123,15 @@ void
 gh_ui_test_keypad_type (GhWindow   *window,
                         const char *digits)
 {
-  GtkWidget *page = _gh_window_get_page (window, "identify");
+  gh_ui_test_keypad_type_on (window, "identify", digits);
+}
+
+void
+gh_ui_test_keypad_type_on (GhWindow   *window,
+                           const char *page_name,
+                           const char *digits)
+{
+  GtkWidget *page = _gh_window_get_page (window, page_name);
   GPtrArray *keypads;
   GtkWidget *keypad;
 

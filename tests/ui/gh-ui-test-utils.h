@@ -34,6 +34,10 @@ gboolean   gh_ui_test_wait_page      (GhWindow     *window,
 /* Types @digits on the identify page's keypad and presses OK. */
 void       gh_ui_test_keypad_type    (GhWindow     *window,
                                       const char   *digits);
+/* Taps @digits and OK on the keypad of the page called @page_name. */
+void       gh_ui_test_keypad_type_on (GhWindow     *window,
+                                      const char   *page_name,
+                                      const char   *digits);
 /* Start, loyalty number and PIN on the keypad, then waits for the dashboard. */
 gboolean   gh_ui_test_sign_in        (GhWindow     *window,
                                       const char   *loyalty_id,

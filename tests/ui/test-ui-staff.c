@@ -96,25 +96,6 @@ demo_staff (GhWindow *window)
   return member;
 }
 
-/* The PIN on the staff sign-in's keypad, as staff would tap it. */
-static void
-type_staff_pin (GhWindow   *window,
-                const char *pin)
-{
-  GtkWidget *page = _gh_window_get_page (window, "staff-sign-in");
-  g_autoptr(GPtrArray) keypads = gh_ui_test_find_all (page, g_type_from_name ("GhKeypad"));
-  GtkWidget *keypad;
-
-  g_assert_cmpuint (keypads->len, ==, 1);
-  keypad = g_ptr_array_index (keypads, 0);
-  for (const char *p = pin; *p; p++)
-    {
-      char digit[2] = { *p, 0 };
-      g_assert_true (gtk_widget_activate_action (keypad, "keypad.digit", "s", digit));
-    }
-  g_assert_true (gtk_widget_activate_action (keypad, "keypad.submit", NULL));
-}
-
 /* The hidden gesture: a long press held on the logo opens the staff PIN screen;
  * a wrong PIN is refused; the right one opens the staff page. */
 static void
@@ -159,7 +140,7 @@ test_long_press_and_pin (void)
   /* 1 s of gesture (2 x 500 ms) was already behind it; the timer adds the other 2 s. */
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 1900 * 1000);
 
-  type_staff_pin (window, "0000");
+  gh_ui_test_keypad_type_on (window, "staff-sign-in", "0000");
   gh_ui_test_spin (100);
   g_assert_true (gh_ui_test_wait_page (window, "staff-sign-in", 10));
   {
@@ -177,7 +158,7 @@ test_long_press_and_pin (void)
   }
   g_assert_false (gh_staff_mode_get_active (mode));
 
-  type_staff_pin (window, STAFF_PIN);
+  gh_ui_test_keypad_type_on (window, "staff-sign-in", STAFF_PIN);
   g_assert_true (gh_ui_test_wait_page (window, "staff", 10000));
   g_assert_true (gh_staff_mode_get_active (mode));
   g_assert_cmpstr (gh_staff_mode_get_actor (mode), ==, "staff:s-0042");
@@ -310,7 +291,7 @@ test_staff_mode_times_out (void)
   g_signal_connect (mode, "ended", G_CALLBACK (on_ended), &ended);
   gh_staff_controller_request_unlock (staff);
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "staff-sign-in");
-  type_staff_pin (window, STAFF_PIN);
+  gh_ui_test_keypad_type_on (window, "staff-sign-in", STAFF_PIN);
   g_assert_true (gh_ui_test_wait_page (window, "staff", 10000));
   /* Shortened from the config's minutes so the test does not wait them out. */
   gh_staff_mode_begin (mode, gh_staff_mode_get_member (mode), 2);
@@ -379,8 +360,23 @@ test_health_shows_refusal (void)
   g_assert_nonnull (strstr (text, "evil.bundle"));
   g_assert_nonnull (strstr (text, "Version 1"));
   g_assert_nonnull (strstr (text, "Intact"));
-  pending = g_strdup_printf ("\n%" G_GINT64_FORMAT "\n", gh_store_outbox_count (store, NULL));
+  pending = g_strdup_printf ("\n%" G_GINT64_FORMAT " · never delivered to HQ\n",
+                             gh_store_outbox_count (store, NULL));
   g_assert_nonnull (strstr (text, pending));
+
+  /* After a push, the backlog says when HQ last took events (issue: HQ link). */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) before = g_date_time_add_minutes (now, -7);
+    g_autofree char *iso = g_date_time_format_iso8601 (before);
+
+    g_assert_true (gh_store_set_meta (store, "hq_last_push_at", iso, NULL));
+    gh_staff_health_refresh (GH_STAFF_HEALTH (health), db_path);
+    g_assert_true (gh_ui_test_wait (health_loaded, health, 10000));
+    g_free (text);
+    text = gh_ui_test_collect_text (health);
+    g_assert_nonnull (strstr (text, "last delivered to HQ 7 minutes ago"));
+  }
 
   /* A tampered chain shows as broken, not as an error of the page. */
   g_assert_true (_gh_store_exec (store, "DROP TRIGGER event_no_update;"
