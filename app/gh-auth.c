@@ -9,7 +9,8 @@
  * uses the minimum) are padded with a dummy verify at the kiosk's cost so
  * they answer in the same time, and are upgraded on the next success.
  * Locks and counters live in the customer row; the verify runs outside any
- * transaction so a slow hash never holds the store's write lock.
+ * transaction so a slow hash never holds the store's write lock. The _async
+ * variants, which run these in a worker thread, are in gh-auth-async.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -556,99 +557,6 @@ rejected:
   return NULL;
 }
 
-typedef struct {
-  char   *db_path;
-  char   *loyalty_id;
-  char   *pin;
-  gint64  locked_seconds;
-} SignInData;
-
-static void
-free_secret (char *secret)
-{
-  if (secret != NULL)
-    {
-      sodium_memzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
-
-static void
-sign_in_data_free (SignInData *data)
-{
-  g_free (data->db_path);
-  free_secret (data->loyalty_id);
-  free_secret (data->pin);
-  g_free (data);
-}
-
-static void
-sign_in_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  SignInData *data = task_data;
-  g_autoptr(GhStore) store = NULL;
-  GError *error = NULL;
-  GhCustomer *customer;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  store = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  customer = gh_auth_sign_in (store, data->loyalty_id, data->pin, &data->locked_seconds, &error);
-  if (customer == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, customer, (GDestroyNotify) gh_customer_free);
-}
-
-void
-gh_auth_sign_in_async (const char          *db_path,
-                       const char          *loyalty_id,
-                       const char          *pin,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  SignInData *data;
-
-  g_return_if_fail (db_path != NULL && loyalty_id != NULL && pin != NULL);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gh_auth_sign_in_async);
-  data = g_new0 (SignInData, 1);
-  data->db_path = g_strdup (db_path);
-  data->loyalty_id = g_strdup (loyalty_id);
-  data->pin = g_strdup (pin);
-  g_task_set_task_data (task, data, (GDestroyNotify) sign_in_data_free);
-  /* Once started, an attempt is counted whatever the caller does meanwhile. */
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, sign_in_thread);
-}
-
-GhCustomer *
-gh_auth_sign_in_finish (GAsyncResult  *result,
-                        gint64        *locked_seconds,
-                        GError       **error)
-{
-  SignInData *data;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_auth_sign_in_async, NULL);
-
-  data = g_task_get_task_data (G_TASK (result));
-  if (locked_seconds != NULL)
-    *locked_seconds = data->locked_seconds;
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* ---- staff --------------------------------------------------------------- */
 
 GhStaffMember *
@@ -689,70 +597,6 @@ gh_auth_staff_sign_in (GhCatalog   *catalog,
     g_set_error_literal (error, GH_AUTH_ERROR, GH_AUTH_ERROR_REJECTED,
                          "That staff id and PIN do not match");
   return NULL;
-}
-
-typedef struct {
-  char *staff_id;
-  char *pin;
-} StaffData;
-
-static void
-staff_data_free (StaffData *data)
-{
-  g_free (data->staff_id);
-  free_secret (data->pin);
-  g_free (data);
-}
-
-static void
-staff_sign_in_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
-{
-  StaffData *data = task_data;
-  GError *error = NULL;
-  GhStaffMember *member;
-
-  /* A catalog is immutable once built, so reading it from a worker is safe. */
-  member = gh_auth_staff_sign_in (GH_CATALOG (source_object), data->staff_id, data->pin, &error);
-  if (member == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, member, g_object_unref);
-}
-
-void
-gh_auth_staff_sign_in_async (GhCatalog           *catalog,
-                             const char          *staff_id,
-                             const char          *pin,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  StaffData *data;
-
-  g_return_if_fail (GH_IS_CATALOG (catalog));
-  g_return_if_fail (staff_id != NULL && pin != NULL);
-
-  task = g_task_new (catalog, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gh_auth_staff_sign_in_async);
-  data = g_new0 (StaffData, 1);
-  data->staff_id = g_strdup (staff_id);
-  data->pin = g_strdup (pin);
-  g_task_set_task_data (task, data, (GDestroyNotify) staff_data_free);
-  g_task_run_in_thread (task, staff_sign_in_thread);
-}
-
-GhStaffMember *
-gh_auth_staff_sign_in_finish (GAsyncResult  *result,
-                              GError       **error)
-{
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_auth_staff_sign_in_async,
-                        NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ---- staff clearing a lockout -------------------------------------------- */
@@ -816,71 +660,6 @@ fail:
   return FALSE;
 }
 
-typedef struct {
-  char *db_path;
-  char *loyalty_id;
-  char *staff_id;
-} ClearData;
-
-static void
-clear_data_free (ClearData *data)
-{
-  g_free (data->db_path);
-  free_secret (data->loyalty_id);
-  g_free (data->staff_id);
-  g_free (data);
-}
-
-static void
-clear_lockout_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
-{
-  ClearData *data = task_data;
-  g_autoptr(GhStore) store = NULL;
-  GError *error = NULL;
-
-  store = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error);
-  if (store == NULL || !gh_auth_clear_lockout (store, data->loyalty_id, data->staff_id, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-void
-gh_auth_clear_lockout_async (const char          *db_path,
-                             const char          *loyalty_id,
-                             const char          *staff_id,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  ClearData *data;
-
-  g_return_if_fail (db_path != NULL && loyalty_id != NULL);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gh_auth_clear_lockout_async);
-  data = g_new0 (ClearData, 1);
-  data->db_path = g_strdup (db_path);
-  data->loyalty_id = g_strdup (loyalty_id);
-  data->staff_id = g_strdup (staff_id);
-  g_task_set_task_data (task, data, (GDestroyNotify) clear_data_free);
-  g_task_run_in_thread (task, clear_lockout_thread);
-}
-
-gboolean
-gh_auth_clear_lockout_finish (GAsyncResult  *result,
-                              GError       **error)
-{
-  g_return_val_if_fail (G_IS_TASK (result), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_auth_clear_lockout_async,
-                        FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* ---- staff mode on the record --------------------------------------------- */
 
 gboolean
@@ -906,82 +685,4 @@ gh_auth_record_staff_assist (GhStore     *store,
   return gh_store_append_event (store, actor, NULL,
                                 started ? "staff.assist_started" : "staff.assist_ended",
                                 body, error) > 0;
-}
-
-typedef struct {
-  char     *db_path;
-  char     *staff_id;
-  gboolean  started;
-  gboolean  timed_out;
-} AssistData;
-
-static void
-assist_data_free (AssistData *data)
-{
-  g_free (data->db_path);
-  g_free (data->staff_id);
-  g_free (data);
-}
-
-static void
-assist_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  AssistData *data = task_data;
-  g_autoptr(GhStore) store = NULL;
-  GError *error = NULL;
-
-  store = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error);
-  if (store == NULL ||
-      !gh_auth_record_staff_assist (store, data->staff_id, data->started, data->timed_out, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-assist_logged (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* Nobody waits for this one; the message names the store, never a shopper. */
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_warning ("Staff mode was not recorded: %s", error->message);
-}
-
-void
-gh_auth_record_staff_assist_async (const char          *db_path,
-                                   const char          *staff_id,
-                                   gboolean             started,
-                                   gboolean             timed_out,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  AssistData *data;
-
-  g_return_if_fail (db_path != NULL && staff_id != NULL);
-
-  task = g_task_new (NULL, cancellable, callback != NULL ? callback : assist_logged, user_data);
-  g_task_set_source_tag (task, gh_auth_record_staff_assist_async);
-  data = g_new0 (AssistData, 1);
-  data->db_path = g_strdup (db_path);
-  data->staff_id = g_strdup (staff_id);
-  data->started = started;
-  data->timed_out = timed_out;
-  g_task_set_task_data (task, data, (GDestroyNotify) assist_data_free);
-  g_task_run_in_thread (task, assist_thread);
-}
-
-gboolean
-gh_auth_record_staff_assist_finish (GAsyncResult  *result,
-                                    GError       **error)
-{
-  g_return_val_if_fail (G_IS_TASK (result), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

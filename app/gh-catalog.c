@@ -4,7 +4,8 @@
  * so HQ can fix a bundle without guessing; every limit that keeps a hostile or
  * broken config from exhausting the kiosk is checked here too. A catalog never
  * changes after it is built: a new config gives a new catalog, so the UI never
- * shows half of one config and half of another.
+ * shows half of one config and half of another. The item classes are in
+ * gh-catalog-items.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "gh-catalog.h"
+#include "gh-catalog-private.h"
 #include "gh-json-limits.h"
 
 #define CONFIG_FORMAT "glasshouse-config/1"
@@ -26,459 +28,6 @@ gh_legal_basis_to_string (GhLegalBasis basis)
 {
   g_return_val_if_fail (basis <= GH_LEGAL_BASIS_LEGAL_OBLIGATION, NULL);
   return legal_basis_names[basis];
-}
-
-/* ---- texts ---------------------------------------------------------------- */
-
-/* A text is a NULL-terminated array of language, text pairs with the config's
- * default language first, so the fallback is always pairs[1]. */
-static const char *
-text_lookup (char       **pairs,
-             const char  *language)
-{
-  const char *dash;
-
-  if (pairs == NULL)
-    return NULL;
-  if (language != NULL)
-    {
-      for (guint i = 0; pairs[i] != NULL; i += 2)
-        if (g_str_equal (pairs[i], language))
-          return pairs[i + 1];
-      /* "de-CH" falls back to "de" before the default language. */
-      dash = strchr (language, '-');
-      if (dash != NULL)
-        for (guint i = 0; pairs[i] != NULL; i += 2)
-          if (strncmp (pairs[i], language, dash - language) == 0 && pairs[i][dash - language] == '\0')
-            return pairs[i + 1];
-    }
-  return pairs[1];
-}
-
-/* ---- GhDataCategory ------------------------------------------------------- */
-
-struct _GhDataCategory
-{
-  GObject   parent_instance;
-  char     *id;
-  char    **title;
-  char    **description;
-  char    **legal_hold;
-  int       retention_days;
-};
-
-/* The item types share two read-only properties, so list rows in .ui files can
- * bind them: "id" and "title" (in the default language). */
-enum {
-  PROP_0,
-  PROP_ID,
-  PROP_TITLE,
-  N_PROPS
-};
-
-static void
-install_item_properties (GObjectClass *object_class,
-                         const char   *title_name)
-{
-  GParamSpec *specs[N_PROPS] = { NULL };
-
-  specs[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL,
-                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  specs[PROP_TITLE] = g_param_spec_string (title_name, NULL, NULL, NULL,
-                                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, specs);
-}
-
-G_DEFINE_FINAL_TYPE (GhDataCategory, gh_data_category, G_TYPE_OBJECT)
-
-static void
-gh_data_category_finalize (GObject *object)
-{
-  GhDataCategory *self = GH_DATA_CATEGORY (object);
-
-  g_free (self->id);
-  g_strfreev (self->title);
-  g_strfreev (self->description);
-  g_strfreev (self->legal_hold);
-  G_OBJECT_CLASS (gh_data_category_parent_class)->finalize (object);
-}
-
-static void
-gh_data_category_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  GhDataCategory *self = GH_DATA_CATEGORY (object);
-
-  switch (prop_id)
-    {
-    case PROP_ID:
-      g_value_set_string (value, self->id);
-      break;
-    case PROP_TITLE:
-      g_value_set_string (value, text_lookup (self->title, NULL));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-gh_data_category_class_init (GhDataCategoryClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = gh_data_category_finalize;
-  object_class->get_property = gh_data_category_get_property;
-  install_item_properties (object_class, "title");
-}
-
-static void
-gh_data_category_init (GhDataCategory *self)
-{
-}
-
-const char *
-gh_data_category_get_id (GhDataCategory *self)
-{
-  g_return_val_if_fail (GH_IS_DATA_CATEGORY (self), NULL);
-  return self->id;
-}
-
-const char *
-gh_data_category_get_title (GhDataCategory *self,
-                            const char     *language)
-{
-  g_return_val_if_fail (GH_IS_DATA_CATEGORY (self), NULL);
-  return text_lookup (self->title, language);
-}
-
-const char *
-gh_data_category_get_description (GhDataCategory *self,
-                                  const char     *language)
-{
-  g_return_val_if_fail (GH_IS_DATA_CATEGORY (self), NULL);
-  return text_lookup (self->description, language);
-}
-
-int
-gh_data_category_get_retention_days (GhDataCategory *self)
-{
-  g_return_val_if_fail (GH_IS_DATA_CATEGORY (self), 0);
-  return self->retention_days;
-}
-
-const char *
-gh_data_category_get_legal_hold (GhDataCategory *self,
-                                 const char     *language)
-{
-  g_return_val_if_fail (GH_IS_DATA_CATEGORY (self), NULL);
-  return text_lookup (self->legal_hold, language);
-}
-
-/* ---- GhPurpose ------------------------------------------------------------ */
-
-struct _GhPurpose
-{
-  GObject          parent_instance;
-  char            *id;
-  char           **title;
-  char           **description;
-  GhLegalBasis     legal_basis;
-  char           **categories;
-  GhConsentState   default_state;
-  char            *notice_version;
-};
-
-G_DEFINE_FINAL_TYPE (GhPurpose, gh_purpose, G_TYPE_OBJECT)
-
-static void
-gh_purpose_finalize (GObject *object)
-{
-  GhPurpose *self = GH_PURPOSE (object);
-
-  g_free (self->id);
-  g_strfreev (self->title);
-  g_strfreev (self->description);
-  g_strfreev (self->categories);
-  g_free (self->notice_version);
-  G_OBJECT_CLASS (gh_purpose_parent_class)->finalize (object);
-}
-
-static void
-gh_purpose_get_property (GObject    *object,
-                         guint       prop_id,
-                         GValue     *value,
-                         GParamSpec *pspec)
-{
-  GhPurpose *self = GH_PURPOSE (object);
-
-  switch (prop_id)
-    {
-    case PROP_ID:
-      g_value_set_string (value, self->id);
-      break;
-    case PROP_TITLE:
-      g_value_set_string (value, text_lookup (self->title, NULL));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-gh_purpose_class_init (GhPurposeClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = gh_purpose_finalize;
-  object_class->get_property = gh_purpose_get_property;
-  install_item_properties (object_class, "title");
-}
-
-static void
-gh_purpose_init (GhPurpose *self)
-{
-}
-
-const char *
-gh_purpose_get_id (GhPurpose *self)
-{
-  g_return_val_if_fail (GH_IS_PURPOSE (self), NULL);
-  return self->id;
-}
-
-const char *
-gh_purpose_get_title (GhPurpose  *self,
-                      const char *language)
-{
-  g_return_val_if_fail (GH_IS_PURPOSE (self), NULL);
-  return text_lookup (self->title, language);
-}
-
-const char *
-gh_purpose_get_description (GhPurpose  *self,
-                            const char *language)
-{
-  g_return_val_if_fail (GH_IS_PURPOSE (self), NULL);
-  return text_lookup (self->description, language);
-}
-
-GhLegalBasis
-gh_purpose_get_legal_basis (GhPurpose *self)
-{
-  g_return_val_if_fail (GH_IS_PURPOSE (self), GH_LEGAL_BASIS_CONSENT);
-  return self->legal_basis;
-}
-
-const char * const *
-gh_purpose_get_categories (GhPurpose *self)
-{
-  g_return_val_if_fail (GH_IS_PURPOSE (self), NULL);
-  return (const char * const *) self->categories;
-}
-
-GhConsentState
-gh_purpose_get_default_state (GhPurpose *self)
-{
-  g_return_val_if_fail (GH_IS_PURPOSE (self), GH_CONSENT_REVOKED);
-  return self->default_state;
-}
-
-gboolean
-gh_purpose_get_can_revoke (GhPurpose *self)
-{
-  g_return_val_if_fail (GH_IS_PURPOSE (self), FALSE);
-  return self->legal_basis == GH_LEGAL_BASIS_CONSENT
-         || self->legal_basis == GH_LEGAL_BASIS_LEGITIMATE_INTEREST;
-}
-
-const char *
-gh_purpose_get_notice_version (GhPurpose *self)
-{
-  g_return_val_if_fail (GH_IS_PURPOSE (self), NULL);
-  return self->notice_version;
-}
-
-/* ---- GhOffer -------------------------------------------------------------- */
-
-struct _GhOffer
-{
-  GObject   parent_instance;
-  char     *id;
-  char     *purpose_id;
-  char    **title;
-  char    **description;
-  GhRule   *rule;
-};
-
-G_DEFINE_FINAL_TYPE (GhOffer, gh_offer, G_TYPE_OBJECT)
-
-static void
-gh_offer_finalize (GObject *object)
-{
-  GhOffer *self = GH_OFFER (object);
-
-  g_free (self->id);
-  g_free (self->purpose_id);
-  g_strfreev (self->title);
-  g_strfreev (self->description);
-  g_clear_pointer (&self->rule, gh_rule_unref);
-  G_OBJECT_CLASS (gh_offer_parent_class)->finalize (object);
-}
-
-static void
-gh_offer_get_property (GObject    *object,
-                       guint       prop_id,
-                       GValue     *value,
-                       GParamSpec *pspec)
-{
-  GhOffer *self = GH_OFFER (object);
-
-  switch (prop_id)
-    {
-    case PROP_ID:
-      g_value_set_string (value, self->id);
-      break;
-    case PROP_TITLE:
-      g_value_set_string (value, text_lookup (self->title, NULL));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-gh_offer_class_init (GhOfferClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = gh_offer_finalize;
-  object_class->get_property = gh_offer_get_property;
-  install_item_properties (object_class, "title");
-}
-
-static void
-gh_offer_init (GhOffer *self)
-{
-}
-
-const char *
-gh_offer_get_id (GhOffer *self)
-{
-  g_return_val_if_fail (GH_IS_OFFER (self), NULL);
-  return self->id;
-}
-
-const char *
-gh_offer_get_purpose_id (GhOffer *self)
-{
-  g_return_val_if_fail (GH_IS_OFFER (self), NULL);
-  return self->purpose_id;
-}
-
-const char *
-gh_offer_get_title (GhOffer    *self,
-                    const char *language)
-{
-  g_return_val_if_fail (GH_IS_OFFER (self), NULL);
-  return text_lookup (self->title, language);
-}
-
-const char *
-gh_offer_get_description (GhOffer    *self,
-                          const char *language)
-{
-  g_return_val_if_fail (GH_IS_OFFER (self), NULL);
-  return text_lookup (self->description, language);
-}
-
-GhRule *
-gh_offer_get_rule (GhOffer *self)
-{
-  g_return_val_if_fail (GH_IS_OFFER (self), NULL);
-  return self->rule;
-}
-
-/* ---- GhStaffMember -------------------------------------------------------- */
-
-struct _GhStaffMember
-{
-  GObject  parent_instance;
-  char    *id;
-  char    *name;
-  char    *pin_hash;
-};
-
-G_DEFINE_FINAL_TYPE (GhStaffMember, gh_staff_member, G_TYPE_OBJECT)
-
-static void
-gh_staff_member_finalize (GObject *object)
-{
-  GhStaffMember *self = GH_STAFF_MEMBER (object);
-
-  g_free (self->id);
-  g_free (self->name);
-  g_free (self->pin_hash);
-  G_OBJECT_CLASS (gh_staff_member_parent_class)->finalize (object);
-}
-
-static void
-gh_staff_member_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  GhStaffMember *self = GH_STAFF_MEMBER (object);
-
-  switch (prop_id)
-    {
-    case PROP_ID:
-      g_value_set_string (value, self->id);
-      break;
-    case PROP_TITLE:
-      g_value_set_string (value, self->name);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-gh_staff_member_class_init (GhStaffMemberClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = gh_staff_member_finalize;
-  object_class->get_property = gh_staff_member_get_property;
-  install_item_properties (object_class, "name");
-}
-
-static void
-gh_staff_member_init (GhStaffMember *self)
-{
-}
-
-const char *
-gh_staff_member_get_id (GhStaffMember *self)
-{
-  g_return_val_if_fail (GH_IS_STAFF_MEMBER (self), NULL);
-  return self->id;
-}
-
-const char *
-gh_staff_member_get_name (GhStaffMember *self)
-{
-  g_return_val_if_fail (GH_IS_STAFF_MEMBER (self), NULL);
-  return self->name;
-}
-
-const char *
-gh_staff_member_get_pin_hash (GhStaffMember *self)
-{
-  g_return_val_if_fail (GH_IS_STAFF_MEMBER (self), NULL);
-  return self->pin_hash;
 }
 
 /* ---- GhCatalog ------------------------------------------------------------ */
@@ -596,30 +145,6 @@ fail (GError     **error,
   return FALSE;
 }
 
-static const char *
-node_kind (JsonNode *node)
-{
-  GType type;
-
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      return "an object";
-    case JSON_NODE_ARRAY:
-      return "an array";
-    case JSON_NODE_NULL:
-      return "null";
-    case JSON_NODE_VALUE:
-    default:
-      type = json_node_get_value_type (node);
-      if (type == G_TYPE_STRING)
-        return "a string";
-      if (type == G_TYPE_BOOLEAN)
-        return "a boolean";
-      return "a number";
-    }
-}
-
 static gboolean
 check_members (JsonObject          *object,
                const char          *path,
@@ -662,7 +187,7 @@ read_object (JsonNode     *node,
              GError      **error)
 {
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, path, name, "expected an object, got %s", node_kind (node));
+    return fail (error, path, name, "expected an object, got %s", gh_json_node_kind (node));
   *out = json_node_get_object (node);
   return TRUE;
 }
@@ -679,7 +204,7 @@ read_array (JsonNode    *node,
   guint length;
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return fail (error, path, name, "expected an array, got %s", node_kind (node));
+    return fail (error, path, name, "expected an array, got %s", gh_json_node_kind (node));
   *out = json_node_get_array (node);
   length = json_array_get_length (*out);
   if (length < min_count)
@@ -700,7 +225,7 @@ read_string (JsonNode     *node,
   gsize length;
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return fail (error, path, name, "expected a string, got %s", node_kind (node));
+    return fail (error, path, name, "expected a string, got %s", gh_json_node_kind (node));
   *out = json_node_get_string (node);
   length = strlen (*out);
   if (length == 0)
@@ -752,7 +277,7 @@ read_int (JsonNode    *node,
   if (!JSON_NODE_HOLDS_VALUE (node)
       || (json_node_get_value_type (node) != G_TYPE_INT64
           && json_node_get_value_type (node) != G_TYPE_DOUBLE))
-    return fail (error, path, name, "expected a whole number, got %s", node_kind (node));
+    return fail (error, path, name, "expected a whole number, got %s", gh_json_node_kind (node));
   if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
     return fail (error, path, name, "expected a whole number, got %g", json_node_get_double (node));
   *out = json_node_get_int (node);
@@ -875,7 +400,7 @@ read_text (GhCatalog    *self,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return fail (error, path, name, "expected a text object keyed by language (e.g. {\"%s\": \"...\"}), "
-                 "got %s", self->languages[0], node_kind (node));
+                 "got %s", self->languages[0], gh_json_node_kind (node));
   object = json_node_get_object (node);
   text_path = *path != '\0' ? g_strdup_printf ("%s.%s", path, name) : g_strdup (name);
 
@@ -973,6 +498,77 @@ read_id_list (JsonArray    *array,
   return TRUE;
 }
 
+/* A required string member, copied into @out. */
+static gboolean
+read_required_string (JsonObject  *object,
+                      const char  *path,
+                      const char  *name,
+                      gsize        max_bytes,
+                      char       **out,
+                      GError     **error)
+{
+  JsonNode *node;
+  const char *text;
+
+  if (!require (object, path, name, &node, error)
+      || !read_string (node, path, name, max_bytes, &text, error))
+    return FALSE;
+  *out = g_strdup (text);
+  return TRUE;
+}
+
+/* A required top-level object with only @fields. */
+static gboolean
+read_section (JsonObject          *root,
+              const char          *name,
+              const char * const  *fields,
+              JsonObject         **out,
+              GError             **error)
+{
+  JsonNode *node;
+
+  return require (root, "", name, &node, error)
+         && read_object (node, "", name, out, error)
+         && check_members (*out, name, fields, error);
+}
+
+/* The start of every list entry: an object with only @fields whose "id" no
+ * other entry of its list (@index, of @what) has. */
+static gboolean
+read_entry (JsonNode            *node,
+            const char          *path,
+            const char * const  *fields,
+            GHashTable          *index,
+            const char          *what,
+            JsonObject         **object,
+            const char         **id,
+            GError             **error)
+{
+  JsonNode *member;
+
+  if (!read_object (node, path, NULL, object, error)
+      || !check_members (*object, path, fields, error)
+      || !require (*object, path, "id", &member, error)
+      || !read_id (member, path, "id", id, error))
+    return FALSE;
+  if (g_hash_table_contains (index, *id))
+    return fail (error, path, "id", "\"%s\" is already the id of another %s", *id, what);
+  return TRUE;
+}
+
+static gboolean
+read_title_and_description (GhCatalog    *self,
+                            JsonObject   *object,
+                            const char   *path,
+                            char       ***title,
+                            char       ***description,
+                            GError      **error)
+{
+  return read_required_text (self, object, path, "title", GH_CATALOG_MAX_TEXT_BYTES, title, error)
+         && read_required_text (self, object, path, "description", GH_CATALOG_MAX_TEXT_BYTES,
+                                description, error);
+}
+
 /* ---- the sections --------------------------------------------------------- */
 
 static gboolean
@@ -1050,23 +646,16 @@ parse_header (GhCatalog   *self,
       || !read_id_list (array, "", "stores", TRUE, &self->stores, error))
     return FALSE;
 
-  if (!require (root, "", "controller", &node, error)
-      || !read_object (node, "", "controller", &controller, error)
-      || !check_members (controller, "controller", controller_fields, error))
+  if (!read_section (root, "controller", controller_fields, &controller, error)
+      || !read_required_string (controller, "controller", "name", GH_CATALOG_MAX_NAME_BYTES,
+                                &self->controller, error))
     return FALSE;
-  if (!require (controller, "controller", "name", &node, error)
-      || !read_string (node, "controller", "name", GH_CATALOG_MAX_NAME_BYTES, &text, error))
-    return FALSE;
-  self->controller = g_strdup (text);
   if (!require (controller, "controller", "policy_url", &node, error)
       || !read_url (node, "controller", "policy_url", FALSE, &text, error))
     return FALSE;
   self->policy_url = g_strdup (text);
-  if (!require (controller, "controller", "jurisdiction", &node, error)
-      || !read_string (node, "controller", "jurisdiction", 64, &text, error))
-    return FALSE;
-  self->jurisdiction = g_strdup (text);
-  return TRUE;
+  return read_required_string (controller, "controller", "jurisdiction", 64, &self->jurisdiction,
+                               error);
 }
 
 static gboolean
@@ -1084,17 +673,11 @@ parse_category (GhCatalog   *self,
   const char *id;
   gint64 days;
 
-  if (!read_object (node, path, NULL, &object, error)
-      || !check_members (object, path, fields, error)
-      || !require (object, path, "id", &member, error)
-      || !read_id (member, path, "id", &id, error))
+  if (!read_entry (node, path, fields, self->category_index, "data category", &object, &id, error))
     return FALSE;
-  if (g_hash_table_contains (self->category_index, id))
-    return fail (error, path, "id", "\"%s\" is already the id of another data category", id);
   category->id = g_strdup (id);
-  if (!read_required_text (self, object, path, "title", GH_CATALOG_MAX_TEXT_BYTES, &category->title, error)
-      || !read_required_text (self, object, path, "description", GH_CATALOG_MAX_TEXT_BYTES,
-                              &category->description, error)
+  if (!read_title_and_description (self, object, path, &category->title, &category->description,
+                                   error)
       || !read_optional_text (self, object, path, "legal_hold", GH_CATALOG_MAX_TEXT_BYTES,
                               &category->legal_hold, error)
       || !require (object, path, "retention_days", &member, error)
@@ -1122,17 +705,11 @@ parse_purpose (GhCatalog   *self,
   const char *text;
   guint basis;
 
-  if (!read_object (node, path, NULL, &object, error)
-      || !check_members (object, path, fields, error)
-      || !require (object, path, "id", &member, error)
-      || !read_id (member, path, "id", &text, error))
+  if (!read_entry (node, path, fields, self->purpose_index, "purpose", &object, &text, error))
     return FALSE;
-  if (g_hash_table_contains (self->purpose_index, text))
-    return fail (error, path, "id", "\"%s\" is already the id of another purpose", text);
   purpose->id = g_strdup (text);
-  if (!read_required_text (self, object, path, "title", GH_CATALOG_MAX_TEXT_BYTES, &purpose->title, error)
-      || !read_required_text (self, object, path, "description", GH_CATALOG_MAX_TEXT_BYTES,
-                              &purpose->description, error))
+  if (!read_title_and_description (self, object, path, &purpose->title, &purpose->description,
+                                   error))
     return FALSE;
 
   if (!require (object, path, "legal_basis", &member, error)
@@ -1181,10 +758,8 @@ parse_purpose (GhCatalog   *self,
       purpose->default_state = state;
     }
 
-  if (!require (object, path, "notice_version", &member, error)
-      || !read_string (member, path, "notice_version", 64, &text, error))
+  if (!read_required_string (object, path, "notice_version", 64, &purpose->notice_version, error))
     return FALSE;
-  purpose->notice_version = g_strdup (text);
 
   g_hash_table_insert (self->purpose_index, purpose->id, purpose);
   g_ptr_array_add (out, g_steal_pointer (&purpose));
@@ -1260,17 +835,10 @@ parse_offer (GhCatalog   *self,
   const char * const *reads;
   const char *text;
 
-  if (!read_object (node, path, NULL, &object, error)
-      || !check_members (object, path, fields, error)
-      || !require (object, path, "id", &member, error)
-      || !read_id (member, path, "id", &text, error))
+  if (!read_entry (node, path, fields, self->offer_index, "offer", &object, &text, error))
     return FALSE;
-  if (g_hash_table_contains (self->offer_index, text))
-    return fail (error, path, "id", "\"%s\" is already the id of another offer", text);
   offer->id = g_strdup (text);
-  if (!read_required_text (self, object, path, "title", GH_CATALOG_MAX_TEXT_BYTES, &offer->title, error)
-      || !read_required_text (self, object, path, "description", GH_CATALOG_MAX_TEXT_BYTES,
-                              &offer->description, error)
+  if (!read_title_and_description (self, object, path, &offer->title, &offer->description, error)
       || !require (object, path, "purpose", &member, error)
       || !read_id (member, path, "purpose", &text, error))
     return FALSE;
@@ -1322,19 +890,12 @@ parse_staff_member (GhCatalog   *self,
   JsonNode *member;
   const char *text;
 
-  if (!read_object (node, path, NULL, &object, error)
-      || !check_members (object, path, fields, error)
-      || !require (object, path, "id", &member, error)
-      || !read_id (member, path, "id", &text, error))
+  if (!read_entry (node, path, fields, self->staff_index, "staff member", &object, &text, error))
     return FALSE;
-  if (g_hash_table_contains (self->staff_index, text))
-    return fail (error, path, "id", "\"%s\" is already the id of another staff member", text);
   member_object->id = g_strdup (text);
-  if (!require (object, path, "name", &member, error)
-      || !read_string (member, path, "name", GH_CATALOG_MAX_NAME_BYTES, &text, error))
-    return FALSE;
-  member_object->name = g_strdup (text);
-  if (!require (object, path, "pin_hash", &member, error)
+  if (!read_required_string (object, path, "name", GH_CATALOG_MAX_NAME_BYTES, &member_object->name,
+                             error)
+      || !require (object, path, "pin_hash", &member, error)
       || !read_string (member, path, "pin_hash", 256, &text, error))
     return FALSE;
   if (!g_str_has_prefix (text, "$argon2id$"))
@@ -1395,9 +956,7 @@ parse_kiosk (GhCatalog   *self,
   const char *text;
   gint64 value;
 
-  if (!require (root, "", "kiosk", &node, error)
-      || !read_object (node, "", "kiosk", &kiosk, error)
-      || !check_members (kiosk, "kiosk", fields, error))
+  if (!read_section (root, "kiosk", fields, &kiosk, error))
     return FALSE;
   if (!require (kiosk, "kiosk", "idle_timeout_seconds", &node, error)
       || !read_int (node, "kiosk", "idle_timeout_seconds", 15, 600, &value, error))
@@ -1442,16 +1001,11 @@ parse_branding (GhCatalog   *self,
   JsonNode *node;
   const char *text;
 
-  if (!require (root, "", "branding", &node, error)
-      || !read_object (node, "", "branding", &branding, error)
-      || !check_members (branding, "branding", fields, error))
-    return FALSE;
-  if (!require (branding, "branding", "name", &node, error)
-      || !read_string (node, "branding", "name", GH_CATALOG_MAX_NAME_BYTES, &text, error))
-    return FALSE;
-  self->brand_name = g_strdup (text);
-  if (!read_required_text (self, branding, "branding", "promise", GH_CATALOG_MAX_TEXT_BYTES,
-                           &self->promise, error))
+  if (!read_section (root, "branding", fields, &branding, error)
+      || !read_required_string (branding, "branding", "name", GH_CATALOG_MAX_NAME_BYTES,
+                                &self->brand_name, error)
+      || !read_required_text (self, branding, "branding", "promise", GH_CATALOG_MAX_TEXT_BYTES,
+                              &self->promise, error))
     return FALSE;
   if (!require (branding, "branding", "accent_color", &node, error)
       || !read_string (node, "branding", "accent_color", 16, &text, error))
@@ -1496,7 +1050,7 @@ gh_catalog_new_from_bytes (GBytes  *config_json,
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (root_node))
     {
-      fail (error, "", NULL, "expected a JSON object, got %s", node_kind (root_node));
+      fail (error, "", NULL, "expected a JSON object, got %s", gh_json_node_kind (root_node));
       return NULL;
     }
   root = json_node_get_object (root_node);
@@ -1758,5 +1312,5 @@ gh_catalog_get_promise (GhCatalog  *self,
                         const char *language)
 {
   g_return_val_if_fail (GH_IS_CATALOG (self), NULL);
-  return text_lookup (self->promise, language);
+  return _gh_catalog_text_lookup (self->promise, language);
 }

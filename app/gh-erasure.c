@@ -189,17 +189,10 @@ requested_body (gint64 erasure_id)
   return g_strdup_printf ("{\"erasure_id\":%" G_GINT64_FORMAT "}", erasure_id);
 }
 
-static char *
-completed_body (const GhErasureResult *result)
+void
+gh_erasure_result_add_kept (const GhErasureResult *result,
+                            JsonBuilder           *builder)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "erasure_id");
-  json_builder_add_int_value (builder, result->erasure_id);
-  json_builder_set_member_name (builder, "deleted_items");
-  json_builder_add_int_value (builder, result->deleted_items);
   json_builder_set_member_name (builder, "kept");
   json_builder_begin_array (builder);
   for (guint i = 0; i < result->kept->len; i++)
@@ -216,6 +209,20 @@ completed_body (const GhErasureResult *result)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+}
+
+static char *
+completed_body (const GhErasureResult *result)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "erasure_id");
+  json_builder_add_int_value (builder, result->erasure_id);
+  json_builder_set_member_name (builder, "deleted_items");
+  json_builder_add_int_value (builder, result->deleted_items);
+  gh_erasure_result_add_kept (result, builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "gh-catalog.h"
 #include "gh-receipt.h"
@@ -36,6 +37,11 @@ typedef struct {
 
 void gh_erasure_result_free (GhErasureResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhErasureResult, gh_erasure_result_free)
+
+/* Adds "kept": [{"category", "items", "reason"}, ...] to @builder's open object,
+ * as the audit log and glasshouse-ctl show it. */
+void gh_erasure_result_add_kept (const GhErasureResult *result,
+                                 JsonBuilder           *builder);
 
 /* Erases the shopper: the items of categories under a legal hold (and still
  * within their retention) move to the legal_hold table under the shopper's

@@ -2,7 +2,7 @@
  * parses recursively and crashes on very deep nesting, accepts "\u0000" by cutting
  * the string short and turns an unpaired surrogate escape into invalid UTF-8; a
  * single linear pass over the bytes refuses all of that, with the byte offset,
- * before the parser runs.
+ * before the parser runs. Also how error messages show untrusted JSON.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -197,4 +197,30 @@ gh_json_quote (const char *text)
     }
   g_string_append_c (out, '"');
   return g_string_free (out, FALSE);
+}
+
+const char *
+gh_json_node_kind (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      return "an object";
+    case JSON_NODE_ARRAY:
+      return "an array";
+    case JSON_NODE_NULL:
+      return "null";
+    case JSON_NODE_VALUE:
+    default:
+      break;
+    }
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return "a string";
+    case G_TYPE_BOOLEAN:
+      return "a boolean";
+    default:
+      return "a number";
+    }
 }

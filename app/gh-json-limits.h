@@ -33,4 +33,7 @@ JsonNode *gh_json_parse      (const char  *data,
 /* A short, printable, quoted rendering of untrusted text for an error message. */
 char     *gh_json_quote      (const char  *text);
 
+/* What @node holds, for an error message: "an object", "a string", "null"... */
+const char *gh_json_node_kind (JsonNode   *node);
+
 G_END_DECLS

@@ -6,8 +6,7 @@
  * never crashes, and is only counted.
  * Evaluation is column-wise, because a kiosk evaluates hundreds of offers for
  * one shopper while the shopper waits: GhRuleItems groups the items by category,
- * newest first, parses each item's attributes once (with a small strict JSON
- * reader: json-glib's parser costs more than the whole evaluation may), pulls
+ * newest first, parses each item's attributes once (gh-attribute-reader.c), pulls
  * out each attribute a filter names once, and remembers each distinct filter's
  * answer for every item as a bitset. A condition is then an AND of bitsets cut
  * to its time window and a population count.
@@ -19,6 +18,9 @@
 #include <string.h>
 
 #include "gh-rule.h"
+
+#include "gh-attribute-reader.h"
+#include "gh-json-limits.h"
 
 /* Bounds that catch typos (36500 days is a century) without limiting real rules. */
 #define MAX_WITHIN_DAYS 36500
@@ -37,32 +39,10 @@ typedef enum {
 
 static const char *op_names[] = { "equals", "in", "gte", "lte", "contains" };
 
-typedef enum {
-  VALUE_STRING,
-  VALUE_NUMBER,
-  VALUE_BOOLEAN,
-  VALUE_NULL,
-  VALUE_ARRAY,
-  VALUE_OBJECT,
-} ValueKind;
-
-/* A filter's operand (owned strings), or an item's attribute value (strings and
- * elements owned by the GhRuleItems that parsed it). */
-typedef struct _Value Value;
-struct _Value {
-  ValueKind  kind;
-  char      *string;
-  char      *folded;      /* filters only: casefolded string, for "contains" */
-  double     number;
-  gboolean   boolean;
-  Value     *elements;    /* items only: an array's members (nested containers are not kept) */
-  guint      n_elements;
-};
-
 typedef struct {
   char  *attribute;
   Op     op;
-  Value *values;         /* one, or the members of an "in" array */
+  GhAttributeValue *values;         /* one, or the members of an "in" array */
   guint  n_values;
   /* Quarks, so that evaluation compares integers: the attribute, and the whole
    * filter (equal filters of different offers share their answers). Quarks are
@@ -88,11 +68,6 @@ struct _GhRule {
   gboolean         reads_attributes;
 };
 
-typedef struct {
-  const char *key;
-  Value       value;
-} Member;
-
 typedef enum {
   ATTRS_UNPARSED = 0,
   ATTRS_OBJECT,
@@ -100,11 +75,11 @@ typedef enum {
 } AttrsState;
 
 typedef struct {
-  GhDataItem *item;
-  Member     *members;
-  guint       n_members;
-  guint       index;        /* in the items passed in */
-  AttrsState  state;
+  GhDataItem              *item;
+  const GhAttributeMember *members;
+  guint                    n_members;
+  guint                    index;        /* in the items passed in */
+  AttrsState               state;
 } Entry;
 
 
@@ -118,22 +93,18 @@ typedef struct {
   guint64    *live;         /* entries still within their retention at live_now */
   gint64      live_now;
   guint64    *scratch;
-  GHashTable *columns;      /* attribute quark -> Value** (NULL: lacks it, or not an object) */
+  GHashTable *columns;      /* attribute quark -> GhAttributeValue** (NULL: lacks it, or not
+                             * an object) */
   GHashTable *answers;      /* filter signature quark -> guint64* bitset */
   GHashTable *folded;       /* attribute quark -> char** casefolded strings, for "contains" */
 } Group;
 
 struct _GhRuleItems {
-  GPtrArray    *items;
-  GPtrArray    *groups;     /* Group*; a shopper has a dozen categories, a scan beats hashing */
-  GPtrArray    *blocks;     /* the arena: parsed members, elements and strings */
-  guint8       *free_space;
-  gsize         n_free;
-  GArray       *members;    /* scratch: the object being read */
-  GArray       *elements;   /* scratch: the array being read */
-  GString      *scratch;    /* scratch: a string being unescaped */
-  guint         n_invalid;
-  guint         n_missing;
+  GPtrArray         *items;
+  GPtrArray         *groups;  /* Group*; a shopper has a dozen categories, a scan beats hashing */
+  GhAttributeReader *reader;  /* parses attributes; its arena holds what is derived from them */
+  guint              n_invalid;
+  guint              n_missing;
 };
 
 /* Parsing */
@@ -160,68 +131,43 @@ fail (GError     **error,
   return FALSE;
 }
 
-static const char *
-node_kind (JsonNode *node)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      return "an object";
-    case JSON_NODE_ARRAY:
-      return "an array";
-    case JSON_NODE_NULL:
-      return "null";
-    case JSON_NODE_VALUE:
-    default:
-      break;
-    }
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      return "a string";
-    case G_TYPE_BOOLEAN:
-      return "a boolean";
-    default:
-      return "a number";
-    }
-}
-
 static void
-value_clear (Value *value)
+value_clear (GhAttributeValue *value)
 {
   g_clear_pointer (&value->string, g_free);
   g_clear_pointer (&value->folded, g_free);
 }
 
 static gboolean
-parse_scalar (JsonNode    *node,
-              const char  *path,
-              Value       *out,
-              GError     **error)
+parse_scalar (JsonNode          *node,
+              const char        *path,
+              GhAttributeValue  *out,
+              GError           **error)
 {
   if (JSON_NODE_HOLDS_VALUE (node))
     {
       switch (json_node_get_value_type (node))
         {
         case G_TYPE_STRING:
-          out->kind = VALUE_STRING;
+          out->kind = GH_ATTRIBUTE_STRING;
           out->string = g_strdup (json_node_get_string (node));
           out->folded = g_utf8_casefold (out->string, -1);
           return TRUE;
         case G_TYPE_BOOLEAN:
-          out->kind = VALUE_BOOLEAN;
+          out->kind = GH_ATTRIBUTE_BOOLEAN;
           out->boolean = json_node_get_boolean (node);
           return TRUE;
         case G_TYPE_INT64:
         case G_TYPE_DOUBLE:
-          out->kind = VALUE_NUMBER;
+          out->kind = GH_ATTRIBUTE_NUMBER;
           out->number = json_node_get_double (node);
           return TRUE;
         default:
           break;
         }
     }
-  return fail (error, path, "expected a string, number or boolean, got %s", node_kind (node));
+  return fail (error, path, "expected a string, number or boolean, got %s",
+               gh_json_node_kind (node));
 }
 
 static gboolean
@@ -239,7 +185,7 @@ parse_int_member (JsonObject  *object,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return fail (error, where, "expected an integer, got %s", node_kind (node));
+    return fail (error, where, "expected an integer, got %s", gh_json_node_kind (node));
   value = json_node_get_int (node);
   if (value < 1 || value > max)
     return fail (error, where, "%" G_GINT64_FORMAT " is out of range (1 to %d)", value, max);
@@ -294,7 +240,7 @@ parse_filter (JsonNode    *node,
   guint i;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, path, "expected an object, got %s", node_kind (node));
+    return fail (error, path, "expected an object, got %s", gh_json_node_kind (node));
   object = json_node_get_object (node);
   if (!check_members (object, path, known, error))
     return FALSE;
@@ -303,7 +249,7 @@ parse_filter (JsonNode    *node,
   if (member == NULL)
     return fail (error, attribute_path, "missing");
   if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
-    return fail (error, attribute_path, "expected a string, got %s", node_kind (member));
+    return fail (error, attribute_path, "expected a string, got %s", gh_json_node_kind (member));
   if (*json_node_get_string (member) == '\0')
     return fail (error, attribute_path, "must not be empty");
   filter->attribute = g_strdup (json_node_get_string (member));
@@ -312,7 +258,7 @@ parse_filter (JsonNode    *node,
   if (member == NULL)
     return fail (error, op_path, "missing");
   if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
-    return fail (error, op_path, "expected a string, got %s", node_kind (member));
+    return fail (error, op_path, "expected a string, got %s", gh_json_node_kind (member));
   op = json_node_get_string (member);
   for (i = 0; i < G_N_ELEMENTS (op_names); i++)
     if (g_str_equal (op, op_names[i]))
@@ -331,12 +277,13 @@ parse_filter (JsonNode    *node,
       JsonArray *array;
 
       if (!JSON_NODE_HOLDS_ARRAY (member))
-        return fail (error, value_path, "\"in\" needs an array, got %s", node_kind (member));
+        return fail (error, value_path, "\"in\" needs an array, got %s",
+                     gh_json_node_kind (member));
       array = json_node_get_array (member);
       if (json_array_get_length (array) == 0)
         return fail (error, value_path, "\"in\" needs at least one value");
       filter->n_values = json_array_get_length (array);
-      filter->values = g_new0 (Value, filter->n_values);
+      filter->values = g_new0 (GhAttributeValue, filter->n_values);
       for (guint j = 0; j < filter->n_values; j++)
         {
           g_autofree char *element_path = g_strdup_printf ("%s[%u]", value_path, j);
@@ -350,10 +297,11 @@ parse_filter (JsonNode    *node,
     }
 
   filter->n_values = 1;
-  filter->values = g_new0 (Value, 1);
+  filter->values = g_new0 (GhAttributeValue, 1);
   if (!parse_scalar (member, value_path, &filter->values[0], error))
     return FALSE;
-  if ((filter->op == OP_GTE || filter->op == OP_LTE) && filter->values[0].kind == VALUE_BOOLEAN)
+  if ((filter->op == OP_GTE || filter->op == OP_LTE) &&
+      filter->values[0].kind == GH_ATTRIBUTE_BOOLEAN)
     return fail (error, value_path, "\"%s\" needs a number or a string, got a boolean", op);
   set_signature (filter, member);
   return TRUE;
@@ -373,7 +321,7 @@ parse_condition (JsonNode    *node,
 
   condition->at_least = 1;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, path, "expected an object, got %s", node_kind (node));
+    return fail (error, path, "expected an object, got %s", gh_json_node_kind (node));
   object = json_node_get_object (node);
   if (!check_members (object, path, known, error))
     return FALSE;
@@ -382,7 +330,7 @@ parse_condition (JsonNode    *node,
   if (member == NULL)
     return fail (error, category_path, "missing");
   if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
-    return fail (error, category_path, "expected a string, got %s", node_kind (member));
+    return fail (error, category_path, "expected a string, got %s", gh_json_node_kind (member));
   if (*json_node_get_string (member) == '\0')
     return fail (error, category_path, "must not be empty");
   condition->category = g_strdup (json_node_get_string (member));
@@ -394,7 +342,7 @@ parse_condition (JsonNode    *node,
       JsonArray *array;
 
       if (!JSON_NODE_HOLDS_ARRAY (member))
-        return fail (error, where_path, "expected an array, got %s", node_kind (member));
+        return fail (error, where_path, "expected an array, got %s", gh_json_node_kind (member));
       array = json_node_get_array (member);
       condition->n_filters = json_array_get_length (array);
       condition->filters = g_new0 (Filter, condition->n_filters);
@@ -456,7 +404,7 @@ gh_rule_parse (JsonNode    *node,
     }
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      fail (error, path, "expected an array of conditions, got %s", node_kind (node));
+      fail (error, path, "expected an array of conditions, got %s", gh_json_node_kind (node));
       return NULL;
     }
   array = json_node_get_array (node);
@@ -522,396 +470,21 @@ gh_rule_reads_attributes (GhRule *rule)
   return rule->reads_attributes;
 }
 
-/* Everything parsed from one shopper's items is freed at once, so it comes from
- * a bump allocator rather than a malloc per member and string. */
-#define ARENA_BLOCK 16384
-
-static gpointer
-arena_alloc (GhRuleItems *self,
-             gsize        size)
-{
-  gpointer memory;
-
-  size = (size + 7) & ~(gsize) 7;
-  if (size > self->n_free)
-    {
-      gsize block = MAX (size, ARENA_BLOCK);
-
-      self->free_space = g_malloc (block);
-      self->n_free = block;
-      g_ptr_array_add (self->blocks, self->free_space);
-    }
-  memory = self->free_space;
-  self->free_space += size;
-  self->n_free -= size;
-  return memory;
-}
-
-static char *
-arena_strndup (GhRuleItems *self,
-               const char  *text,
-               gsize        length)
-{
-  char *copy = arena_alloc (self, length + 1);
-
-  memcpy (copy, text, length);
-  copy[length] = '\0';
-  return copy;
-}
-
-static gpointer
-arena_copy (GhRuleItems   *self,
-            gconstpointer  data,
-            gsize          size)
-{
-  gpointer copy = arena_alloc (self, MAX (size, 1));
-
-  memcpy (copy, data, size);
-  return copy;
-}
-
-/* Reading item attributes: a strict JSON reader (RFC 8259) that keeps the top
- * level object's members and the scalar members of its arrays, and checks the
- * rest only for validity. */
-
-#define MAX_DEPTH 64
-
-typedef struct {
-  GhRuleItems *owner;
-  const char  *p;
-  int          depth;
-} Reader;
-
-static void
-skip_space (Reader *reader)
-{
-  while (*reader->p == ' ' || *reader->p == '\t' || *reader->p == '\n' || *reader->p == '\r')
-    reader->p++;
-}
-
-static int
-hex_digit (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-static gboolean
-read_hex4 (Reader   *reader,
-           gunichar *out)
-{
-  *out = 0;
-  for (int i = 0; i < 4; i++)
-    {
-      int digit = hex_digit (reader->p[i]);
-
-      if (digit < 0)
-        return FALSE;
-      *out = (*out << 4) | (gunichar) digit;
-    }
-  reader->p += 4;
-  return TRUE;
-}
-
-/* At the opening quote. Stores the string in the owner's chunk when @out is not NULL. */
-static gboolean
-read_string (Reader  *reader,
-             char   **out)
-{
-  const char *start = ++reader->p;
-  GString *text = NULL;
-  guchar high = 0;
-
-  for (;;)
-    {
-      guchar c = (guchar) *reader->p;
-
-      if (c == '"')
-        break;
-      if (c < 0x20)
-        return FALSE;  /* a control character, or the end of the text */
-      if (c != '\\')
-        {
-          high |= c;
-          reader->p++;
-          continue;
-        }
-      /* An escape: from here on the string is built in the scratch buffer. */
-      if (text == NULL)
-        {
-          text = reader->owner->scratch;
-          g_string_truncate (text, 0);
-        }
-      g_string_append_len (text, start, reader->p - start);
-      reader->p++;
-      switch (*reader->p)
-        {
-        case '"': g_string_append_c (text, '"'); break;
-        case '\\': g_string_append_c (text, '\\'); break;
-        case '/': g_string_append_c (text, '/'); break;
-        case 'b': g_string_append_c (text, '\b'); break;
-        case 'f': g_string_append_c (text, '\f'); break;
-        case 'n': g_string_append_c (text, '\n'); break;
-        case 'r': g_string_append_c (text, '\r'); break;
-        case 't': g_string_append_c (text, '\t'); break;
-        case 'u':
-          {
-            gunichar code, low;
-
-            reader->p++;
-            if (!read_hex4 (reader, &code))
-              return FALSE;
-            if (code >= 0xD800 && code < 0xDC00)
-              {
-                if (reader->p[0] != '\\' || reader->p[1] != 'u')
-                  return FALSE;
-                reader->p += 2;
-                if (!read_hex4 (reader, &low) || low < 0xDC00 || low > 0xDFFF)
-                  return FALSE;
-                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-              }
-            else if (code >= 0xDC00 && code <= 0xDFFF)
-              return FALSE;
-            if (code == 0)
-              return FALSE;  /* would cut the C string short */
-            g_string_append_unichar (text, code);
-            start = reader->p;
-            continue;
-          }
-        default:
-          return FALSE;
-        }
-      start = ++reader->p;
-    }
-
-  if (text != NULL)
-    g_string_append_len (text, start, reader->p - start);
-  reader->p++;
-  /* Plain ASCII needs no UTF-8 check; escapes only ever add valid UTF-8. */
-  if ((high & 0x80) != 0 && (text != NULL ? !g_utf8_validate (text->str, text->len, NULL)
-                                          : !g_utf8_validate (start, reader->p - 1 - start, NULL)))
-    return FALSE;
-  if (out != NULL)
-    *out = text != NULL ? arena_strndup (reader->owner, text->str, text->len)
-                        : arena_strndup (reader->owner, start, reader->p - 1 - start);
-  return TRUE;
-}
-
-static gboolean
-read_number (Reader *reader,
-             double *out)
-{
-  const char *start = reader->p;
-  const char *p = reader->p;
-
-  if (*p == '-')
-    p++;
-  if (*p == '0')
-    p++;
-  else if (*p >= '1' && *p <= '9')
-    while (g_ascii_isdigit (*p))
-      p++;
-  else
-    return FALSE;
-  if (*p == '.')
-    {
-      p++;
-      if (!g_ascii_isdigit (*p))
-        return FALSE;
-      while (g_ascii_isdigit (*p))
-        p++;
-    }
-  if (*p == 'e' || *p == 'E')
-    {
-      p++;
-      if (*p == '+' || *p == '-')
-        p++;
-      if (!g_ascii_isdigit (*p))
-        return FALSE;
-      while (g_ascii_isdigit (*p))
-        p++;
-    }
-  /* Most attribute numbers are small integers: skip strtod's locale-independent copy. */
-  if (p - start <= 15 && memchr (start, '.', p - start) == NULL &&
-      memchr (start, 'e', p - start) == NULL && memchr (start, 'E', p - start) == NULL)
-    {
-      gint64 value = 0;
-
-      for (const char *d = *start == '-' ? start + 1 : start; d < p; d++)
-        value = value * 10 + (*d - '0');
-      *out = *start == '-' ? (double) -value : (double) value;
-    }
-  else
-    *out = g_ascii_strtod (start, NULL);
-  reader->p = p;
-  return TRUE;
-}
-
-static gboolean read_value (Reader *reader, Value *out, gboolean keep);
-
-static gboolean
-read_array (Reader  *reader,
-            Value   *out,
-            gboolean keep)
-{
-  GArray *elements = keep ? reader->owner->elements : NULL;
-
-  /* Kept arrays hang directly off the top-level object and hold no kept arrays
-   * themselves, so one scratch array serves them all. */
-  if (keep)
-    g_array_set_size (elements, 0);
-  reader->p++;
-  skip_space (reader);
-  if (*reader->p != ']')
-    for (;;)
-      {
-        Value element = { 0 };
-
-        skip_space (reader);
-        /* Only scalars inside a kept array matter ("contains"): deeper arrays are
-         * checked, not kept. */
-        if (!read_value (reader, &element, keep && *reader->p != '['))
-          return FALSE;
-        if (keep)
-          g_array_append_val (elements, element);
-        skip_space (reader);
-        if (*reader->p == ']')
-          break;
-        if (*reader->p != ',')
-          return FALSE;
-        reader->p++;
-      }
-  reader->p++;
-  out->kind = VALUE_ARRAY;
-  if (keep && elements->len > 0)
-    {
-      out->n_elements = elements->len;
-      out->elements = arena_copy (reader->owner, elements->data, sizeof (Value) * elements->len);
-    }
-  return TRUE;
-}
-
-/* At the opening brace. Keeps the members in @members when it is not NULL. */
-static gboolean
-read_object (Reader *reader,
-             GArray *members)
-{
-  reader->p++;
-  skip_space (reader);
-  if (*reader->p == '}')
-    {
-      reader->p++;
-      return TRUE;
-    }
-  for (;;)
-    {
-      Member member = { 0 };
-      char *key = NULL;
-
-      skip_space (reader);
-      if (*reader->p != '"' || !read_string (reader, members != NULL ? &key : NULL))
-        return FALSE;
-      skip_space (reader);
-      if (*reader->p != ':')
-        return FALSE;
-      reader->p++;
-      skip_space (reader);
-      if (!read_value (reader, &member.value, members != NULL))
-        return FALSE;
-      if (members != NULL)
-        {
-          member.key = key;
-          g_array_append_val (members, member);
-        }
-      skip_space (reader);
-      if (*reader->p == '}')
-        break;
-      if (*reader->p != ',')
-        return FALSE;
-      reader->p++;
-    }
-  reader->p++;
-  return TRUE;
-}
-
-static gboolean
-read_value (Reader   *reader,
-            Value    *out,
-            gboolean  keep)
-{
-  gboolean ok;
-
-  switch (*reader->p)
-    {
-    case '"':
-      out->kind = VALUE_STRING;
-      return read_string (reader, keep ? &out->string : NULL);
-    case 't':
-      out->kind = VALUE_BOOLEAN;
-      out->boolean = TRUE;
-      return strncmp (reader->p, "true", 4) == 0 && (reader->p += 4);
-    case 'f':
-      out->kind = VALUE_BOOLEAN;
-      return strncmp (reader->p, "false", 5) == 0 && (reader->p += 5);
-    case 'n':
-      out->kind = VALUE_NULL;
-      return strncmp (reader->p, "null", 4) == 0 && (reader->p += 4);
-    case '[':
-    case '{':
-      if (++reader->depth > MAX_DEPTH)
-        return FALSE;
-      if (*reader->p == '[')
-        ok = read_array (reader, out, keep);
-      else
-        {
-          out->kind = VALUE_OBJECT;
-          ok = read_object (reader, NULL);
-        }
-      reader->depth--;
-      return ok;
-    default:
-      out->kind = VALUE_NUMBER;
-      return read_number (reader, &out->number);
-    }
-}
-
 static void
 entry_parse (GhRuleItems *self,
              Entry       *entry)
 {
-  GArray *members = self->members;
-  Reader reader = { self, entry->item->attributes, 1 };
-
-  entry->state = ATTRS_INVALID;
-  g_array_set_size (members, 0);
-  if (reader.p != NULL)
+  if (!gh_attribute_reader_read_object (self->reader, entry->item->attributes,
+                                        &entry->members, &entry->n_members))
     {
-      skip_space (&reader);
-      if (*reader.p == '{')
-        {
-          if (read_object (&reader, members))
-            {
-              skip_space (&reader);
-              if (*reader.p == '\0')
-                entry->state = ATTRS_OBJECT;
-            }
-        }
-    }
-  if (entry->state == ATTRS_INVALID)
-    {
+      entry->state = ATTRS_INVALID;
       self->n_invalid++;
       return;
     }
-  entry->n_members = members->len;
-  entry->members = arena_copy (self, members->data, sizeof (Member) * members->len);
+  entry->state = ATTRS_OBJECT;
 }
 
-static const Value *
+static const GhAttributeValue *
 entry_lookup (const Entry *entry,
               const char  *name)
 {
@@ -963,10 +536,7 @@ gh_rule_items_new (GPtrArray *items)
   self = g_new0 (GhRuleItems, 1);
   self->items = g_ptr_array_ref (items);
   self->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
-  self->blocks = g_ptr_array_new_with_free_func (g_free);
-  self->members = g_array_sized_new (FALSE, TRUE, sizeof (Member), 16);
-  self->elements = g_array_sized_new (FALSE, TRUE, sizeof (Value), 16);
-  self->scratch = g_string_sized_new (64);
+  self->reader = gh_attribute_reader_new ();
 
   building = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
   for (guint i = 0; i < items->len; i++)
@@ -1021,10 +591,7 @@ gh_rule_items_free (GhRuleItems *self)
     g_debug ("%u data item(s) had attributes that are not a JSON object and %u lacked an attribute "
              "a filter reads; they did not match", self->n_invalid, self->n_missing);
   g_ptr_array_unref (self->groups);
-  g_ptr_array_unref (self->blocks);
-  g_array_unref (self->members);
-  g_array_unref (self->elements);
-  g_string_free (self->scratch, TRUE);
+  gh_attribute_reader_free (self->reader);
   g_ptr_array_unref (self->items);
   g_free (self);
 }
@@ -1044,18 +611,18 @@ gh_rule_items_get_n_missing (GhRuleItems *self)
 /* Comparing */
 
 static gboolean
-value_equals (const Value *filter_value,
-              const Value *value)
+value_equals (const GhAttributeValue *filter_value,
+              const GhAttributeValue *value)
 {
   if (filter_value->kind != value->kind)
     return FALSE;
   switch (value->kind)
     {
-    case VALUE_STRING:
+    case GH_ATTRIBUTE_STRING:
       return strcmp (filter_value->string, value->string) == 0;
-    case VALUE_BOOLEAN:
+    case GH_ATTRIBUTE_BOOLEAN:
       return !filter_value->boolean == !value->boolean;
-    case VALUE_NUMBER:
+    case GH_ATTRIBUTE_NUMBER:
       return filter_value->number == value->number;
     default:
       return FALSE;
@@ -1064,17 +631,17 @@ value_equals (const Value *filter_value,
 
 /* -1, 0, 1 like strcmp (value against operand); 2 when the two cannot be ordered. */
 static int
-value_compare (const Value *filter_value,
-               const Value *value)
+value_compare (const GhAttributeValue *filter_value,
+               const GhAttributeValue *value)
 {
   if (filter_value->kind != value->kind)
     return 2;
-  if (value->kind == VALUE_STRING)
+  if (value->kind == GH_ATTRIBUTE_STRING)
     {
       int cmp = strcmp (value->string, filter_value->string);
       return (cmp > 0) - (cmp < 0);
     }
-  if (value->kind == VALUE_NUMBER)
+  if (value->kind == GH_ATTRIBUTE_NUMBER)
     return (value->number > filter_value->number) - (value->number < filter_value->number);
   return 2;
 }
@@ -1090,10 +657,10 @@ casefold (GhRuleItems *self,
     if ((guchar) text[i] >= 0x80)
       {
         g_autofree char *folded = g_utf8_casefold (text, length);
-        return arena_strndup (self, folded, strlen (folded));
+        return gh_attribute_reader_strndup (self->reader, folded, strlen (folded));
       }
   /* ASCII: casefolding is lowering. */
-  lowered = arena_strndup (self, text, length);
+  lowered = gh_attribute_reader_strndup (self->reader, text, length);
   for (gsize i = 0; i < length; i++)
     lowered[i] = g_ascii_tolower (lowered[i]);
   return lowered;
@@ -1101,9 +668,9 @@ casefold (GhRuleItems *self,
 
 /* @folded is the value's string casefolded, when the caller has it. */
 static gboolean
-filter_holds (const Filter *filter,
-              const Value  *value,
-              const char   *folded)
+filter_holds (const Filter           *filter,
+              const GhAttributeValue *value,
+              const char             *folded)
 {
   int cmp;
 
@@ -1123,14 +690,14 @@ filter_holds (const Filter *filter,
       cmp = value_compare (&filter->values[0], value);
       return cmp == 0 || cmp == -1;
     case OP_CONTAINS:
-      if (value->kind == VALUE_ARRAY)
+      if (value->kind == GH_ATTRIBUTE_ARRAY)
         {
           for (guint i = 0; i < value->n_elements; i++)
             if (value_equals (&filter->values[0], &value->elements[i]))
               return TRUE;
           return FALSE;
         }
-      if (value->kind == VALUE_STRING && filter->values[0].kind == VALUE_STRING)
+      if (value->kind == GH_ATTRIBUTE_STRING && filter->values[0].kind == GH_ATTRIBUTE_STRING)
         return folded != NULL && strstr (folded, filter->values[0].folded) != NULL;
       return FALSE;
     default:
@@ -1140,19 +707,19 @@ filter_holds (const Filter *filter,
 
 /* Evaluating */
 
-static const Value **
+static const GhAttributeValue **
 group_column (GhRuleItems  *self,
               Group        *group,
               const Filter *filter)
 {
-  const Value **column;
+  const GhAttributeValue **column;
 
   if (group->columns == NULL)
     group->columns = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   column = g_hash_table_lookup (group->columns, GUINT_TO_POINTER (filter->attribute_quark));
   if (column != NULL)
     return column;
-  column = g_new0 (const Value *, MAX (group->n, 1));
+  column = g_new0 (const GhAttributeValue *, MAX (group->n, 1));
   for (guint i = 0; i < group->n; i++)
     {
       Entry *entry = &group->entries[i];
@@ -1171,10 +738,10 @@ group_column (GhRuleItems  *self,
 
 /* The column's strings casefolded once, however many "contains" filters read them. */
 static char **
-group_folded (GhRuleItems   *self,
-              Group         *group,
-              const Filter  *filter,
-              const Value  **column)
+group_folded (GhRuleItems             *self,
+              Group                   *group,
+              const Filter            *filter,
+              const GhAttributeValue **column)
 {
   char **folded;
 
@@ -1183,9 +750,9 @@ group_folded (GhRuleItems   *self,
   folded = g_hash_table_lookup (group->folded, GUINT_TO_POINTER (filter->attribute_quark));
   if (folded != NULL)
     return folded;
-  folded = arena_alloc (self, sizeof (char *) * MAX (group->n, 1));
+  folded = gh_attribute_reader_alloc (self->reader, sizeof (char *) * MAX (group->n, 1));
   for (guint i = 0; i < group->n; i++)
-    folded[i] = column[i] != NULL && column[i]->kind == VALUE_STRING
+    folded[i] = column[i] != NULL && column[i]->kind == GH_ATTRIBUTE_STRING
                 ? casefold (self, column[i]->string) : NULL;
   g_hash_table_insert (group->folded, GUINT_TO_POINTER (filter->attribute_quark), folded);
   return folded;
@@ -1197,7 +764,7 @@ group_answer (GhRuleItems  *self,
               const Filter *filter)
 {
   guint64 *bits;
-  const Value **column;
+  const GhAttributeValue **column;
   char **folded;
 
   if (group->answers == NULL)

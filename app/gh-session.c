@@ -592,6 +592,33 @@ gh_session_unlock_store (GhSession *self)
   g_mutex_unlock (&self->store_lock);
 }
 
+/* ---- tasks on a visit ----------------------------------------------------- */
+
+static void
+return_ended (GTask *task)
+{
+  g_task_return_new_error (task, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED, "the visit has ended");
+}
+
+/* A task on @self; NULL, with the task already answered, when the visit has ended. */
+static GTask *
+session_task_new (GhSession           *self,
+                  gpointer             source_tag,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (self->ended)
+    {
+      return_ended (task);
+      return NULL;
+    }
+  return g_steal_pointer (&task);
+}
+
 /* ---- what-if ------------------------------------------------------------- */
 
 typedef struct {
@@ -645,14 +672,9 @@ gh_session_what_if_async (GhSession           *self,
   g_return_if_fail (GH_IS_SESSION (self));
   g_return_if_fail (purpose_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gh_session_what_if_async);
-  if (self->ended)
-    {
-      g_task_return_new_error (task, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED,
-                               "the visit has ended");
-      return;
-    }
+  task = session_task_new (self, gh_session_what_if_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
 
   data = g_new0 (WhatIfData, 1);
   data->catalog = g_object_ref (self->catalog);
@@ -729,8 +751,7 @@ set_consent_thread (GTask        *task,
   store = gh_session_lock_store (self);
   if (store == NULL)
     {
-      g_task_return_new_error (task, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED,
-                               "the visit has ended");
+      return_ended (task);
       return;
     }
 
@@ -766,14 +787,9 @@ gh_session_set_consent_async (GhSession           *self,
   g_return_if_fail (GH_IS_SESSION (self));
   g_return_if_fail (purpose_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gh_session_set_consent_async);
-  if (self->ended)
-    {
-      g_task_return_new_error (task, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED,
-                               "the visit has ended");
-      return;
-    }
+  task = session_task_new (self, gh_session_set_consent_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
 
   purpose = gh_catalog_find_purpose (self->catalog, purpose_id);
   if (purpose == NULL || (state == GH_CONSENT_REVOKED && !gh_purpose_get_can_revoke (purpose)))

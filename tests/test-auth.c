@@ -681,6 +681,44 @@ test_async (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (gh_staff_member_get_id (member), ==, "s-0042");
 }
 
+/* The staff actions' _async variants open their own connection and do what
+ * the synchronous ones do. */
+static void
+test_staff_async (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhCustomer) customer = NULL;
+  g_autoptr(GPtrArray) cleared = NULL;
+  g_autoptr(GPtrArray) ended = NULL;
+  Wait wait = { loop, NULL };
+
+  for (int i = 0; i < 5; i++)
+    fail_once (fixture, KNOWN_ID, "0000");
+  gh_auth_clear_lockout_async (fixture->path, KNOWN_ID, "s-0042", NULL, got_result, &wait);
+  g_assert_true (gh_auth_clear_lockout_finish (wait_for (&wait), &error));
+  g_clear_object (&wait.result);
+  g_assert_no_error (error);
+  customer = reload (fixture, KNOWN_ID);
+  g_assert_cmpint (customer->locked_until, ==, 0);
+  cleared = events_of_kind (fixture->store, "staff.lockout_cleared");
+  g_assert_cmpuint (cleared->len, ==, 1);
+
+  gh_auth_clear_lockout_async (fixture->path, KNOWN_ID, "sam smith", NULL, got_result, &wait);
+  g_assert_false (gh_auth_clear_lockout_finish (wait_for (&wait), &error));
+  g_clear_object (&wait.result);
+  g_assert_error (error, GH_STORE_ERROR, GH_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  gh_auth_record_staff_assist_async (fixture->path, "s-0042", FALSE, TRUE, NULL, got_result, &wait);
+  g_assert_true (gh_auth_record_staff_assist_finish (wait_for (&wait), &error));
+  g_clear_object (&wait.result);
+  g_assert_no_error (error);
+  ended = events_of_kind (fixture->store, "staff.assist_ended");
+  g_assert_cmpuint (ended->len, ==, 1);
+  g_assert_cmpstr (((GhEvent *) g_ptr_array_index (ended, 0))->body, ==, "{\"timed_out\":true}");
+}
+
 static void
 assert_no_identifiers (const char *where,
                        const char *text)
@@ -774,6 +812,7 @@ main (int    argc,
   ADD ("/auth/unknown-id/same-time", test_unknown_id_same_time, TRUE);
   ADD ("/auth/staff-sign-in", test_staff_sign_in, FALSE);
   ADD ("/auth/async", test_async, FALSE);
+  ADD ("/auth/staff-async", test_staff_async, FALSE);
   ADD ("/auth/no-identifiers-logged", test_no_identifiers_logged, FALSE);
 
   return g_test_run ();

@@ -681,6 +681,25 @@ test_session_async (Fixture       *fx,
   g_clear_error (&wait.error);
 }
 
+/* A visit that has ended takes no more changes: the task answers at once. */
+static void
+test_session_ended (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhSession) session = NULL;
+  Wait wait = { 0 };
+
+  session = gh_session_load (fx->db_path, fx->catalog, LOYALTY_ID, "en", &error);
+  g_assert_no_error (error);
+  gh_session_end (session);
+  gh_session_set_consent_async (session, "marketing.email", GH_CONSENT_GRANTED, NULL, consent_done, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (wait.error, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED);
+  g_clear_error (&wait.error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -695,6 +714,7 @@ main (int    argc,
   ADD ("/receipt/inside-callers-transaction", test_inside_callers_transaction);
   ADD ("/receipt/ctl-round-trip", test_ctl_round_trip);
   ADD ("/receipt/session-async", test_session_async);
+  ADD ("/receipt/session-ended", test_session_ended);
 #undef ADD
   return g_test_run ();
 }

@@ -192,18 +192,6 @@ gh_ctl_config_apply (int    argc,
   return GH_CTL_EXIT_OK;
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 static JsonNode *
 status_to_json (const GhConfigStatus *status)
 {
@@ -215,10 +203,10 @@ status_to_json (const GhConfigStatus *status)
     json_builder_add_int_value (builder, status->version);
   else
     json_builder_add_null_value (builder);
-  add_string_or_null (builder, "issued_at", status->issued_at);
-  add_string_or_null (builder, "applied_at", status->applied_at);
-  add_string_or_null (builder, "expires_at", status->expires_at);
-  add_string_or_null (builder, "key_id", status->key_id);
+  gh_ctl_add_string (builder, "issued_at", status->issued_at);
+  gh_ctl_add_string (builder, "applied_at", status->applied_at);
+  gh_ctl_add_string (builder, "expires_at", status->expires_at);
+  gh_ctl_add_string (builder, "key_id", status->key_id);
   json_builder_set_member_name (builder, "highest_version");
   json_builder_add_int_value (builder, status->highest_version);
   json_builder_set_member_name (builder, "previous_version");
@@ -226,15 +214,15 @@ status_to_json (const GhConfigStatus *status)
     json_builder_add_int_value (builder, status->previous_version);
   else
     json_builder_add_null_value (builder);
-  add_string_or_null (builder, "store_id", status->store_id);
+  gh_ctl_add_string (builder, "store_id", status->store_id);
   json_builder_set_member_name (builder, "last_rejection");
   if (status->rejected_at != NULL)
     {
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "at", status->rejected_at);
-      add_string_or_null (builder, "path", status->rejected_path);
-      add_string_or_null (builder, "reason", status->rejected_reason);
-      add_string_or_null (builder, "source", status->rejected_source);
+      gh_ctl_add_string (builder, "at", status->rejected_at);
+      gh_ctl_add_string (builder, "path", status->rejected_path);
+      gh_ctl_add_string (builder, "reason", status->rejected_reason);
+      gh_ctl_add_string (builder, "source", status->rejected_source);
       json_builder_end_object (builder);
     }
   else

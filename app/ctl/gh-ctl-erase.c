@@ -22,22 +22,7 @@ result_to_json (const GhErasureResult *result)
   json_builder_add_string_value (builder, result->customer_ref);
   json_builder_set_member_name (builder, "deleted_items");
   json_builder_add_int_value (builder, result->deleted_items);
-  json_builder_set_member_name (builder, "kept");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < result->kept->len; i++)
-    {
-      const GhErasureKept *kept = g_ptr_array_index (result->kept, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "category");
-      json_builder_add_string_value (builder, kept->category);
-      json_builder_set_member_name (builder, "items");
-      json_builder_add_int_value (builder, kept->items);
-      json_builder_set_member_name (builder, "reason");
-      json_builder_add_string_value (builder, kept->reason);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  gh_erasure_result_add_kept (result, builder);
   json_builder_set_member_name (builder, "receipt_id");
   if (result->receipt_id != NULL)
     json_builder_add_string_value (builder, result->receipt_id);

@@ -263,18 +263,6 @@ print_match (GhOfferMatch *match,
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_matches (JsonBuilder *builder,
              const char  *name,
              GPtrArray   *matches,
@@ -286,15 +274,16 @@ add_matches (JsonBuilder *builder,
     {
       GhOfferMatch *match = g_ptr_array_index (matches, i);
       g_autofree char *summary = describe_because (match->because);
+      const char *basis = gh_legal_basis_to_string (gh_purpose_get_legal_basis (match->purpose));
 
       json_builder_begin_object (builder);
-      add_string (builder, "id", gh_offer_get_id (match->offer));
-      add_string (builder, "title", gh_offer_get_title (match->offer, language));
-      add_string (builder, "description", gh_offer_get_description (match->offer, language));
-      add_string (builder, "purpose", gh_purpose_get_id (match->purpose));
-      add_string (builder, "legal_basis",
-                  gh_legal_basis_to_string (gh_purpose_get_legal_basis (match->purpose)));
-      add_string (builder, "because_text", summary);
+      gh_ctl_add_string (builder, "id", gh_offer_get_id (match->offer));
+      gh_ctl_add_string (builder, "title", gh_offer_get_title (match->offer, language));
+      gh_ctl_add_string (builder, "description",
+                         gh_offer_get_description (match->offer, language));
+      gh_ctl_add_string (builder, "purpose", gh_purpose_get_id (match->purpose));
+      gh_ctl_add_string (builder, "legal_basis", basis);
+      gh_ctl_add_string (builder, "because_text", summary);
       json_builder_set_member_name (builder, "because");
       json_builder_begin_array (builder);
       for (guint j = 0; j < match->because->len; j++)
@@ -306,9 +295,9 @@ add_matches (JsonBuilder *builder,
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "item_id");
           json_builder_add_int_value (builder, item->id);
-          add_string (builder, "category", item->category);
-          add_string (builder, "collected_at", collected);
-          add_string (builder, "reason", reason);
+          gh_ctl_add_string (builder, "category", item->category);
+          gh_ctl_add_string (builder, "collected_at", collected);
+          gh_ctl_add_string (builder, "reason", reason);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -343,6 +332,133 @@ why_always_on (GhPurpose *purpose)
   return gh_purpose_get_legal_basis (purpose) == GH_LEGAL_BASIS_CONTRACT
          ? "it is needed for the membership the shopper signed up for (contract)"
          : "the law requires it (legal obligation)";
+}
+
+/* What every JSON answer of `offers` starts with. */
+static JsonBuilder *
+offers_json_new (GhCustomer *customer,
+                 GhCatalog  *catalog,
+                 const char *language)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  gh_ctl_add_string (builder, "loyalty_id", customer->loyalty_id);
+  json_builder_set_member_name (builder, "config_version");
+  json_builder_add_int_value (builder, gh_catalog_get_version (catalog));
+  gh_ctl_add_string (builder, "language", language);
+  return builder;
+}
+
+static void
+offers_json_print (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  gh_ctl_print_json (root);
+}
+
+/* The shopper's offers now. */
+static void
+show_offers (gboolean    json,
+             GhCustomer *customer,
+             GhCatalog  *catalog,
+             GPtrArray  *current,
+             const char *language)
+{
+  guint n_offers = g_list_model_get_n_items (gh_catalog_get_offers (catalog));
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = offers_json_new (customer, catalog, language);
+
+      add_matches (builder, "offers", current, language);
+      offers_json_print (builder);
+      return;
+    }
+  printf ("Offers for %s: %u of %u\n", customer->display_name, current->len, n_offers);
+  for (guint i = 0; i < current->len; i++)
+    {
+      printf ("\n");
+      print_match (g_ptr_array_index (current, i), language);
+    }
+}
+
+static void
+print_matches (const char *heading,
+               GPtrArray  *matches,
+               const char *language)
+{
+  printf ("\n%s (%u):\n", heading, matches->len);
+  for (guint i = 0; i < matches->len; i++)
+    print_match (g_ptr_array_index (matches, i), language);
+}
+
+/* Which offers would go, arrive and stay if @purpose were set to @target. */
+static void
+show_what_if (gboolean        json,
+              GhCustomer     *customer,
+              GhCatalog      *catalog,
+              GhPurpose      *purpose,
+              GhConsentState  target,
+              GPtrArray      *items,
+              GPtrArray      *consents,
+              GPtrArray      *current,
+              const char     *language)
+{
+  GhConsentState state = gh_offers_purpose_state (purpose, consents);
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) removed = gh_offers_what_if (catalog, items, consents,
+                                                    gh_purpose_get_id (purpose), target, &added);
+  g_autoptr(GPtrArray) staying = matches_without (current, removed);
+  gboolean always_on = !gh_purpose_get_can_revoke (purpose);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = offers_json_new (customer, catalog, language);
+
+      gh_ctl_add_string (builder, "purpose", gh_purpose_get_id (purpose));
+      gh_ctl_add_string (builder, "legal_basis",
+                         gh_legal_basis_to_string (gh_purpose_get_legal_basis (purpose)));
+      gh_ctl_add_string (builder, "state", gh_consent_state_to_string (state));
+      gh_ctl_add_string (builder, "what_if", gh_consent_state_to_string (target));
+      json_builder_set_member_name (builder, "can_revoke");
+      json_builder_add_boolean_value (builder, !always_on);
+      if (always_on && target == GH_CONSENT_REVOKED)
+        gh_ctl_add_string (builder, "why_not", why_always_on (purpose));
+      add_matches (builder, "would_remove", removed, language);
+      add_matches (builder, "would_add", added, language);
+      add_matches (builder, "would_stay", staying, language);
+      offers_json_print (builder);
+      return;
+    }
+
+  printf ("What if %s %s \"%s\" (%s, now %s)?\n", customer->display_name,
+          target == GH_CONSENT_REVOKED ? "switched off" : "switched on",
+          gh_purpose_get_title (purpose, language),
+          gh_legal_basis_to_string (gh_purpose_get_legal_basis (purpose)),
+          gh_consent_state_to_string (state));
+  if (always_on && target == GH_CONSENT_REVOKED)
+    printf ("\nIt cannot be switched off: %s. Nothing would change.\n", why_always_on (purpose));
+  else if (state == target)
+    printf ("\nIt is already %s. Nothing would change.\n", gh_consent_state_to_string (state));
+
+  if (removed->len > 0)
+    print_matches ("Would go", removed, language);
+  else if (target == GH_CONSENT_REVOKED)
+    printf ("\nNo offer would go.\n");
+  if (added->len > 0)
+    print_matches ("Would arrive", added, language);
+  else if (target == GH_CONSENT_GRANTED)
+    printf ("\nNo offer would arrive.\n");
+  printf ("\nWould stay (%u):\n", staying->len);
+  for (guint i = 0; i < staying->len; i++)
+    {
+      GhOfferMatch *match = g_ptr_array_index (staying, i);
+      printf ("  %s\n", gh_offer_get_title (match->offer, language));
+    }
 }
 
 int
@@ -414,108 +530,12 @@ gh_ctl_offers (int    argc,
     return gh_ctl_fail (error);
 
   current = gh_offers_evaluate (catalog, items, consents);
-
   if (purpose == NULL)
-    {
-      if (common.json)
-        {
-          g_autoptr(JsonBuilder) builder = json_builder_new ();
-          g_autoptr(JsonNode) root = NULL;
-
-          json_builder_begin_object (builder);
-          add_string (builder, "loyalty_id", customer->loyalty_id);
-          json_builder_set_member_name (builder, "config_version");
-          json_builder_add_int_value (builder, gh_catalog_get_version (catalog));
-          add_string (builder, "language", language);
-          add_matches (builder, "offers", current, language);
-          json_builder_end_object (builder);
-          root = json_builder_get_root (builder);
-          gh_ctl_print_json (root);
-        }
-      else
-        {
-          guint n_offers = g_list_model_get_n_items (gh_catalog_get_offers (catalog));
-
-          printf ("Offers for %s: %u of %u\n", customer->display_name, current->len, n_offers);
-          for (guint i = 0; i < current->len; i++)
-            {
-              printf ("\n");
-              print_match (g_ptr_array_index (current, i), language);
-            }
-        }
-      return GH_CTL_EXIT_OK;
-    }
-
-  {
-    GhConsentState target = without != NULL ? GH_CONSENT_REVOKED : GH_CONSENT_GRANTED;
-    GhConsentState state = gh_offers_purpose_state (purpose, consents);
-    g_autoptr(GPtrArray) added = NULL;
-    g_autoptr(GPtrArray) removed = gh_offers_what_if (catalog, items, consents,
-                                                      gh_purpose_get_id (purpose), target, &added);
-    g_autoptr(GPtrArray) staying = matches_without (current, removed);
-    gboolean always_on = !gh_purpose_get_can_revoke (purpose);
-
-    if (common.json)
-      {
-        g_autoptr(JsonBuilder) builder = json_builder_new ();
-        g_autoptr(JsonNode) root = NULL;
-
-        json_builder_begin_object (builder);
-        add_string (builder, "loyalty_id", customer->loyalty_id);
-        json_builder_set_member_name (builder, "config_version");
-        json_builder_add_int_value (builder, gh_catalog_get_version (catalog));
-        add_string (builder, "language", language);
-        add_string (builder, "purpose", gh_purpose_get_id (purpose));
-        add_string (builder, "legal_basis",
-                    gh_legal_basis_to_string (gh_purpose_get_legal_basis (purpose)));
-        add_string (builder, "state", gh_consent_state_to_string (state));
-        add_string (builder, "what_if", gh_consent_state_to_string (target));
-        json_builder_set_member_name (builder, "can_revoke");
-        json_builder_add_boolean_value (builder, !always_on);
-        if (always_on && target == GH_CONSENT_REVOKED)
-          add_string (builder, "why_not", why_always_on (purpose));
-        add_matches (builder, "would_remove", removed, language);
-        add_matches (builder, "would_add", added, language);
-        add_matches (builder, "would_stay", staying, language);
-        json_builder_end_object (builder);
-        root = json_builder_get_root (builder);
-        gh_ctl_print_json (root);
-        return GH_CTL_EXIT_OK;
-      }
-
-    printf ("What if %s %s \"%s\" (%s, now %s)?\n", customer->display_name,
-            target == GH_CONSENT_REVOKED ? "switched off" : "switched on",
-            gh_purpose_get_title (purpose, language),
-            gh_legal_basis_to_string (gh_purpose_get_legal_basis (purpose)),
-            gh_consent_state_to_string (state));
-    if (always_on && target == GH_CONSENT_REVOKED)
-      printf ("\nIt cannot be switched off: %s. Nothing would change.\n", why_always_on (purpose));
-    else if (state == target)
-      printf ("\nIt is already %s. Nothing would change.\n", gh_consent_state_to_string (state));
-
-    if (removed->len > 0)
-      {
-        printf ("\nWould go (%u):\n", removed->len);
-        for (guint i = 0; i < removed->len; i++)
-          print_match (g_ptr_array_index (removed, i), language);
-      }
-    else if (target == GH_CONSENT_REVOKED)
-      printf ("\nNo offer would go.\n");
-    if (added->len > 0)
-      {
-        printf ("\nWould arrive (%u):\n", added->len);
-        for (guint i = 0; i < added->len; i++)
-          print_match (g_ptr_array_index (added, i), language);
-      }
-    else if (target == GH_CONSENT_GRANTED)
-      printf ("\nNo offer would arrive.\n");
-    printf ("\nWould stay (%u):\n", staying->len);
-    for (guint i = 0; i < staying->len; i++)
-      {
-        GhOfferMatch *match = g_ptr_array_index (staying, i);
-        printf ("  %s\n", gh_offer_get_title (match->offer, language));
-      }
-  }
+    show_offers (common.json, customer, catalog, current, language);
+  else
+    show_what_if (common.json, customer, catalog, purpose,
+                  without != NULL ? GH_CONSENT_REVOKED : GH_CONSENT_GRANTED,
+                  items, consents, current, language);
   return GH_CTL_EXIT_OK;
 }
 
@@ -779,7 +799,7 @@ report_print (Report    *report,
           continue;
         }
       json_builder_begin_object (builder);
-      add_string (builder, "category", id);
+      gh_ctl_add_string (builder, "category", id);
       json_builder_set_member_name (builder, "items_held");
       json_builder_add_int_value (builder, category_count (report->held, id));
       json_builder_set_member_name (builder, "items_doing_nothing");
@@ -816,7 +836,7 @@ report_print (Report    *report,
           continue;
         }
       json_builder_begin_object (builder);
-      add_string (builder, "category", id);
+      gh_ctl_add_string (builder, "category", id);
       json_builder_set_member_name (builder, "items_held");
       json_builder_add_int_value (builder, category_count (report->held, id));
       json_builder_set_member_name (builder, "items_doing_nothing");
@@ -848,7 +868,7 @@ report_print (Report    *report,
           continue;
         }
       json_builder_begin_object (builder);
-      add_string (builder, "category", id);
+      gh_ctl_add_string (builder, "category", id);
       json_builder_set_member_name (builder, "items_held");
       json_builder_add_int_value (builder, category_count (report->held, id));
       json_builder_end_object (builder);

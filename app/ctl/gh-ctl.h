@@ -67,6 +67,10 @@ int       gh_ctl_exit_code_for  (const GError   *error);
 
 /* Prints a JSON node to stdout, pretty, with a final newline. */
 void      gh_ctl_print_json     (JsonNode       *node);
+/* Adds member @name to @builder's open object: @value, or null when it is NULL. */
+void      gh_ctl_add_string     (JsonBuilder    *builder,
+                                 const char     *name,
+                                 const char     *value);
 /* "2026-03-12" for unix seconds, in UTC. */
 char     *gh_ctl_format_date    (gint64          unix_seconds);
 
