@@ -74,7 +74,9 @@ static void
 restart_timer (GhStaffMode *self)
 {
   g_clear_handle_id (&self->timeout_id, g_source_remove);
-  self->timeout_id = g_timeout_add_seconds (self->timeout_seconds, on_timeout, self);
+  /* Millisecond timer: g_timeout_add_seconds() rounds to the second and may end
+   * staff mode up to a second early. */
+  self->timeout_id = g_timeout_add (self->timeout_seconds * 1000, on_timeout, self);
   g_source_set_name_by_id (self->timeout_id, "[glasshouse] staff mode timeout");
 }
 
