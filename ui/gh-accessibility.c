@@ -45,10 +45,15 @@ gh_accessibility_scale_css (const char *css,
                             double      scale)
 {
   g_autoptr(GRegex) regex = g_regex_new ("font-size:\\s*([0-9]+(?:\\.[0-9]+)?)px", 0, 0, NULL);
+  /* The colours are defined by style.css, the brand and high contrast, each at its
+   * own priority: a second copy here, above the brand's, would undo the brand. */
+  g_autoptr(GRegex) colors = g_regex_new ("@define-color[^;]*;", 0, 0, NULL);
+  g_autofree char *without_colors = g_regex_replace_literal (colors, css, -1, 0, "", 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
   int last = 0;
 
+  css = without_colors;
   g_regex_match (regex, css, 0, &match);
   while (g_match_info_matches (match))
     {
@@ -161,19 +166,19 @@ gh_accessibility_reset (GhAccessibility *self)
 static GtkWidget *
 toggle_new (GhAccessibility *self,
             const char      *property,
-            const char      *icon_name,
             const char      *label)
 {
   GtkWidget *button = gtk_toggle_button_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  /* The words name the button for screen readers too; the icon is decoration. */
-  GtkWidget *image = g_object_new (GTK_TYPE_IMAGE, "icon-name", icon_name, "pixel-size", 24,
-                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
   GtkWidget *text = gtk_label_new (label);
 
-  gtk_box_append (GTK_BOX (box), image);
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_button_set_child (GTK_BUTTON (button), box);
+  /* Words, not icons: a shopper who needs these must recognise them unhelped. On a
+   * narrow screen with larger text they take two lines rather than pushing the top
+   * bar off the screen. */
+  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  /* One line whenever there is room: wrapping is the fallback, not the look. */
+  gtk_label_set_natural_wrap_mode (GTK_LABEL (text), GTK_NATURAL_WRAP_NONE);
+  gtk_label_set_justify (GTK_LABEL (text), GTK_JUSTIFY_CENTER);
+  gtk_button_set_child (GTK_BUTTON (button), text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
   gtk_widget_add_css_class (button, "a11y-toggle");
@@ -193,13 +198,15 @@ gh_accessibility_toggles_new (GhAccessibility *self)
   gtk_widget_set_name (box, "accessibility-toggles");
   gtk_widget_add_css_class (box, "a11y-toggles");
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  /* Translators: what a screen reader calls the two toggles
+                                   * below; a noun, the screen's look */
                                   _("Display"), -1);
   gtk_box_append (GTK_BOX (box),
-                  toggle_new (self, "larger-text", "zoom-in-symbolic",
+                  toggle_new (self, "larger-text",
                               /* Translators: a toggle button that makes all text 1.5x bigger */
                               _("Larger text")));
   gtk_box_append (GTK_BOX (box),
-                  toggle_new (self, "high-contrast", "display-brightness-symbolic",
+                  toggle_new (self, "high-contrast",
                               /* Translators: a toggle button for black-on-white colours */
                               _("High contrast")));
   return box;

@@ -796,6 +796,15 @@ gh_dashboard_page_class_init (GhDashboardPageClass *klass)
   gtk_widget_class_set_css_name (widget_class, "dashboardpage");
 }
 
+/* While the preview sheet is up it is modal for the keyboard too: Tab stays in the
+ * sheet (and the window's top bar) instead of wandering behind the scrim. */
+static void
+on_scrim_visible (GhDashboardPage *self)
+{
+  gtk_widget_set_can_focus (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)),
+                            !gtk_widget_get_visible (self->scrim));
+}
+
 static void
 gh_dashboard_page_init (GhDashboardPage *self)
 {
@@ -808,6 +817,22 @@ gh_dashboard_page_init (GhDashboardPage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->choices_tab, "toggled", G_CALLBACK (on_tab_toggled), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scrim, "notify::visible", G_CALLBACK (on_scrim_visible), self,
+                           G_CONNECT_SWAPPED);
+
+  /* With larger text in portrait, long tab names ("Ihre Einstellungen") take two
+   * lines instead of widening the window past the screen. */
+  for (GtkToggleButton **tab = (GtkToggleButton *[]) { self->data_tab, self->offers_tab,
+                                                       self->choices_tab, NULL }; *tab; tab++)
+    {
+      GtkWidget *label = gtk_button_get_child (GTK_BUTTON (*tab));
+
+      if (GTK_IS_LABEL (label))
+        {
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+        }
+    }
 }
 
 GtkWidget *

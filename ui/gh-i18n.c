@@ -76,6 +76,8 @@ gh_i18n_set_language (const char *code)
   g_free (language);
   language = g_strdup (code);
 
+  /* gettext has no per-call language: LANGUAGE it is. It is set on the main thread
+   * between visits or on a tap, and the kiosk's workers never translate. */
   if (code == NULL || *code == '\0')
     g_unsetenv ("LANGUAGE");
   else

@@ -227,6 +227,10 @@ gh_offer_card_new (GhSession          *session,
       gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
       gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
       gtk_menu_button_set_child (GTK_MENU_BUTTON (chip), label);
+      /* GtkMenuButton 4.8 asks for a constant size, so a label that wraps inside it
+       * is measured as one line and its second line is cut off (visible with larger
+       * text). A bin layout makes the chip height-for-width, like a plain button. */
+      gtk_widget_set_layout_manager (chip, gtk_bin_layout_new ());
       /* Built on the first tap: most chips are never opened, and the dashboard must
        * appear within 100 ms of the PIN. */
       gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (chip), create_chip_popover,

@@ -462,6 +462,17 @@ restart_idle (GhWindow *self)
     self->idle_source = g_timeout_add (idle_ms (self), idle_expired, self);
 }
 
+/* The idle warning is modal for the keyboard too: only "I need more time" (and what
+ * else the warning holds) takes the focus while it shows. */
+static void
+on_idle_scrim_visible (GhWindow *self)
+{
+  GtkWidget *overlay = gtk_widget_get_parent (self->idle_scrim);
+
+  gtk_widget_set_can_focus (gtk_overlay_get_child (GTK_OVERLAY (overlay)),
+                            !gtk_widget_get_visible (self->idle_scrim));
+}
+
 static gboolean
 on_any_event (GhWindow *self,
               GdkEvent *event)
@@ -757,6 +768,24 @@ kiosk_language (GtkWidget  *widget,
       else if (on_dashboard)
         show_page (self, self->dashboard_page);
     }
+
+  /* The follow-up screen keeps its code; only its words change. */
+  if (self->follow_up_page != NULL)
+    {
+      GhFollowUpPage *old = GH_FOLLOW_UP_PAGE (self->follow_up_page);
+      GtkWidget *page = gh_follow_up_page_new ();
+      gboolean on_follow_up = gtk_stack_get_visible_child (self->stack) == self->follow_up_page;
+
+      gh_follow_up_page_set_kind (GH_FOLLOW_UP_PAGE (page), gh_follow_up_page_get_kind (old));
+      gh_follow_up_page_set_short_code (GH_FOLLOW_UP_PAGE (page),
+                                        gh_follow_up_page_get_short_code (old));
+      gh_follow_up_page_set_url (GH_FOLLOW_UP_PAGE (page), gh_follow_up_page_get_url (old));
+      g_signal_connect_object (page, "done", G_CALLBACK (on_follow_up_done), self,
+                               G_CONNECT_SWAPPED);
+      replace_page (self, &self->follow_up_page, page, "follow-up");
+      if (on_follow_up)
+        show_page (self, page);
+    }
 }
 
 /* ---- object ------------------------------------------------------------------------ */
@@ -869,6 +898,9 @@ gh_window_init (GhWindow *self)
   gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
                                               GTK_STYLE_PROVIDER (self->brand_css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+
+  g_signal_connect_object (self->idle_scrim, "notify::visible",
+                           G_CALLBACK (on_idle_scrim_visible), self, G_CONNECT_SWAPPED);
 
   activity = gtk_event_controller_legacy_new ();
   gtk_event_controller_set_propagation_phase (activity, GTK_PHASE_CAPTURE);

@@ -180,12 +180,11 @@ check_label (GtkLabel *label,
                             height, minimum_height, width);
 }
 
-void
-gh_a11y_assert_labels_fit (GtkWidget  *root,
-                           const char *screen)
+char *
+gh_a11y_find_clipped_labels (GtkWidget *root)
 {
   g_autoptr(GPtrArray) labels = gh_ui_test_find_all (root, GTK_TYPE_LABEL);
-  g_autoptr(GString) problems = g_string_new (NULL);
+  GString *problems = g_string_new (NULL);
   guint n_drawn = 0;
 
   for (guint i = 0; i < labels->len; i++)
@@ -195,10 +194,23 @@ gh_a11y_assert_labels_fit (GtkWidget  *root,
       n_drawn += gtk_widget_is_drawable (label);
       check_label (GTK_LABEL (label), problems);
     }
-  g_test_message ("%s: %u labels drawn", screen, n_drawn);
-  if (problems->len > 0)
-    g_error ("%s: clipped labels:%s", screen, problems->str);
   g_assert_cmpuint (n_drawn, >, 0);
+  if (problems->len == 0)
+    {
+      g_string_free (problems, TRUE);
+      return NULL;
+    }
+  return g_string_free (problems, FALSE);
+}
+
+void
+gh_a11y_assert_labels_fit (GtkWidget  *root,
+                           const char *screen)
+{
+  g_autofree char *problems = gh_a11y_find_clipped_labels (root);
+
+  if (problems != NULL)
+    g_error ("%s: clipped labels:%s", screen, problems);
 }
 
 GtkWidget *

@@ -23,6 +23,8 @@ void       gh_a11y_assert_all_named    (GtkWidget  *root,
  * or ellipsizes) or shorter than its words need at its width. */
 void       gh_a11y_assert_labels_fit   (GtkWidget  *root,
                                         const char *screen);
+/* The same as a list of the clipped labels, one a line; NULL when none is. */
+char      *gh_a11y_find_clipped_labels (GtkWidget  *root);
 
 /* The keyboard: Tab / Shift+Tab move the focus as GtkWindow's bindings do (wrapping
  * at the end), Enter and Space activate the focused control. */

@@ -83,6 +83,18 @@ ctl_consent_state (const char *loyalty_id,
   return NULL;
 }
 
+/* The @index-th widget of @type under @root, depth first (borrowed). */
+static GtkWidget *
+nth_of_type (GtkWidget *root,
+             GType      type,
+             guint      index)
+{
+  g_autoptr(GPtrArray) found = gh_ui_test_find_all (root, type);
+
+  g_assert_cmpuint (found->len, >, index);
+  return found->pdata[index];
+}
+
 /* The display toggles drawn on the current screen. */
 static GtkWidget *
 shown_toggles (GhWindow *window)
@@ -114,7 +126,7 @@ check_screen (GhWindow   *window,
   toggles = shown_toggles (window);
   if (toggles == NULL)
     g_error ("%s: no Larger text / High contrast toggles on screen", screen);
-  g_assert_nonnull (gh_ui_test_find_all (toggles, GTK_TYPE_TOGGLE_BUTTON)->pdata[0]);
+  g_assert_nonnull (nth_of_type (toggles, GTK_TYPE_TOGGLE_BUTTON, 0));
 }
 
 /* ---- every control has a name ------------------------------------------------------ */
@@ -160,8 +172,9 @@ walk_every_screen (int width,
       gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "choices");
       check_screen (window, "dashboard: choices");
     }
-  gtk_switch_set_active (GTK_SWITCH (gh_ui_test_find_all (
-    GTK_WIDGET (choice_row (dashboard, "personalize.offers")), GTK_TYPE_SWITCH)->pdata[0]), FALSE);
+  gtk_switch_set_active (GTK_SWITCH (nth_of_type (GTK_WIDGET (choice_row (dashboard,
+                                                                           "personalize.offers")),
+                                                 GTK_TYPE_SWITCH, 0)), FALSE);
   g_assert_true (gh_ui_test_wait (preview_ready, dashboard, 5000));
   check_screen (window, "dashboard: preview");
   gtk_widget_activate_action (dashboard, "dashboard.confirm", NULL);
@@ -241,6 +254,33 @@ expect_ring (GtkWindow  *window,
     }
 }
 
+/* Twenty Tabs from a modal layer (a sheet over @page, or the idle warning) never
+ * reach what is under its scrim. */
+static void
+expect_modal_focus (GtkWindow *window,
+                    GtkWidget *page)
+{
+  GtkWidget *layer = gh_a11y_focus (window);
+
+  /* The layer is the overlay child the focused control sits in. */
+  while (layer != NULL && !GTK_IS_OVERLAY (gtk_widget_get_parent (layer)))
+    layer = gtk_widget_get_parent (layer);
+  g_assert_nonnull (layer);
+  for (int i = 0; i < 20; i++)
+    {
+      GtkWidget *focus;
+
+      gh_a11y_press_tab (window, FALSE);
+      focus = gh_a11y_focus (window);
+      g_assert_nonnull (focus);
+      if (gtk_widget_is_ancestor (focus, page) && !gtk_widget_is_ancestor (focus, layer))
+        {
+          g_autofree char *text = gh_a11y_visible_text (focus);
+          g_error ("Tab reached \"%s\" (%s) behind the scrim", text, G_OBJECT_TYPE_NAME (focus));
+        }
+    }
+}
+
 static void
 test_keyboard_visit (void)
 {
@@ -270,8 +310,31 @@ test_keyboard_visit (void)
   gh_a11y_press_enter (win);
   gh_ui_test_spin (300);
 
-  /* The PIN as a switch-device user enters it: Tab to each key of the keypad, Enter. */
+  /* The focus goes the way the screen reads: the field, the keypad row by row, then
+   * "Start over". */
   g_assert_true (GTK_IS_TEXT (gh_a11y_focus (win)));
+  {
+    static const char * const order[] = {
+      "1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", "OK", "Start over"
+    };
+    GtkWidget *pin_field = gh_a11y_focus (win);
+
+    for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+      {
+        g_autofree char *text = NULL;
+
+        gh_a11y_press_tab (win, FALSE);
+        text = gh_a11y_visible_text (gh_a11y_focus (win));
+        g_assert_cmpstr (text, ==, order[i]);
+      }
+    /* Shift+Tab goes back the same way. */
+    for (guint i = G_N_ELEMENTS (order) - 1; i > 0; i--)
+      gh_a11y_press_tab (win, TRUE);
+    gh_a11y_press_tab (win, TRUE);
+    g_assert_true (gh_a11y_focus (win) == pin_field);
+  }
+
+  /* The PIN as a switch-device user enters it: Tab to each key of the keypad, Enter. */
   g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_button, (gpointer) "0", 40));
   expect_ring (win, "keypad");
   for (int i = 0; i < 3; i++)
@@ -286,8 +349,8 @@ test_keyboard_visit (void)
 
   /* Switch "personalized offers" off: Tab to its switch, Enter; the preview takes
    * the focus to its confirm button once it knows what would go. */
-  toggle = gh_ui_test_find_all (GTK_WIDGET (choice_row (dashboard, "personalize.offers")),
-                                GTK_TYPE_SWITCH)->pdata[0];
+  toggle = nth_of_type (GTK_WIDGET (choice_row (dashboard, "personalize.offers")),
+                        GTK_TYPE_SWITCH, 0);
   g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_inside, toggle, 300));
   expect_ring (win, "consent switch");
   gh_a11y_press_enter (win);
@@ -296,6 +359,10 @@ test_keyboard_visit (void)
   gh_ui_test_spin (100);
   g_assert_true (gh_a11y_focus_is_button (gh_a11y_focus (win), (gpointer) "Switch off"));
   expect_ring (win, "preview");
+  /* The sheet is modal for the keyboard: Tab goes round it (and the top bar), never
+   * to the switches behind the scrim; it comes back to "Switch off". */
+  expect_modal_focus (win, dashboard);
+  g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_button, (gpointer) "Switch off", 20));
   gh_a11y_press_enter (win);
   g_assert_true (gh_ui_test_wait (undo_shown, dashboard, 5000));
   g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
@@ -373,13 +440,25 @@ test_display_toggles (void)
   GtkToggleButton *larger;
   GtkToggleButton *contrast;
   double before, after;
-  GdkRGBA accent;
+  GdkRGBA accent, brand;
 
   /* A label whose size comes from style.css (.promise). */
-  promise = gh_ui_test_find_all (attract, GTK_TYPE_LABEL)->pdata[1];
+  promise = nth_of_type (attract, GTK_TYPE_LABEL, 1);
   before = font_size_of (promise);
   g_assert_cmpfloat (before, >, 0);
 
+  brand = named_color (promise, "gh_accent");
+  {
+    g_autoptr(GPtrArray) labels = gh_ui_test_find_all (GTK_WIDGET (window), GTK_TYPE_LABEL);
+
+    for (guint i = 0; i < labels->len; i++)
+      {
+        double *size = g_new (double, 1);
+        *size = font_size_of (labels->pdata[i]);
+        g_object_set_data_full (labels->pdata[i], "gh-test-size", size, g_free);
+      }
+    g_assert_cmpuint (labels->len, >, 5);
+  }
   larger = toggle_labelled (shown_toggles (window), "Larger text");
   contrast = toggle_labelled (shown_toggles (window), "High contrast");
   /* A button activated clicks after showing itself pressed for a moment. */
@@ -389,6 +468,24 @@ test_display_toggles (void)
   after = font_size_of (promise);
   g_test_message ("promise: %.1f px, with larger text %.1f px", before, after);
   g_assert_cmpfloat (after, >=, before * 1.5 - 0.5);
+  /* Every word on the screen, not only the big ones. */
+  {
+    g_autoptr(GPtrArray) labels = gh_ui_test_find_all (GTK_WIDGET (window), GTK_TYPE_LABEL);
+
+    for (guint i = 0; i < labels->len; i++)
+      {
+        double *was = g_object_get_data (labels->pdata[i], "gh-test-size");
+
+        if (!gtk_widget_is_drawable (labels->pdata[i]))
+          continue;  /* styles of what is not shown are brought up to date when shown */
+        if (was != NULL && font_size_of (labels->pdata[i]) < *was * 1.5 - 0.5)
+          g_error ("\"%s\" grew from %.1f px only to %.1f px",
+                   gtk_label_get_text (labels->pdata[i]), *was, font_size_of (labels->pdata[i]));
+      }
+  }
+  /* Bigger words, the retailer's colours all the same. */
+  accent = named_color (promise, "gh_accent");
+  g_assert_true (gdk_rgba_equal (&accent, &brand));
 
   gtk_widget_activate (GTK_WIDGET (contrast));
   gh_ui_test_spin (400);
@@ -408,8 +505,7 @@ test_display_toggles (void)
   gh_ui_test_spin (100);
   g_assert_false (gh_accessibility_get_larger_text (a11y));
   g_assert_false (gh_accessibility_get_high_contrast (a11y));
-  promise = gh_ui_test_find_all (_gh_window_get_page (window, "attract"),
-                                 GTK_TYPE_LABEL)->pdata[1];
+  promise = nth_of_type (_gh_window_get_page (window, "attract"), GTK_TYPE_LABEL, 1);
   g_assert_cmpfloat (font_size_of (promise), ==, before);
   accent = named_color (promise, "gh_accent");
   g_assert_cmpfloat (accent.red + accent.green + accent.blue, >, 0);
@@ -420,11 +516,12 @@ test_display_toggles (void)
 static void
 test_larger_text_css (void)
 {
-  g_autofree char *scaled = gh_accessibility_scale_css ("a { font-size: 22px; }\n"
+  g_autofree char *scaled = gh_accessibility_scale_css ("@define-color gh_accent #1c71d8;\n"
+                                                        "a { font-size: 22px; }\n"
                                                         "b { font-size:40px; color: red; }\n"
                                                         "c { min-height: 64px; }", 1.5);
 
-  g_assert_cmpstr (scaled, ==, "a { font-size: 33px; }\n"
+  g_assert_cmpstr (scaled, ==, "\na { font-size: 33px; }\n"
                                "b { font-size: 60px; color: red; }\n"
                                "c { min-height: 64px; }");
 }
@@ -457,6 +554,10 @@ test_idle_warning_announced (void)
   g_assert_true (gh_a11y_focus_is_button (gh_a11y_focus (GTK_WINDOW (window)),
                                           (gpointer) "I need more time"));
   expect_ring (GTK_WINDOW (window), "idle warning");
+  /* Nothing but the warning takes the focus while it shows. */
+  expect_modal_focus (GTK_WINDOW (window), gtk_widget_get_first_child (GTK_WIDGET (window)));
+  g_assert_true (gh_a11y_tab_until (GTK_WINDOW (window), gh_a11y_focus_is_button,
+                                    (gpointer) "I need more time", 5));
 
   /* Enter on "I need more time" keeps the visit. */
   gh_a11y_press_enter (GTK_WINDOW (window));
@@ -528,6 +629,7 @@ test_formats_per_language (void)
     { "es", "1.234,50\u00a0€", "1.234.567,89", "3 de marzo de 2026" },
   };
 
+  gh_i18n_init ();
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *money = NULL;
@@ -586,6 +688,15 @@ test_language_for_the_visit (void)
   g_assert_true (text_shown (GTK_WIDGET (window), "Se déconnecter"));
   g_assert_true (text_shown (dashboard, "Vos données"));
   g_assert_true (text_shown (dashboard, gh_purpose_get_title (purpose, "fr")));
+
+  /* On the follow-up screen too: its words change, it stays. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.follow-up", NULL));
+  g_assert_true (gh_ui_test_wait (follow_up_shown, window, 10000));
+  g_assert_true (text_shown (_gh_window_get_page (window, "follow-up"), "Terminé"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.language", "s", "es"));
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "follow-up");
+  g_assert_true (text_shown (_gh_window_get_page (window, "follow-up"), "Hecho"));
+  g_assert_true (text_shown (GTK_WIDGET (window), "Cerrar sesión"));
 
   /* The next shopper starts in the config's default language. */
   gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
