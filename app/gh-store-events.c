@@ -194,11 +194,14 @@ gh_store_forget_attachments (GhStore     *self,
   return _gh_store_step_done (self, stmt, "deleting a shopper's undelivered data", error);
 }
 
-gint64
-gh_store_count_events (GhStore  *self,
-                       GError  **error)
+/* A single-number query, or -1 with @error saying @what was being done. */
+static gint64
+query_count (GhStore     *self,
+             const char  *sql,
+             const char  *what,
+             GError     **error)
 {
-  sqlite3_stmt *stmt = _gh_store_prepare (self, "SELECT count(*) FROM event", error);
+  sqlite3_stmt *stmt = _gh_store_prepare (self, sql, error);
   gint64 count;
   int rc;
 
@@ -208,8 +211,15 @@ gh_store_count_events (GhStore  *self,
   count = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW)
-    _gh_store_set_error (self, rc, error, "counting events");
+    _gh_store_set_error (self, rc, error, what);
   return count;
+}
+
+gint64
+gh_store_count_events (GhStore  *self,
+                       GError  **error)
+{
+  return query_count (self, "SELECT count(*) FROM event", "counting events", error);
 }
 
 static GhEvent *
@@ -355,18 +365,7 @@ gint64
 gh_store_outbox_count (GhStore  *self,
                        GError  **error)
 {
-  sqlite3_stmt *stmt = _gh_store_prepare (self, "SELECT count(*) FROM outbox", error);
-  gint64 count;
-  int rc;
-
-  if (stmt == NULL)
-    return -1;
-  rc = sqlite3_step (stmt);
-  count = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    _gh_store_set_error (self, rc, error, "counting the outbox");
-  return count;
+  return query_count (self, "SELECT count(*) FROM outbox", "counting the outbox", error);
 }
 
 static gboolean
@@ -388,24 +387,15 @@ gh_store_outbox_ack (GhStore     *self,
                      gint64       seq,
                      GError     **error)
 {
-  sqlite3_stmt *stmt;
   gboolean own_transaction;
   gint64 max_seq, acked;
-  int rc;
 
   g_return_val_if_fail (GH_IS_STORE (self), -1);
 
-  stmt = _gh_store_prepare (self, "SELECT coalesce (max (seq), 0) FROM event", error);
-  if (stmt == NULL)
+  max_seq = query_count (self, "SELECT coalesce (max (seq), 0) FROM event", "reading the audit chain",
+                         error);
+  if (max_seq < 0)
     return -1;
-  rc = sqlite3_step (stmt);
-  max_seq = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      _gh_store_set_error (self, rc, error, "reading the audit chain");
-      return -1;
-    }
   if (seq < 1 || seq > max_seq)
     {
       /* Acking what was never sent would silently drop events HQ has not seen. */
