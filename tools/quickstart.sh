@@ -58,10 +58,21 @@ case "$mode" in
   test)
     echo "== running every test under Xvfb"
     export GSK_RENDERER=cairo GTK_A11Y=test GSETTINGS_BACKEND=memory GDK_DEBUG=no-portals
-    xvfb-run -a -s "-screen 0 1920x1080x24" meson test -C "$build" --print-errorlogs --num-processes 2
-    if [ -x tests/fuzz/run-fuzz.sh ]; then
-      echo "== fuzzing the bundle parser briefly"
-      tests/fuzz/run-fuzz.sh 60
-    fi
+    status=0
+    xvfb-run -a -s "-screen 0 1920x1080x24" meson test -C "$build" --print-errorlogs --num-processes 2 \
+      || status=$?
+    echo "== fuzzing the bundle parser briefly"
+    tests/fuzz/run-fuzz.sh 60 || status=$?
+    # One closing line with the counts, for people and for CI.
+    python3 - "$build/meson-logs/testlog.json" <<'PY'
+import json, sys
+counts = {}
+for line in open(sys.argv[1]):
+    result = json.loads(line)["result"]
+    counts[result] = counts.get(result, 0) + 1
+failed = sum(counts.get(k, 0) for k in ("FAIL", "ERROR", "TIMEOUT", "UNEXPECTEDPASS"))
+print(f"tests: {counts.get('OK', 0)} passed, {failed} failed, {counts.get('SKIP', 0)} skipped")
+PY
+    exit "$status"
     ;;
 esac
