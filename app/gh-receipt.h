@@ -73,7 +73,7 @@ const char    *gh_receipt_get_customer_ref    (GhReceipt          *self);
 /* The Kantara receipt as JSON text. */
 const char    *gh_receipt_get_body            (GhReceipt          *self);
 const char    *gh_receipt_get_token           (GhReceipt          *self);
-/* "XXXX-XXXX", what to type when the camera fails (gh_token_short_code). */
+/* "ABCD-2345", what to type when the camera fails (gh_token_short_code). */
 const char    *gh_receipt_get_short_code      (GhReceipt          *self);
 
 /* portal_url + "/r/" + token: the only thing the QR code carries. */

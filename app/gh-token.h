@@ -86,7 +86,7 @@ GhTokenClaims *gh_token_verify          (const char    *token,
                                          GError       **error);
 
 /* The 8-character code a shopper types when the camera fails: Crockford
- * base32 of the token's SHA-256, shown as "XXXX-XXXX". The portal looks it up
+ * base32 of the token's SHA-256, shown as "ABCD-2345". The portal looks it up
  * (receipt.issued events carry it) and accepts it with or without the dash,
  * in any case, with O read as 0 and I/L as 1. */
 char       *gh_token_short_code         (const char    *token);

@@ -497,6 +497,15 @@ on_any_event (GhWindow *self,
 
 /* ---- the visit ---------------------------------------------------------------------- */
 
+/* Both follow-up buttons wait while a receipt is being signed, so one tap makes one receipt. */
+static void
+set_follow_up_enabled (GhWindow *self,
+                       gboolean  enabled)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.copy-data", enabled);
+}
+
 static gboolean
 is_portrait (GhWindow *self)
 {
@@ -531,7 +540,7 @@ on_signed_in (GhWindow  *self,
   replace_page (self, &self->dashboard_page, dashboard, "dashboard");
   show_page (self, dashboard);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", TRUE);
+  set_follow_up_enabled (self, TRUE);
   restart_idle (self);
 }
 
@@ -554,7 +563,7 @@ end_visit (GhWindow *self)
   replace_page (self, &self->forget_page, NULL, NULL);
   replace_page (self, &self->follow_up_page, NULL, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", FALSE);
+  set_follow_up_enabled (self, FALSE);
 
   /* The display choices and the language last for the visit only. */
   gh_accessibility_reset (gh_accessibility_get_for_display (
@@ -667,11 +676,22 @@ receipt_issued (GObject      *source,
   receipt = gh_receipt_issue_for_session_finish (result, &error);
   if (self->session == NULL || gh_session_get_ended (self->session))
     return;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", TRUE);
+  set_follow_up_enabled (self, TRUE);
   if (receipt == NULL)
     /* The page says the code cannot be shown and sends the shopper to staff. */
     g_message ("No follow-up receipt: %s", error->message);
   show_follow_up (self, receipt, FALSE);
+}
+
+static void
+issue_follow_up (GhWindow      *self,
+                 GhReceiptKind  kind)
+{
+  if (self->session == NULL)
+    return;
+  set_follow_up_enabled (self, FALSE);
+  gh_receipt_issue_for_session_async (self->session, kind, self->cancellable, receipt_issued,
+                                      g_object_ref (self));
 }
 
 static void
@@ -680,16 +700,22 @@ kiosk_follow_up (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   GhWindow *self = GH_WINDOW (widget);
-  GhReceiptKind kind;
 
   if (self->session == NULL)
     return;
   /* A visit with changes takes its consent receipt; otherwise a copy of the data. */
-  kind = gh_session_get_changes (self->session)->len > 0 ? GH_RECEIPT_KIND_CONSENT
-                                                         : GH_RECEIPT_KIND_ACCESS;
-  gtk_widget_action_set_enabled (widget, "kiosk.follow-up", FALSE);
-  gh_receipt_issue_for_session_async (self->session, kind, self->cancellable, receipt_issued,
-                                      g_object_ref (self));
+  issue_follow_up (self, gh_session_get_changes (self->session)->len > 0 ? GH_RECEIPT_KIND_CONSENT
+                                                                          : GH_RECEIPT_KIND_ACCESS);
+}
+
+/* Art. 15/20 on request, whatever else the visit did: the data copy travels to HQ's
+ * portal, and the QR code takes the shopper there. */
+static void
+kiosk_copy_data (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  issue_follow_up (GH_WINDOW (widget), GH_RECEIPT_KIND_ACCESS);
 }
 
 static void
@@ -862,6 +888,7 @@ gh_window_class_init (GhWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "kiosk.forget", NULL, kiosk_forget);
   gtk_widget_class_install_action (widget_class, "kiosk.dashboard", NULL, kiosk_dashboard);
   gtk_widget_class_install_action (widget_class, "kiosk.follow-up", NULL, kiosk_follow_up);
+  gtk_widget_class_install_action (widget_class, "kiosk.copy-data", NULL, kiosk_copy_data);
   gtk_widget_class_install_action (widget_class, "kiosk.forget-done", NULL, kiosk_forget_done);
   gtk_widget_class_install_action (widget_class, "kiosk.language", "s", kiosk_language);
 
@@ -910,7 +937,7 @@ gh_window_init (GhWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.start", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", FALSE);
+  set_follow_up_enabled (self, FALSE);
   apply_catalog (self, NULL);
 }
 

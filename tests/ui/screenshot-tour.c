@@ -54,6 +54,15 @@ assert_scans_to_follow_up_url (const char *png,
 }
 
 static gboolean
+follow_up_is_access (gpointer data)
+{
+  GtkWidget *page = _gh_window_get_page (data, "follow-up");
+
+  return g_strcmp0 (gh_window_get_page_name (data), "follow-up") == 0 && page != NULL &&
+         gh_follow_up_page_get_kind (GH_FOLLOW_UP_PAGE (page)) == GH_RECEIPT_KIND_ACCESS;
+}
+
+static gboolean
 dashboard_idle (gpointer data)
 {
   GhDashboardPage *page = data;
@@ -159,6 +168,15 @@ tour (const char *orientation,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.follow-up", NULL));
   g_assert_true (gh_ui_test_wait_page (window, "follow-up", 10000));
   path = shoot (window, orientation, ++n, "follow-up");
+  assert_scans_to_follow_up_url (path, _gh_window_get_page (window, "follow-up"));
+  g_signal_emit_by_name (_gh_window_get_page (window, "follow-up"), "done");
+  g_assert_true (gh_ui_test_wait_page (window, "dashboard", 2000));
+  g_clear_pointer (&path, g_free);
+
+  /* "Copy of my data" asks for the Art. 15 copy even after changes were made. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.copy-data", NULL));
+  g_assert_true (gh_ui_test_wait (follow_up_is_access, window, 10000));
+  path = shoot (window, orientation, ++n, "copy-data");
   assert_scans_to_follow_up_url (path, _gh_window_get_page (window, "follow-up"));
   g_signal_emit_by_name (_gh_window_get_page (window, "follow-up"), "done");
   g_assert_true (gh_ui_test_wait_page (window, "dashboard", 2000));
