@@ -59,6 +59,10 @@ struct _GhWindow
   gboolean              demo;
 
   GhCatalog            *catalog;
+  /* Bumped whenever the inbox hands over a config: a store read started before that
+   * may finish after it and must not put the older config back on screen. */
+  guint                 catalog_generation;
+  guint                 loads_in_flight;
   GhSession            *session;
   char                 *language;
   GtkCssProvider       *brand_css;
@@ -237,6 +241,18 @@ typedef struct {
   GhCatalog *catalog;
 } Loaded;
 
+typedef struct {
+  char  *db_path;
+  guint  generation;   /* self->catalog_generation when the read started */
+} LoadRequest;
+
+static void
+load_request_free (LoadRequest *request)
+{
+  g_free (request->db_path);
+  g_free (request);
+}
+
 static void
 loaded_free (Loaded *loaded)
 {
@@ -253,7 +269,8 @@ load_catalog_thread (GTask        *task,
                      gpointer      task_data,
                      GCancellable *cancellable)
 {
-  const char *db_path = task_data;
+  const LoadRequest *request = task_data;
+  const char *db_path = request->db_path;
   Loaded *loaded = g_new0 (Loaded, 1);
   g_autoptr(GError) error = NULL;
 
@@ -276,6 +293,7 @@ static void
 on_config_changed (GhWindow  *self,
                    GhCatalog *catalog)
 {
+  self->catalog_generation++;
   /* The inbox holds new configs during a visit; this is between visits. */
   if (!self->in_visit)
     apply_catalog (self, catalog);
@@ -351,8 +369,11 @@ load_catalog_done (GObject      *source,
 {
   g_autoptr(GhWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  const LoadRequest *request = g_task_get_task_data (G_TASK (result));
+  gboolean superseded = request->generation != self->catalog_generation;
   Loaded *loaded;
 
+  self->loads_in_flight--;
   loaded = g_task_propagate_pointer (G_TASK (result), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -365,8 +386,9 @@ load_catalog_done (GObject      *source,
   /* Even without a config: the first bundle may be on its way. */
   start_inbox (self, loaded->store);
   g_clear_object (&loaded->store);
-  if (loaded->catalog != NULL && !self->in_visit)
-    apply_catalog (self, loaded->catalog);  /* never swap the config under a shopper */
+  /* Never swap the config under a shopper, nor back to one the inbox has replaced. */
+  if (loaded->catalog != NULL && !self->in_visit && !superseded)
+    apply_catalog (self, loaded->catalog);
   loaded_free (loaded);
 }
 
@@ -374,11 +396,16 @@ static void
 load_catalog (GhWindow *self)
 {
   g_autoptr(GTask) task = NULL;
+  LoadRequest *request;
 
   if (self->db_path == NULL)
     return;
+  request = g_new0 (LoadRequest, 1);
+  request->db_path = g_strdup (self->db_path);
+  request->generation = self->catalog_generation;
+  self->loads_in_flight++;
   task = g_task_new (NULL, self->cancellable, load_catalog_done, g_object_ref (self));
-  g_task_set_task_data (task, g_strdup (self->db_path), g_free);
+  g_task_set_task_data (task, request, (GDestroyNotify) load_request_free);
   g_task_run_in_thread (task, load_catalog_thread);
 }
 
@@ -1046,4 +1073,22 @@ GhStaffController *
 _gh_window_get_staff (GhWindow *self)
 {
   return self->staff;
+}
+
+GhInbox *
+_gh_window_get_inbox (GhWindow *self)
+{
+  return self->inbox;
+}
+
+void
+_gh_window_reload_config (GhWindow *self)
+{
+  load_catalog (self);
+}
+
+gboolean
+_gh_window_is_loading_config (GhWindow *self)
+{
+  return self->loads_in_flight > 0;
 }

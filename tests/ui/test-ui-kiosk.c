@@ -574,6 +574,66 @@ test_config_waits_for_the_visit (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+inbox_started (gpointer data)
+{
+  return _gh_window_get_inbox (data) != NULL;
+}
+
+static gboolean
+config_read_done (gpointer data)
+{
+  return !_gh_window_is_loading_config (data);
+}
+
+/* The demo config with another brand name, as HQ's inbox hands it over once applied. */
+static GhCatalog *
+demo_catalog_named (const char *brand)
+{
+  g_autofree char *source = g_build_filename (g_getenv ("GLASSHOUSE_SOURCE_DIR"), "data", "demo",
+                                              "config.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GhCatalog *catalog;
+  JsonObject *config;
+  gsize length;
+  char *json;
+
+  g_assert_true (json_parser_load_from_file (parser, source, NULL));
+  config = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_string_member (json_object_get_object_member (config, "branding"), "name",
+                                 brand);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  json = json_generator_to_data (generator, &length);
+  bytes = g_bytes_new_take (json, length);
+  catalog = gh_catalog_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+  return catalog;
+}
+
+/* The end of a visit reads the store's config in a worker while the inbox may apply a
+ * newer bundle: when the inbox's config arrives first, the older read that finishes
+ * after it must not put the old brand back on screen (it once did, now and then). */
+static void
+test_inbox_config_outlives_older_read (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  g_autoptr(GhCatalog) newer = demo_catalog_named ("Glasshouse Newer Market");
+  BrandWait newer_brand = { window, "Glasshouse Newer Market" };
+
+  g_assert_true (gh_ui_test_wait (inbox_started, window, 10000));
+  _gh_window_reload_config (window);   /* reads the older config, still in the store */
+  g_signal_emit_by_name (_gh_window_get_inbox (window), "config-changed", newer);
+  g_assert_true (brand_is (&newer_brand));
+
+  g_assert_true (gh_ui_test_wait (config_read_done, window, 10000));
+  gh_ui_test_spin (100);
+  g_assert_true (brand_is (&newer_brand));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -591,6 +651,8 @@ main (int   argc,
   g_test_add_func ("/kiosk/idle-timeout-wipes", test_idle_timeout_wipes);
   g_test_add_func ("/kiosk/sign-out-wipes", test_sign_out_wipes);
   g_test_add_func ("/kiosk/config-waits-for-the-visit", test_config_waits_for_the_visit);
+  g_test_add_func ("/kiosk/inbox-config-outlives-older-read",
+                   test_inbox_config_outlives_older_read);
   result = g_test_run ();
 
   {
