@@ -61,17 +61,35 @@ case "$mode" in
     status=0
     xvfb-run -a -s "-screen 0 1920x1080x24" meson test -C "$build" --print-errorlogs --num-processes 2 \
       || status=$?
-    echo "== fuzzing the bundle parser briefly"
-    tests/fuzz/run-fuzz.sh 60 || status=$?
-    # One closing line with the counts, for people and for CI.
-    python3 - "$build/meson-logs/testlog.json" <<'PY'
-import json, sys
-counts = {}
-for line in open(sys.argv[1]):
-    result = json.loads(line)["result"]
-    counts[result] = counts.get(result, 0) + 1
-failed = sum(counts.get(k, 0) for k in ("FAIL", "ERROR", "TIMEOUT", "UNEXPECTEDPASS"))
-print(f"tests: {counts.get('OK', 0)} passed, {failed} failed, {counts.get('SKIP', 0)} skipped")
+    fuzz_log="$build/meson-logs/fuzz-bundle.log"
+    echo "== fuzzing the bundle parser briefly (log: $fuzz_log)"
+    fuzz_status=0
+    tests/fuzz/run-fuzz.sh 60 > "$fuzz_log" 2>&1 || fuzz_status=$?
+    if [ "$fuzz_status" -ne 0 ]; then
+      tail -n 60 "$fuzz_log"
+      status=$fuzz_status
+    fi
+    # The closing lines name what failed, so the tail of a CI log is enough to act on.
+    python3 - "$build/meson-logs/testlog.json" "$fuzz_status" "$fuzz_log" <<'PY'
+import json, re, sys
+testlog, fuzz_status, fuzz_log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+counts, failures = {}, []
+for line in open(testlog):
+    test = json.loads(line)
+    counts[test["result"]] = counts.get(test["result"], 0) + 1
+    if test["result"] in ("FAIL", "ERROR", "TIMEOUT", "UNEXPECTEDPASS"):
+        failures.append(test)
+for test in failures:
+    print(f"== {test['result']}: {test['name']} after {test['duration']:.1f} s")
+    for line in (test.get("stdout") or "").splitlines()[-15:]:
+        print(f"   {line}")
+runs = re.findall(r"Done (\d+) runs in (\d+) second", open(fuzz_log, errors="replace").read())
+fuzz = (f"fuzz: {runs[-1][0]} inputs in {runs[-1][1]} s, no crash" if fuzz_status == 0 and runs
+        else f"fuzz: FAILED (exit {fuzz_status}), see {fuzz_log}")
+print(fuzz)
+names = ", ".join(test["name"] for test in failures)
+print(f"tests: {counts.get('OK', 0)} passed, {len(failures)} failed"
+      + (f" ({names})" if names else "") + f", {counts.get('SKIP', 0)} skipped")
 PY
     exit "$status"
     ;;
