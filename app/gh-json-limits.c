@@ -131,6 +131,74 @@ bad_surrogate:
   return FALSE;
 }
 
+/* json-glib keeps the last of repeated members ({"a":1,"a":2} reads as {"a":2}), while
+ * other readers of the same signed text (HQ's tools, a person) may take the first: the
+ * kiosk would act on something else than was reviewed. The parser announces every
+ * member as it stores it; an object announced more often than it has members had one
+ * replaced. */
+typedef struct {
+  GHashTable *announced;   /* JsonObject* -> members announced so far */
+  JsonObject *object;      /* the first object with a repeated member */
+  char       *name;
+} RepeatWatch;
+
+static void
+on_object_member (JsonParser  *parser,
+                  JsonObject  *object,
+                  const char  *name,
+                  RepeatWatch *watch)
+{
+  guint announced = GPOINTER_TO_UINT (g_hash_table_lookup (watch->announced, object)) + 1;
+
+  g_hash_table_insert (watch->announced, object, GUINT_TO_POINTER (announced));
+  if (watch->object == NULL && announced > json_object_get_size (object))
+    {
+      watch->object = object;
+      watch->name = g_strdup (name);
+    }
+}
+
+/* Appends the path from @node to @target ("offers[3].rule") to @path. */
+static gboolean
+find_object_path (JsonNode   *node,
+                  JsonObject *target,
+                  GString    *path)
+{
+  gsize mark = path->len;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      if (object == target)
+        return TRUE;
+      json_object_iter_init (&iter, object);
+      while (json_object_iter_next (&iter, &name, &member))
+        {
+          g_string_append_printf (path, ".%s", name);
+          if (find_object_path (member, target, path))
+            return TRUE;
+          g_string_truncate (path, mark);
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_string_append_printf (path, "[%u]", i);
+          if (find_object_path (json_array_get_element (array, i), target, path))
+            return TRUE;
+          g_string_truncate (path, mark);
+        }
+    }
+  return FALSE;
+}
+
 JsonNode *
 gh_json_parse (const char  *data,
                gsize        length,
@@ -143,12 +211,17 @@ gh_json_parse (const char  *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  RepeatWatch watch = { g_hash_table_new (NULL, NULL), NULL, NULL };
   JsonNode *root;
 
   if (!gh_json_check_text (data, length, max_bytes, max_depth, path, domain, code, error))
-    return NULL;
+    {
+      g_hash_table_unref (watch.announced);
+      return NULL;
+    }
 
   parser = json_parser_new ();
+  g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &watch);
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       const char *message = local_error->message;
@@ -157,14 +230,30 @@ gh_json_parse (const char  *data,
       if (g_str_has_prefix (message, "<data>:"))
         message += strlen ("<data>:");
       g_set_error (error, domain, code, "%s: not valid JSON: %s", path, message);
-      return NULL;
+      root = NULL;
+      goto out;
     }
   root = json_parser_steal_root (parser);
   if (root == NULL)
     {
       g_set_error (error, domain, code, "%s: no JSON value", path);
-      return NULL;
+      goto out;
     }
+  if (watch.object != NULL)
+    {
+      g_autoptr(GString) where = g_string_new (NULL);
+      g_autofree char *quoted = gh_json_quote (watch.name);
+
+      find_object_path (root, watch.object, where);
+      /* Paths inside the value read like the validator's: "offers[3]", not "payload.offers[3]". */
+      g_set_error (error, domain, code, "%s: member %s appears more than once",
+                   where->len > 0 ? where->str + (where->str[0] == '.') : path, quoted);
+      g_clear_pointer (&root, json_node_unref);
+    }
+
+out:
+  g_hash_table_unref (watch.announced);
+  g_free (watch.name);
   return root;
 }
 

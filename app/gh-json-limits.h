@@ -20,7 +20,8 @@ gboolean  gh_json_check_text (const char  *data,
                               int          code,
                               GError     **error);
 
-/* gh_json_check_text, then json-glib's parse. Returns the root node. */
+/* gh_json_check_text, then json-glib's parse; refuses an object with a repeated member
+ * ("offers[3]: member \"rule\" appears more than once"). Returns the root node. */
 JsonNode *gh_json_parse      (const char  *data,
                               gsize        length,
                               gsize        max_bytes,

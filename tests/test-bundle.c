@@ -585,6 +585,43 @@ test_sign_verify_cli (Fixture       *f,
   g_assert_cmpint (status_version (f), ==, GOOD_VERSION + 1);
 }
 
+/* HQ learns of a config every kiosk would refuse when it signs it, not from the fleet;
+ * a repeated member (read one way by json-glib, another by other tools) is one such. */
+static void
+test_sign_refuses_invalid_config (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autofree char *config = gh_test_bundle_config (GOOD_VERSION + 1);
+  g_autofree char *config_path = g_build_filename (f->dir, "repeated.json", NULL);
+  g_autofree char *key = g_strconcat (f->k1, ".key", NULL);
+  g_autofree char *bundle_path = g_build_filename (f->dir, "repeated.bundle", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *repeated = NULL;
+  const char *version = strstr (config, "\"version\"");
+
+  /* {"version": 6, "version": 6, ...}: the same number twice, still refused. */
+  g_assert_nonnull (version);
+  repeated = g_strdup_printf ("%.*s\"version\": %d, %s", (int) (version - config), config,
+                              GOOD_VERSION + 1, version);
+  write_text (config_path, repeated);
+
+  g_assert_cmpint (gh_test_run_ctl (&out, &err, "bundle", "sign", "--key", key, config_path, NULL), ==, 3);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "repeated.json: not signed: payload: member \"version\" appears more than once"));
+
+  /* --unchecked signs it anyway, to test kiosks; the kiosk refuses it all the same. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (gh_test_run_ctl (&out, NULL, "bundle", "sign", "--unchecked", "--key", key,
+                                    config_path, NULL), ==, 0);
+  write_text (bundle_path, out);
+  g_assert_cmpint (apply_file (f, f->trust_path, bundle_path, &err), ==, 3);
+  g_assert_nonnull (strstr (err, "member \"version\" appears more than once"));
+  g_assert_cmpint (status_version (f), ==, GOOD_VERSION);
+  assert_audit_ok (f);
+}
+
 static void
 test_status (Fixture       *f,
              gconstpointer  data)
@@ -826,6 +863,8 @@ main (int    argc,
 
   g_test_add ("/bundle/keygen-cli", Fixture, NULL, fixture_set_up, test_keygen_cli, fixture_tear_down);
   g_test_add ("/bundle/sign-verify-cli", Fixture, NULL, fixture_set_up, test_sign_verify_cli, fixture_tear_down);
+  g_test_add ("/bundle/sign-refuses-invalid-config", Fixture, NULL, fixture_set_up,
+              test_sign_refuses_invalid_config, fixture_tear_down);
   g_test_add ("/bundle/status", Fixture, NULL, fixture_set_up, test_status, fixture_tear_down);
   g_test_add ("/bundle/key-rotation", Fixture, NULL, fixture_set_up, test_key_rotation, fixture_tear_down);
   g_test_add ("/bundle/rollback-no-replay", Fixture, NULL, fixture_set_up, test_rollback_no_replay,

@@ -249,6 +249,10 @@ static const BadText bad_texts[] = {
   { "nul-escape", "{\"format\":\"a\\u0000b\"}", -1, "payload: \\u0000 in a string" },
   { "lone-surrogate", "{\"format\":\"\\ud83d!\"}", -1, "payload: an unpaired UTF-16 surrogate" },
   { "lone-low-surrogate", "{\"format\":\"\\ude00\"}", -1, "payload: an unpaired UTF-16 surrogate" },
+  /* json-glib would keep the last of them; another reader of the signed text, the first. */
+  { "repeated-member", "{\"version\":1,\"version\":9}", -1, "payload: member \"version\" appears more than once" },
+  { "repeated-escaped", "{\"id\":1,\"\\u0069d\":2}", -1, "payload: member \"id\" appears more than once" },
+  { "repeated-nested", "{\"kiosk\":{\"a\":[{},{\"x\":1,\"x\":1}]}}", -1, "kiosk.a[1]: member \"x\" appears more than once" },
 };
 
 static void

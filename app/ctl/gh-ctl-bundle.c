@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "gh-catalog.h"
 #include "gh-config.h"
 #include "gh-ctl.h"
 #include "gh-ctl-commands.h"
@@ -54,9 +55,10 @@ int
 gh_ctl_bundle_sign (int    argc,
                     char **argv)
 {
-  static const char *usage = "bundle sign --key KEY CONFIG.json";
+  static const char *usage = "bundle sign --key KEY [--unchecked] CONFIG.json";
   g_auto(GhCtlCommon) common = { 0 };
   g_autofree char *key_path = NULL;
+  gboolean unchecked = FALSE;
   g_autofree char *contents = NULL;
   g_autoptr(GBytes) config = NULL;
   g_autoptr(GBytes) bundle = NULL;
@@ -64,6 +66,8 @@ gh_ctl_bundle_sign (int    argc,
   gsize length = 0;
   GOptionEntry entries[] = {
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "HQ's secret key (PREFIX.key from keygen)", "KEY" },
+    { "unchecked", 0, 0, G_OPTION_ARG_NONE, &unchecked, "Sign even a config the kiosk would refuse "
+      "(to test kiosks' refusals)", NULL },
     { NULL }
   };
 
@@ -73,7 +77,18 @@ gh_ctl_bundle_sign (int    argc,
   if (!g_file_get_contents (argv[1], &contents, &length, &error))
     return gh_ctl_fail (error);
   config = g_bytes_new_take (g_steal_pointer (&contents), length);
-  /* Signed as they are: what is in them is for `bundle verify` and the kiosk to judge. */
+  /* A config every kiosk would refuse is better caught here, once, than by the fleet.
+   * The kiosk checks again all the same: it trusts the key, not the tool. */
+  if (!unchecked)
+    {
+      g_autoptr(GhCatalog) catalog = gh_catalog_new_from_bytes (config, &error);
+
+      if (catalog == NULL)
+        {
+          g_prefix_error (&error, "%s: not signed: ", argv[1]);
+          return gh_ctl_fail (error);
+        }
+    }
   bundle = gh_bundle_sign (config, key_path, &error);
   if (bundle == NULL)
     return gh_ctl_fail (error);

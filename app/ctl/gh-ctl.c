@@ -34,7 +34,7 @@ static const GhCtlCommand commands[] = {
   { "report",   "minimisation", gh_ctl_report_minimisation, "[--json]",
     "data no offer reads, purposes whose offers reach nobody" },
   { "keygen",   NULL,     gh_ctl_keygen,        "--out PREFIX [--key-id ID]", "an HQ signing key pair" },
-  { "bundle",   "sign",   gh_ctl_bundle_sign,   "--key KEY CONFIG.json", "a signed bundle on stdout" },
+  { "bundle",   "sign",   gh_ctl_bundle_sign,   "--key KEY [--unchecked] CONFIG.json", "a signed bundle on stdout" },
   { "bundle",   "verify", gh_ctl_bundle_verify, "--trust PUBFILE BUNDLE [--json]",
     "check a bundle's signature and config" },
   { "config",   "apply",  gh_ctl_config_apply,  "--trust PUBFILE BUNDLE", "verify and apply a bundle" },
