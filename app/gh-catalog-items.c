@@ -163,6 +163,14 @@ gh_data_category_get_legal_hold (GhDataCategory *self,
 
 /* ---- GhPurpose ------------------------------------------------------------ */
 
+void
+_gh_catalog_third_party_free (GhCatalogThirdParty *party)
+{
+  g_free (party->name);
+  g_strfreev (party->reason);
+  g_free (party);
+}
+
 G_DEFINE_FINAL_TYPE (GhPurpose, gh_purpose, G_TYPE_OBJECT)
 
 static void
@@ -175,6 +183,7 @@ gh_purpose_finalize (GObject *object)
   g_strfreev (self->description);
   g_strfreev (self->categories);
   g_free (self->notice_version);
+  g_clear_pointer (&self->third_parties, g_ptr_array_unref);
   G_OBJECT_CLASS (gh_purpose_parent_class)->finalize (object);
 }
 
@@ -200,6 +209,8 @@ gh_purpose_class_init (GhPurposeClass *klass)
 static void
 gh_purpose_init (GhPurpose *self)
 {
+  self->third_parties =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) _gh_catalog_third_party_free);
 }
 
 const char *
@@ -259,6 +270,38 @@ gh_purpose_get_notice_version (GhPurpose *self)
 {
   g_return_val_if_fail (GH_IS_PURPOSE (self), NULL);
   return self->notice_version;
+}
+
+guint
+gh_purpose_get_n_third_parties (GhPurpose *self)
+{
+  g_return_val_if_fail (GH_IS_PURPOSE (self), 0);
+  return self->third_parties->len;
+}
+
+const char *
+gh_purpose_get_third_party_name (GhPurpose *self,
+                                 guint      index)
+{
+  const GhCatalogThirdParty *party;
+
+  g_return_val_if_fail (GH_IS_PURPOSE (self), NULL);
+  g_return_val_if_fail (index < self->third_parties->len, NULL);
+  party = g_ptr_array_index (self->third_parties, index);
+  return party->name;
+}
+
+const char *
+gh_purpose_get_third_party_reason (GhPurpose  *self,
+                                   guint       index,
+                                   const char *language)
+{
+  const GhCatalogThirdParty *party;
+
+  g_return_val_if_fail (GH_IS_PURPOSE (self), NULL);
+  g_return_val_if_fail (index < self->third_parties->len, NULL);
+  party = g_ptr_array_index (self->third_parties, index);
+  return _gh_catalog_text_lookup (party->reason, language);
 }
 
 /* ---- GhOffer -------------------------------------------------------------- */

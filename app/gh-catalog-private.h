@@ -17,6 +17,16 @@ struct _GhDataCategory
   int       retention_days;
 };
 
+/* One entry of a purpose's "third_parties". */
+typedef struct
+{
+  char   *name;
+  char  **reason;
+} GhCatalogThirdParty;
+
+void _gh_catalog_third_party_free (GhCatalogThirdParty *party);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhCatalogThirdParty, _gh_catalog_third_party_free)
+
 struct _GhPurpose
 {
   GObject          parent_instance;
@@ -27,6 +37,7 @@ struct _GhPurpose
   char           **categories;
   GhConsentState   default_state;
   char            *notice_version;
+  GPtrArray       *third_parties;  /* of GhCatalogThirdParty; empty when none */
 };
 
 struct _GhOffer

@@ -689,6 +689,84 @@ parse_category (GhCatalog   *self,
   return TRUE;
 }
 
+/* A party's name as a shopper reads it: "ACME Ltd" and "Acme Ltd " are one
+ * party told twice, so repeats are caught whatever the case and the spaces
+ * around the name. */
+static char *
+third_party_key (const char *name)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (name));
+
+  return g_utf8_casefold (stripped, -1);
+}
+
+static gboolean
+parse_third_party (GhCatalog   *self,
+                   JsonNode    *node,
+                   const char  *path,
+                   guint        index,
+                   GHashTable  *seen,
+                   GPtrArray   *out,
+                   GError     **error)
+{
+  static const char * const fields[] = { "name", "reason", NULL };
+  g_autoptr(GhCatalogThirdParty) party = g_new0 (GhCatalogThirdParty, 1);
+  g_autofree char *key = NULL;
+  JsonObject *object = NULL;
+  JsonNode *member;
+  const char *name;
+  gpointer first;
+
+  if (!read_object (node, path, NULL, &object, error)
+      || !check_members (object, path, fields, error)
+      || !require (object, path, "name", &member, error)
+      || !read_string (member, path, "name", GH_CATALOG_MAX_NAME_BYTES, &name, error))
+    return FALSE;
+  key = third_party_key (name);
+  if (*key == '\0')
+    return fail (error, path, "name", "must not be only white space");
+  if (g_hash_table_lookup_extended (seen, key, NULL, &first))
+    {
+      g_autofree char *quoted = gh_json_quote (name);
+      return fail (error, path, "name", "%s names the same party as third_parties[%u]", quoted,
+                   GPOINTER_TO_UINT (first));
+    }
+  party->name = g_strstrip (g_strdup (name));  /* the spaces would show in the sentence */
+  if (!read_required_text (self, object, path, "reason", GH_CATALOG_MAX_TEXT_BYTES, &party->reason,
+                           error))
+    return FALSE;
+  g_hash_table_insert (seen, g_steal_pointer (&key), GUINT_TO_POINTER (index));
+  g_ptr_array_add (out, g_steal_pointer (&party));
+  return TRUE;
+}
+
+/* "third_parties": who else gets this purpose's data, and why. Optional. */
+static gboolean
+parse_third_parties (GhCatalog   *self,
+                     JsonObject  *object,
+                     const char  *path,
+                     GhPurpose   *purpose,
+                     GError     **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonNode *member = json_object_get_member (object, "third_parties");
+  JsonArray *array;
+
+  if (member == NULL)
+    return TRUE;
+  if (!read_array (member, path, "third_parties", 0, GH_CATALOG_MAX_THIRD_PARTIES, &array, error))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *entry_path = g_strdup_printf ("%s.third_parties[%u]", path, i);
+
+      if (!parse_third_party (self, json_array_get_element (array, i), entry_path, i, seen,
+                              purpose->third_parties, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_purpose (GhCatalog   *self,
                JsonNode    *node,
@@ -697,7 +775,8 @@ parse_purpose (GhCatalog   *self,
                GError     **error)
 {
   static const char * const fields[] = { "id", "title", "description", "legal_basis",
-                                         "data_categories", "default", "notice_version", NULL };
+                                         "data_categories", "default", "notice_version",
+                                         "third_parties", NULL };
   g_autoptr(GhPurpose) purpose = g_object_new (GH_TYPE_PURPOSE, NULL);
   JsonObject *object = NULL;
   JsonNode *member;
@@ -758,7 +837,8 @@ parse_purpose (GhCatalog   *self,
       purpose->default_state = state;
     }
 
-  if (!read_required_string (object, path, "notice_version", 64, &purpose->notice_version, error))
+  if (!read_required_string (object, path, "notice_version", 64, &purpose->notice_version, error)
+      || !parse_third_parties (self, object, path, purpose, error))
     return FALSE;
 
   g_hash_table_insert (self->purpose_index, purpose->id, purpose);

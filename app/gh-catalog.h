@@ -31,6 +31,7 @@ typedef enum {
 #define GH_CATALOG_MAX_PURPOSES     200
 #define GH_CATALOG_MAX_OFFERS       10000
 #define GH_CATALOG_MAX_STAFF        500
+#define GH_CATALOG_MAX_THIRD_PARTIES 20  /* per purpose */
 #define GH_CATALOG_MAX_CONDITIONS   32   /* per offer rule */
 #define GH_CATALOG_MAX_FILTERS      32   /* per condition's "where" */
 #define GH_CATALOG_MAX_IN_VALUES    256  /* per "in" filter */
@@ -73,6 +74,15 @@ GhConsentState      gh_purpose_get_default_state  (GhPurpose *self);
 /* contract and legal_obligation purposes cannot be switched off. */
 gboolean            gh_purpose_get_can_revoke     (GhPurpose *self);
 const char         *gh_purpose_get_notice_version (GhPurpose *self);
+/* Who else receives this purpose's data ("third_parties" in the config), in
+ * config order: a name (as HQ wrote it, without surrounding spaces) and why,
+ * in @language. */
+guint               gh_purpose_get_n_third_parties    (GhPurpose  *self);
+const char         *gh_purpose_get_third_party_name   (GhPurpose  *self,
+                                                       guint       index);
+const char         *gh_purpose_get_third_party_reason (GhPurpose  *self,
+                                                       guint       index,
+                                                       const char *language);
 
 #define GH_TYPE_OFFER (gh_offer_get_type ())
 G_DECLARE_FINAL_TYPE (GhOffer, gh_offer, GH, OFFER, GObject)

@@ -359,9 +359,8 @@ gh_erasure_forget_customer (GhStore           *store,
   result->deleted_items = total - kept_total;
 
   /* Issued before the delete: the receipt states the consents that end here. */
-  result->receipt = gh_receipt_issue (store, catalog, customer, GH_RECEIPT_KIND_ERASURE, NULL,
-                                      g_str_has_prefix (actor, "staff:") ? actor + 6 : NULL,
-                                      language, error);
+  result->receipt = gh_receipt_issue_as (store, catalog, customer, GH_RECEIPT_KIND_ERASURE, NULL,
+                                         actor, language, error);
   if (result->receipt == NULL)
     goto fail;
   result->receipt_id = g_strdup (gh_receipt_get_id (result->receipt));

@@ -150,6 +150,45 @@ current_state (GPtrArray  *consents,
   return gh_purpose_get_default_state (purpose);
 }
 
+/* Kantara v1.1: "thirdPartyDisclosure", and "thirdPartyName" (one string,
+ * required when the first is true). Several parties are joined with "; ",
+ * not ", ", since a name may hold a comma ("Acme Payments, Inc."). */
+static void
+add_disclosure (JsonBuilder *builder,
+                GhPurpose   *purpose)
+{
+  guint n = gh_purpose_get_n_third_parties (purpose);
+  g_autoptr(GString) names = NULL;
+
+  add_bool (builder, "thirdPartyDisclosure", n > 0);
+  if (n == 0)
+    return;
+  names = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (names, "%s%s", i > 0 ? "; " : "",
+                            gh_purpose_get_third_party_name (purpose, i));
+  add_string (builder, "thirdPartyName", names->str);
+}
+
+/* Ours: each party apart, with the reason the shopper was shown, for the
+ * portal to show the same sentence; empty when the purpose shares nothing. */
+static void
+add_third_parties (JsonBuilder *builder,
+                   GhPurpose   *purpose,
+                   const char  *language)
+{
+  json_builder_set_member_name (builder, "thirdParties");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < gh_purpose_get_n_third_parties (purpose); i++)
+    {
+      json_builder_begin_object (builder);
+      add_string (builder, "name", gh_purpose_get_third_party_name (purpose, i));
+      add_string (builder, "reason", gh_purpose_get_third_party_reason (purpose, i, language));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 add_purposes (JsonBuilder *builder,
               GhCatalog   *catalog,
@@ -180,15 +219,14 @@ add_purposes (JsonBuilder *builder,
       json_builder_end_array (builder);
       add_bool (builder, "primaryPurpose", basis == GH_LEGAL_BASIS_CONTRACT);
       add_string (builder, "termination", termination_for (purpose));
-      /* The config has no disclosures to third parties; a purpose that had one
-       * would need a field there first. */
-      add_bool (builder, "thirdPartyDisclosure", FALSE);
+      add_disclosure (builder, purpose);
       /* Ours, for the portal: */
       add_string (builder, "purposeId", gh_purpose_get_id (purpose));
       add_string (builder, "legalBasis", gh_legal_basis_to_string (basis));
       add_string (builder, "state", gh_consent_state_to_string (current_state (consents, purpose)));
       add_bool (builder, "changedInThisVisit", purpose_changed (changes, gh_purpose_get_id (purpose)));
       add_string (builder, "noticeVersion", gh_purpose_get_notice_version (purpose));
+      add_third_parties (builder, purpose, language);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -226,6 +264,7 @@ typedef struct {
   gint64         expires_at;
   const char    *customer_ref;
   const char    *staff_id;
+  const char    *actor;
   const char    *language;
 } BodyInfo;
 
@@ -241,6 +280,9 @@ build_body (const BodyInfo *info,
 
   if (info->staff_id != NULL)
     method = g_strdup_printf ("in-store kiosk, assisted by staff %s", info->staff_id);
+  else if (g_strcmp0 (info->actor, "shopper") != 0)
+    method = g_strdup_printf ("on the shopper's request, recorded with glasshouse-ctl by %s",
+                              info->actor);
   else
     method = g_strdup ("in-store kiosk");
 
@@ -461,6 +503,28 @@ gh_receipt_issue (GhStore           *store,
                   const char        *language,
                   GError           **error)
 {
+  g_autofree char *actor = NULL;
+
+  if (staff_id != NULL && (*staff_id == '\0' || g_str_has_prefix (staff_id, "staff:")))
+    {
+      g_set_error (error, GH_RECEIPT_ERROR, GH_RECEIPT_ERROR_INVALID,
+                   "receipt: staff id \"%s\" must be the bare id from the config", staff_id);
+      return NULL;
+    }
+  actor = staff_id != NULL ? g_strconcat ("staff:", staff_id, NULL) : g_strdup ("shopper");
+  return gh_receipt_issue_as (store, catalog, customer, kind, changes, actor, language, error);
+}
+
+GhReceipt *
+gh_receipt_issue_as (GhStore           *store,
+                     GhCatalog         *catalog,
+                     const GhCustomer  *customer,
+                     GhReceiptKind      kind,
+                     GPtrArray         *changes,
+                     const char        *actor,
+                     const char        *language,
+                     GError           **error)
+{
   g_autoptr(GhReceipt) self = NULL;
   g_autoptr(GhKioskKeys) keys = NULL;
   g_autoptr(GPtrArray) consents = NULL;
@@ -471,7 +535,7 @@ gh_receipt_issue (GhStore           *store,
   g_autoptr(JsonNode) event_body = NULL;
   g_autofree char *public_key = NULL;
   g_autofree char *event_text = NULL;
-  g_autofree char *actor = NULL;
+  const char *staff_id;
   guint8 id_bytes[GH_TOKEN_RECEIPT_ID_BYTES];
   gboolean own_transaction;
   BodyInfo info = { 0 };
@@ -499,12 +563,13 @@ gh_receipt_issue (GhStore           *store,
                    "receipt: the customer has no pseudonymous ref to name them by");
       return NULL;
     }
-  if (staff_id != NULL && (*staff_id == '\0' || g_str_has_prefix (staff_id, "staff:")))
+  if (actor == NULL || g_strcmp0 (actor, "staff:") == 0)
     {
       g_set_error (error, GH_RECEIPT_ERROR, GH_RECEIPT_ERROR_INVALID,
-                   "receipt: staff id \"%s\" must be the bare id from the config", staff_id);
+                   "receipt: an actor is required (shopper, cli or staff:<id>)");
       return NULL;
     }
+  staff_id = g_str_has_prefix (actor, "staff:") ? actor + strlen ("staff:") : NULL;
   if (language == NULL)
     language = gh_catalog_get_default_language (catalog);
 
@@ -548,14 +613,13 @@ gh_receipt_issue (GhStore           *store,
   info.expires_at = self->expires_at;
   info.customer_ref = customer->ref;
   info.staff_id = staff_id;
+  info.actor = actor;
   info.language = language;
   body = build_body (&info, catalog, consents, changes);
   self->body = json_to_string (body, FALSE);
   export_text = export != NULL ? json_to_string (export, FALSE) : NULL;
   event_body = build_event_body (self, body, export_text);
   event_text = json_to_string (event_body, FALSE);
-  actor = staff_id != NULL ? g_strconcat ("staff:", staff_id, NULL) : g_strdup ("shopper");
-
   if (!insert_receipt (store, self, error))
     goto fail;
   if (export_text != NULL

@@ -47,6 +47,16 @@ GhReceipt     *gh_receipt_issue               (GhStore            *store,
                                                const char         *staff_id,
                                                const char         *language,
                                                GError            **error);
+/* The same, for whoever recorded it: @actor is the event's actor, "shopper", "cli"
+ * (glasshouse-ctl, e.g. an erasure asked for by phone) or "staff:<id>". */
+GhReceipt     *gh_receipt_issue_as            (GhStore            *store,
+                                               GhCatalog          *catalog,
+                                               const GhCustomer   *customer,
+                                               GhReceiptKind       kind,
+                                               GPtrArray          *changes,
+                                               const char         *actor,
+                                               const char         *language,
+                                               GError            **error);
 
 /* The same for a visit, in a worker holding the session's store lock: the
  * customer, changes, language and assisting staff come from @session. */

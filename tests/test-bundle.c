@@ -460,6 +460,10 @@ static const BadBundle bad_bundles[] = {
     "reads \"user.contact.email\", which purpose \"personalize.offers\" does not declare" },
   { "rule-unknown-operator", "offers[0].rule[0].where[0].op", "\"matches\"", NULL, "offers[0].rule[0].where[0].op",
     "unknown operator \"matches\"" },
+  { "third-party-twice", "purposes[2].third_parties",
+    "[{\"name\":\"Parcelway Ltd\",\"reason\":{\"en\":\"to deliver\"}},"
+    "{\"name\":\"parcelway ltd\",\"reason\":{\"en\":\"to track\"}}]", NULL,
+    "purposes[2].third_parties[1].name", "\"parcelway ltd\" names the same party as third_parties[0]" },
   /* this kiosk */
   { "replay", NULL, NULL, make_replay, "version", "is not newer than 5" },
   { "downgrade", NULL, NULL, make_downgrade, "version", "4 is not newer than 5" },

@@ -124,6 +124,38 @@ test_optional_parts (void)
   g_assert_false (gh_catalog_is_for_store (catalog, "store-003"));
 }
 
+/* "third_parties": who else gets a purpose's data and why, in the visit's language. */
+static void
+test_third_parties (void)
+{
+  g_autofree char *base = gh_test_bundle_config (1);
+  /* A tax authority for a legal obligation is as real as a courier for a contract. */
+  g_autofree char *a = gh_test_bundle_edit (base, "purposes[2].third_parties",
+      "[{\"name\":\" Parcelway Logistics GmbH \",\"reason\":{\"en\":\"to deliver your orders\","
+      "\"de\":\"um Ihre Bestellungen zu liefern\"}},"
+      "{\"name\":\"Finanzamt Hamburg-Altona\",\"reason\":{\"en\":\"to audit our records\"}}]");
+  g_autofree char *b = gh_test_bundle_edit (a, "purposes[2].legal_basis", "\"legal_obligation\"");
+  g_autofree char *c = gh_test_bundle_edit (b, "purposes[1].third_parties", "[]");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhCatalog) catalog = parse (c, &error);
+  GhPurpose *purpose;
+
+  g_assert_no_error (error);
+  purpose = gh_catalog_find_purpose (catalog, "service.orders");
+  g_assert_cmpuint (gh_purpose_get_n_third_parties (purpose), ==, 2);
+  g_assert_cmpstr (gh_purpose_get_third_party_name (purpose, 0), ==, "Parcelway Logistics GmbH");
+  g_assert_cmpstr (gh_purpose_get_third_party_reason (purpose, 0, "de"), ==,
+                   "um Ihre Bestellungen zu liefern");
+  g_assert_cmpstr (gh_purpose_get_third_party_reason (purpose, 0, "fr"), ==, "to deliver your orders");
+  g_assert_cmpstr (gh_purpose_get_third_party_name (purpose, 1), ==, "Finanzamt Hamburg-Altona");
+  g_assert_cmpstr (gh_purpose_get_third_party_reason (purpose, 1, "de"), ==, "to audit our records");
+  /* Absent and empty both mean the purpose shares with nobody. */
+  g_assert_cmpuint (gh_purpose_get_n_third_parties (gh_catalog_find_purpose (catalog, "personalize.offers")),
+                    ==, 0);
+  g_assert_cmpuint (gh_purpose_get_n_third_parties (gh_catalog_find_purpose (catalog, "marketing.email")),
+                    ==, 0);
+}
+
 static void
 test_small_config_loads (void)
 {
@@ -215,6 +247,43 @@ static const BadEdit bad_edits[] = {
   { "staff-duplicate", "staff", "[{\"id\":\"a\",\"name\":\"A\",\"pin_hash\":\"$argon2id$x\"},"
     "{\"id\":\"a\",\"name\":\"B\",\"pin_hash\":\"$argon2id$y\"}]", "staff[1].id: \"a\" is already" },
   { "null-value", "branding.name", "null", "branding.name: expected a string, got null" },
+#define REASON "\"reason\":{\"en\":\"to deliver your orders\"}"
+  { "third-parties-not-array", "purposes[2].third_parties", "\"Parcelway Ltd\"",
+    "purposes[2].third_parties: expected an array, got a string" },
+  { "third-party-not-object", "purposes[2].third_parties", "[\"Parcelway Ltd\"]",
+    "purposes[2].third_parties[0]: expected an object, got a string" },
+  { "third-party-unknown-field", "purposes[2].third_parties",
+    "[{\"name\":\"Parcelway Ltd\"," REASON ",\"url\":\"https://parcelway.example\"}]",
+    "purposes[2].third_parties[0]: unknown field \"url\"" },
+  { "third-party-no-name", "purposes[2].third_parties", "[{" REASON "}]",
+    "purposes[2].third_parties[0].name: missing (required)" },
+  { "third-party-name-empty", "purposes[2].third_parties", "[{\"name\":\"\"," REASON "}]",
+    "purposes[2].third_parties[0].name: must not be empty" },
+  { "third-party-name-blank", "purposes[2].third_parties", "[{\"name\":\" \\t \"," REASON "}]",
+    "purposes[2].third_parties[0].name: must not be only white space" },
+  { "third-party-name-number", "purposes[2].third_parties", "[{\"name\":42," REASON "}]",
+    "purposes[2].third_parties[0].name: expected a string, got a number" },
+  { "third-party-name-text", "purposes[2].third_parties", "[{\"name\":{\"en\":\"Parcelway\"}," REASON "}]",
+    "purposes[2].third_parties[0].name: expected a string, got an object" },
+  { "third-party-twice", "purposes[0].third_parties",
+    "[{\"name\":\"Parcelway Ltd\"," REASON "},{\"name\":\"Finanzamt\"," REASON "},"
+    "{\"name\":\" PARCELWAY LTD\"," REASON "}]",
+    "purposes[0].third_parties[2].name: \" PARCELWAY LTD\" names the same party as third_parties[0]" },
+  { "third-party-no-reason", "purposes[2].third_parties", "[{\"name\":\"Parcelway Ltd\"}]",
+    "purposes[2].third_parties[0].reason: missing (required)" },
+  { "third-party-reason-string", "purposes[2].third_parties",
+    "[{\"name\":\"Parcelway Ltd\",\"reason\":\"to deliver your orders\"}]",
+    "purposes[2].third_parties[0].reason: expected a text object" },
+  { "third-party-reason-no-default", "purposes[2].third_parties",
+    "[{\"name\":\"Parcelway Ltd\",\"reason\":{\"de\":\"zur Lieferung\"}}]",
+    "purposes[2].third_parties[0].reason: no \"en\" text" },
+  { "third-party-reason-other-language", "purposes[1].third_parties",
+    "[{\"name\":\"Brightlane Rewards Ltd\",\"reason\":{\"en\":\"offers\",\"fr\":\"offres\"}}]",
+    "purposes[1].third_parties[0].reason: language \"fr\" is not one of" },
+  { "third-party-reason-empty", "purposes[2].third_parties",
+    "[{\"name\":\"Parcelway Ltd\",\"reason\":{\"en\":\"to deliver\",\"de\":\"\"}}]",
+    "purposes[2].third_parties[0].reason.de: must not be empty" },
+#undef REASON
 };
 
 static void
@@ -278,7 +347,10 @@ test_limits (void)
   g_autoptr(GString) conditions = g_string_new ("[");
   g_autofree char *long_id = g_strnfill (GH_CATALOG_MAX_ID_BYTES + 1, 'a');
   g_autofree char *long_text = g_strnfill (GH_CATALOG_MAX_TEXT_BYTES + 1, 'x');
-  struct { char *text; const char *message; } cases[6];
+  g_autoptr(GString) parties = g_string_new ("[");
+  g_autofree char *long_name = g_strnfill (GH_CATALOG_MAX_NAME_BYTES + 1, 'n');
+  g_autofree char *json_long_name = NULL;
+  struct { char *text; const char *message; } cases[8];
   g_autofree char *json_long_id = g_strdup_printf ("\"%s\"", long_id);
   g_autofree char *json_long_text = g_strdup_printf ("{\"en\":\"%s\"}", long_text);
 
@@ -292,6 +364,11 @@ test_limits (void)
   for (int i = 0; i <= GH_CATALOG_MAX_CONDITIONS; i++)
     g_string_append_printf (conditions, "%s{\"category\":\"user.preference.sizes\"}", i ? "," : "");
   g_string_append_c (conditions, ']');
+  for (int i = 0; i <= GH_CATALOG_MAX_THIRD_PARTIES; i++)
+    g_string_append_printf (parties, "%s{\"name\":\"Partner %d\",\"reason\":{\"en\":\"why\"}}",
+                            i ? "," : "", i);
+  g_string_append_c (parties, ']');
+  json_long_name = g_strdup_printf ("[{\"name\":\"%s\",\"reason\":{\"en\":\"why\"}}]", long_name);
 
   cases[0].text = gh_test_bundle_edit (base, "branding.name", deep->str);
   cases[0].message = "payload: nested deeper than 32 levels";
@@ -305,6 +382,10 @@ test_limits (void)
   cases[4].message = "offers[1].rule: 33 conditions, more than the limit of 32";
   cases[5].text = gh_test_bundle_big_config (1, 40, GH_CATALOG_MAX_OFFERS + 1);
   cases[5].message = "offers: 10001 entries, more than the limit of 10000";
+  cases[6].text = gh_test_bundle_edit (base, "purposes[0].third_parties", parties->str);
+  cases[6].message = "purposes[0].third_parties: 21 entries, more than the limit of 20";
+  cases[7].text = gh_test_bundle_edit (base, "purposes[0].third_parties", json_long_name);
+  cases[7].message = "purposes[0].third_parties[0].name: 201 bytes, more than the limit of 200";
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -337,6 +418,7 @@ main (int    argc,
 
   g_test_add_func ("/catalog/good", test_good);
   g_test_add_func ("/catalog/optional-parts", test_optional_parts);
+  g_test_add_func ("/catalog/third-parties", test_third_parties);
   g_test_add_func ("/catalog/small-config-loads", test_small_config_loads);
   g_test_add_func ("/catalog/none-active", test_none_active);
   g_test_add_func ("/catalog/limits", test_limits);

@@ -443,6 +443,16 @@ test_ctl_erase (Fixture *fixture, gconstpointer data)
   g_assert_null (strstr (out, LOYALTY));
   g_assert_cmpstr (err, ==, "");
   assert_no_markers (fixture->path, fixture->pin_hash);
+  /* Every event of it names who recorded it, the receipt's too, not the shopper at a kiosk. */
+  fixture->store = gh_store_open (fixture->path, GH_STORE_OPEN_DEFAULT, NULL);
+  g_assert_nonnull (fixture->store);
+  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM event WHERE customer_ref = ?1 AND "
+                          "kind IN ('erasure.requested', 'erasure.completed') AND actor = 'hq'", REF), ==, 2);
+  g_assert_cmpint (count (fixture->store, "SELECT actor = 'hq' FROM event WHERE customer_ref = ?1 AND "
+                          "kind = 'receipt.issued' ORDER BY seq DESC LIMIT 1", REF), ==, 1);
+  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM receipt WHERE body LIKE "
+                          "'%recorded with glasshouse-ctl by hq%'", NULL), ==, 1);
+  g_clear_object (&fixture->store);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 

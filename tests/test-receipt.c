@@ -232,7 +232,9 @@ test_consent_receipt (Fixture       *fx,
   g_assert_cmpstr (json_object_get_string_member (purpose, "purpose"), ==,
                    gh_purpose_get_title (gh_catalog_find_purpose (fx->catalog, "personalize.offers"), "de"));
   g_assert_true (json_object_has_member (purpose, "termination"));
-  g_assert_false (json_object_get_boolean_member (purpose, "thirdPartyDisclosure"));
+  /* The demo config shares personal offers with a partner (test_third_parties has more). */
+  g_assert_true (json_object_get_boolean_member (purpose, "thirdPartyDisclosure"));
+  g_assert_cmpstr (json_object_get_string_member (purpose, "thirdPartyName"), ==, "Brightlane Rewards Ltd");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (purpose, "piiCategory")), ==, 7);
   purpose = find_purpose (object, "marketing.sms");
   g_assert_cmpstr (json_object_get_string_member (purpose, "state"), ==, "revoked");
@@ -286,6 +288,94 @@ test_consent_receipt (Fixture       *fx,
   g_clear_object (&loaded);
   loaded = gh_receipt_load (fx->store, "00000000-0000-4000-8000-000000000000", &error);
   g_assert_error (error, GH_RECEIPT_ERROR, GH_RECEIPT_ERROR_NOT_FOUND);
+}
+
+/* The demo config with @purpose_id's "third_parties" replaced by @parties (JSON). */
+static GhCatalog *
+catalog_with_parties (const char *purpose_id,
+                      const char *parties)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("GLASSHOUSE_SOURCE_DIR"), "data", "demo",
+                                            "config.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *edited = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GhCatalog *catalog;
+  JsonArray *purposes;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  root = json_from_string (text, &error);
+  g_assert_no_error (error);
+  purposes = json_object_get_array_member (json_node_get_object (root), "purposes");
+  for (guint i = 0; i < json_array_get_length (purposes); i++)
+    {
+      JsonObject *purpose = json_array_get_object_element (purposes, i);
+      if (g_str_equal (json_object_get_string_member (purpose, "id"), purpose_id))
+        json_object_set_member (purpose, "third_parties", json_from_string (parties, NULL));
+    }
+  edited = json_to_string (root, FALSE);
+  bytes = g_bytes_new (edited, strlen (edited));
+  catalog = gh_catalog_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+  return catalog;
+}
+
+/* Kantara's thirdPartyDisclosure and thirdPartyName say who else gets each
+ * purpose's data; ours, thirdParties, keeps each party with the reason the
+ * shopper read, in the receipt's language. */
+static void
+test_third_parties (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GhCatalog) catalog = catalog_with_parties ("legal.tax_records",
+      "[{\"name\":\"Finanzamt Hamburg-Altona\",\"reason\":{\"en\":\"to audit our records\","
+      "\"fr\":\"pour contrôler nos registres\"}},"
+      "{\"name\":\"Steuerberatung Nord, Partner mbB\",\"reason\":{\"en\":\"to file our returns\"}}]");
+  g_autoptr(GPtrArray) changes = make_changes (fx, "shopper");
+  g_autoptr(GhReceipt) receipt = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  JsonObject *purpose;
+  JsonArray *parties;
+
+  receipt = gh_receipt_issue (fx->store, catalog, fx->customer, GH_RECEIPT_KIND_CONSENT, changes,
+                              NULL, "fr", &error);
+  g_assert_no_error (error);
+  body = json_from_string (gh_receipt_get_body (receipt), &error);
+  g_assert_no_error (error);
+
+  /* Several parties: one Kantara string, joined with "; " since a name may hold a comma. */
+  purpose = find_purpose (json_node_get_object (body), "legal.tax_records");
+  g_assert_true (json_object_get_boolean_member (purpose, "thirdPartyDisclosure"));
+  g_assert_cmpstr (json_object_get_string_member (purpose, "thirdPartyName"), ==,
+                   "Finanzamt Hamburg-Altona; Steuerberatung Nord, Partner mbB");
+  parties = json_object_get_array_member (purpose, "thirdParties");
+  g_assert_cmpuint (json_array_get_length (parties), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (parties, 0), "reason"),
+                   ==, "pour contrôler nos registres");
+  /* No French reason: the default language's. */
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (parties, 1), "name"),
+                   ==, "Steuerberatung Nord, Partner mbB");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (parties, 1), "reason"),
+                   ==, "to file our returns");
+
+  /* One party, from the demo config itself. */
+  purpose = find_purpose (json_node_get_object (body), "personalize.offers");
+  g_assert_true (json_object_get_boolean_member (purpose, "thirdPartyDisclosure"));
+  g_assert_cmpstr (json_object_get_string_member (purpose, "thirdPartyName"), ==, "Brightlane Rewards Ltd");
+  parties = json_object_get_array_member (purpose, "thirdParties");
+  g_assert_cmpuint (json_array_get_length (parties), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (parties, 0), "reason"),
+                   ==, gh_purpose_get_third_party_reason (
+                         gh_catalog_find_purpose (catalog, "personalize.offers"), 0, "fr"));
+
+  /* Nobody: false, and no name (Kantara asks for one only when it is true). */
+  purpose = find_purpose (json_node_get_object (body), "marketing.sms");
+  g_assert_false (json_object_get_boolean_member (purpose, "thirdPartyDisclosure"));
+  g_assert_false (json_object_has_member (purpose, "thirdPartyName"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (purpose, "thirdParties")), ==, 0);
 }
 
 /* The QR code a shopper photographs: decoded by a real reader, the text is the
@@ -707,6 +797,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/receipt/consent", test_consent_receipt);
+  ADD ("/receipt/third-parties", test_third_parties);
   ADD ("/receipt/qr-carries-no-identifiers", test_qr_carries_no_identifiers);
   ADD ("/receipt/access-export", test_access_export);
   ADD ("/receipt/access-export/gone-after-ack", test_access_export_gone_after_ack);

@@ -1,7 +1,8 @@
-/* GhConsentRow: one purpose in "Your choices". Its title and plain description, the
- * legal basis in words, and a switch with its state written beside it. A tap on the
- * switch does not change anything by itself: it emits "change-requested" and the
- * dashboard previews, confirms and writes the change, then sets the row's state.
+/* GhConsentRow: one purpose in "Your choices". Its title and plain description, who
+ * else receives the data and why, the legal basis in words, and a switch with its
+ * state written beside it. A tap on the switch does not change anything by itself:
+ * it emits "change-requested" and the dashboard previews, confirms and writes the
+ * change, then sets the row's state.
  * Purposes that cannot be switched off show why instead of a switch.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -18,6 +19,8 @@ struct _GhConsentRow
 
   GtkLabel  *title_label;
   GtkLabel  *description_label;
+  GtkWidget *sharing_box;
+  GtkLabel  *sharing_label;
   GtkLabel  *basis_label;
   GtkLabel  *explain_label;
   GtkSwitch *toggle;
@@ -128,6 +131,8 @@ gh_consent_row_class_init (GhConsentRowClass *klass)
                                                "/org/glasshouse/Kiosk/gh-consent-row.ui");
   gtk_widget_class_bind_template_child (widget_class, GhConsentRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, GhConsentRow, description_label);
+  gtk_widget_class_bind_template_child (widget_class, GhConsentRow, sharing_box);
+  gtk_widget_class_bind_template_child (widget_class, GhConsentRow, sharing_label);
   gtk_widget_class_bind_template_child (widget_class, GhConsentRow, basis_label);
   gtk_widget_class_bind_template_child (widget_class, GhConsentRow, explain_label);
   gtk_widget_class_bind_template_child (widget_class, GhConsentRow, toggle);
@@ -143,6 +148,52 @@ gh_consent_row_init (GhConsentRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->toggle, "state-set", G_CALLBACK (on_state_set), self,
                            G_CONNECT_SWAPPED);
+}
+
+/* One line per party the purpose shares with, in the visit's language; NULL
+ * when it shares with nobody. */
+static char *
+sharing_text (GhPurpose  *purpose,
+              const char *language)
+{
+  guint n = gh_purpose_get_n_third_parties (purpose);
+  g_autoptr(GString) text = NULL;
+
+  if (n == 0)
+    return NULL;
+  text = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, '\n');
+      /* Translators: who else gets the data of a purpose in "Your choices", and why.
+       * The first %s is a company's or an authority's name ("Acme Payments Ltd"), the
+       * second HQ's reason in the shopper's language ("to take card payments"). */
+      g_string_append_printf (text, _("Shared with %s — %s"),
+                              gh_purpose_get_third_party_name (purpose, i),
+                              gh_purpose_get_third_party_reason (purpose, i, language));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Shown in full rows; the compact row (an offer's "because…" popover) keeps to the
+ * title and switch, but a screen reader hears who gets the data in both. */
+static void
+show_sharing (GhConsentRow *self,
+              const char   *language,
+              gboolean      compact)
+{
+  g_autofree char *text = sharing_text (self->purpose, language);
+
+  if (text == NULL)
+    return;
+  gtk_label_set_label (self->sharing_label, text);
+  gtk_widget_set_visible (self->sharing_box, !compact);
+  /* On the switch, which the focus reaches, and on the row, for rows without one. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
 GtkWidget *
@@ -175,6 +226,7 @@ gh_consent_row_new (GhPurpose  *purpose,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   gh_purpose_get_title (purpose, language), -1);
+  show_sharing (self, language, compact);
   if (!can_revoke)
     gtk_widget_add_css_class (GTK_WIDGET (self), "locked");
   self->granted = TRUE;

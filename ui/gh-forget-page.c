@@ -2,12 +2,14 @@
  * own data and the config, what will be deleted and what the law makes the retailer
  * keep (GhDataCategory legal_hold) with the reason. Confirming erases in a worker on
  * the visit's store connection (gh_erasure_forget_customer under the session's store
- * lock) and then reports what was deleted and kept; Finish ends the visit.
+ * lock; on a connection of its own if the visit ended first, for the shopper asked)
+ * and then reports what was deleted and kept; Finish ends the visit.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "gh-erasure.h"
 #include "gh-forget-page.h"
@@ -120,19 +122,67 @@ fill_lists (GhForgetPage *self)
                                   "of your name, and use it for nothing else."), "dim"));
 }
 
+/* The worker's own copy of who to erase: the end of the visit wipes the session's
+ * customer on the main thread, maybe while the worker still waits for the store. */
 typedef struct {
-  GhSession *session;
-  char      *actor;
-  char      *language;
+  GhSession  *session;
+  GhCatalog  *catalog;
+  GhCustomer *customer;
+  char       *db_path;
+  char       *actor;
+  char       *language;
 } ForgetData;
+
+static void
+clear_string (char **text)
+{
+  /* Overwrite before freeing, as the session does: the shopper asked to be forgotten. */
+  if (*text != NULL)
+    memset (*text, 0, strlen (*text));
+  g_clear_pointer (text, g_free);
+}
+
+static GhCustomer *
+customer_copy (const GhCustomer *customer)
+{
+  GhCustomer *copy = g_new0 (GhCustomer, 1);
+
+  *copy = *customer;
+  copy->loyalty_id = g_strdup (customer->loyalty_id);
+  copy->ref = g_strdup (customer->ref);
+  copy->display_name = g_strdup (customer->display_name);
+  copy->pin_hash = NULL;  /* an erasure never needs it */
+  return copy;
+}
+
+static void
+customer_wipe (GhCustomer *customer)
+{
+  clear_string (&customer->loyalty_id);
+  clear_string (&customer->display_name);
+  clear_string (&customer->ref);
+  gh_customer_free (customer);
+}
 
 static void
 forget_data_free (ForgetData *data)
 {
   g_clear_object (&data->session);
+  g_clear_object (&data->catalog);
+  g_clear_pointer (&data->customer, customer_wipe);
+  g_free (data->db_path);
   g_free (data->actor);
   g_free (data->language);
   g_free (data);
+}
+
+static GhErasureResult *
+forget_on (GhStore     *store,
+           ForgetData  *data,
+           GError     **error)
+{
+  return gh_erasure_forget_customer (store, data->catalog, data->customer, data->actor,
+                                     data->language, error);
 }
 
 static void
@@ -143,20 +193,20 @@ forget_thread (GTask        *task,
 {
   ForgetData *data = task_data;
   g_autoptr(GError) error = NULL;
-  GhErasureResult *result;
+  g_autoptr(GhStore) own = NULL;
+  GhErasureResult *result = NULL;
   GhStore *store;
 
   store = gh_session_lock_store (data->session);
-  if (store == NULL)
+  if (store != NULL)
     {
-      g_task_return_new_error (task, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED,
-                               "the visit has ended");
-      return;
+      result = forget_on (store, data, &error);
+      gh_session_unlock_store (data->session);
     }
-  result = gh_erasure_forget_customer (store, gh_session_get_catalog (data->session),
-                                       gh_session_get_customer (data->session), data->actor,
-                                       data->language, &error);
-  gh_session_unlock_store (data->session);
+  /* The visit ended first ("Sign out" right after "Yes, forget me"): the shopper
+   * asked, so the erasure still happens, on a connection of its own. */
+  else if ((own = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error)) != NULL)
+    result = forget_on (own, data, &error);
 
   if (result == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -175,14 +225,17 @@ forget_done (GObject      *source,
   g_autofree char *status = NULL;
 
   erasure = g_task_propagate_pointer (G_TASK (result), &error);
+  if (erasure == NULL)
+    g_warning ("Erasure failed: %s", error->message);
+  /* Nobody is there to read the outcome; the erasure itself is done (or logged). */
+  if (self->session == NULL || gh_session_get_ended (self->session))
+    return;
+
   gtk_spinner_set_spinning (self->spinner, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
 
   if (erasure == NULL)
     {
-      if (g_error_matches (error, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED))
-        return;
-      g_warning ("Erasure failed: %s", error->message);
       self->done = FALSE;
       gtk_label_set_label (self->status_label,
                            _("Sorry, that did not work and nothing was deleted. Please try again, "
@@ -226,6 +279,9 @@ forget_confirm (GtkWidget  *widget,
 
   data = g_new0 (ForgetData, 1);
   data->session = g_object_ref (self->session);
+  data->catalog = g_object_ref (gh_session_get_catalog (self->session));
+  data->customer = customer_copy (gh_session_get_customer (self->session));
+  data->db_path = g_strdup (gh_session_get_db_path (self->session));
   data->actor = g_strdup (gh_session_get_actor (self->session));
   data->language = g_strdup (gh_session_get_language (self->session));
   task = g_task_new (NULL, NULL, forget_done, g_object_ref (self));

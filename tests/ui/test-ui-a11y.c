@@ -708,6 +708,107 @@ test_language_for_the_visit (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ---- who else gets the data -------------------------------------------------------- */
+
+typedef struct {
+  GtkWidget  *row;
+  const char *sentence;
+} Shown;
+
+/* A label the shopper can see in the row, laid out, holds the sentence. */
+static gboolean
+row_shows (gpointer data)
+{
+  Shown *shown = data;
+  g_autoptr(GPtrArray) labels = gh_ui_test_find_all (shown->row, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_is_drawable (labels->pdata[i])
+        && gtk_widget_get_width (labels->pdata[i]) > 0
+        && strstr (gtk_label_get_text (labels->pdata[i]), shown->sentence) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The row's sentence, seen and heard: drawn where the shopper reads the purpose, in
+ * the accessible description of the row and of its switch (where there is one). */
+static void
+assert_sharing_told (GtkWidget  *dashboard,
+                     const char *purpose_id,
+                     const char *sentence)
+{
+  GtkWidget *row = GTK_WIDGET (choice_row (dashboard, purpose_id));
+  g_autofree char *text = gh_ui_test_collect_text (row);
+  g_autofree char *problem = NULL;
+  Shown shown = { row, sentence };
+
+  if (strstr (text, sentence) == NULL)
+    g_error ("%s: no \"%s\" in the row:\n%s", purpose_id, sentence, text);
+  if (!gh_ui_test_wait (row_shows, &shown, 5000))
+    g_error ("%s: \"%s\" is not drawn", purpose_id, sentence);
+  problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row),
+                                                GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sentence);
+  if (problem != NULL)
+    g_error ("%s: the row's accessible description: %s", purpose_id, problem);
+  if (gh_purpose_get_can_revoke (gh_consent_row_get_purpose (GH_CONSENT_ROW (row))))
+    {
+      GtkWidget *toggle = nth_of_type (row, GTK_TYPE_SWITCH, 0);
+
+      problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (toggle),
+                                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sentence);
+      if (problem != NULL)
+        g_error ("%s: the switch's accessible description: %s", purpose_id, problem);
+    }
+  gh_a11y_assert_labels_fit (row, purpose_id);
+}
+
+static void
+test_sharing_told (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1080, 1920);
+  GhAccessibility *a11y = gh_accessibility_get_for_display (gtk_widget_get_display (
+                                                              GTK_WIDGET (window)));
+  GhCatalog *catalog = gh_window_get_catalog (window);
+  GhPurpose *offers = gh_catalog_find_purpose (catalog, "personalize.offers");
+  GhPurpose *tax = gh_catalog_find_purpose (catalog, "legal.tax_records");
+  GtkWidget *dashboard;
+  g_autofree char *offers_en = NULL;
+  g_autofree char *tax_en = NULL;
+  g_autofree char *offers_de = NULL;
+  g_autofree char *email_text = NULL;
+
+  /* The demo config's parties; the words around them are the kiosk's own. */
+  g_assert_cmpuint (gh_purpose_get_n_third_parties (offers), ==, 1);
+  offers_en = g_strdup_printf ("Shared with %s — %s", gh_purpose_get_third_party_name (offers, 0),
+                               gh_purpose_get_third_party_reason (offers, 0, "en"));
+  tax_en = g_strdup_printf ("Shared with %s — %s", gh_purpose_get_third_party_name (tax, 0),
+                            gh_purpose_get_third_party_reason (tax, 0, "en"));
+  offers_de = g_strdup_printf ("Weitergegeben an %s – %s",
+                               gh_purpose_get_third_party_name (offers, 0),
+                               gh_purpose_get_third_party_reason (offers, 0, "de"));
+
+  /* Portrait with larger text: the longest lines have the least room. */
+  gh_accessibility_set_larger_text (a11y, TRUE);
+  g_assert_true (gh_ui_test_sign_in (window, "4000000007", "0007"));
+  dashboard = _gh_window_get_page (window, "dashboard");
+  gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "choices");
+  assert_sharing_told (dashboard, "personalize.offers", offers_en);
+  /* A purpose that cannot be switched off tells it all the same. */
+  assert_sharing_told (dashboard, "legal.tax_records", tax_en);
+  /* A purpose that shares with nobody says nothing of the kind. */
+  email_text = gh_ui_test_collect_text (GTK_WIDGET (choice_row (dashboard, "marketing.email")));
+  g_assert_null (strstr (email_text, "Shared with"));
+
+  /* The kiosk's words and HQ's reason, both in the visit's language. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.language", "s", "de"));
+  dashboard = _gh_window_get_page (window, "dashboard");
+  gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "choices");
+  assert_sharing_told (dashboard, "personalize.offers", offers_de);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -729,6 +830,7 @@ main (int   argc,
   g_test_add_func ("/a11y/display-toggles", test_display_toggles);
   g_test_add_func ("/a11y/idle-warning", test_idle_warning_announced);
   g_test_add_func ("/a11y/language-for-the-visit", test_language_for_the_visit);
+  g_test_add_func ("/a11y/sharing-told", test_sharing_told);
   result = g_test_run ();
 
   g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", store_dir), NULL, NULL, NULL, NULL);
