@@ -33,6 +33,10 @@ typedef struct {
   GhReceipt *receipt;        /* the same, with its follow-up token for the QR code */
   guint      deleted_items;
   GPtrArray *kept;           /* GhErasureKept*, in config order; only categories with items */
+  /* The erasure is committed, but a reader kept the write-ahead log from being emptied
+   * in time: deleted bytes may stay in the -wal file until the next checkpoint (the
+   * next erasure, gh_erasure_checkpoint, or the last connection closing). */
+  gboolean   log_pending;
 } GhErasureResult;
 
 void gh_erasure_result_free (GhErasureResult *result);
@@ -80,7 +84,7 @@ GhErasureResult *gh_erasure_forget_finish   (GAsyncResult        *result,
                                              GError             **error);
 
 /* Folds the WAL into the database file and truncates it to nothing, waiting
- * (up to the busy timeout, in steps) for readers that still hold old pages. */
+ * (about 5 s in all, in steps) for readers that still hold old pages. */
 gboolean         gh_erasure_checkpoint      (GhStore             *store,
                                              GError             **error);
 

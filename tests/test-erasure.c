@@ -321,6 +321,38 @@ test_erase_leaves_no_trace (Fixture *fixture, gconstpointer data)
   assert_no_markers (fixture->path, fixture->pin_hash);
 }
 
+/* Another connection (the kiosk's inbox, HQ's push) reading through the erasure keeps
+ * the WAL from being emptied: the erasure still counts as done, says the log is
+ * pending, and the next checkpoint once the reader lets go leaves no trace. */
+static void
+test_erase_with_a_reader (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhErasureResult) result = NULL;
+  g_autoptr(GhStore) reader = gh_store_open (fixture->path, GH_STORE_OPEN_DEFAULT, &error);
+  sqlite3_stmt *stmt;
+
+  g_assert_no_error (error);
+  raw_exec (reader, "BEGIN");
+  stmt = _gh_store_prepare (reader, "SELECT count(*) FROM data_item", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);  /* the snapshot is now held */
+  gh_store_set_busy_timeout (fixture->store, 50);
+
+  result = gh_erasure_forget (fixture->store, NULL, LOYALTY, "shopper", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_true (result->log_pending);
+  g_assert_cmpuint (result->deleted_items, ==, 5);
+  assert_erased (fixture, fixture->store);
+
+  sqlite3_reset (stmt);
+  raw_exec (reader, "COMMIT");
+  g_assert_true (gh_erasure_checkpoint (fixture->store, &error));
+  g_assert_no_error (error);
+  assert_no_markers (fixture->path, fixture->pin_hash);
+}
+
 static void
 test_erase_unknown (Fixture *fixture, gconstpointer data)
 {
@@ -613,6 +645,7 @@ main (int    argc,
     g_error ("libsodium");
 
   ADD ("/erasure/leaves-no-trace", test_erase_leaves_no_trace, TRUE);
+  ADD ("/erasure/with-a-reader", test_erase_with_a_reader, TRUE);
   ADD ("/erasure/unknown-and-bad-actor", test_erase_unknown, TRUE);
   ADD ("/erasure/without-config", test_erase_without_config, FALSE);
   ADD ("/erasure/atomic", test_erase_is_atomic, TRUE);

@@ -52,20 +52,59 @@ line_label (const char *text,
 }
 
 static void
+count_item (GHashTable *counts,
+            const char *category)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, category));
+
+  g_hash_table_insert (counts, (gpointer) category, GUINT_TO_POINTER (n + 1));
+}
+
+static guint
+take_count (GHashTable *counts,
+            const char *category)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, category));
+
+  g_hash_table_remove (counts, category);
+  return n;
+}
+
+static void
+append_deleted (GhForgetPage *self,
+                const char   *title,
+                guint         n)
+{
+  /* Translators: a category that will be deleted, with how many items: "• Sizes (2)" */
+  g_autofree char *line = g_strdup_printf (_("• %s (%u)"), title, n);
+
+  gtk_box_append (self->deleted_box, line_label (line, NULL));
+}
+
+static void
 fill_lists (GhForgetPage *self)
 {
   GhCatalog *catalog = gh_session_get_catalog (self->session);
   const char *language = gh_session_get_language (self->session);
   GPtrArray *items = gh_session_get_items (self->session);
   GListModel *categories = gh_catalog_get_data_categories (catalog);
-  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) kept = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) deleted = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GHashTableIter iter;
+  gpointer key, value;
   guint n_kept = 0;
 
+  /* As gh_erasure counts: an item stays only under a legal hold and within its
+   * retention; past it, the law no longer asks us to keep it. */
   for (guint i = 0; i < items->len; i++)
     {
       GhDataItem *item = g_ptr_array_index (items, i);
-      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, item->category));
-      g_hash_table_insert (counts, item->category, GUINT_TO_POINTER (n + 1));
+      GhDataCategory *category = gh_catalog_find_data_category (catalog, item->category);
+      const char *hold = category != NULL ? gh_data_category_get_legal_hold (category, NULL) : NULL;
+
+      count_item (hold != NULL && *hold != '\0' && item->retained_until > now ? kept : deleted,
+                  item->category);
     }
 
   gtk_box_append (self->deleted_box,
@@ -76,42 +115,28 @@ fill_lists (GhForgetPage *self)
   for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
     {
       g_autoptr(GhDataCategory) category = g_list_model_get_item (categories, i);
-      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, gh_data_category_get_id (category)));
-      const char *hold = gh_data_category_get_legal_hold (category, language);
+      const char *id = gh_data_category_get_id (category);
       const char *title = gh_data_category_get_title (category, language);
+      guint n_deleted = take_count (deleted, id);
+      guint n_held = take_count (kept, id);
 
-      if (n == 0)
-        continue;
-      g_hash_table_remove (counts, gh_data_category_get_id (category));
-      if (hold != NULL && *hold != '\0')
+      if (n_held > 0)
         {
           /* Translators: a category kept through erasure and how many items, e.g. "Purchases (12)" */
-          g_autofree char *heading = g_strdup_printf (_("%s (%u)"), title, n);
+          g_autofree char *heading = g_strdup_printf (_("%s (%u)"), title, n_held);
           gtk_box_append (self->kept_box, line_label (heading, "row-title"));
-          gtk_box_append (self->kept_box, line_label (hold, NULL));
+          gtk_box_append (self->kept_box,
+                          line_label (gh_data_category_get_legal_hold (category, language), NULL));
           n_kept++;
         }
-      else
-        {
-          /* Translators: a category that will be deleted, with how many items: "• Sizes (2)" */
-          g_autofree char *line = g_strdup_printf (_("• %s (%u)"), title, n);
-          gtk_box_append (self->deleted_box, line_label (line, NULL));
-        }
+      if (n_deleted > 0)
+        append_deleted (self, title, n_deleted);
     }
 
   /* Held under a category the config does not describe: no legal hold can apply. */
-  {
-    GHashTableIter iter;
-    gpointer key, value;
-
-    g_hash_table_iter_init (&iter, counts);
-    while (g_hash_table_iter_next (&iter, &key, &value))
-      {
-        g_autofree char *line = g_strdup_printf (_("• %s (%u)"), (const char *) key,
-                                                 GPOINTER_TO_UINT (value));
-        gtk_box_append (self->deleted_box, line_label (line, NULL));
-      }
-  }
+  g_hash_table_iter_init (&iter, deleted);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    append_deleted (self, key, GPOINTER_TO_UINT (value));
 
   if (n_kept == 0)
     gtk_box_append (self->kept_box,
@@ -214,6 +239,13 @@ forget_thread (GTask        *task,
     g_task_return_pointer (task, result, (GDestroyNotify) gh_erasure_result_free);
 }
 
+enum {
+  SIGNAL_ERASED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 forget_done (GObject      *source,
              GAsyncResult *result,
@@ -258,6 +290,7 @@ forget_done (GObject      *source,
   gtk_widget_set_visible (self->buttons_box, FALSE);
   gtk_widget_set_visible (self->finish_button, TRUE);
   gtk_widget_grab_focus (self->finish_button);
+  g_signal_emit (self, signals[SIGNAL_ERASED], 0);
 }
 
 static void
@@ -313,6 +346,10 @@ gh_forget_page_class_init (GhForgetPageClass *klass)
   object_class->dispose = gh_forget_page_dispose;
 
   gtk_widget_class_install_action (widget_class, "forget.confirm", NULL, forget_confirm);
+
+  /* The erasure is committed: what the visit still shows of the shopper must go. */
+  signals[SIGNAL_ERASED] = g_signal_new ("erased", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/glasshouse/Kiosk/gh-forget-page.ui");

@@ -183,7 +183,9 @@ sign_in_done (GObject      *source,
       return;
     }
 
-  set_status (self, NULL, FALSE);
+  /* The number and PIN have done their job: a hidden page keeps neither for the
+   * rest of the visit. */
+  gh_identify_page_reset (self);
   g_signal_emit (self, signals[SIGNED_IN], 0, session);
 }
 

@@ -648,6 +648,25 @@ kiosk_more_time (GtkWidget  *widget,
   restart_idle (GH_WINDOW (widget));
 }
 
+/* The shopper is forgotten: the dashboard (their data, offers, name) goes at once, not at
+ * the end of the visit, and nothing more can be issued for them; only the erasure's own
+ * receipt, on the follow-up screen, remains to take away. */
+static void
+on_erased (GhWindow *self)
+{
+  replace_page (self, &self->dashboard_page, NULL, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);
+  set_follow_up_enabled (self, FALSE);
+}
+
+static void
+new_forget_page (GhWindow *self)
+{
+  replace_page (self, &self->forget_page, gh_forget_page_new (self->session), "forget");
+  g_signal_connect_object (self->forget_page, "erased", G_CALLBACK (on_erased), self,
+                           G_CONNECT_SWAPPED);
+}
+
 static void
 kiosk_forget (GtkWidget  *widget,
               const char *action_name,
@@ -658,7 +677,7 @@ kiosk_forget (GtkWidget  *widget,
   if (self->session == NULL)
     return;
   if (self->forget_page == NULL)
-    replace_page (self, &self->forget_page, gh_forget_page_new (self->session), "forget");
+    new_forget_page (self);
   show_page (self, self->forget_page);
 }
 
@@ -802,7 +821,8 @@ kiosk_language (GtkWidget  *widget,
   rebuild_language_box (self);
   build_static_pages (self);
 
-  if (self->session != NULL)
+  /* After an erasure there is no dashboard to bring back. */
+  if (self->session != NULL && self->dashboard_page != NULL)
     {
       GtkWidget *visible = gtk_stack_get_visible_child (self->stack);
       gboolean on_dashboard = visible == self->dashboard_page;
@@ -815,7 +835,7 @@ kiosk_language (GtkWidget  *widget,
                                       is_portrait (self));
       if (on_forget && !gh_forget_page_get_done (GH_FORGET_PAGE (self->forget_page)))
         {
-          replace_page (self, &self->forget_page, gh_forget_page_new (self->session), "forget");
+          new_forget_page (self);
           show_page (self, self->forget_page);
         }
       else if (on_dashboard)

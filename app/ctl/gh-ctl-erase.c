@@ -28,6 +28,8 @@ result_to_json (const GhErasureResult *result)
     json_builder_add_string_value (builder, result->receipt_id);
   else
     json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "log_emptied");
+  json_builder_add_boolean_value (builder, !result->log_pending);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -54,6 +56,10 @@ gh_ctl_erase (int    argc,
       (result = gh_erasure_forget (store, NULL, argv[1], actor != NULL ? actor : "cli",
                                    &error)) == NULL)
     return gh_ctl_fail (error);
+  if (result->log_pending)
+    fprintf (stderr, "glasshouse-ctl: warning: erasure %" G_GINT64_FORMAT " recorded, but another "
+             "process (the kiosk?) kept the write-ahead log busy: deleted bytes stay in %s-wal "
+             "until its next checkpoint\n", result->erasure_id, gh_store_get_path (store));
 
   if (common.json)
     {

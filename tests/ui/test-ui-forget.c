@@ -484,6 +484,32 @@ assert_follow_up_code (GhWindow   *window,
   return g_strdup (url);
 }
 
+/* Once erased, the visit shows nothing of the shopper's data any more (the dashboard
+ * goes at once, not when the visit ends) and can issue nothing else for them. */
+static void
+assert_dashboard_gone (GhWindow *window,
+                       Shopper  *shopper)
+{
+  g_autofree char *text = gh_ui_test_collect_text (GTK_WIDGET (window));
+  g_autofree char *png = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".",
+                                           "forget-done-landscape.png", NULL);
+
+  g_assert_null (_gh_window_get_page (window, "dashboard"));
+  for (guint i = 0; i < shopper->values->len; i++)
+    if (shopper->values->pdata[i] != shopper->ref  /* never shown; a pseudonym */
+        && strstr (text, shopper->values->pdata[i]) != NULL)
+      g_error ("\"%s\" is still on a widget after the erasure", (char *) shopper->values->pdata[i]);
+  gh_ui_test_spin (300);  /* a frame with the dashboard gone */
+  gh_ui_test_save_png (GTK_WIDGET (window), png);
+  /* A copy of data that is gone, or a second erasure, would only issue empty receipts:
+   * both are switched off (activating them leaves the screen as it is). */
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.copy-data", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.forget", NULL);
+  gh_ui_test_spin (1000);
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "forget");
+  g_assert_null (_gh_window_get_page (window, "follow-up"));
+}
+
 static void
 assert_no_trace (GhWindow   *window,
                  Shopper    *shopper,
@@ -582,6 +608,7 @@ test_forget_me (void)
   g_assert_true (gh_ui_test_wait (is_mapped, finish, WAIT_MS));
 
   assert_done_screen (forget, catalog, &shopper);
+  assert_dashboard_gone (window, &shopper);
   assert_store_forgot (&shopper, catalog);
   receipt_id = erasure_receipt_id (&shopper);
   assert_outbox_tells_hq (&shopper, receipt_id);
