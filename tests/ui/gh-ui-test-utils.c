@@ -96,6 +96,26 @@ gh_ui_test_spin (guint ms)
   gh_ui_test_wait (never, NULL, ms);
 }
 
+static gboolean
+transitions_done (gpointer data)
+{
+  g_autoptr(GPtrArray) stacks = gh_ui_test_find_all (data, GTK_TYPE_STACK);
+
+  for (guint i = 0; i < stacks->len; i++)
+    if (gtk_stack_get_transition_running (g_ptr_array_index (stacks, i)))
+      return FALSE;
+  return TRUE;
+}
+
+void
+gh_ui_test_settle (GtkWidget *root)
+{
+  /* A fixed pause once caught the PIN stage still fading out on a busy machine:
+   * wait for every stack's transition to end, then for the layout after it. */
+  g_assert_true (gh_ui_test_wait (transitions_done, root, 10000));
+  gh_ui_test_spin (200);
+}
+
 typedef struct {
   GhWindow   *window;
   const char *page;

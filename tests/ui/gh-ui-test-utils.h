@@ -26,6 +26,9 @@ gboolean   gh_ui_test_wait           (GhUiTestCondition condition,
                                       guint             timeout_ms);
 /* Spins the main loop for @ms. */
 void       gh_ui_test_spin           (guint         ms);
+/* Waits until no stack under @root is in a transition, then a little for layout:
+ * before a screenshot. */
+void       gh_ui_test_settle         (GtkWidget    *root);
 /* Waits for the window to show @page ("dashboard", ...). */
 gboolean   gh_ui_test_wait_page      (GhWindow     *window,
                                       const char   *page,

@@ -55,7 +55,7 @@ shoot (Tour       *tour,
   g_autofree char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".", file, NULL);
   g_autofree char *clipped = NULL;
 
-  gh_ui_test_spin (400);
+  gh_ui_test_settle (GTK_WIDGET (tour->window));
   /* A kiosk's window cannot grow past its screen: what does not fit is cut off. */
   if (gtk_widget_get_width (GTK_WIDGET (tour->window)) > tour->width
       || gtk_widget_get_height (GTK_WIDGET (tour->window)) > tour->height)

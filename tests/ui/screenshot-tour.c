@@ -26,7 +26,7 @@ shoot (GhWindow   *window,
   char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".", file, NULL);
 
   /* Let transitions, relayouts and the portrait/landscape switch settle. */
-  gh_ui_test_spin (400);
+  gh_ui_test_settle (GTK_WIDGET (window));
   gh_ui_test_save_png (GTK_WIDGET (window), path);
   g_test_message ("wrote %s", path);
   return path;
