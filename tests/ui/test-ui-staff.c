@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <gdk/x11/gdkx.h>
+
 #include <string.h>
 
 #include "gh-auth.h"
@@ -171,6 +173,92 @@ test_long_press_and_pin (void)
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
   g_assert_true (gh_staff_mode_get_active (mode));
   gh_staff_mode_end (mode);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The widget on screen the staff gesture watches: a mapped one with the long-press
+ * controller. */
+static GtkWidget *
+find_long_press_widget (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) widgets = gh_ui_test_find_all (root, GTK_TYPE_WIDGET);
+
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      if (!gtk_widget_get_mapped (widgets->pdata[i]))
+        continue;
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widgets->pdata[i]);
+
+      for (guint j = 0; j < g_list_model_get_n_items (controllers); j++)
+        {
+          g_autoptr(GObject) controller = g_list_model_get_item (controllers, j);
+          if (GTK_IS_GESTURE_LONG_PRESS (controller))
+            return widgets->pdata[i];
+        }
+    }
+  return NULL;
+}
+
+/* Presses the X server's first mouse button on @widget's middle for @hold_s seconds,
+ * through xdotool (XTEST): a real pointer hold, as a finger on the touchscreen gives,
+ * with GTK's own gesture timing. Returns at once; the press goes on in the background. */
+static void
+hold_pointer_on (GtkWidget  *widget,
+                 const char *hold_s)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  graphene_point_t middle = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0f,
+                                                 gtk_widget_get_height (widget) / 2.0f);
+  graphene_point_t in_native;
+  double offset_x, offset_y;
+  g_autofree char *xid = NULL;
+  g_autofree char *x = NULL;
+  g_autofree char *y = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &middle, &in_native));
+  gtk_native_get_surface_transform (native, &offset_x, &offset_y);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  x = g_strdup_printf ("%d", (int) (in_native.x + offset_x));
+  y = g_strdup_printf ("%d", (int) (in_native.y + offset_y));
+  {
+    const char *argv[] = { "xdotool", "mousemove", "--sync", "--window", xid, x, y,
+                           "mousedown", "1", "sleep", hold_s, "mouseup", "1", NULL };
+
+    g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                  NULL, &error));
+    g_assert_no_error (error);
+  }
+}
+
+/* The same gesture with a real pointer held on the brand: let go after 1.5 s and
+ * nothing happens; hold it and the staff PIN screen comes up after about 3 s. */
+static void
+test_real_pointer_hold (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1280, 800);
+  GtkWidget *logo = find_long_press_widget (GTK_WIDGET (window));
+  gint64 start;
+  double held_s;
+
+  g_assert_nonnull (logo);
+  g_assert_true (gh_ui_test_wait (is_mapped, logo, 5000));
+
+  hold_pointer_on (logo, "1.5");
+  gh_ui_test_spin (4500);
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
+
+  start = g_get_monotonic_time ();
+  hold_pointer_on (logo, "4");
+  g_assert_true (gh_ui_test_wait_page (window, "staff-sign-in", 8000));
+  held_s = (g_get_monotonic_time () - start) / 1e6;
+  g_test_message ("staff PIN screen after a %.2f s hold", held_s);
+  g_assert_cmpfloat (held_s, >=, 2.9);
+
+  /* Let the background press finish before the window goes. */
+  gh_ui_test_spin (1500);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -463,6 +551,7 @@ main (int   argc,
   db_path = gh_ui_test_demo_store (store_dir, 3);
 
   g_test_add_func ("/ui/staff/long-press-and-pin", test_long_press_and_pin);
+  g_test_add_func ("/ui/staff/real-pointer-hold", test_real_pointer_hold);
   g_test_add_func ("/ui/staff/banner-every-screen", test_banner_every_screen);
   g_test_add_func ("/ui/staff/times-out", test_staff_mode_times_out);
   g_test_add_func ("/ui/staff/clear-lockout", test_clear_lockout);
