@@ -134,11 +134,15 @@ staff_sign_in_thread (GTask        *task,
                       GCancellable *cancellable)
 {
   AuthTask *data = task_data;
+  g_autoptr(GhStore) store = NULL;
   GError *error = NULL;
-  GhStaffMember *member;
+  GhStaffMember *member = NULL;
 
+  store = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error);
   /* A catalog is immutable once built, so reading it from a worker is safe. */
-  member = gh_auth_staff_sign_in (GH_CATALOG (source_object), data->staff_id, data->pin, &error);
+  if (store != NULL)
+    member = gh_auth_staff_sign_in (store, GH_CATALOG (source_object), data->staff_id, data->pin,
+                                    &error);
   if (member == NULL)
     g_task_return_error (task, error);
   else
@@ -146,7 +150,8 @@ staff_sign_in_thread (GTask        *task,
 }
 
 void
-gh_auth_staff_sign_in_async (GhCatalog           *catalog,
+gh_auth_staff_sign_in_async (const char          *db_path,
+                             GhCatalog           *catalog,
                              const char          *staff_id,
                              const char          *pin,
                              GCancellable        *cancellable,
@@ -156,11 +161,13 @@ gh_auth_staff_sign_in_async (GhCatalog           *catalog,
   g_autoptr(GTask) task = NULL;
   AuthTask *data;
 
+  g_return_if_fail (db_path != NULL);
   g_return_if_fail (GH_IS_CATALOG (catalog));
   g_return_if_fail (staff_id != NULL && pin != NULL);
 
   task = auth_task_new (catalog, gh_auth_staff_sign_in_async, cancellable, callback, user_data,
                         &data);
+  data->db_path = g_strdup (db_path);
   data->staff_id = g_strdup (staff_id);
   data->pin = g_strdup (pin);
   g_task_run_in_thread (task, staff_sign_in_thread);

@@ -3,14 +3,15 @@
  *
  * An unknown loyalty number costs one full verify against a dummy hash and
  * gets the same message as a wrong PIN; it even locks the same way, through
- * an in-memory "phantom" counter keyed by a keyed hash of the number, so
- * probing a number five times cannot tell a real account (which locks) from
- * a made-up one. Hashes imported with cheaper parameters (the demo generator
+ * a "phantom" counter in the store's pin_lockout table (gh-auth-lockout.c),
+ * so probing a number five times cannot tell a real account (which locks)
+ * from a made-up one, not even across a restart. Staff PINs lock through the
+ * same table. Hashes imported with cheaper parameters (the demo generator
  * uses the minimum) are padded with a dummy verify at the kiosk's cost so
  * they answer in the same time, and are upgraded on the next success.
- * Locks and counters live in the customer row; the verify runs outside any
- * transaction so a slow hash never holds the store's write lock. The _async
- * variants, which run these in a worker thread, are in gh-auth-async.c.
+ * A shopper's locks and counters live in the customer row; the verify runs
+ * outside any transaction so a slow hash never holds the store's write lock.
+ * The _async variants, which run these in a worker thread, are in gh-auth-async.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gh-auth-private.h"
 #include "gh-store-private.h"
 
 /* The kiosk's argon2id cost. Measured on the target (Debian 12, 2 cores, idle):
@@ -32,8 +34,6 @@
 #define MAX_FAILED_PINS   5
 #define FIRST_LOCK_SECS   60
 #define LONGEST_LOCK_SECS 3600
-/* Bounds the phantom table so a flood of made-up numbers cannot grow memory without end. */
-#define MAX_PHANTOMS      4096
 
 G_DEFINE_QUARK (gh-auth-error-quark, gh_auth_error)
 
@@ -45,17 +45,9 @@ static size_t             cost_mem = GH_AUTH_MEMLIMIT;
 static GhAuthClock clock_func;
 static gpointer    clock_data;
 
-typedef struct {
-  int    failed;
-  int    lock_count;
-  gint64 locked_until;
-} Throttle;
-
 /* Guards everything below, which worker threads share. */
 static GMutex      state_lock;
 static char       *dummy_hash;      /* a hash at the current cost that no PIN matches */
-static GHashTable *phantoms;        /* keyed-hash hex -> Throttle */
-static guint8      phantom_key[crypto_generichash_KEYBYTES];
 
 static void
 ensure_sodium (void)
@@ -66,7 +58,6 @@ ensure_sodium (void)
     {
       if (sodium_init () < 0)
         g_error ("libsodium could not be initialised");
-      randombytes_buf (phantom_key, sizeof phantom_key);
       g_once_init_leave (&done, 1);
     }
 }
@@ -86,7 +77,6 @@ gh_auth_set_clock_for_testing (GhAuthClock clock,
   g_mutex_lock (&state_lock);
   clock_func = clock;
   clock_data = user_data;
-  g_clear_pointer (&phantoms, g_hash_table_unref);
   g_mutex_unlock (&state_lock);
 }
 
@@ -228,102 +218,109 @@ set_locked_error (GError **error,
                "Too many wrong PINs: try again in %" G_GINT64_FORMAT " seconds", seconds);
 }
 
-/* ---- throttling numbers that do not exist (and staff ids) ---------------- */
-
-static char *
-phantom_key_for (const char *kind,
-                 const char *identifier)
-{
-  crypto_generichash_state state;
-  guint8 digest[16];
-  char hex[sizeof digest * 2 + 1];
-
-  ensure_sodium ();
-  crypto_generichash_init (&state, phantom_key, sizeof phantom_key, sizeof digest);
-  crypto_generichash_update (&state, (const guint8 *) kind, strlen (kind) + 1);
-  crypto_generichash_update (&state, (const guint8 *) identifier, strlen (identifier));
-  crypto_generichash_final (&state, digest, sizeof digest);
-  return g_strdup (sodium_bin2hex (hex, sizeof hex, digest, sizeof digest));
-}
-
-static gboolean
-phantom_is_stale (gpointer key,
-                  gpointer value,
-                  gpointer user_data)
-{
-  Throttle *throttle = value;
-  gint64 now = *(gint64 *) user_data;
-
-  return throttle->locked_until <= now && throttle->failed == 0;
-}
-
-/* Returns the seconds left on a lock, 0 when not locked. */
+/* Counts one wrong PIN in @state; returns the new lock's length when this one
+ * locked, else 0. The one schedule for shoppers, made-up numbers and staff. */
 static gint64
-phantom_check (const char *key)
+count_failure (GhLockState *state,
+               gint64       now)
 {
-  Throttle *throttle;
-  gint64 now = now_seconds (), left = 0;
+  gint64 locked;
 
-  g_mutex_lock (&state_lock);
-  if (phantoms != NULL && (throttle = g_hash_table_lookup (phantoms, key)) != NULL)
-    left = MAX (throttle->locked_until - now, 0);
-  g_mutex_unlock (&state_lock);
-  return left;
-}
-
-/* Counts a failure; returns the lock's length when this one locked, else 0. */
-static gint64
-phantom_fail (const char *key)
-{
-  Throttle *throttle;
-  gint64 now = now_seconds (), locked = 0;
-
-  g_mutex_lock (&state_lock);
-  if (phantoms == NULL)
-    phantoms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  throttle = g_hash_table_lookup (phantoms, key);
-  if (throttle == NULL)
-    {
-      if (g_hash_table_size (phantoms) >= MAX_PHANTOMS)
-        g_hash_table_foreach_remove (phantoms, phantom_is_stale, &now);
-      if (g_hash_table_size (phantoms) >= MAX_PHANTOMS)
-        g_hash_table_remove_all (phantoms);
-      throttle = g_new0 (Throttle, 1);
-      g_hash_table_insert (phantoms, g_strdup (key), throttle);
-    }
-  if (++throttle->failed >= MAX_FAILED_PINS)
-    {
-      throttle->failed = 0;
-      throttle->lock_count++;
-      locked = gh_auth_lock_seconds_for (throttle->lock_count);
-      throttle->locked_until = now + locked;
-    }
-  g_mutex_unlock (&state_lock);
+  if (++state->failed < MAX_FAILED_PINS)
+    return 0;
+  state->failed = 0;
+  state->lock_count++;
+  locked = gh_auth_lock_seconds_for (state->lock_count);
+  state->locked_until = now + locked;
   return locked;
 }
 
-static void
-phantom_reset (const char *key)
+/* ---- throttling numbers that do not exist (and staff ids) ---------------- */
+
+/* Seconds left on @subject's lock, 0 when not locked, -1 with @error set. One
+ * read outside a transaction, as a shopper's own lock is read with their row. */
+static gint64
+phantom_check (GhStore     *store,
+               const char  *subject,
+               GError     **error)
 {
-  g_mutex_lock (&state_lock);
-  if (phantoms != NULL)
-    g_hash_table_remove (phantoms, key);
-  g_mutex_unlock (&state_lock);
+  GhLockState state;
+
+  if (!_gh_auth_lockout_read (store, subject, &state, error))
+    return -1;
+  return MAX (state.locked_until - now_seconds (), 0);
+}
+
+/* As record_failure () for a shopper, in one transaction, minus the event:
+ * a pin.locked event would have no shopper to name, and a flood of made-up
+ * numbers would grow the append-only chain without end. */
+static gint64
+phantom_fail (GhStore     *store,
+              const char  *subject,
+              const char  *kind,
+              GError     **error)
+{
+  GhLockState state;
+  gint64 now = now_seconds (), locked;
+
+  if (!gh_store_begin (store, error))
+    return -1;
+  if (!_gh_auth_lockout_read (store, subject, &state, error))
+    goto fail;
+  if (state.locked_until > now)
+    {
+      /* Another attempt locked it while this one was hashing. */
+      gh_store_rollback (store);
+      return state.locked_until - now;
+    }
+  locked = count_failure (&state, now);
+  if (!_gh_auth_lockout_prune (store, now, error) ||
+      !_gh_auth_lockout_write (store, subject, kind, &state, now, error) ||
+      !gh_store_commit (store, error))
+    goto fail;
+  return locked;
+
+fail:
+  gh_store_rollback (store);
+  return -1;
+}
+
+/* A right PIN forgets the counters and the doubling. Returns the seconds left
+ * when a parallel attempt locked it meanwhile, 0 on success, -1 on error. */
+static gint64
+phantom_reset (GhStore     *store,
+               const char  *subject,
+               GError     **error)
+{
+  GhLockState state;
+  gint64 now = now_seconds ();
+
+  if (!gh_store_begin (store, error))
+    return -1;
+  if (!_gh_auth_lockout_read (store, subject, &state, error))
+    goto fail;
+  if (state.locked_until > now)
+    {
+      gh_store_rollback (store);
+      return state.locked_until - now;
+    }
+  if (!_gh_auth_lockout_forget (store, subject, error) ||
+      !gh_store_commit (store, error))
+    goto fail;
+  return 0;
+
+fail:
+  gh_store_rollback (store);
+  return -1;
 }
 
 /* ---- shoppers ------------------------------------------------------------ */
 
-typedef struct {
-  int    failed_pins;
-  gint64 locked_until;
-  int    lock_count;
-} LockState;
-
 static gboolean
-read_lock_state (GhStore    *store,
-                 gint64      customer_id,
-                 LockState  *state,
-                 GError    **error)
+read_lock_state (GhStore      *store,
+                 gint64        customer_id,
+                 GhLockState  *state,
+                 GError      **error)
 {
   sqlite3_stmt *stmt = _gh_store_prepare (store,
       "SELECT failed_pins, locked_until, lock_count FROM customer WHERE id = ?1", error);
@@ -335,7 +332,7 @@ read_lock_state (GhStore    *store,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      state->failed_pins = sqlite3_column_int (stmt, 0);
+      state->failed = sqlite3_column_int (stmt, 0);
       state->locked_until = sqlite3_column_int64 (stmt, 1);
       state->lock_count = sqlite3_column_int (stmt, 2);
     }
@@ -355,11 +352,11 @@ read_lock_state (GhStore    *store,
 }
 
 static gboolean
-write_lock_state (GhStore          *store,
-                  gint64            customer_id,
-                  const LockState  *state,
-                  const char       *new_pin_hash,
-                  GError          **error)
+write_lock_state (GhStore            *store,
+                  gint64              customer_id,
+                  const GhLockState  *state,
+                  const char         *new_pin_hash,
+                  GError            **error)
 {
   sqlite3_stmt *stmt = _gh_store_prepare (store,
       "UPDATE customer SET failed_pins = ?2, locked_until = ?3, lock_count = ?4,"
@@ -369,7 +366,7 @@ write_lock_state (GhStore          *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int (stmt, 2, state->failed_pins);
+  sqlite3_bind_int (stmt, 2, state->failed);
   sqlite3_bind_int64 (stmt, 3, state->locked_until);
   sqlite3_bind_int (stmt, 4, state->lock_count);
   sqlite3_bind_text (stmt, 5, new_pin_hash, -1, SQLITE_STATIC);
@@ -396,8 +393,8 @@ record_failure (GhStore           *store,
                 const GhCustomer  *customer,
                 GError           **error)
 {
-  LockState state;
-  gint64 now = now_seconds (), locked = 0;
+  GhLockState state;
+  gint64 now = now_seconds (), locked;
 
   if (!gh_store_begin (store, error))
     return -1;
@@ -409,23 +406,21 @@ record_failure (GhStore           *store,
       gh_store_rollback (store);
       return state.locked_until - now;
     }
-  if (++state.failed_pins >= MAX_FAILED_PINS)
+  locked = count_failure (&state, now);
+  if (locked > 0)
     {
-      g_autofree char *until = NULL;
-      g_autofree char *body = NULL;
+      g_autofree char *until = iso_from_unix (state.locked_until);
+      g_autofree char *body = g_strdup_printf ("{\"lock_count\":%d,\"seconds\":%" G_GINT64_FORMAT
+                                               ",\"locked_until\":\"%s\"}",
+                                               state.lock_count, locked, until);
 
-      state.failed_pins = 0;
-      state.lock_count++;
-      locked = gh_auth_lock_seconds_for (state.lock_count);
-      state.locked_until = now + locked;
-      until = iso_from_unix (state.locked_until);
-      body = g_strdup_printf ("{\"lock_count\":%d,\"seconds\":%" G_GINT64_FORMAT
-                              ",\"locked_until\":\"%s\"}", state.lock_count, locked, until);
       /* The kiosk locks, not a person: actor "system"; the shopper appears only as their ref. */
       if (gh_store_append_event (store, "system", customer->ref, "pin.locked", body, error) < 0)
         goto fail;
     }
-  if (!write_lock_state (store, customer->id, &state, NULL, error) ||
+  /* Pruned here too, so a wrong PIN costs the same work whether the number exists or not. */
+  if (!_gh_auth_lockout_prune (store, now, error) ||
+      !write_lock_state (store, customer->id, &state, NULL, error) ||
       !gh_store_commit (store, error))
     goto fail;
   return locked;
@@ -443,7 +438,7 @@ record_success (GhStore           *store,
                 const char        *new_pin_hash,
                 GError           **error)
 {
-  LockState state;
+  GhLockState state;
   gint64 now = now_seconds ();
 
   if (!gh_store_begin (store, error))
@@ -455,7 +450,7 @@ record_success (GhStore           *store,
       gh_store_rollback (store);
       return state.locked_until - now;
     }
-  state = (LockState) { 0 };
+  state = (GhLockState) { 0 };
   if (!write_lock_state (store, customer->id, &state, new_pin_hash, error) ||
       !gh_store_commit (store, error))
     goto fail;
@@ -487,6 +482,11 @@ gh_auth_sign_in (GhStore     *store,
   ensure_sodium ();
   /* Made before the lookup so the first attempt costs the same either way. */
   g_free (get_dummy_hash ());
+  /* Also for a number that exists: a damaged lockout key must refuse both
+   * alike, or the error would tell them apart. */
+  phantom = _gh_auth_lockout_subject (store, GH_LOCKOUT_SHOPPER, loyalty_id, error);
+  if (phantom == NULL)
+    return NULL;
 
   customer = gh_store_find_customer (store, loyalty_id, &lookup_error);
   if (customer == NULL && !g_error_matches (lookup_error, GH_STORE_ERROR, GH_STORE_ERROR_NOT_FOUND))
@@ -497,8 +497,9 @@ gh_auth_sign_in (GhStore     *store,
 
   if (customer == NULL)
     {
-      phantom = phantom_key_for ("shopper", loyalty_id);
-      left = phantom_check (phantom);
+      left = phantom_check (store, phantom, error);
+      if (left < 0)
+        return NULL;
       if (left > 0)
         {
           if (locked_seconds != NULL)
@@ -507,7 +508,9 @@ gh_auth_sign_in (GhStore     *store,
           return NULL;
         }
       verify_constant_cost (NULL, pin);
-      left = phantom_fail (phantom);
+      left = phantom_fail (store, phantom, GH_LOCKOUT_SHOPPER, error);
+      if (left < 0)
+        return NULL;
       goto rejected;
     }
 
@@ -560,23 +563,30 @@ rejected:
 /* ---- staff --------------------------------------------------------------- */
 
 GhStaffMember *
-gh_auth_staff_sign_in (GhCatalog   *catalog,
+gh_auth_staff_sign_in (GhStore     *store,
+                       GhCatalog   *catalog,
                        const char  *staff_id,
                        const char  *pin,
                        GError     **error)
 {
-  g_autofree char *key = NULL;
+  g_autofree char *subject = NULL;
   GhStaffMember *member;
   gint64 left;
 
+  g_return_val_if_fail (GH_IS_STORE (store), NULL);
   g_return_val_if_fail (GH_IS_CATALOG (catalog), NULL);
   g_return_val_if_fail (staff_id != NULL && pin != NULL, NULL);
 
   ensure_sodium ();
   g_free (get_dummy_hash ());
-  /* Staff accounts are not in the store, so their lockout is the in-memory one. */
-  key = phantom_key_for ("staff", staff_id);
-  left = phantom_check (key);
+  /* Staff accounts live in HQ's config, not in the store: their lockout is a
+   * pin_lockout row, for an id the config does not know as well. */
+  subject = _gh_auth_lockout_subject (store, GH_LOCKOUT_STAFF, staff_id, error);
+  if (subject == NULL)
+    return NULL;
+  left = phantom_check (store, subject, error);
+  if (left < 0)
+    return NULL;
   if (left > 0)
     {
       set_locked_error (error, left);
@@ -586,11 +596,20 @@ gh_auth_staff_sign_in (GhCatalog   *catalog,
   member = gh_catalog_find_staff (catalog, staff_id);
   if (verify_constant_cost (member != NULL ? gh_staff_member_get_pin_hash (member) : NULL, pin))
     {
-      phantom_reset (key);
+      left = phantom_reset (store, subject, error);
+      if (left < 0)
+        return NULL;
+      if (left > 0)
+        {
+          set_locked_error (error, left);
+          return NULL;
+        }
       return g_object_ref (member);
     }
 
-  left = phantom_fail (key);
+  left = phantom_fail (store, subject, GH_LOCKOUT_STAFF, error);
+  if (left < 0)
+    return NULL;
   if (left > 0)
     set_locked_error (error, left);
   else
@@ -621,7 +640,7 @@ gh_auth_clear_lockout (GhStore     *store,
   g_autoptr(GhCustomer) customer = NULL;
   g_autofree char *actor = NULL;
   g_autofree char *body = NULL;
-  LockState state;
+  GhLockState state;
   gint64 now = now_seconds ();
 
   g_return_val_if_fail (GH_IS_STORE (store), FALSE);
@@ -644,9 +663,9 @@ gh_auth_clear_lockout (GhStore     *store,
     goto fail;
   body = g_strdup_printf ("{\"was_locked\":%s,\"failed_pins\":%d,\"lock_count\":%d}",
                           state.locked_until > now ? "true" : "false",
-                          state.failed_pins, state.lock_count);
+                          state.failed, state.lock_count);
   /* lock_count stays: if the wrong PINs go on after staff helped, the next lock is longer. */
-  state.failed_pins = 0;
+  state.failed = 0;
   state.locked_until = 0;
   actor = g_strconcat ("staff:", staff_id, NULL);
   if (!write_lock_state (store, customer->id, &state, NULL, error) ||

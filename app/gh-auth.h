@@ -42,12 +42,17 @@ GhCustomer *gh_auth_sign_in_finish        (GAsyncResult  *result,
                                            gint64        *locked_seconds,
                                            GError       **error);
 
-/* Staff: checks @pin against the staff member's hash from the config. */
-GhStaffMember *gh_auth_staff_sign_in      (GhCatalog     *catalog,
+/* Staff: checks @pin against the staff member's hash from the config. Wrong
+ * PINs lock @staff_id (known to the config or not) with the shoppers'
+ * schedule; the lock is kept in @store, so it outlasts a restart. */
+GhStaffMember *gh_auth_staff_sign_in      (GhStore       *store,
+                                           GhCatalog     *catalog,
                                            const char    *staff_id,
                                            const char    *pin,
                                            GError       **error);
-void        gh_auth_staff_sign_in_async   (GhCatalog           *catalog,
+/* Opens its own connection to @db_path in the worker, as gh_auth_sign_in_async does. */
+void        gh_auth_staff_sign_in_async   (const char          *db_path,
+                                           GhCatalog           *catalog,
                                            const char          *staff_id,
                                            const char          *pin,
                                            GCancellable        *cancellable,
@@ -98,8 +103,8 @@ gint64      gh_auth_lock_seconds_for      (int            lock_count);
 gboolean    gh_auth_staff_id_is_valid     (const char    *staff_id);
 
 /* Tests only: a clock in unix seconds instead of the real one (NULL restores
- * it; also forgets the in-memory lockouts), and the argon2id cost of new
- * hashes and of the dummy verify (0, 0 restores the kiosk's). */
+ * it), and the argon2id cost of new hashes and of the dummy verify (0, 0
+ * restores the kiosk's). */
 typedef gint64 (*GhAuthClock) (gpointer user_data);
 void        gh_auth_set_clock_for_testing (GhAuthClock         clock,
                                            gpointer            user_data);

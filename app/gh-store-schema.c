@@ -98,6 +98,20 @@ static const char *migrations[] = {
   "CREATE TABLE event_attachment ("
   "  seq INTEGER PRIMARY KEY REFERENCES event (seq),"
   "  body TEXT NOT NULL);",
+  /* 4: PIN lockouts that have no customer row to live in (a loyalty number
+   * that does not exist, a staff id), so a restart does not hand out fresh
+   * attempts (gh-auth-lockout.c). The subject is a keyed hash, never the
+   * number or id; the key is made in C by migrate () (meta.pin_lockout_key),
+   * since SQL cannot be trusted to make a secret. updated_at (the last wrong
+   * PIN) is what stale rows are pruned and a full table evicted by. */
+  "CREATE TABLE pin_lockout ("
+  "  subject TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('shopper', 'staff')),"
+  "  failed INTEGER NOT NULL DEFAULT 0,"
+  "  locked_until INTEGER NOT NULL DEFAULT 0,"
+  "  lock_count INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE INDEX pin_lockout_by_age ON pin_lockout (kind, updated_at);",
 };
 
 guint

@@ -5,6 +5,10 @@
 
 G_BEGIN_DECLS
 
+/* The migration that made pin_lockout; migrate () adds its key to meta, under this name. */
+#define GH_STORE_SCHEMA_PIN_LOCKOUT   4
+#define GH_STORE_META_PIN_LOCKOUT_KEY "pin_lockout_key"
+
 guint       gh_store_schema_latest    (void);
 /* The SQL that takes a store from user_version @version - 1 to @version. */
 const char *gh_store_schema_migration (guint version);

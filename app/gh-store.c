@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "gh-store-private.h"
@@ -308,6 +309,30 @@ make_kiosk_id (void)
   return g_strdup_printf ("kiosk-%08x", g_random_int ());
 }
 
+/* The key of the keyed hash that names pin_lockout's subjects: random bytes
+ * from the system's generator (sqlite's randomblob () is not made for secrets). */
+static gboolean
+add_pin_lockout_key (GhStore  *self,
+                     GError  **error)
+{
+  guint8 key[crypto_generichash_KEYBYTES];
+  char hex[sizeof key * 2 + 1];
+  gboolean ok;
+
+  if (sodium_init () < 0)
+    {
+      g_set_error (error, GH_STORE_ERROR, GH_STORE_ERROR_IO,
+                   "%s: cannot make the PIN lockout key (libsodium did not start)", self->path);
+      return FALSE;
+    }
+  randombytes_buf (key, sizeof key);
+  sodium_bin2hex (hex, sizeof hex, key, sizeof key);
+  ok = gh_store_set_meta (self, GH_STORE_META_PIN_LOCKOUT_KEY, hex, error);
+  sodium_memzero (key, sizeof key);
+  sodium_memzero (hex, sizeof hex);
+  return ok;
+}
+
 static gboolean
 migrate (GhStore  *self,
          int       from,
@@ -335,6 +360,8 @@ migrate (GhStore  *self,
           !gh_store_set_meta (self, "created_at", created, error))
         goto fail;
     }
+  if (from < GH_STORE_SCHEMA_PIN_LOCKOUT && !add_pin_lockout_key (self, error))
+    goto fail;
   return gh_store_commit (self, error);
 
 fail:

@@ -579,37 +579,37 @@ test_staff_sign_in (Fixture *fixture, gconstpointer data)
   g_autoptr(GhStaffMember) member = NULL;
   g_autofree char *wrong_msg = NULL;
 
-  member = gh_auth_staff_sign_in (fixture->catalog, "s-0042", STAFF_PIN, &error);
+  member = gh_auth_staff_sign_in (fixture->store, fixture->catalog, "s-0042", STAFF_PIN, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (gh_staff_member_get_name (member), ==, "Sam");
   g_clear_object (&member);
 
-  member = gh_auth_staff_sign_in (fixture->catalog, "s-0042", "0000", &error);
+  member = gh_auth_staff_sign_in (fixture->store, fixture->catalog, "s-0042", "0000", &error);
   g_assert_null (member);
   g_assert_error (error, GH_AUTH_ERROR, GH_AUTH_ERROR_REJECTED);
   wrong_msg = g_strdup (error->message);
   g_clear_error (&error);
-  member = gh_auth_staff_sign_in (fixture->catalog, "s-9999", STAFF_PIN, &error);
+  member = gh_auth_staff_sign_in (fixture->store, fixture->catalog, "s-9999", STAFF_PIN, &error);
   g_assert_null (member);
   g_assert_error (error, GH_AUTH_ERROR, GH_AUTH_ERROR_REJECTED);
   g_assert_cmpstr (error->message, ==, wrong_msg);
   g_clear_error (&error);
 
-  /* Staff PINs lock too (in memory: staff accounts live in HQ's config, not the store). */
+  /* Staff PINs lock too (in pin_lockout: staff accounts live in HQ's config, not the store). */
   for (int i = 0; i < 3; i++)
     {
-      member = gh_auth_staff_sign_in (fixture->catalog, "s-0042", "", &error);
+      member = gh_auth_staff_sign_in (fixture->store, fixture->catalog, "s-0042", "", &error);
       g_assert_error (error, GH_AUTH_ERROR, GH_AUTH_ERROR_REJECTED);
       g_clear_error (&error);
     }
-  member = gh_auth_staff_sign_in (fixture->catalog, "s-0042", "1111", &error);
+  member = gh_auth_staff_sign_in (fixture->store, fixture->catalog, "s-0042", "1111", &error);
   g_assert_error (error, GH_AUTH_ERROR, GH_AUTH_ERROR_LOCKED);
   g_clear_error (&error);
-  member = gh_auth_staff_sign_in (fixture->catalog, "s-0042", STAFF_PIN, &error);
+  member = gh_auth_staff_sign_in (fixture->store, fixture->catalog, "s-0042", STAFF_PIN, &error);
   g_assert_error (error, GH_AUTH_ERROR, GH_AUTH_ERROR_LOCKED);
   g_clear_error (&error);
   fake_now += 60;
-  member = gh_auth_staff_sign_in (fixture->catalog, "s-0042", STAFF_PIN, &error);
+  member = gh_auth_staff_sign_in (fixture->store, fixture->catalog, "s-0042", STAFF_PIN, &error);
   g_assert_no_error (error);
   g_assert_nonnull (member);
 }
@@ -674,7 +674,8 @@ test_async (Fixture *fixture, gconstpointer data)
   g_assert_error (error, GH_STORE_ERROR, GH_STORE_ERROR_IO);
   g_clear_error (&error);
 
-  gh_auth_staff_sign_in_async (fixture->catalog, "s-0042", STAFF_PIN, NULL, got_result, &wait);
+  gh_auth_staff_sign_in_async (fixture->path, fixture->catalog, "s-0042", STAFF_PIN, NULL,
+                               got_result, &wait);
   member = gh_auth_staff_sign_in_finish (wait_for (&wait), &error);
   g_clear_object (&wait.result);
   g_assert_no_error (error);
@@ -765,8 +766,10 @@ test_no_identifiers_logged (Fixture *fixture, gconstpointer data)
   g_main_loop_run (loop);
   g_assert_null (gh_auth_sign_in_finish (wait.result, NULL, NULL));
   g_clear_object (&wait.result);
-  g_assert_null (gh_auth_staff_sign_in (fixture->catalog, "s-0042", KNOWN_PIN, NULL));
-  g_assert_null (gh_auth_staff_sign_in (fixture->catalog, "nobody", STAFF_PIN, NULL));
+  g_assert_null (gh_auth_staff_sign_in (fixture->store, fixture->catalog, "s-0042", KNOWN_PIN,
+                                        NULL));
+  g_assert_null (gh_auth_staff_sign_in (fixture->store, fixture->catalog, "nobody", STAFF_PIN,
+                                        NULL));
 
   fflush (stderr);
   dup2 (saved, STDERR_FILENO);

@@ -123,7 +123,7 @@ gh_staff_controller_request_unlock (GhStaffController *self)
       gtk_stack_set_visible_child (self->stack, self->page);
       return;
     }
-  gh_staff_sign_in_setup (GH_STAFF_SIGN_IN (self->sign_in), self->catalog);
+  gh_staff_sign_in_setup (GH_STAFF_SIGN_IN (self->sign_in), self->catalog, self->db_path);
   gtk_stack_set_visible_child (self->stack, self->sign_in);
 }
 

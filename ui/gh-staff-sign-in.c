@@ -23,6 +23,7 @@ struct _GhStaffSignIn
   GhKeypad     *keypad;
 
   GhCatalog    *catalog;
+  char         *db_path;       /* where the staff PIN lockout is kept */
   char         *staff_id;
   GCancellable *cancellable;
 };
@@ -74,13 +75,18 @@ on_checked (GObject      *source,
   g_clear_object (&self->cancellable);
   set_busy (self, FALSE);
   gtk_editable_set_text (self->pin_entry, "");
-  if (member == NULL)
+  if (member == NULL && g_error_matches (error, GH_AUTH_ERROR, GH_AUTH_ERROR_LOCKED))
+    set_status (self, _("Too many wrong PINs. Try again later."), TRUE);
+  else if (member == NULL && g_error_matches (error, GH_AUTH_ERROR, GH_AUTH_ERROR_REJECTED))
+    set_status (self, _("That PIN is not right. Try again."), TRUE);
+  else if (member == NULL)
     {
-      set_status (self, g_error_matches (error, GH_AUTH_ERROR, GH_AUTH_ERROR_LOCKED)
-                        ? _("Too many wrong PINs. Try again later.")
-                        : _("That PIN is not right. Try again."), TRUE);
-      return;
+      /* Not the PIN's fault (the store, its lockout key): another try would not help. */
+      g_warning ("Checking a staff PIN failed: %s", error->message);
+      set_status (self, _("The kiosk cannot check PINs right now. Restart it, or call HQ."), TRUE);
     }
+  if (member == NULL)
+    return;
   set_status (self, NULL, FALSE);
   g_signal_emit (self, signals[SIGNED_IN], 0, member);
 }
@@ -90,7 +96,7 @@ on_submit (GhStaffSignIn *self)
 {
   const char *pin = gtk_editable_get_text (self->pin_entry);
 
-  if (self->cancellable != NULL || self->catalog == NULL)
+  if (self->cancellable != NULL || self->catalog == NULL || self->db_path == NULL)
     return;
   if (self->staff_id == NULL)
     {
@@ -105,8 +111,8 @@ on_submit (GhStaffSignIn *self)
   set_status (self, _("Checking…"), FALSE);
   set_busy (self, TRUE);
   self->cancellable = g_cancellable_new ();
-  gh_auth_staff_sign_in_async (self->catalog, self->staff_id, pin, self->cancellable, on_checked,
-                               g_object_ref (self));
+  gh_auth_staff_sign_in_async (self->db_path, self->catalog, self->staff_id, pin,
+                               self->cancellable, on_checked, g_object_ref (self));
 }
 
 static void
@@ -141,6 +147,7 @@ gh_staff_sign_in_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->catalog);
+  g_clear_pointer (&self->db_path, g_free);
   g_clear_pointer (&self->staff_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_STAFF_SIGN_IN);
   /* dispose_template only unparents bound children; the template's root is not bound. */
@@ -196,7 +203,8 @@ gh_staff_sign_in_new (void)
 
 void
 gh_staff_sign_in_setup (GhStaffSignIn *self,
-                        GhCatalog     *catalog)
+                        GhCatalog     *catalog,
+                        const char    *db_path)
 {
   GListModel *staff;
   GtkToggleButton *group = NULL;
@@ -208,6 +216,8 @@ gh_staff_sign_in_setup (GhStaffSignIn *self,
 
   gh_staff_sign_in_reset (self);
   g_set_object (&self->catalog, catalog);
+  g_free (self->db_path);
+  self->db_path = g_strdup (db_path);
   g_clear_pointer (&self->staff_id, g_free);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->staff_box))) != NULL)
     gtk_flow_box_remove (self->staff_box, child);
