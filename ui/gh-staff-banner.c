@@ -107,3 +107,10 @@ gh_staff_banner_get_text (GhStaffBanner *self)
   g_return_val_if_fail (GH_IS_STAFF_BANNER (self), NULL);
   return gtk_label_get_label (self->label);
 }
+
+void
+gh_staff_banner_relabel (GhStaffBanner *self)
+{
+  g_return_if_fail (GH_IS_STAFF_BANNER (self));
+  update (self);
+}

@@ -13,5 +13,7 @@ G_DECLARE_FINAL_TYPE (GhStaffBanner, gh_staff_banner, GH, STAFF_BANNER, GtkWidge
 GtkWidget *gh_staff_banner_new      (GhStaffMode   *mode);
 /* The label the shopper reads, e.g. "Sam from staff is helping you". */
 const char *gh_staff_banner_get_text (GhStaffBanner *self);
+/* Writes the text again, in the language gettext now uses. */
+void       gh_staff_banner_relabel  (GhStaffBanner *self);
 
 G_END_DECLS

@@ -160,6 +160,32 @@ gh_staff_controller_init (GhStaffController *self)
   self->mode = gh_staff_mode_new ();
 }
 
+/* The staff sign-in and staff pages, made from their templates in the language gettext
+ * uses now (and made again when it changes). */
+static void
+add_staff_pages (GhStaffController *self)
+{
+  self->sign_in = g_object_ref_sink (gh_staff_sign_in_new ());
+  gtk_stack_add_named (self->stack, self->sign_in, "staff-sign-in");
+  self->page = g_object_ref_sink (gh_staff_page_new ());
+  gtk_stack_add_named (self->stack, self->page, "staff");
+
+  g_signal_connect_object (self->sign_in, "signed-in", G_CALLBACK (on_signed_in), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sign_in, "cancelled", G_CALLBACK (go_back), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->page, "done", G_CALLBACK (go_back), self, G_CONNECT_SWAPPED);
+}
+
+static void
+remove_staff_page (GhStaffController  *self,
+                   GtkWidget         **page)
+{
+  if (self->stack != NULL && gtk_widget_get_parent (*page) == GTK_WIDGET (self->stack))
+    gtk_stack_remove (self->stack, *page);
+  g_clear_object (page);
+}
+
 GhStaffController *
 gh_staff_controller_new (GtkStack *stack,
                          GtkBox   *banner_box)
@@ -174,16 +200,7 @@ gh_staff_controller_new (GtkStack *stack,
 
   self->banner = g_object_ref_sink (gh_staff_banner_new (self->mode));
   gtk_box_append (banner_box, self->banner);
-  self->sign_in = g_object_ref_sink (gh_staff_sign_in_new ());
-  gtk_stack_add_named (stack, self->sign_in, "staff-sign-in");
-  self->page = g_object_ref_sink (gh_staff_page_new ());
-  gtk_stack_add_named (stack, self->page, "staff");
-
-  g_signal_connect_object (self->sign_in, "signed-in", G_CALLBACK (on_signed_in), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sign_in, "cancelled", G_CALLBACK (go_back), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->page, "done", G_CALLBACK (go_back), self, G_CONNECT_SWAPPED);
+  add_staff_pages (self);
   g_signal_connect_object (self->mode, "ended", G_CALLBACK (on_ended), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mode, "notify::actor", G_CALLBACK (update_actor), self,
                            G_CONNECT_SWAPPED);
@@ -255,4 +272,35 @@ gh_staff_controller_get_mode (GhStaffController *self)
 {
   g_return_val_if_fail (GH_IS_STAFF_CONTROLLER (self), NULL);
   return self->mode;
+}
+
+void
+gh_staff_controller_relabel (GhStaffController *self)
+{
+  GtkWidget *visible;
+  gboolean on_sign_in, on_page;
+
+  g_return_if_fail (GH_IS_STAFF_CONTROLLER (self));
+  if (self->stack == NULL)
+    return;
+
+  /* The banner speaks to the shopper, so it follows their language at once; the staff
+   * screens are made again, and the one on screen stays on screen. */
+  gh_staff_banner_relabel (GH_STAFF_BANNER (self->banner));
+  visible = gtk_stack_get_visible_child (self->stack);
+  on_sign_in = visible == self->sign_in;
+  on_page = visible == self->page;
+  remove_staff_page (self, &self->sign_in);
+  remove_staff_page (self, &self->page);
+  add_staff_pages (self);
+  if (on_sign_in)
+    {
+      gh_staff_sign_in_setup (GH_STAFF_SIGN_IN (self->sign_in), self->catalog, self->db_path);
+      gtk_stack_set_visible_child (self->stack, self->sign_in);
+    }
+  else if (on_page && gh_staff_mode_get_active (self->mode))
+    {
+      gh_staff_page_setup (GH_STAFF_PAGE (self->page), self->mode, self->db_path);
+      gtk_stack_set_visible_child (self->stack, self->page);
+    }
 }

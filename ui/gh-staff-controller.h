@@ -31,5 +31,7 @@ void               gh_staff_controller_watch_logo    (GhStaffController *self,
 /* Opens the staff PIN screen, as the long press does. */
 void               gh_staff_controller_request_unlock (GhStaffController *self);
 GhStaffMode       *gh_staff_controller_get_mode      (GhStaffController *self);
+/* After a language change: the banner and staff screens in the new language. */
+void               gh_staff_controller_relabel       (GhStaffController *self);
 
 G_END_DECLS

@@ -191,6 +191,8 @@ build_static_pages (GhWindow *self)
     gtk_stack_set_visible_child (self->stack, attract);
   else if (on_identify)
     gtk_stack_set_visible_child (self->stack, identify);
+  if (self->staff != NULL)
+    gh_staff_controller_relabel (self->staff);
 }
 
 static void

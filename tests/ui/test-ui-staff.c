@@ -262,6 +262,53 @@ test_real_pointer_hold (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The shopper switches to German while staff assist: the banner above their screen
+ * speaks German at once, and the staff screens, opened afterwards, are German too; the
+ * screen that was up stays up. */
+static void
+test_language_change_while_assisting (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1280, 800);
+  GhStaffController *staff = _gh_window_get_staff (window);
+  GhStaffMode *mode = gh_staff_controller_get_mode (staff);
+  GhStaffBanner *banner = find_banner (window);
+  g_autofree char *loyalty_id = first_loyalty_id ();
+  const char *pin = loyalty_id + strlen (loyalty_id) - 4;
+  g_autofree char *page_text = NULL;
+  g_autofree char *sign_in_text = NULL;
+
+  g_assert_true (gh_ui_test_sign_in (window, loyalty_id, pin));
+  gh_staff_mode_begin (mode, demo_staff (window), 300);
+  g_assert_cmpstr (gh_staff_banner_get_text (banner), ==, "Sam from staff is helping you");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.language", "s", "de"));
+  g_assert_cmpstr (gh_staff_banner_get_text (banner), ==, "Sam vom Personal hilft Ihnen");
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "dashboard");
+
+  gh_staff_controller_request_unlock (staff);
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "staff");
+  page_text = gh_ui_test_collect_text (_gh_window_get_page (window, "staff"));
+  g_assert_nonnull (strstr (page_text, "PIN-Sperre aufheben"));
+  g_assert_null (strstr (page_text, "Clear a PIN lockout"));
+
+  /* Back to English with the staff page up: it is made again, and stays on screen. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.language", "s", "en"));
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "staff");
+  g_clear_pointer (&page_text, g_free);
+  page_text = gh_ui_test_collect_text (_gh_window_get_page (window, "staff"));
+  g_assert_nonnull (strstr (page_text, "Clear a PIN lockout"));
+
+  /* Staff mode over, a later sign-in screen is in the visit's language as well. */
+  gh_staff_mode_end (mode);
+  g_assert_true (gh_ui_test_wait (staff_inactive, mode, 5000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.language", "s", "de"));
+  gh_staff_controller_request_unlock (staff);
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "staff-sign-in");
+  sign_in_text = gh_ui_test_collect_text (_gh_window_get_page (window, "staff-sign-in"));
+  g_assert_nonnull (strstr (sign_in_text, "Anmeldung für Personal"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 assert_banner_on (GhWindow   *window,
                   const char *page)
@@ -552,6 +599,8 @@ main (int   argc,
 
   g_test_add_func ("/ui/staff/long-press-and-pin", test_long_press_and_pin);
   g_test_add_func ("/ui/staff/real-pointer-hold", test_real_pointer_hold);
+  g_test_add_func ("/ui/staff/language-change-while-assisting",
+                   test_language_change_while_assisting);
   g_test_add_func ("/ui/staff/banner-every-screen", test_banner_every_screen);
   g_test_add_func ("/ui/staff/times-out", test_staff_mode_times_out);
   g_test_add_func ("/ui/staff/clear-lockout", test_clear_lockout);
