@@ -661,19 +661,6 @@ issue_data_free (IssueData *data)
   g_free (data);
 }
 
-static GhCustomer *
-customer_copy (const GhCustomer *customer)
-{
-  GhCustomer *copy = g_new0 (GhCustomer, 1);
-
-  *copy = *customer;
-  copy->loyalty_id = g_strdup (customer->loyalty_id);
-  copy->ref = g_strdup (customer->ref);
-  copy->display_name = g_strdup (customer->display_name);
-  copy->pin_hash = NULL;  /* a receipt never needs it */
-  return copy;
-}
-
 static GhSessionChange *
 change_copy (const GhSessionChange *change)
 {
@@ -742,7 +729,7 @@ gh_receipt_issue_for_session_async (GhSession           *session,
   data = g_new0 (IssueData, 1);
   data->session = g_object_ref (session);
   data->catalog = g_object_ref (gh_session_get_catalog (session));
-  data->customer = customer_copy (customer);
+  data->customer = gh_customer_copy (customer);
   data->kind = kind;
   data->language = g_strdup (gh_session_get_language (session));
   data->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_session_change_free);

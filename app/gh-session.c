@@ -76,28 +76,6 @@ set_string (char       **field,
 }
 
 static void
-clear_string (char **text)
-{
-  /* Overwrite before freeing: a name or loyalty number should not linger in freed heap. */
-  if (*text != NULL)
-    {
-      memset (*text, 0, strlen (*text));
-      g_clear_pointer (text, g_free);
-    }
-}
-
-static void
-wipe_customer (GhCustomer *customer)
-{
-  if (customer == NULL)
-    return;
-  clear_string (&customer->loyalty_id);
-  clear_string (&customer->display_name);
-  clear_string (&customer->ref);
-  gh_customer_free (customer);
-}
-
-static void
 wipe (GhSession *self)
 {
   g_clear_pointer (&self->unused, g_ptr_array_unref);
@@ -105,7 +83,7 @@ wipe (GhSession *self)
   g_clear_pointer (&self->consents, g_ptr_array_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->changes, g_ptr_array_unref);
-  g_clear_pointer (&self->customer, wipe_customer);
+  g_clear_pointer (&self->customer, gh_customer_wipe);
 }
 
 static void
@@ -245,8 +223,8 @@ sign_in_data_free (SignInData *data)
 {
   g_free (data->db_path);
   g_clear_object (&data->catalog);
-  clear_string (&data->loyalty_id);
-  clear_string (&data->pin);
+  gh_string_wipe (&data->loyalty_id);
+  gh_string_wipe (&data->pin);
   g_free (data->language);
   g_free (data);
 }
@@ -327,7 +305,7 @@ sign_in_thread (GTask        *task,
                                 &error);
   if (session == NULL)
     {
-      wipe_customer (customer);
+      gh_customer_wipe (customer);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -402,7 +380,7 @@ gh_session_load (const char  *db_path,
     return NULL;
   session = session_new_loaded (store, db_path, catalog, customer, language, error);
   if (session == NULL)
-    wipe_customer (customer);
+    gh_customer_wipe (customer);
   return session;
 }
 
@@ -730,7 +708,7 @@ set_consent_data_free (SetConsentData *data)
   g_clear_pointer (&data->offers, g_ptr_array_unref);
   g_clear_pointer (&data->consents, g_ptr_array_unref);
   g_clear_pointer (&data->items, g_ptr_array_unref);
-  g_clear_pointer (&data->customer, wipe_customer);
+  g_clear_pointer (&data->customer, gh_customer_wipe);
   g_free (data->purpose_id);
   g_free (data->notice_version);
   g_free (data->actor);

@@ -3,6 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sodium.h>
+#include <string.h>
+
 #include "gh-types.h"
 
 static const char *source_names[] = { "provided", "observed", "inferred", "third_party" };
@@ -56,6 +59,42 @@ gh_customer_free (GhCustomer *customer)
   g_free (customer->display_name);
   g_free (customer->pin_hash);
   g_free (customer);
+}
+
+GhCustomer *
+gh_customer_copy (const GhCustomer *customer)
+{
+  GhCustomer *copy;
+
+  g_return_val_if_fail (customer != NULL, NULL);
+  copy = g_new0 (GhCustomer, 1);
+  *copy = *customer;
+  copy->loyalty_id = g_strdup (customer->loyalty_id);
+  copy->ref = g_strdup (customer->ref);
+  copy->display_name = g_strdup (customer->display_name);
+  copy->pin_hash = NULL;
+  return copy;
+}
+
+void
+gh_string_wipe (char **text)
+{
+  if (*text == NULL)
+    return;
+  /* sodium_memzero, unlike memset, is not optimised away before the free. */
+  sodium_memzero (*text, strlen (*text));
+  g_clear_pointer (text, g_free);
+}
+
+void
+gh_customer_wipe (GhCustomer *customer)
+{
+  if (customer == NULL)
+    return;
+  gh_string_wipe (&customer->loyalty_id);
+  gh_string_wipe (&customer->display_name);
+  gh_string_wipe (&customer->ref);
+  gh_customer_free (customer);
 }
 
 void

@@ -42,6 +42,14 @@ typedef struct {
 
 void gh_customer_free (GhCustomer *customer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhCustomer, gh_customer_free)
+/* A copy for a worker that must outlive the visit's own record; without the PIN
+ * hash, which no such worker needs. */
+GhCustomer *gh_customer_copy (const GhCustomer *customer);
+/* Frees @customer after overwriting the loyalty number, name and ref: they should
+ * not linger in freed heap once a visit ends or a shopper is forgotten. */
+void gh_customer_wipe (GhCustomer *customer);
+/* Overwrites the string, frees it and sets *@text to NULL. */
+void gh_string_wipe (char **text);
 
 typedef struct {
   gint64    id;

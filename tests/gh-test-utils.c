@@ -180,6 +180,25 @@ gh_test_read_bytes (const char *path)
   return g_bytes_new_take (contents, length);
 }
 
+GBytes *
+gh_test_read_store_files (const char *path)
+{
+  GByteArray *all = g_byte_array_new ();
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
+      g_autoptr(GBytes) bytes = gh_test_read_bytes (name);
+      gsize size;
+      const guint8 *data = g_bytes_get_data (bytes, &size);
+
+      if (size > 0)
+        g_byte_array_append (all, data, size);
+    }
+  return g_byte_array_free_to_bytes (all);
+}
+
 gboolean
 gh_test_bytes_contain (GBytes     *haystack,
                        const char *needle)

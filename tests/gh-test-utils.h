@@ -38,6 +38,11 @@ int       gh_test_run_ctlv             (char       **out,
 
 /* Reads a whole file as bytes ("" when missing). */
 GBytes   *gh_test_read_bytes           (const char  *path);
+/* The database at @path and its -wal, -shm and -journal files, byte for byte, as a
+ * disk forensic tool sees them. Read them with no store open on @path in this
+ * process where it matters: closing a descriptor of the file drops a live
+ * connection's locks. */
+GBytes   *gh_test_read_store_files     (const char  *path);
 gboolean  gh_test_bytes_contain        (GBytes      *haystack,
                                         const char  *needle);
 

@@ -168,31 +168,11 @@ fixture_tear_down (Fixture       *fixture,
   gh_auth_set_cost_for_testing (0, 0);
 }
 
-/* The database and its companions, byte for byte, as a disk forensic tool sees them. */
-static GBytes *
-raw_files (const char *path)
-{
-  GByteArray *all = g_byte_array_new ();
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
-      g_autoptr(GBytes) bytes = gh_test_read_bytes (name);
-      gsize size;
-      const guint8 *data = g_bytes_get_data (bytes, &size);
-
-      if (size > 0)
-        g_byte_array_append (all, data, size);
-    }
-  return g_byte_array_free_to_bytes (all);
-}
-
 static void
 assert_no_markers (const char *path,
                    const char *pin_hash)
 {
-  g_autoptr(GBytes) bytes = raw_files (path);
+  g_autoptr(GBytes) bytes = gh_test_read_store_files (path);
 
   for (guint i = 0; markers[i] != NULL; i++)
     if (gh_test_bytes_contain (bytes, markers[i]))
@@ -279,7 +259,7 @@ test_erase_leaves_no_trace (Fixture *fixture, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GhErasureResult) result = NULL;
-  g_autoptr(GBytes) before = raw_files (fixture->path);
+  g_autoptr(GBytes) before = gh_test_read_store_files (fixture->path);
   g_autoptr(GhStore) reopened = NULL;
   g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
   const GhErasureKept *kept;

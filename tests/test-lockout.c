@@ -312,27 +312,6 @@ test_staff_survives_restart (Fixture *fixture, gconstpointer data)
   g_assert_error (error, GH_AUTH_ERROR, GH_AUTH_ERROR_LOCKED);
 }
 
-/* The database file and its companions, byte for byte. Read with no store
- * open: closing a descriptor of the file would drop a live connection's locks. */
-static GBytes *
-raw_files (const char *path)
-{
-  GByteArray *all = g_byte_array_new ();
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
-      g_autoptr(GBytes) bytes = gh_test_read_bytes (name);
-      gsize size;
-      const guint8 *bytes_data = g_bytes_get_data (bytes, &size);
-
-      if (size > 0)
-        g_byte_array_append (all, bytes_data, size);
-    }
-  return g_byte_array_free_to_bytes (all);
-}
-
 /* Neither the made-up number nor a staff id is in the table or the file: the
  * table holds only keyed hashes, which differ from store to store. */
 static void
@@ -393,7 +372,7 @@ test_no_identifiers_stored (Fixture *fixture, gconstpointer data)
    * but the made-up number and the stranger's id exist nowhere else. */
   g_clear_object (&fixture->catalog);
   g_clear_object (&fixture->store);
-  bytes = raw_files (fixture->path);
+  bytes = gh_test_read_store_files (fixture->path);
   g_assert_true (gh_test_bytes_contain (bytes, KNOWN_ID));  /* the reading works */
   g_assert_false (gh_test_bytes_contain (bytes, UNKNOWN_ID));
   g_assert_false (gh_test_bytes_contain (bytes, STRANGER_ID));

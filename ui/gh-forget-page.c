@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "gh-erasure.h"
 #include "gh-forget-page.h"
@@ -159,42 +158,11 @@ typedef struct {
 } ForgetData;
 
 static void
-clear_string (char **text)
-{
-  /* Overwrite before freeing, as the session does: the shopper asked to be forgotten. */
-  if (*text != NULL)
-    memset (*text, 0, strlen (*text));
-  g_clear_pointer (text, g_free);
-}
-
-static GhCustomer *
-customer_copy (const GhCustomer *customer)
-{
-  GhCustomer *copy = g_new0 (GhCustomer, 1);
-
-  *copy = *customer;
-  copy->loyalty_id = g_strdup (customer->loyalty_id);
-  copy->ref = g_strdup (customer->ref);
-  copy->display_name = g_strdup (customer->display_name);
-  copy->pin_hash = NULL;  /* an erasure never needs it */
-  return copy;
-}
-
-static void
-customer_wipe (GhCustomer *customer)
-{
-  clear_string (&customer->loyalty_id);
-  clear_string (&customer->display_name);
-  clear_string (&customer->ref);
-  gh_customer_free (customer);
-}
-
-static void
 forget_data_free (ForgetData *data)
 {
   g_clear_object (&data->session);
   g_clear_object (&data->catalog);
-  g_clear_pointer (&data->customer, customer_wipe);
+  g_clear_pointer (&data->customer, gh_customer_wipe);
   g_free (data->db_path);
   g_free (data->actor);
   g_free (data->language);
@@ -313,7 +281,7 @@ forget_confirm (GtkWidget  *widget,
   data = g_new0 (ForgetData, 1);
   data->session = g_object_ref (self->session);
   data->catalog = g_object_ref (gh_session_get_catalog (self->session));
-  data->customer = customer_copy (gh_session_get_customer (self->session));
+  data->customer = gh_customer_copy (gh_session_get_customer (self->session));
   data->db_path = g_strdup (gh_session_get_db_path (self->session));
   data->actor = g_strdup (gh_session_get_actor (self->session));
   data->language = g_strdup (gh_session_get_language (self->session));
