@@ -176,7 +176,13 @@ item_end (Shopper       *s,
   const GhDemoPlan *plan = s->plan;
   GhDemoItem item;
 
-  /* Never older than retention allows: such an item would already be deleted. */
+  /* Never older than retention allows: such an item would already be deleted. A member
+   * of many years has confirmed their details since, at some point within the window;
+   * clamping them all to its last day made every long-standing shopper's name "deleted
+   * tomorrow". The spread comes from the age itself, not from the RNG, so every other
+   * value of a seed's demo stays as it was. */
+  if (days_ago >= plan->retention[category])
+    days_ago = 1 + (int) (((guint32) days_ago * 2654435761u) % (guint32) (plan->retention[category] - 1));
   days_ago = CLAMP (days_ago, 1, plan->retention[category] - 1);
   g_string_append_c (s->text, '}');
   item.category = category;
