@@ -9,6 +9,7 @@
 #include "gh-accessibility.h"
 #include "gh-attract-page.h"
 #include "gh-branding.h"
+#include "gh-widget-template.h"
 
 struct _GhAttractPage
 {
@@ -54,10 +55,7 @@ gh_attract_page_language_name (const char *code)
 static void
 gh_attract_page_dispose (GObject *object)
 {
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_ATTRACT_PAGE);
-  /* The template's top box is not a bound child: let it go too. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_ATTRACT_PAGE);
 
   G_OBJECT_CLASS (gh_attract_page_parent_class)->dispose (object);
 }

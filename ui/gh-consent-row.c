@@ -12,6 +12,7 @@
 
 #include "gh-consent-row.h"
 #include "gh-ui-text.h"
+#include "gh-widget-template.h"
 
 struct _GhConsentRow
 {
@@ -81,10 +82,7 @@ gh_consent_row_dispose (GObject *object)
 {
   GhConsentRow *self = GH_CONSENT_ROW (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_CONSENT_ROW);
-  /* The template's top box is not a bound child: let it go too. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_CONSENT_ROW);
   g_clear_object (&self->purpose);
 
   G_OBJECT_CLASS (gh_consent_row_parent_class)->dispose (object);

@@ -17,6 +17,7 @@
 #include "gh-data-item-row.h"
 #include "gh-offer-card.h"
 #include "gh-ui-text.h"
+#include "gh-widget-template.h"
 
 #define ITEMS_SHOWN_PER_CATEGORY 3
 
@@ -738,10 +739,7 @@ gh_dashboard_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->undo_source, g_source_remove);
   g_clear_handle_id (&self->layout_source, g_source_remove);
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_DASHBOARD_PAGE);
-  /* The template's top box is not a bound child: let it go too. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_DASHBOARD_PAGE);
   g_clear_object (&self->session);
   g_clear_pointer (&self->pending_purpose, g_free);
   g_clear_pointer (&self->undo_purpose, g_free);

@@ -10,6 +10,7 @@
 
 #include "gh-data-item-row.h"
 #include "gh-ui-text.h"
+#include "gh-widget-template.h"
 
 struct _GhDataItemRow
 {
@@ -28,10 +29,7 @@ G_DEFINE_FINAL_TYPE (GhDataItemRow, gh_data_item_row, GTK_TYPE_WIDGET)
 static void
 gh_data_item_row_dispose (GObject *object)
 {
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_DATA_ITEM_ROW);
-  /* The template's top box is not a bound child: let it go too. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_DATA_ITEM_ROW);
 
   G_OBJECT_CLASS (gh_data_item_row_parent_class)->dispose (object);
 }

@@ -11,6 +11,7 @@
 
 #include "gh-follow-up-page.h"
 #include "gh-qr-paintable.h"
+#include "gh-widget-template.h"
 
 struct _GhFollowUpPage
 {
@@ -291,12 +292,7 @@ gh_follow_up_page_set_property (GObject      *object,
 static void
 gh_follow_up_page_dispose (GObject *object)
 {
-  GtkWidget *child;
-
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_FOLLOW_UP_PAGE);
-  /* GTK 4.8 unparents only template children with an id; the layout box has none. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_FOLLOW_UP_PAGE);
   G_OBJECT_CLASS (gh_follow_up_page_parent_class)->dispose (object);
 }
 

@@ -13,6 +13,7 @@
 #include "gh-erasure.h"
 #include "gh-forget-page.h"
 #include "gh-ui-text.h"
+#include "gh-widget-template.h"
 
 struct _GhForgetPage
 {
@@ -295,10 +296,7 @@ gh_forget_page_dispose (GObject *object)
 {
   GhForgetPage *self = GH_FORGET_PAGE (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_FORGET_PAGE);
-  /* The template's top box is not a bound child: let it go too. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_FORGET_PAGE);
   g_clear_object (&self->session);
   g_clear_object (&self->receipt);
 

@@ -14,6 +14,7 @@
 #include "gh-auth.h"
 #include "gh-identify-page.h"
 #include "gh-keypad.h"
+#include "gh-widget-template.h"
 
 #define MIN_NUMBER_DIGITS 6
 #define MIN_PIN_DIGITS 4
@@ -276,10 +277,7 @@ gh_identify_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->catalog);
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_IDENTIFY_PAGE);
-  /* The template's top box is not a bound child: let it go too. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_IDENTIFY_PAGE);
 
   G_OBJECT_CLASS (gh_identify_page_parent_class)->dispose (object);
 }

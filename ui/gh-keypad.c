@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "gh-keypad.h"
+#include "gh-widget-template.h"
 
 struct _GhKeypad
 {
@@ -88,10 +89,7 @@ gh_keypad_dispose (GObject *object)
   GhKeypad *self = GH_KEYPAD (object);
 
   g_clear_weak_pointer (&self->editable);
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_KEYPAD);
-  /* The template's top box is not a bound child: let it go too. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_KEYPAD);
 
   G_OBJECT_CLASS (gh_keypad_parent_class)->dispose (object);
 }

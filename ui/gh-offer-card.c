@@ -11,6 +11,7 @@
 #include "gh-consent-row.h"
 #include "gh-offer-card.h"
 #include "gh-ui-text.h"
+#include "gh-widget-template.h"
 
 struct _GhOfferCard
 {
@@ -138,10 +139,7 @@ gh_offer_card_dispose (GObject *object)
   GhOfferCard *self = GH_OFFER_CARD (object);
 
   g_clear_pointer (&self->popovers, g_ptr_array_unref);
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_OFFER_CARD);
-  /* The template's top box is not a bound child: let it go too. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_OFFER_CARD);
 
   G_OBJECT_CLASS (gh_offer_card_parent_class)->dispose (object);
 }

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-staff-banner.h"
+#include "gh-widget-template.h"
 
 struct _GhStaffBanner
 {
@@ -56,10 +57,7 @@ gh_staff_banner_dispose (GObject *object)
   GhStaffBanner *self = GH_STAFF_BANNER (object);
 
   g_clear_object (&self->mode);
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_STAFF_BANNER);
-  /* dispose_template only unparents bound children; the template's root is not bound. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_STAFF_BANNER);
 
   G_OBJECT_CLASS (gh_staff_banner_parent_class)->dispose (object);
 }

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-staff-health.h"
+#include "gh-widget-template.h"
 
 struct _GhStaffHealth
 {
@@ -212,10 +213,7 @@ gh_staff_health_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_STAFF_HEALTH);
-  /* dispose_template only unparents bound children; the template's root is not bound. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_STAFF_HEALTH);
 
   G_OBJECT_CLASS (gh_staff_health_parent_class)->dispose (object);
 }

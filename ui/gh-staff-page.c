@@ -13,6 +13,7 @@
 #include "gh-keypad.h"
 #include "gh-staff-health.h"
 #include "gh-staff-page.h"
+#include "gh-widget-template.h"
 
 struct _GhStaffPage
 {
@@ -168,10 +169,7 @@ gh_staff_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->mode);
   g_clear_pointer (&self->db_path, g_free);
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_STAFF_PAGE);
-  /* dispose_template only unparents bound children; the template's root is not bound. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_STAFF_PAGE);
 
   G_OBJECT_CLASS (gh_staff_page_parent_class)->dispose (object);
 }

@@ -11,6 +11,7 @@
 #include "gh-auth.h"
 #include "gh-keypad.h"
 #include "gh-staff-sign-in.h"
+#include "gh-widget-template.h"
 
 struct _GhStaffSignIn
 {
@@ -149,10 +150,7 @@ gh_staff_sign_in_dispose (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_pointer (&self->db_path, g_free);
   g_clear_pointer (&self->staff_id, g_free);
-  gtk_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_STAFF_SIGN_IN);
-  /* dispose_template only unparents bound children; the template's root is not bound. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
-    gtk_widget_unparent (child);
+  gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_STAFF_SIGN_IN);
 
   G_OBJECT_CLASS (gh_staff_sign_in_parent_class)->dispose (object);
 }
