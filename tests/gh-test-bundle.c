@@ -7,7 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "gh-bundle.h"
+#include "config/gh-bundle.h"
 #include "gh-test-bundle.h"
 
 static const char *base_config =

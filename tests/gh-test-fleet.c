@@ -9,9 +9,9 @@
 
 #include <gio/gio.h>
 
-#include "gh-event-chain.h"
-#include "gh-hq.h"
-#include "gh-store-private.h"
+#include "store/gh-event-chain.h"
+#include "hq/gh-hq.h"
+#include "store/gh-store-private.h"
 #include "gh-test-utils.h"
 
 void

@@ -6,7 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "gh-store-private.h"
+#include "store/gh-store-private.h"
 #include "gh-test-utils.h"
 
 /* A complete, valid config (GhCatalog loads it), so code that reads the active

@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#include "gh-store.h"
+#include "store/gh-store.h"
 
 G_BEGIN_DECLS
 

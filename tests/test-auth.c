@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gh-auth.h"
-#include "gh-store-private.h"
+#include "auth/gh-auth.h"
+#include "store/gh-store-private.h"
 #include "gh-test-privacy-config.h"
 #include "gh-test-utils.h"
 

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "gh-config.h"
-#include "gh-store-private.h"
+#include "config/gh-config.h"
+#include "store/gh-store-private.h"
 #include "gh-test-bundle.h"
 #include "gh-test-utils.h"
 

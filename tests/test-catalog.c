@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "gh-catalog.h"
+#include "config/gh-catalog.h"
 #include "gh-test-bundle.h"
 #include "gh-test-utils.h"
 

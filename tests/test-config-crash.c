@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "gh-config.h"
-#include "gh-store-private.h"
+#include "config/gh-config.h"
+#include "store/gh-store-private.h"
 #include "gh-test-bundle.h"
 #include "gh-test-utils.h"
 

@@ -8,8 +8,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "gh-catalog.h"
-#include "gh-demo.h"
+#include "config/gh-catalog.h"
+#include "demo/gh-demo.h"
 #include "gh-test-utils.h"
 
 #define DAY ((gint64) 86400)

@@ -9,10 +9,10 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "gh-catalog.h"
-#include "gh-demo.h"
-#include "gh-offers.h"
-#include "gh-store-private.h"
+#include "config/gh-catalog.h"
+#include "demo/gh-demo.h"
+#include "offers/gh-offers.h"
+#include "store/gh-store-private.h"
 #include "gh-test-utils.h"
 
 #define DAY 86400

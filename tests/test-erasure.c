@@ -12,11 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gh-auth.h"
-#include "gh-erasure.h"
-#include "gh-kiosk-keys.h"
-#include "gh-receipt.h"
-#include "gh-store-private.h"
+#include "auth/gh-auth.h"
+#include "visit/gh-erasure.h"
+#include "receipts/gh-kiosk-keys.h"
+#include "receipts/gh-receipt.h"
+#include "store/gh-store-private.h"
 #include "gh-test-privacy-config.h"
 #include "gh-test-utils.h"
 

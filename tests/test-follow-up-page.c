@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "gh-follow-up-page.h"
-#include "gh-kiosk-keys.h"
+#include "receipts/gh-kiosk-keys.h"
 #include "gh-qr-paintable.h"
-#include "gh-receipt.h"
+#include "receipts/gh-receipt.h"
 #include "gh-test-utils.h"
 
 #define LOYALTY_ID "4000987654"

@@ -16,8 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "gh-hq.h"
-#include "gh-store-private.h"
+#include "hq/gh-hq.h"
+#include "store/gh-store-private.h"
 #include "gh-test-fleet.h"
 #include "gh-test-pg.h"
 #include "gh-test-utils.h"

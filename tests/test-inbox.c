@@ -7,8 +7,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "gh-config.h"
-#include "gh-inbox.h"
+#include "config/gh-config.h"
+#include "config/gh-inbox.h"
 #include "gh-test-bundle.h"
 #include "gh-test-utils.h"
 

@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gh-kiosk-keys.h"
+#include "receipts/gh-kiosk-keys.h"
 #include "gh-test-utils.h"
-#include "gh-token.h"
+#include "receipts/gh-token.h"
 
 static GhStore *
 new_store (const char *dir,

@@ -11,10 +11,10 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "gh-auth-private.h"
-#include "gh-auth.h"
-#include "gh-store-private.h"
-#include "gh-store-schema.h"
+#include "auth/gh-auth-private.h"
+#include "auth/gh-auth.h"
+#include "store/gh-store-private.h"
+#include "store/gh-store-schema.h"
 #include "gh-test-privacy-config.h"
 #include "gh-test-utils.h"
 

@@ -6,9 +6,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "gh-catalog.h"
-#include "gh-demo.h"
-#include "gh-offers.h"
+#include "config/gh-catalog.h"
+#include "demo/gh-demo.h"
+#include "offers/gh-offers.h"
 #include "gh-test-utils.h"
 
 #define DAY ((gint64) 86400)

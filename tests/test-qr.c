@@ -6,10 +6,10 @@
 
 #include <string.h>
 
-#include "gh-qr.h"
-#include "gh-receipt.h"
+#include "receipts/gh-qr.h"
+#include "receipts/gh-receipt.h"
 #include "gh-test-utils.h"
-#include "gh-token.h"
+#include "receipts/gh-token.h"
 
 /* What zbarimg reads from @png_path, without the trailing newline; NULL if nothing. */
 static char *

@@ -10,12 +10,12 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "gh-catalog.h"
-#include "gh-kiosk-keys.h"
-#include "gh-qr.h"
-#include "gh-receipt.h"
-#include "gh-session.h"
-#include "gh-store-private.h"
+#include "config/gh-catalog.h"
+#include "receipts/gh-kiosk-keys.h"
+#include "receipts/gh-qr.h"
+#include "receipts/gh-receipt.h"
+#include "visit/gh-session.h"
+#include "store/gh-store-private.h"
 #include "gh-test-utils.h"
 
 #define LOYALTY_ID   "4000123456"

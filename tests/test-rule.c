@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "gh-rule.h"
+#include "offers/gh-rule.h"
 
 #define DAY ((gint64) 86400)
 #define NOW ((gint64) 1780000000)

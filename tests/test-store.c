@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "gh-store-private.h"
+#include "store/gh-store-private.h"
 #include "gh-test-utils.h"
 
 typedef struct {

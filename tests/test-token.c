@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "gh-token.h"
+#include "receipts/gh-token.h"
 
 #define NOW      G_GINT64_CONSTANT (1767225600)  /* 2026-01-01 */
 #define KIOSK_ID "kiosk-1a2b3c4d"

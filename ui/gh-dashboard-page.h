@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "gh-session.h"
+#include "visit/gh-session.h"
 
 G_BEGIN_DECLS
 

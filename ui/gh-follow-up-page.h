@@ -3,8 +3,8 @@
 
 #include <gtk/gtk.h>
 
-#include "gh-catalog.h"
-#include "gh-receipt.h"
+#include "config/gh-catalog.h"
+#include "receipts/gh-receipt.h"
 
 G_BEGIN_DECLS
 

@@ -10,7 +10,7 @@
 
 #include <glib/gi18n.h>
 
-#include "gh-erasure.h"
+#include "visit/gh-erasure.h"
 #include "gh-forget-page.h"
 #include "gh-ui-text.h"
 #include "gh-widget-template.h"

@@ -3,8 +3,8 @@
 
 #include <gtk/gtk.h>
 
-#include "gh-receipt.h"
-#include "gh-session.h"
+#include "receipts/gh-receipt.h"
+#include "visit/gh-session.h"
 
 G_BEGIN_DECLS
 

@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "gh-auth.h"
+#include "auth/gh-auth.h"
 #include "gh-identify-page.h"
 #include "gh-keypad.h"
 #include "gh-widget-template.h"

@@ -4,7 +4,7 @@
 
 #include <gtk/gtk.h>
 
-#include "gh-qr.h"
+#include "receipts/gh-qr.h"
 
 G_BEGIN_DECLS
 

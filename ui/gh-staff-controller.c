@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "gh-auth.h"
+#include "auth/gh-auth.h"
 #include "gh-staff-banner.h"
 #include "gh-staff-controller.h"
 #include "gh-staff-page.h"

@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "gh-health.h"
+#include "visit/gh-health.h"
 
 G_BEGIN_DECLS
 

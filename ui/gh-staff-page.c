@@ -9,7 +9,7 @@
 
 #include <glib/gi18n.h>
 
-#include "gh-auth.h"
+#include "auth/gh-auth.h"
 #include "gh-keypad.h"
 #include "gh-staff-health.h"
 #include "gh-staff-page.h"

@@ -8,7 +8,7 @@
 
 #include <glib/gi18n.h>
 
-#include "gh-auth.h"
+#include "auth/gh-auth.h"
 #include "gh-keypad.h"
 #include "gh-staff-sign-in.h"
 #include "gh-widget-template.h"

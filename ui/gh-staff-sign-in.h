@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "gh-catalog.h"
+#include "config/gh-catalog.h"
 
 G_BEGIN_DECLS
 

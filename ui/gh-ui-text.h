@@ -6,8 +6,8 @@
 
 #include <glib.h>
 
-#include "gh-catalog.h"
-#include "gh-types.h"
+#include "config/gh-catalog.h"
+#include "store/gh-types.h"
 
 G_BEGIN_DECLS
 

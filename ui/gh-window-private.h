@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "gh-inbox.h"
+#include "config/gh-inbox.h"
 #include "gh-window.h"
 
 G_BEGIN_DECLS

@@ -22,7 +22,7 @@
 #include "gh-forget-page.h"
 #include "gh-i18n.h"
 #include "gh-identify-page.h"
-#include "gh-inbox.h"
+#include "config/gh-inbox.h"
 #include "gh-staff-controller.h"
 #include "gh-window-private.h"
 

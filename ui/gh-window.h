@@ -3,8 +3,8 @@
 
 #include <gtk/gtk.h>
 
-#include "gh-catalog.h"
-#include "gh-session.h"
+#include "config/gh-catalog.h"
+#include "visit/gh-session.h"
 
 G_BEGIN_DECLS
 

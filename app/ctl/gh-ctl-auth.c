@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gh-auth.h"
-#include "gh-catalog.h"
-#include "gh-ctl.h"
-#include "gh-ctl-commands.h"
+#include "auth/gh-auth.h"
+#include "config/gh-catalog.h"
+#include "ctl/gh-ctl.h"
+#include "ctl/gh-ctl-commands.h"
 
 int
 gh_ctl_lockout_clear (int    argc,

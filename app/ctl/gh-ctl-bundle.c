@@ -7,10 +7,10 @@
 
 #include <stdio.h>
 
-#include "gh-catalog.h"
-#include "gh-config.h"
-#include "gh-ctl.h"
-#include "gh-ctl-commands.h"
+#include "config/gh-catalog.h"
+#include "config/gh-config.h"
+#include "ctl/gh-ctl.h"
+#include "ctl/gh-ctl-commands.h"
 
 static gboolean
 require_option (const char *value,

@@ -7,12 +7,12 @@
 
 #include <stdio.h>
 
-#include "gh-catalog.h"
-#include "gh-config.h"
-#include "gh-ctl.h"
-#include "gh-ctl-commands.h"
-#include "gh-demo.h"
-#include "gh-kiosk-keys.h"
+#include "config/gh-catalog.h"
+#include "config/gh-config.h"
+#include "ctl/gh-ctl.h"
+#include "ctl/gh-ctl-commands.h"
+#include "demo/gh-demo.h"
+#include "receipts/gh-kiosk-keys.h"
 
 #define USAGE "demo --customers N [--seed S] [--today YYYY-MM-DD]"
 

@@ -6,9 +6,9 @@
 
 #include <stdio.h>
 
-#include "gh-ctl.h"
-#include "gh-ctl-commands.h"
-#include "gh-erasure.h"
+#include "ctl/gh-ctl.h"
+#include "ctl/gh-ctl-commands.h"
+#include "visit/gh-erasure.h"
 
 static JsonNode *
 result_to_json (const GhErasureResult *result)

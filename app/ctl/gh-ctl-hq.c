@@ -12,9 +12,9 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 
-#include "gh-ctl.h"
-#include "gh-ctl-commands.h"
-#include "gh-hq.h"
+#include "ctl/gh-ctl.h"
+#include "ctl/gh-ctl-commands.h"
+#include "hq/gh-hq.h"
 
 #define DEFAULT_BATCH 500
 #define MAX_BATCH 100000

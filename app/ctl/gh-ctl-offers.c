@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gh-catalog.h"
-#include "gh-ctl.h"
-#include "gh-ctl-commands.h"
-#include "gh-offers.h"
-#include "gh-store-private.h"
+#include "config/gh-catalog.h"
+#include "ctl/gh-ctl.h"
+#include "ctl/gh-ctl-commands.h"
+#include "offers/gh-offers.h"
+#include "store/gh-store-private.h"
 
 /* How many items one "because" line names before it says "and N more". */
 #define MAX_REASONS_PER_LINE 4

@@ -3,9 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "gh-catalog.h"
-#include "gh-ctl.h"
-#include "gh-ctl-purposes.h"
+#include "config/gh-catalog.h"
+#include "ctl/gh-ctl.h"
+#include "ctl/gh-ctl-purposes.h"
 
 gboolean
 gh_ctl_check_purpose (GhStore         *store,

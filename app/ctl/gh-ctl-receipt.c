@@ -8,12 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gh-ctl.h"
-#include "gh-ctl-commands.h"
-#include "gh-kiosk-keys.h"
-#include "gh-qr.h"
-#include "gh-receipt.h"
-#include "gh-token.h"
+#include "ctl/gh-ctl.h"
+#include "ctl/gh-ctl-commands.h"
+#include "receipts/gh-kiosk-keys.h"
+#include "receipts/gh-qr.h"
+#include "receipts/gh-receipt.h"
+#include "receipts/gh-token.h"
 
 int
 gh_ctl_kiosk_pubkey (int    argc,

@@ -5,11 +5,11 @@
 
 #include <stdio.h>
 
-#include "gh-ctl.h"
-#include "gh-ctl-commands.h"
-#include "gh-ctl-purposes.h"
-#include "gh-kiosk-keys.h"
-#include "gh-token.h"
+#include "ctl/gh-ctl.h"
+#include "ctl/gh-ctl-commands.h"
+#include "ctl/gh-ctl-purposes.h"
+#include "receipts/gh-kiosk-keys.h"
+#include "receipts/gh-token.h"
 
 int
 gh_ctl_init (int    argc,

@@ -5,8 +5,8 @@
 #include <locale.h>
 #include <stdio.h>
 
-#include "gh-ctl.h"
-#include "gh-ctl-commands.h"
+#include "ctl/gh-ctl.h"
+#include "ctl/gh-ctl-commands.h"
 
 G_DEFINE_QUARK (gh-ctl-error-quark, gh_ctl_error)
 

@@ -6,7 +6,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "gh-store.h"
+#include "store/gh-store.h"
 
 G_BEGIN_DECLS
 

@@ -9,8 +9,8 @@
 #include <sodium.h>
 #include <stdint.h>
 
-#include "gh-bundle.h"
-#include "gh-catalog.h"
+#include "config/gh-bundle.h"
+#include "config/gh-catalog.h"
 
 static GhTrust *trust;
 static guint8 secret_key[crypto_sign_SECRETKEYBYTES];

@@ -10,7 +10,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "gh-config.h"
+#include "config/gh-config.h"
 #include "gh-test-bundle.h"
 #include "gh-test-utils.h"
 

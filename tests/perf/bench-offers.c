@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "gh-catalog.h"
-#include "gh-offers.h"
+#include "config/gh-catalog.h"
+#include "offers/gh-offers.h"
 
 #define N_OFFERS   500
 #define N_ITEMS    200

@@ -22,7 +22,7 @@
 #include <gtk/gtk.h>
 
 #include "gh-dashboard-page.h"
-#include "gh-session.h"
+#include "visit/gh-session.h"
 #include "gh-window-private.h"
 
 static int runs = 15;

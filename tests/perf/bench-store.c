@@ -22,10 +22,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "gh-catalog.h"
-#include "gh-config.h"
-#include "gh-demo.h"
-#include "gh-store.h"
+#include "config/gh-catalog.h"
+#include "config/gh-config.h"
+#include "demo/gh-demo.h"
+#include "store/gh-store.h"
 
 #define PROFILE_TARGET 3.0
 #define TOGGLE_TARGET  2.0

@@ -14,7 +14,7 @@
 
 #include "gh-follow-up-page.h"
 #include "gh-qr-paintable.h"
-#include "gh-store-private.h"
+#include "store/gh-store-private.h"
 #include "gh-ui-test-utils.h"
 
 /* Generous: the PIN check and the erasure's fsyncs share two cores with other builds. */

@@ -9,15 +9,15 @@
 
 #include <string.h>
 
-#include "gh-auth.h"
-#include "gh-bundle.h"
-#include "gh-config.h"
+#include "auth/gh-auth.h"
+#include "config/gh-bundle.h"
+#include "config/gh-config.h"
 #include "gh-staff-banner.h"
 #include "gh-staff-controller.h"
 #include "gh-staff-health.h"
 #include "gh-staff-mode.h"
 #include "gh-staff-page.h"
-#include "gh-store-private.h"
+#include "store/gh-store-private.h"
 #include "gh-ui-test-utils.h"
 
 #define STAFF_PIN "2468"  /* the demo staff member's, data/demo/README.md */

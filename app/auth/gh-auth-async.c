@@ -1,0 +1,301 @@
+/* The _async variants of sign-in and the staff actions (gh-auth.h): each runs
+ * its synchronous twin in a worker thread, opening its own store connection
+ * there, since a PIN verify takes 0.1-0.3 s and the UI must not wait on it.
+ * Copies of PINs and loyalty numbers are wiped when a task is done with them.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "auth/gh-auth.h"
+
+#include <sodium.h>
+#include <string.h>
+
+/* What a worker needs; each call fills the fields it uses. */
+typedef struct {
+  char     *db_path;
+  char     *loyalty_id;      /* a secret: wiped */
+  char     *staff_id;
+  char     *pin;             /* a secret: wiped */
+  gboolean  started;
+  gboolean  timed_out;
+  gint64    locked_seconds;  /* sign-in's answer, read by _finish */
+  /* What store_action_thread runs. */
+  gboolean (*action) (GhStore *store, gpointer data, GError **error);
+} AuthTask;
+
+static void
+free_secret (char *secret)
+{
+  if (secret != NULL)
+    {
+      sodium_memzero (secret, strlen (secret));
+      g_free (secret);
+    }
+}
+
+static void
+auth_task_free (AuthTask *data)
+{
+  g_free (data->db_path);
+  free_secret (data->loyalty_id);
+  g_free (data->staff_id);
+  free_secret (data->pin);
+  g_free (data);
+}
+
+static GTask *
+auth_task_new (gpointer              source_object,
+               gpointer              source_tag,
+               GCancellable         *cancellable,
+               GAsyncReadyCallback   callback,
+               gpointer              user_data,
+               AuthTask            **data)
+{
+  GTask *task = g_task_new (source_object, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  *data = g_new0 (AuthTask, 1);
+  g_task_set_task_data (task, *data, (GDestroyNotify) auth_task_free);
+  return task;
+}
+
+/* ---- shoppers ------------------------------------------------------------ */
+
+static void
+sign_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  AuthTask *data = task_data;
+  g_autoptr(GhStore) store = NULL;
+  GError *error = NULL;
+  GhCustomer *customer;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  store = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  customer = gh_auth_sign_in (store, data->loyalty_id, data->pin, &data->locked_seconds, &error);
+  if (customer == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, customer, (GDestroyNotify) gh_customer_free);
+}
+
+void
+gh_auth_sign_in_async (const char          *db_path,
+                       const char          *loyalty_id,
+                       const char          *pin,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AuthTask *data;
+
+  g_return_if_fail (db_path != NULL && loyalty_id != NULL && pin != NULL);
+
+  task = auth_task_new (NULL, gh_auth_sign_in_async, cancellable, callback, user_data, &data);
+  data->db_path = g_strdup (db_path);
+  data->loyalty_id = g_strdup (loyalty_id);
+  data->pin = g_strdup (pin);
+  /* Once started, an attempt is counted whatever the caller does meanwhile. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, sign_in_thread);
+}
+
+GhCustomer *
+gh_auth_sign_in_finish (GAsyncResult  *result,
+                        gint64        *locked_seconds,
+                        GError       **error)
+{
+  AuthTask *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_auth_sign_in_async, NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (locked_seconds != NULL)
+    *locked_seconds = data->locked_seconds;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- staff --------------------------------------------------------------- */
+
+static void
+staff_sign_in_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  AuthTask *data = task_data;
+  g_autoptr(GhStore) store = NULL;
+  GError *error = NULL;
+  GhStaffMember *member = NULL;
+
+  store = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error);
+  /* A catalog is immutable once built, so reading it from a worker is safe. */
+  if (store != NULL)
+    member = gh_auth_staff_sign_in (store, GH_CATALOG (source_object), data->staff_id, data->pin,
+                                    &error);
+  if (member == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, member, g_object_unref);
+}
+
+void
+gh_auth_staff_sign_in_async (const char          *db_path,
+                             GhCatalog           *catalog,
+                             const char          *staff_id,
+                             const char          *pin,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AuthTask *data;
+
+  g_return_if_fail (db_path != NULL);
+  g_return_if_fail (GH_IS_CATALOG (catalog));
+  g_return_if_fail (staff_id != NULL && pin != NULL);
+
+  task = auth_task_new (catalog, gh_auth_staff_sign_in_async, cancellable, callback, user_data,
+                        &data);
+  data->db_path = g_strdup (db_path);
+  data->staff_id = g_strdup (staff_id);
+  data->pin = g_strdup (pin);
+  g_task_run_in_thread (task, staff_sign_in_thread);
+}
+
+GhStaffMember *
+gh_auth_staff_sign_in_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_auth_staff_sign_in_async,
+                        NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- staff clearing a lockout, and staff mode on the record -------------- */
+
+/* Opens the store in the worker and runs the task's action on it. */
+static void
+store_action_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  AuthTask *data = task_data;
+  g_autoptr(GhStore) store = NULL;
+  GError *error = NULL;
+
+  store = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error);
+  if (store == NULL || !data->action (store, data, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+clear_lockout (GhStore  *store,
+               gpointer  task_data,
+               GError  **error)
+{
+  AuthTask *data = task_data;
+
+  return gh_auth_clear_lockout (store, data->loyalty_id, data->staff_id, error);
+}
+
+void
+gh_auth_clear_lockout_async (const char          *db_path,
+                             const char          *loyalty_id,
+                             const char          *staff_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AuthTask *data;
+
+  g_return_if_fail (db_path != NULL && loyalty_id != NULL);
+
+  task = auth_task_new (NULL, gh_auth_clear_lockout_async, cancellable, callback, user_data,
+                        &data);
+  data->db_path = g_strdup (db_path);
+  data->loyalty_id = g_strdup (loyalty_id);
+  data->staff_id = g_strdup (staff_id);
+  data->action = clear_lockout;
+  g_task_run_in_thread (task, store_action_thread);
+}
+
+gboolean
+gh_auth_clear_lockout_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_auth_clear_lockout_async,
+                        FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+record_assist (GhStore  *store,
+               gpointer  task_data,
+               GError  **error)
+{
+  AuthTask *data = task_data;
+
+  return gh_auth_record_staff_assist (store, data->staff_id, data->started, data->timed_out,
+                                      error);
+}
+
+static void
+assist_logged (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Nobody waits for this one; the message names the store, never a shopper. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Staff mode was not recorded: %s", error->message);
+}
+
+void
+gh_auth_record_staff_assist_async (const char          *db_path,
+                                   const char          *staff_id,
+                                   gboolean             started,
+                                   gboolean             timed_out,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AuthTask *data;
+
+  g_return_if_fail (db_path != NULL && staff_id != NULL);
+
+  task = auth_task_new (NULL, gh_auth_record_staff_assist_async, cancellable,
+                        callback != NULL ? callback : assist_logged, user_data, &data);
+  data->db_path = g_strdup (db_path);
+  data->staff_id = g_strdup (staff_id);
+  data->started = started;
+  data->timed_out = timed_out;
+  data->action = record_assist;
+  g_task_run_in_thread (task, store_action_thread);
+}
+
+gboolean
+gh_auth_record_staff_assist_finish (GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,42 @@
+/* For libglasshouse's own modules (bundle apply, demo import, erasure, pusher):
+ * the raw connection and the statement cache. Never for the UI.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "store/gh-store.h"
+
+G_BEGIN_DECLS
+
+sqlite3      *_gh_store_get_db        (GhStore     *self);
+/* A prepared statement from the per-connection cache, reset and unbound. */
+sqlite3_stmt *_gh_store_prepare       (GhStore     *self,
+                                       const char  *sql,
+                                       GError     **error);
+/* Turns the connection's last error into a GError in GH_STORE_ERROR that says what and where. */
+void          _gh_store_set_error     (GhStore     *self,
+                                       int          rc,
+                                       GError     **error,
+                                       const char  *what);
+/* Steps a statement that returns no rows and resets it; on failure sets
+ * @error saying @what was being done. */
+gboolean      _gh_store_step_done     (GhStore       *self,
+                                       sqlite3_stmt  *stmt,
+                                       const char    *what,
+                                       GError       **error);
+/* fsyncs the database file through sqlite's own handle (after work done with
+ * synchronous=OFF). Never open() the store's file yourself: see check_header (). */
+gboolean      _gh_store_sync_file     (GhStore       *self,
+                                       GError       **error);
+gboolean      _gh_store_exec          (GhStore     *self,
+                                       const char  *sql,
+                                       GError     **error);
+gboolean      _gh_store_in_transaction (GhStore    *self);
+/* A copy of a text column, or NULL. */
+char         *_gh_store_column_dup    (sqlite3_stmt  *stmt,
+                                       int            column);
+/* ISO 8601 UTC with microseconds, the format of event.at. */
+char         *_gh_store_now_iso       (void);
+
+G_END_DECLS

@@ -1,0 +1,128 @@
+/* The store's schema as forward-only migrations. Migration N takes a store from
+ * user_version N-1 to N; all pending ones run in one transaction, so a store is
+ * never half-migrated. Append new migrations at the end; never edit an old one.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "store/gh-store-schema.h"
+
+static const char *migrations[] = {
+  /* 1: the consent store of DESIGN.md */
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);"
+  "CREATE TABLE customer ("
+  "  id INTEGER PRIMARY KEY,"
+  "  loyalty_id TEXT NOT NULL UNIQUE,"
+  "  ref TEXT NOT NULL UNIQUE,"
+  "  display_name TEXT NOT NULL,"
+  "  pin_hash TEXT,"
+  "  failed_pins INTEGER NOT NULL DEFAULT 0,"
+  "  locked_until INTEGER NOT NULL DEFAULT 0,"
+  "  lock_count INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE TABLE data_item ("
+  "  id INTEGER PRIMARY KEY,"
+  "  customer_id INTEGER NOT NULL REFERENCES customer (id) ON DELETE CASCADE,"
+  "  category TEXT NOT NULL,"
+  "  attributes TEXT NOT NULL DEFAULT '{}',"
+  "  source TEXT NOT NULL CHECK (source IN ('provided', 'observed', 'inferred', 'third_party')),"
+  "  collected_at INTEGER NOT NULL,"
+  "  retained_until INTEGER NOT NULL);"
+  "CREATE INDEX data_item_by_customer ON data_item (customer_id, category);"
+  "CREATE TABLE consent ("
+  "  customer_id INTEGER NOT NULL REFERENCES customer (id) ON DELETE CASCADE,"
+  "  purpose_id TEXT NOT NULL,"
+  "  state INTEGER NOT NULL CHECK (state IN (0, 1)),"
+  "  updated_at INTEGER NOT NULL,"
+  "  notice_version TEXT,"
+  "  PRIMARY KEY (customer_id, purpose_id)) WITHOUT ROWID;"
+  "CREATE TABLE event ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  at TEXT NOT NULL,"
+  "  kiosk_id TEXT NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  customer_ref TEXT,"
+  "  kind TEXT NOT NULL,"
+  "  body TEXT NOT NULL,"
+  "  prev_hash TEXT NOT NULL,"
+  "  hash TEXT NOT NULL);"
+  /* The chain is append-only; these stop accidents. Tampering that drops them
+   * is still caught by the hash chain and the head kept in meta. */
+  "CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
+  "  BEGIN SELECT RAISE (ABORT, 'events are append-only'); END;"
+  "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
+  "  BEGIN SELECT RAISE (ABORT, 'events are append-only'); END;"
+  "CREATE TABLE outbox ("
+  "  seq INTEGER PRIMARY KEY REFERENCES event (seq));"
+  "CREATE TABLE config ("
+  "  version INTEGER PRIMARY KEY,"
+  "  applied_at TEXT NOT NULL,"
+  "  payload BLOB NOT NULL,"
+  "  signature TEXT,"
+  "  key_id TEXT,"
+  "  active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)));"
+  "CREATE UNIQUE INDEX config_one_active ON config (active) WHERE active = 1;"
+  "CREATE TABLE erasure ("
+  "  id INTEGER PRIMARY KEY,"
+  "  customer_ref TEXT NOT NULL,"
+  "  requested_at TEXT NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  receipt_id TEXT);"
+  "CREATE TABLE suppression ("
+  "  customer_ref TEXT PRIMARY KEY,"
+  "  since TEXT NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE receipt ("
+  "  id TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  customer_ref TEXT,"
+  "  body TEXT NOT NULL) WITHOUT ROWID;",
+  /* 2: what an erasure keeps because the law requires it, cut loose from the
+   * customer row (gh-erasure.c): only the pseudonymous ref and the reason. */
+  "CREATE TABLE legal_hold ("
+  "  id INTEGER PRIMARY KEY,"
+  "  erasure_id INTEGER NOT NULL REFERENCES erasure (id),"
+  "  customer_ref TEXT NOT NULL,"
+  "  category TEXT NOT NULL,"
+  "  attributes TEXT NOT NULL,"
+  "  source TEXT NOT NULL,"
+  "  collected_at INTEGER NOT NULL,"
+  "  retained_until INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL);"
+  "CREATE INDEX legal_hold_by_ref ON legal_hold (customer_ref);",
+  /* 3: personal data that travels to HQ with an event but must not live in the
+   * append-only chain (an access export): the event body carries its SHA-256,
+   * the bytes sit here until HQ acknowledges them or the shopper is erased. */
+  "CREATE TABLE event_attachment ("
+  "  seq INTEGER PRIMARY KEY REFERENCES event (seq),"
+  "  body TEXT NOT NULL);",
+  /* 4: PIN lockouts that have no customer row to live in (a loyalty number
+   * that does not exist, a staff id), so a restart does not hand out fresh
+   * attempts (gh-auth-lockout.c). The subject is a keyed hash, never the
+   * number or id; the key is made in C by migrate () (meta.pin_lockout_key),
+   * since SQL cannot be trusted to make a secret. updated_at (the last wrong
+   * PIN) is what stale rows are pruned and a full table evicted by. */
+  "CREATE TABLE pin_lockout ("
+  "  subject TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('shopper', 'staff')),"
+  "  failed INTEGER NOT NULL DEFAULT 0,"
+  "  locked_until INTEGER NOT NULL DEFAULT 0,"
+  "  lock_count INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE INDEX pin_lockout_by_age ON pin_lockout (kind, updated_at);",
+};
+
+guint
+gh_store_schema_latest (void)
+{
+  return G_N_ELEMENTS (migrations);
+}
+
+const char *
+gh_store_schema_migration (guint version)
+{
+  g_return_val_if_fail (version >= 1 && version <= G_N_ELEMENTS (migrations), NULL);
+  return migrations[version - 1];
+}

@@ -1,0 +1,140 @@
+/* What staff see on the kiosk's health page, gathered in one pass so the page
+ * can show it from a worker without touching the store on the main thread.
+ * Nothing here is about a shopper: counts, versions and sizes only.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "visit/gh-health.h"
+
+#include <glib/gstdio.h>
+
+#include "config/gh-config.h"
+
+void
+gh_health_free (GhHealth *health)
+{
+  if (health == NULL)
+    return;
+  g_free (health->config_issued_at);
+  g_free (health->config_applied_at);
+  g_free (health->rejected_at);
+  g_free (health->rejected_path);
+  g_free (health->rejected_reason);
+  g_free (health->rejected_source);
+  g_free (health->chain_problem);
+  g_free (health);
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf buf;
+
+  return g_stat (path, &buf) == 0 ? (gint64) buf.st_size : 0;
+}
+
+GhHealth *
+gh_health_collect (GhStore  *store,
+                   GError  **error)
+{
+  g_autoptr(GhHealth) health = g_new0 (GhHealth, 1);
+  g_autoptr(GhConfigStatus) status = NULL;
+  g_autoptr(GError) chain_error = NULL;
+  g_autofree char *wal = NULL;
+  gint64 first_bad = 0;
+
+  g_return_val_if_fail (GH_IS_STORE (store), NULL);
+
+  status = gh_config_get_status (store, error);
+  if (status == NULL)
+    return NULL;
+  health->config_version = status->version;
+  health->config_issued_at = g_strdup (status->issued_at);
+  health->config_applied_at = g_strdup (status->applied_at);
+  health->config_age_seconds = -1;
+  if (status->issued_at != NULL)
+    {
+      g_autoptr(GDateTime) issued = g_date_time_new_from_iso8601 (status->issued_at, NULL);
+
+      if (issued != NULL)
+        health->config_age_seconds = MAX (0, g_get_real_time () / G_USEC_PER_SEC
+                                             - g_date_time_to_unix (issued));
+    }
+  health->rejected_at = g_strdup (status->rejected_at);
+  health->rejected_path = g_strdup (status->rejected_path);
+  health->rejected_reason = g_strdup (status->rejected_reason);
+  health->rejected_source = g_strdup (status->rejected_source);
+
+  if ((health->outbox_pending = gh_store_outbox_count (store, error)) < 0)
+    return NULL;
+  health->hq_push_age_seconds = -1;
+  {
+    /* Written by `outbox push` (gh-hq.c) after HQ committed. */
+    g_autofree char *pushed = gh_store_get_meta (store, "hq_last_push_at");
+    g_autoptr(GDateTime) when = pushed != NULL ? g_date_time_new_from_iso8601 (pushed, NULL) : NULL;
+
+    if (when != NULL)
+      health->hq_push_age_seconds = MAX (0, g_get_real_time () / G_USEC_PER_SEC
+                                            - g_date_time_to_unix (when));
+  }
+  wal = g_strconcat (gh_store_get_path (store), "-wal", NULL);
+  health->store_bytes = file_size (gh_store_get_path (store)) + file_size (wal);
+
+  /* A broken chain is something to show, not a failure to collect. */
+  health->chain_ok = gh_store_verify_chain (store, &health->chain_events, &first_bad, &chain_error);
+  if (!health->chain_ok)
+    {
+      if (!g_error_matches (chain_error, GH_STORE_ERROR, GH_STORE_ERROR_CORRUPT))
+        {
+          g_propagate_error (error, g_steal_pointer (&chain_error));
+          return NULL;
+        }
+      health->chain_problem = g_strdup (chain_error->message);
+    }
+  return g_steal_pointer (&health);
+}
+
+static void
+collect_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  g_autoptr(GhStore) store = NULL;
+  GError *error = NULL;
+  GhHealth *health = NULL;
+
+  store = gh_store_open (task_data, GH_STORE_OPEN_DEFAULT, &error);
+  if (store != NULL)
+    health = gh_health_collect (store, &error);
+  if (health == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, health, (GDestroyNotify) gh_health_free);
+}
+
+void
+gh_health_collect_async (const char          *db_path,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (db_path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_health_collect_async);
+  g_task_set_task_data (task, g_strdup (db_path), g_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, collect_thread);
+}
+
+GhHealth *
+gh_health_collect_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_health_collect_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,881 @@
+/* GhSession: one shopper's visit (see gh-session.h for the threading rules).
+ * Store work runs in GTask workers on the session's own connection, one worker
+ * at a time under store_lock; results are swapped in on the main thread.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "auth/gh-auth.h"
+#include "visit/gh-session.h"
+
+struct _GhSession
+{
+  GObject       parent_instance;
+
+  GMutex        store_lock;
+  GhStore      *store;       /* touched only by workers holding store_lock */
+  char         *db_path;
+  GhCatalog    *catalog;
+  GhCustomer   *customer;
+  char         *language;
+  char         *actor;
+
+  GPtrArray    *items;       /* GhDataItem*, never changes during a visit */
+  GPtrArray    *consents;    /* GhConsent*, replaced on change */
+  GPtrArray    *offers;      /* GhOfferMatch*, replaced on change */
+  GPtrArray    *unused;      /* GhDataItem*, borrowed from items */
+  GPtrArray    *changes;     /* GhSessionChange* */
+
+  GCancellable *cancellable;
+  guint         ended : 1;
+};
+
+G_DEFINE_FINAL_TYPE (GhSession, gh_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_LANGUAGE,
+  PROP_ACTOR,
+  PROP_CONSENTS,
+  PROP_OFFERS,
+  PROP_ENDED,
+  N_PROPS
+};
+
+enum {
+  ENDED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_QUARK (gh-session-error-quark, gh_session_error)
+
+void
+gh_session_change_free (GhSessionChange *change)
+{
+  if (change == NULL)
+    return;
+  g_free (change->purpose_id);
+  g_free (change->actor);
+  g_free (change);
+}
+
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static void
+wipe (GhSession *self)
+{
+  g_clear_pointer (&self->unused, g_ptr_array_unref);
+  g_clear_pointer (&self->offers, g_ptr_array_unref);
+  g_clear_pointer (&self->consents, g_ptr_array_unref);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->changes, g_ptr_array_unref);
+  g_clear_pointer (&self->customer, gh_customer_wipe);
+}
+
+static void
+gh_session_dispose (GObject *object)
+{
+  GhSession *self = GH_SESSION (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  /* Workers hold a reference to the session, so none is running here. */
+  g_clear_object (&self->store);
+  wipe (self);
+  g_clear_object (&self->catalog);
+
+  G_OBJECT_CLASS (gh_session_parent_class)->dispose (object);
+}
+
+static void
+gh_session_finalize (GObject *object)
+{
+  GhSession *self = GH_SESSION (object);
+
+  g_mutex_clear (&self->store_lock);
+  g_free (self->db_path);
+  g_free (self->language);
+  g_free (self->actor);
+
+  G_OBJECT_CLASS (gh_session_parent_class)->finalize (object);
+}
+
+static void
+gh_session_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  GhSession *self = GH_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
+    case PROP_ACTOR:
+      g_value_set_string (value, self->actor);
+      break;
+    case PROP_CONSENTS:
+      g_value_set_boxed (value, self->consents);
+      break;
+    case PROP_OFFERS:
+      g_value_set_boxed (value, self->offers);
+      break;
+    case PROP_ENDED:
+      g_value_set_boolean (value, self->ended);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_session_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  GhSession *self = GH_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_LANGUAGE:
+      gh_session_set_language (self, g_value_get_string (value));
+      break;
+    case PROP_ACTOR:
+      gh_session_set_actor (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_session_class_init (GhSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gh_session_dispose;
+  object_class->finalize = gh_session_finalize;
+  object_class->get_property = gh_session_get_property;
+  object_class->set_property = gh_session_set_property;
+
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACTOR] =
+    g_param_spec_string ("actor", NULL, NULL, "shopper",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONSENTS] =
+    g_param_spec_boxed ("consents", NULL, NULL, G_TYPE_PTR_ARRAY,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OFFERS] =
+    g_param_spec_boxed ("offers", NULL, NULL, G_TYPE_PTR_ARRAY,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENDED] =
+    g_param_spec_boolean ("ended", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+gh_session_init (GhSession *self)
+{
+  g_mutex_init (&self->store_lock);
+  self->actor = g_strdup ("shopper");
+  self->cancellable = g_cancellable_new ();
+  self->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_session_change_free);
+}
+
+/* ---- loading (worker side) ------------------------------------------------ */
+
+typedef struct {
+  char       *db_path;
+  GhCatalog  *catalog;
+  char       *loyalty_id;
+  char       *pin;
+  char       *language;
+  gint64      locked_seconds;
+} SignInData;
+
+static void
+sign_in_data_free (SignInData *data)
+{
+  g_free (data->db_path);
+  g_clear_object (&data->catalog);
+  gh_string_wipe (&data->loyalty_id);
+  gh_string_wipe (&data->pin);
+  g_free (data->language);
+  g_free (data);
+}
+
+static GPtrArray *
+evaluate_offers (GhCatalog *catalog,
+                 GPtrArray *items,
+                 GPtrArray *consents)
+{
+  GPtrArray *offers = gh_offers_evaluate (catalog, items, consents);
+
+  /* Whatever the engine set, the caller owns the matches. */
+  g_ptr_array_set_free_func (offers, (GDestroyNotify) gh_offer_match_free);
+  return offers;
+}
+
+/* Reads what is held about @customer and evaluates their offers, on @store. */
+static GhSession *
+session_new_loaded (GhStore     *store,
+                    const char  *db_path,
+                    GhCatalog   *catalog,
+                    GhCustomer  *customer,
+                    const char  *language,
+                    GError     **error)
+{
+  g_autoptr(GhSession) self = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) consents = NULL;
+
+  items = gh_store_list_data_items (store, customer->id, error);
+  if (items == NULL)
+    return NULL;
+  consents = gh_store_list_consents (store, customer->id, error);
+  if (consents == NULL)
+    return NULL;
+
+  self = g_object_new (GH_TYPE_SESSION, NULL);
+  self->store = g_object_ref (store);
+  self->db_path = g_strdup (db_path);
+  self->catalog = g_object_ref (catalog);
+  self->customer = customer;
+  self->language = g_strdup (language != NULL ? language
+                                              : gh_catalog_get_default_language (catalog));
+  self->items = g_steal_pointer (&items);
+  self->consents = g_steal_pointer (&consents);
+  self->offers = evaluate_offers (catalog, self->items, self->consents);
+  self->unused = gh_offers_unused_items (catalog, self->items, self->consents);
+  return g_steal_pointer (&self);
+}
+
+static void
+sign_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SignInData *data = task_data;
+  g_autoptr(GhStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GhCustomer *customer;
+  GhSession *session;
+
+  store = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  customer = gh_auth_sign_in (store, data->loyalty_id, data->pin, &data->locked_seconds, &error);
+  if (customer == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  session = session_new_loaded (store, data->db_path, data->catalog, customer, data->language,
+                                &error);
+  if (session == NULL)
+    {
+      gh_customer_wipe (customer);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, session, g_object_unref);
+}
+
+void
+gh_session_sign_in_async (const char          *db_path,
+                          GhCatalog           *catalog,
+                          const char          *loyalty_id,
+                          const char          *pin,
+                          const char          *language,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SignInData *data;
+
+  g_return_if_fail (db_path != NULL);
+  g_return_if_fail (GH_IS_CATALOG (catalog));
+  g_return_if_fail (loyalty_id != NULL && pin != NULL);
+
+  data = g_new0 (SignInData, 1);
+  data->db_path = g_strdup (db_path);
+  data->catalog = g_object_ref (catalog);
+  data->loyalty_id = g_strdup (loyalty_id);
+  data->pin = g_strdup (pin);
+  data->language = g_strdup (language);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_session_sign_in_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_in_data_free);
+  g_task_run_in_thread (task, sign_in_thread);
+}
+
+GhSession *
+gh_session_sign_in_finish (GAsyncResult  *result,
+                           gint64        *locked_seconds,
+                           GError       **error)
+{
+  SignInData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (locked_seconds != NULL)
+    *locked_seconds = data->locked_seconds;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GhSession *
+gh_session_load (const char  *db_path,
+                 GhCatalog   *catalog,
+                 const char  *loyalty_id,
+                 const char  *language,
+                 GError     **error)
+{
+  g_autoptr(GhStore) store = NULL;
+  GhCustomer *customer;
+  GhSession *session;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (GH_IS_CATALOG (catalog), NULL);
+  g_return_val_if_fail (loyalty_id != NULL, NULL);
+
+  store = gh_store_open (db_path, GH_STORE_OPEN_DEFAULT, error);
+  if (store == NULL)
+    return NULL;
+  customer = gh_store_find_customer (store, loyalty_id, error);
+  if (customer == NULL)
+    return NULL;
+  session = session_new_loaded (store, db_path, catalog, customer, language, error);
+  if (session == NULL)
+    gh_customer_wipe (customer);
+  return session;
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+gboolean
+gh_session_get_ended (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), TRUE);
+  return self->ended;
+}
+
+GhCatalog *
+gh_session_get_catalog (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->catalog;
+}
+
+const char *
+gh_session_get_db_path (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->db_path;
+}
+
+const GhCustomer *
+gh_session_get_customer (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->customer;
+}
+
+const char *
+gh_session_get_display_name (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->customer != NULL ? self->customer->display_name : NULL;
+}
+
+const char *
+gh_session_get_language (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->language;
+}
+
+void
+gh_session_set_language (GhSession  *self,
+                         const char *language)
+{
+  g_return_if_fail (GH_IS_SESSION (self));
+
+  if (language == NULL && self->catalog != NULL)
+    language = gh_catalog_get_default_language (self->catalog);
+  if (set_string (&self->language, language))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
+}
+
+const char *
+gh_session_get_actor (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->actor;
+}
+
+void
+gh_session_set_actor (GhSession  *self,
+                      const char *actor)
+{
+  g_return_if_fail (GH_IS_SESSION (self));
+
+  if (set_string (&self->actor, actor != NULL ? actor : "shopper"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTOR]);
+}
+
+GPtrArray *
+gh_session_get_items (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->items;
+}
+
+GPtrArray *
+gh_session_get_consents (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->consents;
+}
+
+GPtrArray *
+gh_session_get_offers (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->offers;
+}
+
+GPtrArray *
+gh_session_get_unused_items (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->unused;
+}
+
+gboolean
+gh_session_item_is_unused (GhSession        *self,
+                           const GhDataItem *item)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), FALSE);
+  return self->unused != NULL && g_ptr_array_find (self->unused, item, NULL);
+}
+
+GhConsentState
+gh_session_get_state (GhSession  *self,
+                      const char *purpose_id)
+{
+  GhPurpose *purpose;
+
+  g_return_val_if_fail (GH_IS_SESSION (self), GH_CONSENT_REVOKED);
+
+  for (guint i = 0; self->consents != NULL && i < self->consents->len; i++)
+    {
+      GhConsent *consent = g_ptr_array_index (self->consents, i);
+      if (g_strcmp0 (consent->purpose_id, purpose_id) == 0)
+        return consent->state;
+    }
+  purpose = self->catalog != NULL ? gh_catalog_find_purpose (self->catalog, purpose_id) : NULL;
+  return purpose != NULL ? gh_purpose_get_default_state (purpose) : GH_CONSENT_REVOKED;
+}
+
+gboolean
+gh_session_purpose_in_force (GhSession *self,
+                             GhPurpose *purpose)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), FALSE);
+  return self->consents != NULL && gh_offers_purpose_in_force (purpose, self->consents);
+}
+
+GPtrArray *
+gh_session_purposes_reading (GhSession  *self,
+                             const char *category_id)
+{
+  GPtrArray *result = g_ptr_array_new ();
+  GListModel *purposes;
+
+  g_return_val_if_fail (GH_IS_SESSION (self), result);
+  if (self->catalog == NULL)
+    return result;
+
+  purposes = gh_catalog_get_purposes (self->catalog);
+  for (guint i = 0; i < g_list_model_get_n_items (purposes); i++)
+    {
+      g_autoptr(GhPurpose) purpose = g_list_model_get_item (purposes, i);
+
+      if (g_strv_contains ((const char * const *) gh_purpose_get_categories (purpose), category_id)
+          && gh_session_purpose_in_force (self, purpose))
+        g_ptr_array_add (result, purpose);  /* the catalog keeps it alive */
+    }
+  return result;
+}
+
+GPtrArray *
+gh_session_get_changes (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return self->changes;
+}
+
+GhStore *
+gh_session_lock_store (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+
+  g_mutex_lock (&self->store_lock);
+  if (self->store == NULL)
+    {
+      g_mutex_unlock (&self->store_lock);
+      return NULL;
+    }
+  return self->store;
+}
+
+void
+gh_session_unlock_store (GhSession *self)
+{
+  g_return_if_fail (GH_IS_SESSION (self));
+  g_mutex_unlock (&self->store_lock);
+}
+
+/* ---- tasks on a visit ----------------------------------------------------- */
+
+static void
+return_ended (GTask *task)
+{
+  g_task_return_new_error (task, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED, "the visit has ended");
+}
+
+/* A task on @self; NULL, with the task already answered, when the visit has ended. */
+static GTask *
+session_task_new (GhSession           *self,
+                  gpointer             source_tag,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (self->ended)
+    {
+      return_ended (task);
+      return NULL;
+    }
+  return g_steal_pointer (&task);
+}
+
+/* ---- what-if ------------------------------------------------------------- */
+
+typedef struct {
+  GhCatalog      *catalog;
+  GPtrArray      *items;
+  GPtrArray      *consents;
+  char           *purpose_id;
+  GhConsentState  state;
+  GPtrArray      *added;
+} WhatIfData;
+
+static void
+what_if_data_free (WhatIfData *data)
+{
+  g_clear_object (&data->catalog);
+  g_clear_pointer (&data->items, g_ptr_array_unref);
+  g_clear_pointer (&data->consents, g_ptr_array_unref);
+  g_clear_pointer (&data->added, g_ptr_array_unref);
+  g_free (data->purpose_id);
+  g_free (data);
+}
+
+static void
+what_if_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  WhatIfData *data = task_data;
+  GPtrArray *removed;
+
+  removed = gh_offers_what_if (data->catalog, data->items, data->consents, data->purpose_id,
+                               data->state, &data->added);
+  g_ptr_array_set_free_func (removed, (GDestroyNotify) gh_offer_match_free);
+  if (data->added != NULL)
+    g_ptr_array_set_free_func (data->added, (GDestroyNotify) gh_offer_match_free);
+  g_task_return_pointer (task, removed, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+gh_session_what_if_async (GhSession           *self,
+                          const char          *purpose_id,
+                          GhConsentState       state,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WhatIfData *data;
+
+  g_return_if_fail (GH_IS_SESSION (self));
+  g_return_if_fail (purpose_id != NULL);
+
+  task = session_task_new (self, gh_session_what_if_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+
+  data = g_new0 (WhatIfData, 1);
+  data->catalog = g_object_ref (self->catalog);
+  data->items = g_ptr_array_ref (self->items);
+  data->consents = g_ptr_array_ref (self->consents);
+  data->purpose_id = g_strdup (purpose_id);
+  data->state = state;
+  g_task_set_task_data (task, data, (GDestroyNotify) what_if_data_free);
+  g_task_run_in_thread (task, what_if_thread);
+}
+
+GPtrArray *
+gh_session_what_if_finish (GhSession     *self,
+                           GAsyncResult  *result,
+                           GPtrArray    **added,
+                           GError       **error)
+{
+  GPtrArray *removed;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  removed = g_task_propagate_pointer (G_TASK (result), error);
+  if (added != NULL)
+    {
+      WhatIfData *data = g_task_get_task_data (G_TASK (result));
+      *added = (removed != NULL && data != NULL) ? g_steal_pointer (&data->added) : NULL;
+    }
+  return removed;
+}
+
+/* ---- changing a consent ----------------------------------------------------- */
+
+typedef struct {
+  GhCatalog       *catalog;
+  GPtrArray       *items;
+  GhCustomer      *customer;     /* a copy of the ids the store needs */
+  char            *purpose_id;
+  char            *notice_version;
+  char            *actor;
+  GhConsentState   from;
+  GhConsentState   state;
+  gint64           event_seq;
+  GPtrArray       *consents;     /* results */
+  GPtrArray       *offers;
+  GPtrArray       *unused;
+} SetConsentData;
+
+static void
+set_consent_data_free (SetConsentData *data)
+{
+  g_clear_object (&data->catalog);
+  g_clear_pointer (&data->unused, g_ptr_array_unref);
+  g_clear_pointer (&data->offers, g_ptr_array_unref);
+  g_clear_pointer (&data->consents, g_ptr_array_unref);
+  g_clear_pointer (&data->items, g_ptr_array_unref);
+  g_clear_pointer (&data->customer, gh_customer_wipe);
+  g_free (data->purpose_id);
+  g_free (data->notice_version);
+  g_free (data->actor);
+  g_free (data);
+}
+
+static void
+set_consent_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  GhSession *self = source_object;
+  SetConsentData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  GhStore *store;
+
+  store = gh_session_lock_store (self);
+  if (store == NULL)
+    {
+      return_ended (task);
+      return;
+    }
+
+  data->event_seq = gh_store_set_consent (store, data->customer, data->purpose_id, data->state,
+                                          data->notice_version, data->actor, &error);
+  if (data->event_seq >= 0)
+    data->consents = gh_store_list_consents (store, data->customer->id, &error);
+  gh_session_unlock_store (self);
+
+  if (data->consents == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data->offers = evaluate_offers (data->catalog, data->items, data->consents);
+  data->unused = gh_offers_unused_items (data->catalog, data->items, data->consents);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+gh_session_set_consent_async (GhSession           *self,
+                              const char          *purpose_id,
+                              GhConsentState       state,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SetConsentData *data;
+  GhPurpose *purpose;
+
+  g_return_if_fail (GH_IS_SESSION (self));
+  g_return_if_fail (purpose_id != NULL);
+
+  task = session_task_new (self, gh_session_set_consent_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+
+  purpose = gh_catalog_find_purpose (self->catalog, purpose_id);
+  if (purpose == NULL || (state == GH_CONSENT_REVOKED && !gh_purpose_get_can_revoke (purpose)))
+    {
+      g_task_return_new_error (task, GH_SESSION_ERROR, GH_SESSION_ERROR_NOT_ALLOWED,
+                               "purpose %s cannot be set to %s", purpose_id,
+                               gh_consent_state_to_string (state));
+      return;
+    }
+
+  data = g_new0 (SetConsentData, 1);
+  data->catalog = g_object_ref (self->catalog);
+  data->items = g_ptr_array_ref (self->items);
+  data->customer = g_new0 (GhCustomer, 1);
+  data->customer->id = self->customer->id;
+  data->customer->ref = g_strdup (self->customer->ref);
+  data->customer->loyalty_id = g_strdup (self->customer->loyalty_id);
+  data->purpose_id = g_strdup (purpose_id);
+  data->notice_version = g_strdup (gh_purpose_get_notice_version (purpose));
+  data->actor = g_strdup (self->actor);
+  data->from = gh_session_get_state (self, purpose_id);
+  data->state = state;
+  g_task_set_task_data (task, data, (GDestroyNotify) set_consent_data_free);
+  g_task_run_in_thread (task, set_consent_thread);
+}
+
+gboolean
+gh_session_set_consent_finish (GhSession     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  SetConsentData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  /* The visit may have ended while the worker ran: the choice is recorded in the
+   * store, but there is nothing left on screen to refresh. */
+  if (self->ended)
+    return TRUE;
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (data->event_seq > 0)
+    {
+      GhSessionChange *change = g_new0 (GhSessionChange, 1);
+
+      change->purpose_id = g_strdup (data->purpose_id);
+      change->from = data->from;
+      change->to = data->state;
+      change->at = g_get_real_time () / G_USEC_PER_SEC;
+      change->event_seq = data->event_seq;
+      change->actor = g_strdup (data->actor);
+      g_ptr_array_add (self->changes, change);
+    }
+
+  g_clear_pointer (&self->unused, g_ptr_array_unref);
+  self->unused = g_steal_pointer (&data->unused);
+  g_clear_pointer (&self->consents, g_ptr_array_unref);
+  self->consents = g_steal_pointer (&data->consents);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSENTS]);
+  g_clear_pointer (&self->offers, g_ptr_array_unref);
+  self->offers = g_steal_pointer (&data->offers);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFERS]);
+  return TRUE;
+}
+
+/* ---- the end ------------------------------------------------------------------ */
+
+static void
+close_store_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  GhSession *self = source_object;
+
+  g_mutex_lock (&self->store_lock);
+  g_clear_object (&self->store);
+  g_mutex_unlock (&self->store_lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+gh_session_end (GhSession *self)
+{
+  g_return_if_fail (GH_IS_SESSION (self));
+
+  if (self->ended)
+    return;
+
+  g_object_ref (self);
+  self->ended = TRUE;
+  g_cancellable_cancel (self->cancellable);
+
+  /* Closed in a worker: one that is writing a choice holds the lock, and that
+   * choice must reach the store; the main loop does not wait for it. */
+  {
+    g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
+    g_task_set_source_tag (task, gh_session_end);
+    g_task_run_in_thread (task, close_store_thread);
+  }
+
+  wipe (self);
+  self->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_session_change_free);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENDED]);
+  g_signal_emit (self, signals[ENDED], 0);
+  g_object_unref (self);
+}
