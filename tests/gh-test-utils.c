@@ -208,3 +208,62 @@ gh_test_bytes_contain (GBytes     *haystack,
 
   return data != NULL && memmem (data, size, needle, strlen (needle)) != NULL;
 }
+
+void
+gh_test_verify_units (const char *service_in,
+                      const char *timer_name,
+                      const char *command)
+{
+  g_autofree char *analyze = g_find_program_in_path ("systemd-analyze");
+  const char *source = g_getenv ("GLASSHOUSE_SOURCE_DIR");
+  g_autofree char *dir = NULL;
+  g_autofree char *template = NULL;
+  g_autofree char *timer = NULL;
+  g_autofree char *bindir = NULL;
+  g_autofree char *service_name = NULL;
+  g_autofree char *service_path = NULL;
+  g_autofree char *timer_path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *exec = NULL;
+  g_autoptr(GString) service = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (analyze == NULL)
+    {
+      g_test_skip ("systemd-analyze is not installed");
+      return;
+    }
+  g_assert_nonnull (source);
+  dir = gh_test_mkdtemp ();
+  {
+    g_autofree char *in = g_build_filename (source, "data", service_in, NULL);
+    g_autofree char *tm = g_build_filename (source, "data", timer_name, NULL);
+
+    g_assert_true (g_file_get_contents (in, &template, NULL, &error));
+    g_assert_true (g_file_get_contents (tm, &timer, NULL, &error));
+  }
+  /* verify insists that ExecStart's binary exists: point it at the one just built. */
+  bindir = g_path_get_dirname (g_getenv ("GLASSHOUSE_CTL"));
+  service = g_string_new (template);
+  g_assert_cmpuint (g_string_replace (service, "@bindir@", bindir, 0), ==, 1);
+  exec = g_strdup_printf ("/glasshouse-ctl %s", command);
+  g_assert_nonnull (strstr (service->str, exec));
+  service_name = g_strndup (service_in, strlen (service_in) - strlen (".in"));
+  service_path = g_build_filename (dir, service_name, NULL);
+  timer_path = g_build_filename (dir, timer_name, NULL);
+  g_assert_true (g_file_set_contents (service_path, service->str, -1, &error));
+  g_assert_true (g_file_set_contents (timer_path, timer, -1, &error));
+  {
+    const char *argv[] = { analyze, "verify", service_path, timer_path, NULL };
+    g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                  &error);
+  }
+  g_assert_no_error (error);
+  g_test_message ("systemd-analyze verify: %s%s", out, err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_null (strstr (err, service_name));
+  g_assert_null (strstr (err, timer_name));
+  gh_test_rmdir (dir);
+}

@@ -46,4 +46,11 @@ GBytes   *gh_test_read_store_files     (const char  *path);
 gboolean  gh_test_bytes_contain        (GBytes      *haystack,
                                         const char  *needle);
 
+/* Checks a shipped unit pair (data/NAME.service.in with @bindir@, data/TIMER) with
+ * systemd-analyze verify, ExecStart pointing at the glasshouse-ctl just built, and
+ * that the service runs `glasshouse-ctl @command`. Skips when systemd-analyze is missing. */
+void      gh_test_verify_units         (const char  *service_in,
+                                        const char  *timer,
+                                        const char  *command);
+
 G_END_DECLS

@@ -40,6 +40,10 @@ int gh_ctl_demo            (int argc, char **argv);
 /* gh-ctl-erase.c */
 int gh_ctl_erase           (int argc, char **argv);
 
+/* gh-ctl-members.c */
+int gh_ctl_import          (int argc, char **argv);
+int gh_ctl_retention_run   (int argc, char **argv);
+
 /* gh-ctl-auth.c */
 int gh_ctl_lockout_clear   (int argc, char **argv);
 int gh_ctl_pin_hash        (int argc, char **argv);

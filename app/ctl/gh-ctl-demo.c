@@ -14,7 +14,7 @@
 #include "demo/gh-demo.h"
 #include "receipts/gh-kiosk-keys.h"
 
-#define USAGE "demo --customers N [--seed S] [--today YYYY-MM-DD]"
+#define USAGE "demo --customers N [--seed S] [--today YYYY-MM-DD] [--write-feed FILE]"
 
 static GDateTime *
 parse_today (const char *text)
@@ -43,6 +43,49 @@ usage_error (const char *message)
   return GH_CTL_EXIT_USAGE;
 }
 
+/* demo --write-feed: the feed follows the store's config (the demo config when the
+ * store has none yet), and its members belong to the store's own store id. */
+static int
+write_feed (GhCtlCommon *common,
+            const char  *path,
+            guint        customers,
+            guint64      seed,
+            GDateTime   *today)
+{
+  g_autoptr(GhStore) store = NULL;
+  g_autoptr(GhCatalog) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileOutputStream) output = NULL;
+  g_autofree char *store_id = NULL;
+  GhDemoSummary summary;
+
+  if ((store = gh_ctl_open_store (common, TRUE, &error)) == NULL)
+    return gh_ctl_fail (error);
+  if ((catalog = gh_catalog_load_active (store, &error)) == NULL &&
+      g_error_matches (error, GH_CATALOG_ERROR, GH_CATALOG_ERROR_NONE))
+    {
+      g_clear_error (&error);
+      if (gh_config_apply_demo (store, &error))
+        catalog = gh_catalog_load_active (store, &error);
+    }
+  if (catalog == NULL)
+    return gh_ctl_fail (error);
+  store_id = gh_store_get_meta (store, "store_id");
+  if ((output = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error)) == NULL ||
+      !gh_demo_write_feed (catalog, customers, seed, today, store_id, G_OUTPUT_STREAM (output),
+                           &summary, &error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (output), NULL, &error))
+    {
+      g_prefix_error (&error, "%s: ", path);
+      return gh_ctl_fail (error);
+    }
+  printf ("%s: a member feed of %u demo shoppers, %" G_GUINT64_FORMAT " data items, %"
+          G_GUINT64_FORMAT " consents, in %.1f s\n", path, summary.customers, summary.data_items,
+          summary.consents, summary.seconds);
+  return GH_CTL_EXIT_OK;
+}
+
 int
 gh_ctl_demo (int    argc,
              char **argv)
@@ -53,6 +96,7 @@ gh_ctl_demo (int    argc,
   g_autoptr(GDateTime) today = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *today_text = NULL;
+  g_autofree char *feed_path = NULL;
   g_autofree char *day = NULL;
   g_autofree char *first = NULL;
   g_autofree char *last = NULL;
@@ -64,6 +108,9 @@ gh_ctl_demo (int    argc,
       "Which shoppers: the same seed gives the same ones (default 1)", "S" },
     { "today", 0, 0, G_OPTION_ARG_STRING, &today_text,
       "The date the shoppers' histories end (default: today)", "YYYY-MM-DD" },
+    { "write-feed", 0, 0, G_OPTION_ARG_FILENAME, &feed_path,
+      "Write the shoppers as a member feed (docs/member-feed.md) instead of importing them",
+      "FILE" },
     { NULL }
   };
 
@@ -84,6 +131,8 @@ gh_ctl_demo (int    argc,
 
   /* A demo store is a whole kiosk, as `init` makes one: with the key that signs
    * its receipts, or the follow-up screen would have nothing to sign with. */
+  if (feed_path != NULL)
+    return write_feed (&common, feed_path, (guint) customers, (guint64) seed, today);
   if ((store = gh_ctl_open_store (&common, TRUE, &error)) == NULL ||
       !gh_kiosk_keys_ensure (store, &error) ||
       !gh_demo_check_empty (store, &error) ||

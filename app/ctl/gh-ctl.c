@@ -12,7 +12,7 @@ G_DEFINE_QUARK (gh-ctl-error-quark, gh_ctl_error)
 
 static const GhCtlCommand commands[] = {
   { "init",     NULL,     gh_ctl_init,          "[--kiosk-id ID]", "create or migrate the store" },
-  { "demo",     NULL,     gh_ctl_demo,          "--customers N [--seed S] [--today YYYY-MM-DD]",
+  { "demo",     NULL,     gh_ctl_demo,          "--customers N [--seed S] [--today YYYY-MM-DD] [--write-feed FILE]",
     "deterministic demo shoppers + the demo config applied" },
   { "customer", "show",   gh_ctl_customer_show, "LOYALTY_ID [--json]", "what is held, grouped by category" },
   { "consent",  "set",    gh_ctl_consent_set,   "LOYALTY_ID PURPOSE granted|revoked [--actor A]",
@@ -43,6 +43,10 @@ static const GhCtlCommand commands[] = {
   { "lockout",  "clear",  gh_ctl_lockout_clear, "LOYALTY_ID --staff ID", "staff clear a shopper's PIN lockout" },
   { "pin",      "hash",   gh_ctl_pin_hash,      "< PIN", "argon2id hash of a PIN on stdin (staff[].pin_hash)" },
   { "config",   "rollback", gh_ctl_config_rollback, "", "re-activate the previous config" },
+  { "import",   NULL,     gh_ctl_import,        "FILE|- [--rejects PATH] [--json]",
+    "members from the CRM's feed (docs/member-feed.md)" },
+  { "retention", "run",   gh_ctl_retention_run, "[--now TIME] [--json]",
+    "delete what is past its retention date" },
 };
 
 static void

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "demo/gh-demo.h"
 
@@ -200,17 +200,24 @@ void     _gh_demo_generate_customer (GhDemoPlan    *plan,
                                      GhDemoBatch   *batch,
                                      guint          index);
 
-/* Fails with GH_DEMO_ERROR_NOT_EMPTY when @store has shoppers; says whether
- * its suppression list has anyone. */
+/* Fails with GH_DEMO_ERROR_NOT_EMPTY when @store has shoppers. */
 gboolean _gh_demo_store_is_empty    (GhStore       *store,
-                                     gboolean      *suppressions,
                                      GError       **error);
 
-/* Writes @plan's shoppers into @store in one transaction under relaxed
- * settings, then puts the store's own settings back and syncs the file. */
+/* Writes @plan's shoppers as a member feed to @output (docs/member-feed.md), each
+ * member in @store_id (NULL: the demo's own stores). Counts what it wrote. */
+gboolean _gh_demo_write_feed        (GhDemoPlan     *plan,
+                                     const char     *store_id,
+                                     GOutputStream  *output,
+                                     GhDemoSummary  *summary,
+                                     GCancellable   *cancellable,
+                                     GError        **error);
+
+/* Imports @plan's shoppers into @store through gh_member_import (), the feed
+ * written by a second thread. */
 gboolean _gh_demo_import             (GhStore       *store,
+                                     GhCatalog     *catalog,
                                      GhDemoPlan    *plan,
-                                     gboolean       suppressions,
                                      GhDemoSummary *summary,
                                      GError       **error);
 

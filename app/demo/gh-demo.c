@@ -71,10 +71,8 @@ gboolean
 gh_demo_check_empty (GhStore  *store,
                      GError  **error)
 {
-  gboolean suppressions;
-
   g_return_val_if_fail (GH_IS_STORE (store), FALSE);
-  return _gh_demo_store_is_empty (store, &suppressions, error);
+  return _gh_demo_store_is_empty (store, error);
 }
 
 static int
@@ -212,7 +210,7 @@ gh_demo_generate_full (GhStore        *store,
 {
   GhDemoSummary local_summary;
   gint64 started = g_get_monotonic_time ();
-  gboolean suppressions = FALSE, ok;
+  gboolean ok;
   GhDemoPlan plan = { 0 };
 
   if (!check_arguments (store, catalog, n_customers, error))
@@ -222,15 +220,55 @@ gh_demo_generate_full (GhStore        *store,
   memset (summary, 0, sizeof *summary);
 
   if (!plan_init (&plan, catalog, n_customers, seed, today, error) ||
-      !_gh_demo_store_is_empty (store, &suppressions, error))
+      !_gh_demo_store_is_empty (store, error))
     {
       plan_clear (&plan);
       return FALSE;
     }
-  ok = _gh_demo_import (store, &plan, suppressions, summary, error);
+  ok = _gh_demo_import (store, catalog, &plan, summary, error);
   plan_clear (&plan);
   if (!ok)
     memset (summary, 0, sizeof *summary);
+  summary->seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+  return ok;
+}
+
+gboolean
+gh_demo_write_feed (GhCatalog      *catalog,
+                    guint           n_customers,
+                    guint64         seed,
+                    GDateTime      *today,
+                    const char     *store_id,
+                    GOutputStream  *output,
+                    GhDemoSummary  *summary,
+                    GError        **error)
+{
+  GhDemoSummary local_summary;
+  gint64 started = g_get_monotonic_time ();
+  GhDemoPlan plan = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (GH_IS_CATALOG (catalog), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), FALSE);
+
+  if (summary == NULL)
+    summary = &local_summary;
+  memset (summary, 0, sizeof *summary);
+  if (n_customers < 1 || n_customers > GH_DEMO_MAX_CUSTOMERS)
+    {
+      g_set_error (error, GH_DEMO_ERROR, GH_DEMO_ERROR_INVALID,
+                   "the number of demo shoppers must be between 1 and %d (got %u)",
+                   GH_DEMO_MAX_CUSTOMERS, n_customers);
+      return FALSE;
+    }
+  if (sodium_init () < 0)
+    {
+      g_set_error (error, GH_DEMO_ERROR, GH_DEMO_ERROR_INVALID, "libsodium could not be initialised");
+      return FALSE;
+    }
+  ok = plan_init (&plan, catalog, n_customers, seed, today, error) &&
+       _gh_demo_write_feed (&plan, store_id, output, summary, NULL, error);
+  plan_clear (&plan);
   summary->seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
   return ok;
 }

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "config/gh-catalog.h"
 #include "store/gh-store.h"
@@ -48,6 +48,18 @@ gboolean gh_demo_generate_full  (GhStore        *store,
                                  guint           n_customers,
                                  guint64         seed,
                                  GDateTime      *today,
+                                 GhDemoSummary  *summary,
+                                 GError        **error);
+
+/* The same shoppers as a member feed (docs/member-feed.md), written to @output:
+ * what gh_demo_generate () imports. Each member belongs to @store_id, or, when
+ * NULL, to the demo retailer's stores. */
+gboolean gh_demo_write_feed     (GhCatalog      *catalog,
+                                 guint           n_customers,
+                                 guint64         seed,
+                                 GDateTime      *today,
+                                 const char     *store_id,
+                                 GOutputStream  *output,
                                  GhDemoSummary  *summary,
                                  GError        **error);
 

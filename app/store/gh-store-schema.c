@@ -112,6 +112,16 @@ static const char *migrations[] = {
   "  lock_count INTEGER NOT NULL DEFAULT 0,"
   "  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
   "CREATE INDEX pin_lockout_by_age ON pin_lockout (kind, updated_at);",
+  /* 5: members from the CRM (gh-member-import.c) and retention carried out
+   * (gh-retention.c). An item the CRM sent keeps the CRM's id, so the same feed
+   * twice changes nothing; the retention job finds what is due by its date. The
+   * key of the keyed hash that names members the feed gives no pseudonym is made
+   * in C by migrate () (meta.member_ref_key), like the lockout key. */
+  "ALTER TABLE data_item ADD COLUMN crm_id TEXT;"
+  "CREATE UNIQUE INDEX data_item_by_crm_id ON data_item (customer_id, crm_id)"
+  "  WHERE crm_id IS NOT NULL;"
+  "CREATE INDEX data_item_by_retention ON data_item (retained_until);"
+  "CREATE INDEX legal_hold_by_retention ON legal_hold (retained_until);",
 };
 
 guint

@@ -309,11 +309,13 @@ make_kiosk_id (void)
   return g_strdup_printf ("kiosk-%08x", g_random_int ());
 }
 
-/* The key of the keyed hash that names pin_lockout's subjects: random bytes
- * from the system's generator (sqlite's randomblob () is not made for secrets). */
+/* The key of a keyed hash (pin_lockout's subjects, members' derived pseudonyms):
+ * random bytes from the system's generator (sqlite's randomblob () is not made
+ * for secrets), kept in meta under @name. */
 static gboolean
-add_pin_lockout_key (GhStore  *self,
-                     GError  **error)
+add_secret_key (GhStore     *self,
+                const char  *name,
+                GError     **error)
 {
   guint8 key[crypto_generichash_KEYBYTES];
   char hex[sizeof key * 2 + 1];
@@ -322,12 +324,12 @@ add_pin_lockout_key (GhStore  *self,
   if (sodium_init () < 0)
     {
       g_set_error (error, GH_STORE_ERROR, GH_STORE_ERROR_IO,
-                   "%s: cannot make the PIN lockout key (libsodium did not start)", self->path);
+                   "%s: cannot make the key %s (libsodium did not start)", self->path, name);
       return FALSE;
     }
   randombytes_buf (key, sizeof key);
   sodium_bin2hex (hex, sizeof hex, key, sizeof key);
-  ok = gh_store_set_meta (self, GH_STORE_META_PIN_LOCKOUT_KEY, hex, error);
+  ok = gh_store_set_meta (self, name, hex, error);
   sodium_memzero (key, sizeof key);
   sodium_memzero (hex, sizeof hex);
   return ok;
@@ -360,7 +362,10 @@ migrate (GhStore  *self,
           !gh_store_set_meta (self, "created_at", created, error))
         goto fail;
     }
-  if (from < GH_STORE_SCHEMA_PIN_LOCKOUT && !add_pin_lockout_key (self, error))
+  if (from < GH_STORE_SCHEMA_PIN_LOCKOUT &&
+      !add_secret_key (self, GH_STORE_META_PIN_LOCKOUT_KEY, error))
+    goto fail;
+  if (from < GH_STORE_SCHEMA_MEMBERS && !add_secret_key (self, GH_STORE_META_MEMBER_REF_KEY, error))
     goto fail;
   return gh_store_commit (self, error);
 
