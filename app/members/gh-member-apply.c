@@ -39,6 +39,13 @@ is_suppressed (GhStore     *store,
   return TRUE;
 }
 
+static void
+note_due (GhMemberImport     *import,
+          const GhMemberItem *item)
+{
+  import->due_at = MIN (import->due_at, item->retained_until);
+}
+
 static gboolean
 insert_item (GhStore             *store,
              gint64               customer_id,
@@ -115,7 +122,10 @@ insert_new_items (GhMemberImport  *import,
       if (item != NULL && item->retained_until <= import->now)
         continue;
       if (item != NULL)
-        rows[n++] = item;
+        {
+          rows[n++] = item;
+          note_due (import, item);
+        }
       if (n == 0 || (n < GH_MEMBER_MULTI_ROWS && item != NULL))
         continue;
       if ((stmt = multi_row_statement (import, n, error)) == NULL)
@@ -296,6 +306,8 @@ replace_items (GhMemberImport  *import,
        * still sends it does not bring it back (if still held, it goes below). */
       if (item->retained_until <= import->now)
         continue;
+      if (old == NULL || !item_equal (old, item))
+        note_due (import, item);
       if (old == NULL)
         {
           if (!insert_item (import->store, customer_id, item, error))

@@ -20,6 +20,7 @@ typedef struct {
   const char                  *actor;
   GhMemberImportSummary       *summary;
   gint64                       now;      /* items retained until then are not taken in */
+  gint64                       due_at;   /* the earliest retained_until written in this batch */
   guint8                       ref_key[crypto_generichash_KEYBYTES];
   /* [n]: an INSERT of n items, prepared when first needed */
   sqlite3_stmt                *multi[GH_MEMBER_MULTI_ROWS + 1];

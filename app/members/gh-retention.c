@@ -26,8 +26,10 @@ gh_retention_is_due (GhStore  *store,
                      gboolean *due,
                      GError  **error)
 {
+  /* No scan of the items: the writers keep their earliest date in meta. */
   sqlite3_stmt *stmt = _gh_store_prepare (store,
-      "SELECT EXISTS (SELECT 1 FROM data_item WHERE retained_until <= ?1)"
+      "SELECT coalesce ((SELECT CAST (value AS INTEGER) FROM meta WHERE key = '"
+      GH_STORE_META_RETENTION_DUE_AT "'), 0) <= ?1"
       " OR EXISTS (SELECT 1 FROM legal_hold WHERE retained_until <= ?1)", error);
   int rc;
 
@@ -46,15 +48,29 @@ gh_retention_is_due (GhStore  *store,
   return TRUE;
 }
 
+/* After the job: the earliest date of what is left (one scan, in the job's
+ * transaction), or the largest gint64 when nothing is left. */
 static gboolean
-count_due (GhStore            *store,
-           gint64              now,
-           GhRetentionResult  *result,
-           GError            **error)
+reset_due_at (GhStore  *store,
+              GError  **error)
 {
   sqlite3_stmt *stmt = _gh_store_prepare (store,
-      "SELECT category, count (*) FROM data_item WHERE retained_until <= ?1"
-      " GROUP BY category ORDER BY category", error);
+      "UPDATE meta SET value = (SELECT coalesce (min (retained_until), 9223372036854775807)"
+      " FROM data_item) WHERE key = '" GH_STORE_META_RETENTION_DUE_AT "'", error);
+
+  return stmt != NULL && _gh_store_step_done (store, stmt, "noting when retention is next due",
+                                              error);
+}
+
+/* Deletes the items due and counts them per category in the same pass. */
+static gboolean
+delete_due_items (GhStore            *store,
+                  gint64              now,
+                  GhRetentionResult  *result,
+                  GError            **error)
+{
+  sqlite3_stmt *stmt = _gh_store_prepare (store,
+      "DELETE FROM data_item WHERE retained_until <= ?1 RETURNING category", error);
   int rc;
 
   if (stmt == NULL)
@@ -62,16 +78,20 @@ count_due (GhStore            *store,
   sqlite3_bind_int64 (stmt, 1, now);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      guint64 n = sqlite3_column_int64 (stmt, 1);
+      const char *category = (const char *) sqlite3_column_text (stmt, 0);
+      gpointer n = g_hash_table_lookup (result->items_by_category, category);
 
-      g_hash_table_insert (result->items_by_category, _gh_store_column_dup (stmt, 0),
-                           GUINT_TO_POINTER ((guint) n));
-      result->items += n;
+      if (n == NULL)
+        g_hash_table_insert (result->items_by_category, g_strdup (category), GUINT_TO_POINTER (1));
+      else
+        g_hash_table_insert (result->items_by_category, g_strdup (category),
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
+      result->items++;
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      _gh_store_set_error (store, rc, error, "counting data past its retention");
+      _gh_store_set_error (store, rc, error, "deleting data past its retention");
       return FALSE;
     }
   return TRUE;
@@ -134,16 +154,14 @@ gh_retention_run (GhStore  *store,
   result->items_by_category = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (!gh_store_begin (store, error))
     return NULL;
-  if (!count_due (store, now, result, error) ||
-      !delete_due (store, "DELETE FROM data_item WHERE retained_until <= ?1", now, NULL, error) ||
+  if (!delete_due_items (store, now, result, error) ||
       !delete_due (store, "DELETE FROM legal_hold WHERE retained_until <= ?1", now,
                    &result->legal_holds, error))
     goto fail;
+  if (!reset_due_at (store, error))
+    goto fail;
   if (result->items == 0 && result->legal_holds == 0)
-    {
-      gh_store_rollback (store);
-      return g_steal_pointer (&result);
-    }
+    return gh_store_commit (store, error) ? g_steal_pointer (&result) : NULL;
   body = event_body (result, now);
   if (gh_store_append_event (store, "retention", NULL, "retention.purged", body, error) <= 0 ||
       !gh_store_commit (store, error))

@@ -27,7 +27,8 @@ GhRetentionResult *gh_retention_run    (GhStore  *store,
                                         gint64    now,
                                         GError  **error);
 
-/* Whether anything is due at @now: the kiosk asks before it runs the job. */
+/* Whether anything is due at @now, without scanning the items (meta.retention_due_at):
+ * the kiosk asks between visits before it runs the job. */
 gboolean           gh_retention_is_due (GhStore  *store,
                                         gint64    now,
                                         gboolean *due,

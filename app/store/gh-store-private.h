@@ -36,6 +36,15 @@ gboolean      _gh_store_in_transaction (GhStore    *self);
 /* A copy of a text column, or NULL. */
 char         *_gh_store_column_dup    (sqlite3_stmt  *stmt,
                                        int            column);
+/* meta.retention_due_at: the earliest retained_until of any data item (or the
+ * largest gint64), so the kiosk can tell between visits whether the retention job
+ * has work without scanning the items. Every writer of data_item lowers it with
+ * _gh_store_note_retention inside its transaction; gh_retention_run sets it anew. */
+#define GH_STORE_META_RETENTION_DUE_AT "retention_due_at"
+gboolean      _gh_store_note_retention (GhStore    *self,
+                                        gint64      retained_until,
+                                        GError    **error);
+
 /* ISO 8601 UTC with microseconds, the format of event.at. */
 char         *_gh_store_now_iso       (void);
 

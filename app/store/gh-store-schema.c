@@ -114,14 +114,19 @@ static const char *migrations[] = {
   "CREATE INDEX pin_lockout_by_age ON pin_lockout (kind, updated_at);",
   /* 5: members from the CRM (gh-member-import.c) and retention carried out
    * (gh-retention.c). An item the CRM sent keeps the CRM's id, so the same feed
-   * twice changes nothing; the retention job finds what is due by its date. The
-   * key of the keyed hash that names members the feed gives no pseudonym is made
-   * in C by migrate () (meta.member_ref_key), like the lockout key. */
+   * twice changes nothing. No index on data_item.retained_until: with 25 million
+   * items it would be written at random on every import; the daily job scans
+   * instead, and meta.retention_due_at (the earliest date, kept by the writers)
+   * tells the kiosk between visits whether anything is due. The key of the keyed
+   * hash that names members the feed gives no pseudonym is made in C by migrate ()
+   * (meta.member_ref_key), like the lockout key. */
   "ALTER TABLE data_item ADD COLUMN crm_id TEXT;"
   "CREATE UNIQUE INDEX data_item_by_crm_id ON data_item (customer_id, crm_id)"
   "  WHERE crm_id IS NOT NULL;"
-  "CREATE INDEX data_item_by_retention ON data_item (retained_until);"
-  "CREATE INDEX legal_hold_by_retention ON legal_hold (retained_until);",
+  "CREATE INDEX legal_hold_by_retention ON legal_hold (retained_until);"
+  "INSERT INTO meta (key, value) SELECT 'retention_due_at',"
+  "  coalesce (min (retained_until), 9223372036854775807)"
+  "  FROM data_item;",
 };
 
 guint

@@ -158,6 +158,8 @@ gh_store_add_data_item (GhStore     *self,
   sqlite3_bind_text (stmt, 4, gh_source_to_string (source), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, collected_at);
   sqlite3_bind_int64 (stmt, 6, retained_until);
+  if (!_gh_store_note_retention (self, retained_until, error))
+    return -1;
   return step_insert (self, stmt, "adding a data item", error);
 }
 

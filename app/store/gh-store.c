@@ -586,3 +586,18 @@ gh_store_get_active_config (GhStore  *self,
   sqlite3_reset (stmt);
   return payload;
 }
+
+gboolean
+_gh_store_note_retention (GhStore  *self,
+                          gint64    retained_until,
+                          GError  **error)
+{
+  sqlite3_stmt *stmt = _gh_store_prepare (self,
+      "UPDATE meta SET value = ?1 WHERE key = '" GH_STORE_META_RETENTION_DUE_AT "'"
+      " AND CAST (value AS INTEGER) > ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, retained_until);
+  return _gh_store_step_done (self, stmt, "noting when retention is next due", error);
+}
