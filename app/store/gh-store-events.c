@@ -254,11 +254,38 @@ chain_break (GError     **error,
   return FALSE;
 }
 
+static gboolean verify_chain_in_snapshot (GhStore  *self,
+                                          gint64   *checked,
+                                          gint64   *first_bad_seq,
+                                          GError  **error);
+
+/* The walk and the chain head must be read from one snapshot: a writer that
+ * appends between the two would otherwise look exactly like events cut off the
+ * end (a false tamper alarm on a busy kiosk). A deferred BEGIN holds the read
+ * snapshot of the first SELECT until the end, without taking the write lock. */
 gboolean
 gh_store_verify_chain (GhStore  *self,
                        gint64   *checked,
                        gint64   *first_bad_seq,
                        GError  **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (GH_IS_STORE (self), FALSE);
+  if (_gh_store_in_transaction (self))
+    return verify_chain_in_snapshot (self, checked, first_bad_seq, error);
+  if (!_gh_store_exec (self, "BEGIN DEFERRED", error))
+    return FALSE;
+  ok = verify_chain_in_snapshot (self, checked, first_bad_seq, error);
+  _gh_store_exec (self, "COMMIT", NULL);
+  return ok;
+}
+
+static gboolean
+verify_chain_in_snapshot (GhStore  *self,
+                          gint64   *checked,
+                          gint64   *first_bad_seq,
+                          GError  **error)
 {
   sqlite3_stmt *stmt;
   g_autofree char *expected_prev = g_strdup (GH_EVENT_CHAIN_GENESIS);
@@ -266,7 +293,6 @@ gh_store_verify_chain (GhStore  *self,
   gint64 expected_seq = 1, dummy_bad = 0;
   int rc;
 
-  g_return_val_if_fail (GH_IS_STORE (self), FALSE);
   if (first_bad_seq == NULL)
     first_bad_seq = &dummy_bad;
   *first_bad_seq = 0;
