@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "ctl/gh-ctl.h"
@@ -49,6 +50,14 @@ static const GhCtlCommand commands[] = {
     "delete what is past its retention date" },
 };
 
+/* Commands that only read the store open it read-only: they then also work on a
+ * copy handed to an auditor on read-only media, and can never change what they check. */
+static const char * const read_only_commands[] = {
+  "customer show", "audit verify", "outbox export", "offers", "report minimisation",
+  "config status", "hq status", NULL
+};
+static gboolean store_read_only;
+
 static void
 print_usage (FILE *out)
 {
@@ -67,6 +76,10 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  /* Past a file-size limit the kernel would kill us without a word (SIGXFSZ); ignored,
+   * the write fails instead and sqlite rolls the transaction back with an error that
+   * says so ("database or disk is full"). */
+  signal (SIGXFSZ, SIG_IGN);
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
@@ -78,8 +91,12 @@ main (int    argc,
     {
       const GhCtlCommand *command = &commands[i];
 
+      g_autofree char *words = NULL;
+
       if (!g_str_equal (argv[1], command->group))
         continue;
+      words = g_strjoin (" ", command->group, command->verb, NULL);
+      store_read_only = g_strv_contains (read_only_commands, words);
       if (command->verb == NULL)
         return command->func (argc - 1, argv + 1);
       if (argc >= 3 && g_str_equal (argv[2], command->verb))
@@ -145,7 +162,10 @@ gh_ctl_open_store (GhCtlCommon  *common,
     path = g_getenv ("GLASSHOUSE_DB");
   if (path == NULL)
     path = "glasshouse.db";
-  return gh_store_open (path, create ? GH_STORE_OPEN_CREATE : GH_STORE_OPEN_DEFAULT, error);
+  if (create)
+    return gh_store_open (path, GH_STORE_OPEN_CREATE, error);
+  return gh_store_open (path, store_read_only ? GH_STORE_OPEN_READ_ONLY : GH_STORE_OPEN_DEFAULT,
+                        error);
 }
 
 int

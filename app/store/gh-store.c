@@ -11,6 +11,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <sodium.h>
@@ -93,6 +95,22 @@ error_code_for_sqlite (int rc)
     }
 }
 
+/* sqlite reports a write that the disk or the file-size limit refused as a plain
+ * "disk I/O error" (the errno is gone by then), so look at the two usual causes. */
+static const char *
+write_failure_reason (GhStore *self)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  struct statvfs fs;
+  struct rlimit limit;
+
+  if (statvfs (dir, &fs) == 0 && (guint64) fs.f_bavail * fs.f_frsize < 1024 * 1024)
+    return "the disk is full";
+  if (getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    return "the store reached this process's file-size limit (ulimit -f)";
+  return NULL;
+}
+
 void
 _gh_store_set_error (GhStore     *self,
                      int          rc,
@@ -100,6 +118,7 @@ _gh_store_set_error (GhStore     *self,
                      const char  *what)
 {
   const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+  const char *why;
 
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
     g_set_error (error, GH_STORE_ERROR, GH_STORE_ERROR_BUSY,
@@ -108,6 +127,9 @@ _gh_store_set_error (GhStore     *self,
   else if ((rc & 0xff) == SQLITE_READONLY)
     g_set_error (error, GH_STORE_ERROR, GH_STORE_ERROR_READONLY,
                  "%s: %s: the store is read-only (%s)", self->path, what, detail);
+  else if ((rc & 0xff) == SQLITE_IOERR && (why = write_failure_reason (self)) != NULL)
+    g_set_error (error, GH_STORE_ERROR, GH_STORE_ERROR_FULL,
+                 "%s: %s: %s; the change was rolled back", self->path, what, why);
   else
     g_set_error (error, GH_STORE_ERROR, error_code_for_sqlite (rc),
                  "%s: %s: %s", self->path, what, detail);
@@ -231,6 +253,7 @@ check_header (GhStore  *self,
   guint8 header[100];
   guint32 page_size, page_count;
   g_autofree char *wal = NULL;
+  g_autofree char *journal = NULL;
   GStatBuf wal_stat;
   int rc;
 
@@ -259,6 +282,12 @@ check_header (GhStore  *self,
    * to agree when no WAL is in use. */
   wal = g_strconcat (self->path, "-wal", NULL);
   if (g_stat (wal, &wal_stat) == 0 && wal_stat.st_size > 0)
+    return TRUE;
+  /* Likewise a rollback journal left by a writer that died mid-transaction (a kill,
+   * SIGXFSZ, a power cut): the file may be longer or shorter than its header says
+   * until sqlite rolls it back, which it does on the first read. */
+  journal = g_strconcat (self->path, "-journal", NULL);
+  if (g_stat (journal, &wal_stat) == 0 && wal_stat.st_size > 0)
     return TRUE;
 
   page_size = ((guint32) header[16] << 8) | header[17];
@@ -374,6 +403,48 @@ fail:
   return FALSE;
 }
 
+/* A read-only connection that also works where nothing may be written. In WAL
+ * mode even a reader needs the -shm file, so on read-only media (no -shm, or one
+ * that cannot be mapped) the store is opened as immutable: sqlite then reads the
+ * database file alone, and a write-ahead log that was never checkpointed into it
+ * cannot be read. That is said on stderr rather than silently ignored. */
+static gboolean
+open_read_only (GhStore  *self,
+                GError  **error)
+{
+  g_autofree char *uri = NULL;
+  g_autofree char *escaped = g_uri_escape_string (self->path, "/", FALSE);
+  int rc;
+
+  uri = g_strconcat ("file:", escaped, "?mode=ro", NULL);
+  rc = sqlite3_open_v2 (uri, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (self->db, "SELECT count (*) FROM sqlite_schema", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    return TRUE;
+
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_free (uri);
+  uri = g_strconcat ("file:", escaped, "?mode=ro&immutable=1", NULL);
+  rc = sqlite3_open_v2 (uri, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      _gh_store_set_error (self, rc, error, "opening the store read-only");
+      return FALSE;
+    }
+  {
+    g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+    GStatBuf st;
+
+    if (g_stat (wal, &st) == 0 && st.st_size > 0)
+      g_message ("%s is on read-only media with a write-ahead log that cannot be read there: "
+                 "reading the database file as of its last checkpoint", self->path);
+  }
+  return TRUE;
+}
+
 GhStore *
 gh_store_open (const char        *path,
                GhStoreOpenFlags   flags,
@@ -397,14 +468,27 @@ gh_store_open (const char        *path,
 
   self = g_object_new (GH_TYPE_STORE, NULL);
   self->path = g_strdup (path);
-  rc = sqlite3_open_v2 (path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
-                        | ((flags & GH_STORE_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0),
-                        NULL);
-  if (rc != SQLITE_OK)
+  if (flags & GH_STORE_OPEN_READ_ONLY)
     {
-      _gh_store_set_error (self, rc, error, "opening the store");
-      return NULL;
+      if (!exists)
+        {
+          g_set_error (error, GH_STORE_ERROR, GH_STORE_ERROR_IO, "%s: no store here", path);
+          return NULL;
+        }
+      if (!open_read_only (self, error))
+        return NULL;
+    }
+  else
+    {
+      rc = sqlite3_open_v2 (path, &self->db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+                            | ((flags & GH_STORE_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0),
+                            NULL);
+      if (rc != SQLITE_OK)
+        {
+          _gh_store_set_error (self, rc, error, "opening the store");
+          return NULL;
+        }
     }
   if (exists && !check_header (self, error))
     return NULL;
@@ -441,6 +525,13 @@ gh_store_open (const char        *path,
       return NULL;
     }
 
+  if (flags & GH_STORE_OPEN_READ_ONLY)
+    {
+      /* Evidence is checked as it is: an older schema is not migrated. */
+      self->schema_version = version;
+      self->kiosk_id = gh_store_get_meta (self, "kiosk_id");
+      return g_steal_pointer (&self);
+    }
   if (!_gh_store_exec (self, "PRAGMA foreign_keys = ON;"
                              "PRAGMA secure_delete = ON;"
                              "PRAGMA synchronous = FULL;", error))

@@ -27,6 +27,10 @@ typedef enum {
 typedef enum {
   GH_STORE_OPEN_DEFAULT = 0,
   GH_STORE_OPEN_CREATE  = 1 << 0,  /* create the file and migrate it; otherwise it must exist */
+  /* Read only, for checks and evidence (audit verify, customer show): works on a copy
+   * on read-only media or in a folder the caller may not write, where a read-write
+   * open would fail. Never migrates; every write fails with GH_STORE_ERROR_READONLY. */
+  GH_STORE_OPEN_READ_ONLY = 1 << 1,
 } GhStoreOpenFlags;
 
 #define GH_TYPE_STORE (gh_store_get_type ())
