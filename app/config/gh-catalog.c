@@ -1219,13 +1219,6 @@ gh_catalog_get_expires_unix (GhCatalog *self)
   return self->expires_unix;
 }
 
-const char * const *
-gh_catalog_get_stores (GhCatalog *self)
-{
-  g_return_val_if_fail (GH_IS_CATALOG (self), NULL);
-  return (const char * const *) self->stores;
-}
-
 gboolean
 gh_catalog_is_for_store (GhCatalog  *self,
                          const char *store_id)

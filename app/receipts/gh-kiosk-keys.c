@@ -52,19 +52,6 @@ gh_kiosk_keys_new_from_seed (const guint8 seed[32])
   return keys;
 }
 
-GhKioskKeys *
-gh_kiosk_keys_generate (void)
-{
-  guint8 seed[SEED_BYTES];
-  GhKioskKeys *keys;
-
-  ensure_sodium ();
-  randombytes_buf (seed, sizeof seed);
-  keys = gh_kiosk_keys_new_from_seed (seed);
-  sodium_memzero (seed, sizeof seed);
-  return keys;
-}
-
 void
 gh_kiosk_keys_free (GhKioskKeys *keys)
 {

@@ -843,13 +843,6 @@ gh_receipt_get_kind (GhReceipt *self)
 }
 
 const char *
-gh_receipt_get_kiosk_id (GhReceipt *self)
-{
-  g_return_val_if_fail (GH_IS_RECEIPT (self), NULL);
-  return self->kiosk_id;
-}
-
-const char *
 gh_receipt_get_created_at (GhReceipt *self)
 {
   g_return_val_if_fail (GH_IS_RECEIPT (self), NULL);
