@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config/gh-bundle.h"
+#include "config/gh-base64.h"
 #include "config/gh-json-limits.h"
 
 #define MAX_KEY_ID_BYTES   64
@@ -35,38 +36,16 @@ ensure_sodium (GError **error)
   return TRUE;
 }
 
-/* Strict base64 (the standard alphabet, padded): g_base64_decode skips what it
- * does not understand, which would let two different envelopes mean one payload. */
+/* Strict base64 (gh-base64.c): g_base64_decode skips what it does not
+ * understand, which would let two different envelopes mean one payload. */
 static GBytes *
 decode_base64 (const char *text,
-               gsize       length,
                gsize       max_bytes)
 {
-  gsize capacity = length / 4 * 3;
-  g_autofree guint8 *bin = NULL;
-  const char *end = NULL;
-  size_t bin_length = 0;
+  gsize length = 0;
+  guint8 *bin = gh_base64_decode (text, strlen (text), GH_BASE64_STANDARD, max_bytes, &length);
 
-  /* Padding makes the decoded size up to 2 bytes less than the capacity. */
-  if (length % 4 != 0 || capacity > max_bytes + 2)
-    return NULL;
-  bin = g_malloc (MAX (capacity, 1));
-  if (sodium_base642bin (bin, capacity, text, length, NULL, &bin_length, &end,
-                         sodium_base64_VARIANT_ORIGINAL) != 0
-      || end != text + length)
-    return NULL;
-  return g_bytes_new_take (g_steal_pointer (&bin), bin_length);
-}
-
-static char *
-encode_base64 (const guint8 *data,
-               gsize         length)
-{
-  gsize size = sodium_base64_ENCODED_LEN (length, sodium_base64_VARIANT_ORIGINAL);
-  char *text = g_malloc (size);
-
-  sodium_bin2base64 (text, size, data, length, sodium_base64_VARIANT_ORIGINAL);
-  return text;
+  return bin != NULL ? g_bytes_new_take (bin, length) : NULL;
 }
 
 static gboolean
@@ -207,7 +186,7 @@ gh_trust_load_file (GhTrust     *self,
                        "trust file %s:%u: expected \"KEY_ID BASE64_PUBLIC_KEY\"", path, i + 1);
           return FALSE;
         }
-      key = decode_base64 (key_text, strlen (key_text), crypto_sign_PUBLICKEYBYTES);
+      key = decode_base64 (key_text, crypto_sign_PUBLICKEYBYTES);
       if (key == NULL || g_bytes_get_size (key) != crypto_sign_PUBLICKEYBYTES)
         {
           g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_TRUST,
@@ -327,8 +306,8 @@ gh_bundle_keygen (const char  *prefix,
     }
 
   crypto_sign_keypair (public_key, secret_key);
-  secret_text = encode_base64 (secret_key, sizeof secret_key);
-  public_text = encode_base64 (public_key, sizeof public_key);
+  secret_text = gh_base64_encode (secret_key, sizeof secret_key, GH_BASE64_STANDARD);
+  public_text = gh_base64_encode (public_key, sizeof public_key, GH_BASE64_STANDARD);
   sodium_memzero (secret_key, sizeof secret_key);
 
   key_file = g_strdup_printf ("# Glasshouse HQ signing key: SECRET. Keep it at HQ; a kiosk needs only\n"
@@ -377,7 +356,7 @@ gh_bundle_read_secret_key (const char  *path,
       if (!split_key_line (lines[i], &id, &text, &extra))
         continue;
       if (text != NULL && extra == NULL && is_key_id (id))
-        key = decode_base64 (text, strlen (text), crypto_sign_SECRETKEYBYTES);
+        key = decode_base64 (text, crypto_sign_SECRETKEYBYTES);
       if (key == NULL || g_bytes_get_size (key) != crypto_sign_SECRETKEYBYTES)
         break;
       memcpy (secret_key, g_bytes_get_data (key, NULL), crypto_sign_SECRETKEYBYTES);
@@ -424,8 +403,8 @@ gh_bundle_sign_with_key (GBytes        *config,
       return NULL;
     }
   crypto_sign_detached (signature, NULL, data, length, secret_key);
-  payload_text = encode_base64 (data, length);
-  signature_text = encode_base64 (signature, sizeof signature);
+  payload_text = gh_base64_encode (data, length, GH_BASE64_STANDARD);
+  signature_text = gh_base64_encode (signature, sizeof signature, GH_BASE64_STANDARD);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "format");
@@ -839,14 +818,14 @@ gh_bundle_open (GBytes   *bytes,
     goto fail;
 
   self = g_object_new (GH_TYPE_BUNDLE, NULL);
-  self->payload = decode_base64 (payload_text, strlen (payload_text), GH_BUNDLE_MAX_BYTES);
+  self->payload = decode_base64 (payload_text, GH_BUNDLE_MAX_BYTES);
   if (self->payload == NULL || g_bytes_get_size (self->payload) == 0)
     {
       g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_ENVELOPE,
                    "bundle.payload: not base64 of a config (standard alphabet, padded)");
       goto fail;
     }
-  signature = decode_base64 (signature_text, strlen (signature_text), crypto_sign_BYTES);
+  signature = decode_base64 (signature_text, crypto_sign_BYTES);
   if (signature == NULL || g_bytes_get_size (signature) != crypto_sign_BYTES)
     {
       g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_ENVELOPE,
