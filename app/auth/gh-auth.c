@@ -461,6 +461,15 @@ gh_auth_staff_id_is_valid (const char *staff_id)
   return TRUE;
 }
 
+/* The actor text of a staff member whose id gh_auth_staff_id_is_valid accepted. */
+static char *
+staff_actor (const char *staff_id)
+{
+  g_autoptr(GhActor) actor = gh_actor_new (GH_ACTOR_STAFF, staff_id, NULL);
+
+  return gh_actor_to_string (actor);
+}
+
 gboolean
 gh_auth_clear_lockout (GhStore     *store,
                        const char  *loyalty_id,
@@ -497,7 +506,7 @@ gh_auth_clear_lockout (GhStore     *store,
   /* lock_count stays: if the wrong PINs go on after staff helped, the next lock is longer. */
   state.failed = 0;
   state.locked_until = 0;
-  actor = g_strconcat ("staff:", staff_id, NULL);
+  actor = staff_actor (staff_id);
   if (!write_lock_state (store, customer->id, &state, NULL, error) ||
       gh_store_append_event (store, actor, customer->ref, "staff.lockout_cleared", body, error) < 0 ||
       !gh_store_commit (store, error))
@@ -529,7 +538,7 @@ gh_auth_record_staff_assist (GhStore     *store,
                    "recording staff mode: \"%s\" is not a staff id", staff_id != NULL ? staff_id : "");
       return FALSE;
     }
-  actor = g_strconcat ("staff:", staff_id, NULL);
+  actor = staff_actor (staff_id);
   body = started ? "{}" : timed_out ? "{\"timed_out\":true}" : "{\"timed_out\":false}";
   return gh_store_append_event (store, actor, NULL,
                                 started ? "staff.assist_started" : "staff.assist_ended",

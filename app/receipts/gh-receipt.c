@@ -135,16 +135,21 @@ gh_receipt_issue (GhStore           *store,
                   const char        *language,
                   GError           **error)
 {
-  g_autofree char *actor = NULL;
+  g_autoptr(GhActor) actor = NULL;
+  g_autofree char *actor_text = NULL;
 
-  if (staff_id != NULL && (*staff_id == '\0' || g_str_has_prefix (staff_id, "staff:")))
+  if (staff_id != NULL && (*staff_id == '\0' || g_str_has_prefix (staff_id, "staff:")
+                           || (actor = gh_actor_new (GH_ACTOR_STAFF, staff_id, NULL)) == NULL))
     {
       g_set_error (error, GH_RECEIPT_ERROR, GH_RECEIPT_ERROR_INVALID,
                    "receipt: staff id \"%s\" must be the bare id from the config", staff_id);
       return NULL;
     }
-  actor = staff_id != NULL ? g_strconcat ("staff:", staff_id, NULL) : g_strdup ("shopper");
-  return gh_receipt_issue_as (store, catalog, customer, kind, changes, actor, language, error);
+  if (actor == NULL)
+    actor = gh_actor_new (GH_ACTOR_SHOPPER, NULL, NULL);
+  actor_text = gh_actor_to_string (actor);
+  return gh_receipt_issue_as (store, catalog, customer, kind, changes, actor_text, language,
+                              error);
 }
 
 GhReceipt *
@@ -167,6 +172,7 @@ gh_receipt_issue_as (GhStore           *store,
   g_autoptr(JsonNode) event_body = NULL;
   g_autofree char *public_key = NULL;
   g_autofree char *event_text = NULL;
+  g_autoptr(GhActor) parsed_actor = NULL;
   const char *staff_id;
   guint8 id_bytes[GH_TOKEN_RECEIPT_ID_BYTES];
   gboolean own_transaction;
@@ -195,13 +201,13 @@ gh_receipt_issue_as (GhStore           *store,
                    "receipt: the customer has no pseudonymous ref to name them by");
       return NULL;
     }
-  if (actor == NULL || g_strcmp0 (actor, "staff:") == 0)
+  if (actor == NULL || (parsed_actor = gh_actor_parse (actor, NULL)) == NULL)
     {
       g_set_error (error, GH_RECEIPT_ERROR, GH_RECEIPT_ERROR_INVALID,
                    "receipt: an actor is required (shopper, cli or staff:<id>)");
       return NULL;
     }
-  staff_id = g_str_has_prefix (actor, "staff:") ? actor + strlen ("staff:") : NULL;
+  staff_id = gh_actor_get_staff_id (parsed_actor);
   if (language == NULL)
     language = gh_catalog_get_default_language (catalog);
 
@@ -342,7 +348,6 @@ gh_receipt_issue_for_session_async (GhSession           *session,
   const GhCustomer *customer;
   GPtrArray *changes;
   IssueData *data;
-  const char *actor;
 
   g_return_if_fail (GH_IS_SESSION (session));
 
@@ -370,16 +375,18 @@ gh_receipt_issue_for_session_async (GhSession           *session,
     {
       const GhSessionChange *change = g_ptr_array_index (changes, i);
 
+      g_autofree char *staff_id = gh_actor_text_dup_staff_id (change->actor);
+
       g_ptr_array_add (data->changes, change_copy (change));
-      if (g_str_has_prefix (change->actor, "staff:"))
+      /* The last staff member who made a change assisted. */
+      if (staff_id != NULL)
         {
           g_free (data->staff_id);
-          data->staff_id = g_strdup (change->actor + strlen ("staff:"));
+          data->staff_id = g_steal_pointer (&staff_id);
         }
     }
-  actor = gh_session_get_actor (session);
-  if (data->staff_id == NULL && actor != NULL && g_str_has_prefix (actor, "staff:"))
-    data->staff_id = g_strdup (actor + strlen ("staff:"));
+  if (data->staff_id == NULL)
+    data->staff_id = gh_actor_text_dup_staff_id (gh_session_get_actor (session));
 
   g_task_set_task_data (task, data, (GDestroyNotify) issue_data_free);
   g_task_run_in_thread (task, issue_in_worker);
