@@ -9,6 +9,7 @@
 #include "config/gh-catalog.h"
 #include "ctl/gh-ctl.h"
 #include "ctl/gh-ctl-commands.h"
+#include "offers/gh-item-text.h"
 #include "offers/gh-offers.h"
 #include "store/gh-store-private.h"
 
@@ -38,99 +39,14 @@ format_day (gint64 unix_seconds)
                           g_date_time_get_year (date));
 }
 
-static const char *
-attribute_string (JsonObject *attributes,
-                  const char *name)
-{
-  JsonNode *node = attributes != NULL ? json_object_get_member (attributes, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static char *
-attribute_text (JsonObject *attributes,
-                const char *name)
-{
-  JsonNode *node = attributes != NULL ? json_object_get_member (attributes, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return g_strdup_printf ("%g", json_node_get_double (node));
-  return NULL;
-}
-
 /* The reason one data item gives, in the words a shopper would use:
  * "you bought Trail running shoes on 12 March 2026". */
 static char *
 describe_item (const GhDataItem *item)
 {
-  g_autoptr(JsonNode) root = item->attributes != NULL
-                             ? json_from_string (item->attributes, NULL) : NULL;
-  JsonObject *attributes = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
-                           ? json_node_get_object (root) : NULL;
   g_autofree char *day = format_day (item->collected_at);
-  const char *category = item->category;
-  const char *what = attribute_string (attributes, "item");
 
-  if (g_str_equal (category, "user.behavior.purchase_history") && what != NULL)
-    return g_strdup_printf ("you bought %s on %s", what, day);
-  if (g_str_equal (category, "user.behavior.browsing_history") && what != NULL)
-    {
-      g_autofree char *views = attribute_text (attributes, "views");
-      return views != NULL ? g_strdup_printf ("you looked at %s in the app %s times", what, views)
-                           : g_strdup_printf ("you looked at %s in the app", what);
-    }
-  if (g_str_equal (category, "user.location.imprecise"))
-    {
-      const char *store = attribute_string (attributes, "store_name");
-      return g_strdup_printf ("you visited our %s store on %s", store != NULL ? store : "", day);
-    }
-  if (g_str_equal (category, "user.preference.wishlist") && what != NULL)
-    {
-      g_autofree char *size = attribute_text (attributes, "size");
-      return size != NULL ? g_strdup_printf ("%s in size %s is on your wishlist", what, size)
-                          : g_strdup_printf ("%s is on your wishlist", what);
-    }
-  if (g_str_equal (category, "user.preference.sizes"))
-    {
-      g_autofree char *size = attribute_text (attributes, "size");
-      const char *kind = attribute_string (attributes, "kind");
-      if (size != NULL)
-        return g_strdup_printf ("you saved your %s size, %s", kind != NULL ? kind : "", size);
-    }
-  if (g_str_equal (category, "user.preference.communication"))
-    {
-      const char *channel = attribute_string (attributes, "channel");
-      const char *frequency = attribute_string (attributes, "frequency");
-      if (channel != NULL)
-        return g_strdup_printf ("you asked to hear from us by %s%s%s", channel,
-                                frequency != NULL ? ", " : "", frequency != NULL ? frequency : "");
-    }
-  if (g_str_equal (category, "user.demographic.profile"))
-    {
-      const char *label = attribute_string (attributes, "label");
-      const char *segment = attribute_string (attributes, "segment");
-      if (label != NULL || segment != NULL)
-        return g_strdup_printf ("we think you are in the group \"%s\"",
-                                label != NULL ? label : segment);
-    }
-  if (g_str_equal (category, "user.demographic.date_of_birth"))
-    return g_strdup ("you told us your birthday");
-  if (g_str_equal (category, "user.contact.email"))
-    return g_strdup ("you gave us your email address");
-  if (g_str_equal (category, "user.contact.phone"))
-    return g_strdup ("you gave us your phone number");
-  if (g_str_equal (category, "user.contact.address.postal_code"))
-    return g_strdup ("you gave us your postcode");
-  return g_strdup_printf ("we hold %s data from %s", category, day);
+  return gh_item_text_reason (item, day);
 }
 
 /* One clause of a "because" line: items of one category about one thing
@@ -147,22 +63,6 @@ clause_free (Clause *clause)
   g_free (clause->subject);
   g_ptr_array_unref (clause->days);
   g_free (clause);
-}
-
-static char *
-clause_subject (const GhDataItem *item)
-{
-  const char *name = NULL;
-  g_autoptr(JsonNode) root = NULL;
-
-  if (g_str_equal (item->category, "user.behavior.purchase_history"))
-    name = "item";
-  else if (g_str_equal (item->category, "user.location.imprecise"))
-    name = "store_name";
-  if (name == NULL || item->attributes == NULL ||
-      (root = json_from_string (item->attributes, NULL)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  return g_strdup (attribute_string (json_node_get_object (root), name));
 }
 
 static void
@@ -184,12 +84,8 @@ describe_clause (Clause *clause)
 
   if (clause->subject == NULL)
     return describe_item (clause->first);
-  if (g_str_equal (clause->first->category, "user.location.imprecise"))
-    g_string_append_printf (text, "you visited our %s store on ", clause->subject);
-  else
-    g_string_append_printf (text, "you bought %s on ", clause->subject);
   join_list (text, clause->days);
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return gh_item_text_reason_on_days (clause->first, clause->subject, text->str);
 }
 
 /* "because you bought Trail running shoes on 12 March and 2 June and we think
@@ -204,7 +100,7 @@ describe_because (GPtrArray *because)
   for (guint i = 0; i < because->len; i++)
     {
       const GhDataItem *item = g_ptr_array_index (because, i);
-      g_autofree char *subject = clause_subject (item);
+      g_autofree char *subject = gh_item_text_subject (item);
       Clause *clause = NULL;
 
       for (guint j = 0; subject != NULL && j < clauses->len && clause == NULL; j++)
