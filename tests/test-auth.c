@@ -13,7 +13,6 @@
 
 #include "auth/gh-auth.h"
 #include "store/gh-store-private.h"
-#include "gh-test-privacy-config.h"
 #include "gh-test-utils.h"
 
 /* Identifiers that must never show up in a log line or on stderr. */
@@ -65,7 +64,7 @@ make_catalog (GhStore *store)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *staff_hash = gh_auth_hash_pin (STAFF_PIN);
-  g_autofree char *json = g_strdup_printf (GH_TEST_PRIVACY_CONFIG_FORMAT, 1, staff_hash);
+  g_autofree char *json = gh_test_privacy_config (1, staff_hash);
   GhCatalog *catalog;
 
   gh_test_activate_config (store, 1, json);
@@ -729,7 +728,7 @@ assert_no_identifiers (const char *where,
 
   for (guint i = 0; secrets[i] != NULL; i++)
     if (strstr (text, secrets[i]) != NULL)
-      g_error ("%s contains an identifier or a PIN (secret #%u)", where, i);
+      gh_test_fail ("%s contains an identifier or a PIN (secret #%u)", where, i);
 }
 
 /* Every path through sign-in, with all of GLib's logging switched on and
@@ -801,7 +800,7 @@ main (int    argc,
   captured_log = g_string_new (NULL);
   g_log_set_writer_func (capture_writer, NULL, NULL);
   if (sodium_init () < 0)
-    g_error ("libsodium");
+    gh_test_fail ("libsodium");
 
   g_test_add_func ("/auth/hash-pin", test_hash_pin);
   g_test_add_func ("/auth/lock-schedule", test_lock_schedule);

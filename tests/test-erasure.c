@@ -17,7 +17,6 @@
 #include "receipts/gh-kiosk-keys.h"
 #include "receipts/gh-receipt.h"
 #include "store/gh-store-private.h"
-#include "gh-test-privacy-config.h"
 #include "gh-test-utils.h"
 
 #define LOYALTY       "904417730021"
@@ -107,7 +106,7 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->pin_hash = gh_auth_hash_pin (PIN);
   staff_hash = gh_auth_hash_pin ("9137");
-  config = g_strdup_printf (GH_TEST_PRIVACY_CONFIG_FORMAT, 1, staff_hash);
+  config = gh_test_privacy_config (1, staff_hash);
   if (GPOINTER_TO_INT (data))
     gh_test_activate_config (fixture->store, 1, config);
 
@@ -176,7 +175,7 @@ assert_no_markers (const char *path,
 
   for (guint i = 0; markers[i] != NULL; i++)
     if (gh_test_bytes_contain (bytes, markers[i]))
-      g_error ("marker #%u is still in the raw bytes of %s or its -wal/-shm", i, path);
+      gh_test_fail ("marker #%u is still in the raw bytes of %s or its -wal/-shm", i, path);
   if (pin_hash != NULL)
     g_assert_false (gh_test_bytes_contain (bytes, pin_hash));
 }
@@ -622,7 +621,7 @@ main (int    argc,
   captured_log = g_string_new (NULL);
   g_log_set_writer_func (capture_writer, NULL, NULL);
   if (sodium_init () < 0)
-    g_error ("libsodium");
+    gh_test_fail ("libsodium");
 
   ADD ("/erasure/leaves-no-trace", test_erase_leaves_no_trace, TRUE);
   ADD ("/erasure/with-a-reader", test_erase_with_a_reader, TRUE);

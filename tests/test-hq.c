@@ -90,7 +90,7 @@ make_store (const char *path,
   g_assert_cmpstr (gh_store_get_kiosk_id (store), ==, kiosk_id);
   /* The test's own writes need not wait for the disk; the pusher's acks still do. */
   g_assert_true (_gh_store_exec (store, "PRAGMA synchronous = OFF", &error));
-  gh_test_activate_config (store, 1, gh_test_small_config);
+  gh_test_activate_config (store, 1, gh_test_small_config ());
   for (int i = 0; i < n_customers; i++)
     {
       g_autofree char *loyalty = g_strdup_printf ("%d", 5000 + i);

@@ -96,7 +96,7 @@ run_until (gboolean  (*done) (Fixture *f, gconstpointer data),
   while (!done (f, data))
     {
       if (g_get_monotonic_time () > deadline)
-        g_error ("timed out after %.1f s waiting for the inbox", seconds);
+        gh_test_fail ("timed out after %.1f s waiting for the inbox", seconds);
       g_main_context_iteration (NULL, FALSE);
       g_usleep (2000);
     }

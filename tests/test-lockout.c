@@ -15,7 +15,6 @@
 #include "auth/gh-auth.h"
 #include "store/gh-store-private.h"
 #include "store/gh-store-schema.h"
-#include "gh-test-privacy-config.h"
 #include "gh-test-utils.h"
 
 #define KNOWN_ID      "731994662058"
@@ -69,7 +68,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->store = gh_store_open (fixture->path, GH_STORE_OPEN_CREATE, &error);
   g_assert_no_error (error);
   staff_hash = gh_auth_hash_pin (STAFF_PIN);
-  json = g_strdup_printf (GH_TEST_PRIVACY_CONFIG_FORMAT, 1, staff_hash);
+  json = gh_test_privacy_config (1, staff_hash);
   gh_test_activate_config (fixture->store, 1, json);
   load_catalog (fixture);
   pin_hash = gh_auth_hash_pin (KNOWN_PIN);
@@ -662,7 +661,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   if (sodium_init () < 0)
-    g_error ("libsodium");
+    gh_test_fail ("libsodium");
 
   ADD ("/lockout/unknown-survives-restart", test_unknown_survives_restart);
   ADD ("/lockout/staff-survives-restart", test_staff_survives_restart);

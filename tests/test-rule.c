@@ -6,6 +6,8 @@
 
 #include "offers/gh-rule.h"
 
+#include "gh-test-utils.h"
+
 #define DAY ((gint64) 86400)
 #define NOW ((gint64) 1780000000)
 
@@ -142,7 +144,7 @@ test_parse_errors (void)
       g_assert_null (rule);
       g_assert_error (error, GH_RULE_ERROR, GH_RULE_ERROR_INVALID);
       if (!g_str_has_prefix (error->message, cases[i].message))
-        g_error ("case %u: got \"%s\", expected \"%s...\"", i, error->message, cases[i].message);
+        gh_test_fail ("case %u: got \"%s\", expected \"%s...\"", i, error->message, cases[i].message);
     }
 }
 
