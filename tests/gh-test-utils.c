@@ -2,10 +2,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/gh-store-private.h"
 #include "gh-test-utils.h"
@@ -255,4 +257,87 @@ gh_test_bytes_contain (GBytes     *haystack,
   const guint8 *data = g_bytes_get_data (haystack, &size);
 
   return data != NULL && memmem (data, size, needle, strlen (needle)) != NULL;
+}
+
+/* ---- what a test process writes ---------------------------------------------------- */
+
+static GMutex   log_lock;
+static GString *captured_log;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  g_mutex_lock (&log_lock);
+  for (gsize i = 0; i < n_fields; i++)
+    if (fields[i].length < 0)
+      g_string_append_printf (captured_log, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
+  g_mutex_unlock (&log_lock);
+  /* Debug lines would go to stdout and break TAP; captured is enough for them. */
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    return g_log_writer_default (level, fields, n_fields, user_data);
+  return G_LOG_WRITER_HANDLED;
+}
+
+void
+gh_test_log_capture_start (void)
+{
+  captured_log = g_string_new (NULL);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+}
+
+char *
+gh_test_log_capture_dup (void)
+{
+  char *text;
+
+  g_mutex_lock (&log_lock);
+  text = g_strdup (captured_log->str);
+  g_mutex_unlock (&log_lock);
+  return text;
+}
+
+int
+gh_test_capture_begin (const char *err_path)
+{
+  int saved, fd;
+
+  fflush (stderr);
+  saved = dup (STDERR_FILENO);
+  fd = open (err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  dup2 (fd, STDERR_FILENO);
+  close (fd);
+  g_mutex_lock (&log_lock);
+  g_string_truncate (captured_log, 0);
+  g_mutex_unlock (&log_lock);
+  return saved;
+}
+
+void
+gh_test_capture_end (int saved)
+{
+  fflush (stderr);
+  dup2 (saved, STDERR_FILENO);
+  close (saved);
+}
+
+GhDataItem *
+gh_test_data_item_new (gint64      id,
+                       const char *category,
+                       const char *attributes,
+                       gint64      collected_at,
+                       gint64      retained_until)
+{
+  GhDataItem *item = g_new0 (GhDataItem, 1);
+
+  item->id = id;
+  item->category = g_strdup (category);
+  item->attributes = g_strdup (attributes);
+  item->source = GH_SOURCE_OBSERVED;
+  item->collected_at = collected_at;
+  item->retained_until = retained_until;
+  return item;
 }

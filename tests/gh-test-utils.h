@@ -68,4 +68,21 @@ GBytes   *gh_test_read_store_files     (const char  *path);
 gboolean  gh_test_bytes_contain        (GBytes      *haystack,
                                         const char  *needle);
 
+/* Captures every structured log line from now on (debug ones too, when enabled),
+ * passing warnings and worse on to stderr as usual. */
+void      gh_test_log_capture_start    (void);
+/* What was captured since the last gh_test_capture_begin. */
+char     *gh_test_log_capture_dup      (void);
+/* Sends this process's stderr to @err_path and clears the captured log; returns
+ * what gh_test_capture_end needs to put stderr back. */
+int       gh_test_capture_begin        (const char  *err_path);
+void      gh_test_capture_end          (int          saved);
+
+/* An observed data item, as the store would give it. */
+GhDataItem *gh_test_data_item_new      (gint64       id,
+                                        const char  *category,
+                                        const char  *attributes,
+                                        gint64       collected_at,
+                                        gint64       retained_until);
+
 G_END_DECLS

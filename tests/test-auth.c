@@ -24,26 +24,6 @@
 #define UNKNOWN_ID  "731994669999"
 #define STAFF_PIN   "9137"
 
-static GMutex   log_lock;
-static GString *captured_log;
-
-static GLogWriterOutput
-capture_writer (GLogLevelFlags   level,
-                const GLogField *fields,
-                gsize            n_fields,
-                gpointer         user_data)
-{
-  g_mutex_lock (&log_lock);
-  for (gsize i = 0; i < n_fields; i++)
-    if (fields[i].length < 0)
-      g_string_append_printf (captured_log, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
-  g_mutex_unlock (&log_lock);
-  /* Debug lines would go to stdout and break TAP; captured is enough for them. */
-  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    return g_log_writer_default (level, fields, n_fields, user_data);
-  return G_LOG_WRITER_HANDLED;
-}
-
 static gint64 fake_now;
 
 static gint64
@@ -741,17 +721,9 @@ test_no_identifiers_logged (Fixture *fixture, gconstpointer data)
   g_autofree char *log_text = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Wait wait = { loop, NULL };
-  int saved, fd;
+  int saved;
 
-  fflush (stderr);
-  saved = dup (STDERR_FILENO);
-  fd = open (err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  g_assert_cmpint (fd, >=, 0);
-  dup2 (fd, STDERR_FILENO);
-  close (fd);
-  g_mutex_lock (&log_lock);
-  g_string_truncate (captured_log, 0);
-  g_mutex_unlock (&log_lock);
+  saved = gh_test_capture_begin (err_path);
 
   sign_in_ok (fixture, KNOWN_ID, KNOWN_PIN);
   for (int i = 0; i < 5; i++)
@@ -770,21 +742,17 @@ test_no_identifiers_logged (Fixture *fixture, gconstpointer data)
   g_assert_null (gh_auth_staff_sign_in (fixture->store, fixture->catalog, "nobody", STAFF_PIN,
                                         NULL));
 
-  fflush (stderr);
-  dup2 (saved, STDERR_FILENO);
-  close (saved);
+  gh_test_capture_end (saved);
 
   g_assert_true (g_file_get_contents (err_path, &err_text, NULL, NULL));
-  g_mutex_lock (&log_lock);
-  log_text = g_strdup (captured_log->str);
-  g_mutex_unlock (&log_lock);
+  log_text = gh_test_log_capture_dup ();
   assert_no_identifiers ("stderr", err_text);
   assert_no_identifiers ("the GLib log", log_text);
   /* The capture works: a line logged with an identifier would have been caught. */
   g_debug ("probe %s", "capture-check");
-  g_mutex_lock (&log_lock);
-  g_assert_nonnull (strstr (captured_log->str, "capture-check"));
-  g_mutex_unlock (&log_lock);
+  g_clear_pointer (&log_text, g_free);
+  log_text = gh_test_log_capture_dup ();
+  g_assert_nonnull (strstr (log_text, "capture-check"));
 }
 
 #define ADD(path, func, real_cost) \
@@ -797,8 +765,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   /* Debug messages too: an identifier in a g_debug line would be a leak as well. */
   g_log_set_debug_enabled (TRUE);
-  captured_log = g_string_new (NULL);
-  g_log_set_writer_func (capture_writer, NULL, NULL);
+  gh_test_log_capture_start ();
   if (sodium_init () < 0)
     gh_test_fail ("libsodium");
 

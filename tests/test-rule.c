@@ -39,15 +39,7 @@ make_item (gint64      id,
            const char *attributes,
            gint64      age_days)
 {
-  GhDataItem *item = g_new0 (GhDataItem, 1);
-
-  item->id = id;
-  item->category = g_strdup (category);
-  item->attributes = g_strdup (attributes);
-  item->source = GH_SOURCE_OBSERVED;
-  item->collected_at = NOW - age_days * DAY;
-  item->retained_until = NOW + 365 * DAY;
-  return item;
+  return gh_test_data_item_new (id, category, attributes, NOW - age_days * DAY, NOW + 365 * DAY);
 }
 
 static GPtrArray *

@@ -211,13 +211,6 @@ write_lock_state (GhStore            *store,
   return TRUE;
 }
 
-static char *
-iso_from_unix (gint64 seconds)
-{
-  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (seconds);
-  return date != NULL ? g_date_time_format (date, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
-}
-
 /* Records a failure in one transaction; returns the new lock's length (0: not locked now). */
 static gint64
 record_failure (GhStore           *store,
@@ -240,7 +233,7 @@ record_failure (GhStore           *store,
   locked = count_failure (&state, now);
   if (locked > 0)
     {
-      g_autofree char *until = iso_from_unix (state.locked_until);
+      g_autofree char *until = _gh_store_format_unix (state.locked_until, "?");
       g_autofree char *body = g_strdup_printf ("{\"lock_count\":%d,\"seconds\":%" G_GINT64_FORMAT
                                                ",\"locked_until\":\"%s\"}",
                                                state.lock_count, locked, until);

@@ -154,24 +154,6 @@ syntax_error (Envelope    *envelope,
   return FALSE;
 }
 
-static int
-hex_value (const char *p,
-           const char *end)
-{
-  int value = 0;
-
-  if (end - p < 4)
-    return -1;
-  for (int i = 0; i < 4; i++)
-    {
-      int digit = g_ascii_xdigit_value (p[i]);
-      if (digit < 0)
-        return -1;
-      value = value * 16 + digit;
-    }
-  return value;
-}
-
 /* At an opening quote; returns the string's value. */
 static char *
 read_string (Envelope  *envelope,
@@ -228,7 +210,7 @@ read_string (Envelope  *envelope,
         case 'r': g_string_append_c (out, '\r'); break;
         case 't': g_string_append_c (out, '\t'); break;
         case 'u':
-          unit = hex_value (envelope->p + 2, envelope->end);
+          unit = gh_json_hex4 (envelope->p + 2, envelope->end);
           if (unit < 0)
             {
               syntax_error (envelope, "a bad \\u escape", error);
@@ -237,7 +219,7 @@ read_string (Envelope  *envelope,
           if (unit >= 0xd800 && unit <= 0xdbff)
             {
               /* The pair was checked by gh_json_check_text. */
-              low = envelope->end - envelope->p >= 12 ? hex_value (envelope->p + 8, envelope->end) : -1;
+              low = envelope->end - envelope->p >= 12 ? gh_json_hex4 (envelope->p + 8, envelope->end) : -1;
               if (low < 0xdc00 || low > 0xdfff)
                 {
                   syntax_error (envelope, "an unpaired surrogate", error);

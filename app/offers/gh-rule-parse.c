@@ -103,6 +103,28 @@ check_members (JsonObject          *object,
   return fail (error, where, "unknown field");
 }
 
+/* @object's member @name (at @where) as a string, refusing a missing one, another
+ * type and, when @non_empty, "". */
+static gboolean
+read_string_member (JsonObject   *object,
+                    const char   *name,
+                    const char   *where,
+                    gboolean      non_empty,
+                    const char  **out,
+                    GError      **error)
+{
+  JsonNode *member = json_object_get_member (object, name);
+
+  if (member == NULL)
+    return fail (error, where, "missing");
+  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+    return fail (error, where, "expected a string, got %s", gh_json_node_kind (member));
+  *out = json_node_get_string (member);
+  if (non_empty && **out == '\0')
+    return fail (error, where, "must not be empty");
+  return TRUE;
+}
+
 static void
 set_signature (Filter   *filter,
                JsonNode *value)
@@ -124,7 +146,7 @@ parse_filter (JsonNode    *node,
   static const char * const known[] = { "attribute", "op", "value", NULL };
   JsonObject *object;
   JsonNode *member;
-  const char *op;
+  const char *op, *text;
   g_autofree char *attribute_path = gh_json_path_member (path, "attribute");
   g_autofree char *op_path = gh_json_path_member (path, "op");
   g_autofree char *value_path = gh_json_path_member (path, "value");
@@ -136,21 +158,12 @@ parse_filter (JsonNode    *node,
   if (!check_members (object, path, known, error))
     return FALSE;
 
-  member = json_object_get_member (object, "attribute");
-  if (member == NULL)
-    return fail (error, attribute_path, "missing");
-  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
-    return fail (error, attribute_path, "expected a string, got %s", gh_json_node_kind (member));
-  if (*json_node_get_string (member) == '\0')
-    return fail (error, attribute_path, "must not be empty");
-  filter->attribute = g_strdup (json_node_get_string (member));
+  if (!read_string_member (object, "attribute", attribute_path, TRUE, &text, error))
+    return FALSE;
+  filter->attribute = g_strdup (text);
 
-  member = json_object_get_member (object, "op");
-  if (member == NULL)
-    return fail (error, op_path, "missing");
-  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
-    return fail (error, op_path, "expected a string, got %s", gh_json_node_kind (member));
-  op = json_node_get_string (member);
+  if (!read_string_member (object, "op", op_path, FALSE, &op, error))
+    return FALSE;
   for (i = 0; i < G_N_ELEMENTS (op_names); i++)
     if (g_str_equal (op, op_names[i]))
       break;
@@ -207,6 +220,7 @@ parse_condition (JsonNode    *node,
   static const char * const known[] = { "category", "where", "within_days", "at_least", NULL };
   JsonObject *object;
   JsonNode *member;
+  const char *text;
   g_autofree char *category_path = gh_json_path_member (path, "category");
   g_autofree char *where_path = gh_json_path_member (path, "where");
 
@@ -217,14 +231,9 @@ parse_condition (JsonNode    *node,
   if (!check_members (object, path, known, error))
     return FALSE;
 
-  member = json_object_get_member (object, "category");
-  if (member == NULL)
-    return fail (error, category_path, "missing");
-  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
-    return fail (error, category_path, "expected a string, got %s", gh_json_node_kind (member));
-  if (*json_node_get_string (member) == '\0')
-    return fail (error, category_path, "must not be empty");
-  condition->category = g_strdup (json_node_get_string (member));
+  if (!read_string_member (object, "category", category_path, TRUE, &text, error))
+    return FALSE;
+  condition->category = g_strdup (text);
   condition->category_quark = g_quark_from_string (condition->category);
 
   member = json_object_get_member (object, "where");

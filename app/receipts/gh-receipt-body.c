@@ -12,8 +12,7 @@
 static char *
 iso_from_unix (gint64 unix_seconds)
 {
-  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (unix_seconds);
-  return when != NULL ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
+  return _gh_store_format_unix (unix_seconds, "");
 }
 
 static void
