@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <sodium.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -328,8 +329,8 @@ GhDataItem *
 gh_test_data_item_new (gint64      id,
                        const char *category,
                        const char *attributes,
-                       gint64      collected_at,
-                       gint64      retained_until)
+                       gint64      now,
+                       gint64      age_days)
 {
   GhDataItem *item = g_new0 (GhDataItem, 1);
 
@@ -337,7 +338,26 @@ gh_test_data_item_new (gint64      id,
   item->category = g_strdup (category);
   item->attributes = g_strdup (attributes);
   item->source = GH_SOURCE_OBSERVED;
-  item->collected_at = collected_at;
-  item->retained_until = retained_until;
+  item->collected_at = now - age_days * 86400;
+  item->retained_until = now + 365 * 86400;
   return item;
+}
+
+gint64 gh_test_fake_now;
+
+gint64
+gh_test_fake_clock (gpointer user_data)
+{
+  return gh_test_fake_now;
+}
+
+void
+gh_test_init_capturing (int    *argc,
+                        char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  /* Debug messages too: an identifier in a g_debug line would be a leak as well. */
+  g_log_set_debug_enabled (TRUE);
+  gh_test_log_capture_start ();
+  g_assert_cmpint (sodium_init (), >=, 0);
 }

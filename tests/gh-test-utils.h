@@ -78,11 +78,21 @@ char     *gh_test_log_capture_dup      (void);
 int       gh_test_capture_begin        (const char  *err_path);
 void      gh_test_capture_end          (int          saved);
 
-/* An observed data item, as the store would give it. */
+/* An observed data item, as the store would give it: collected @age_days days
+ * before @now, kept until a year after it. */
 GhDataItem *gh_test_data_item_new      (gint64       id,
                                         const char  *category,
                                         const char  *attributes,
-                                        gint64       collected_at,
-                                        gint64       retained_until);
+                                        gint64       now,
+                                        gint64       age_days);
+
+/* A clock for gh_auth_set_clock_for_testing that says gh_test_fake_now. */
+extern gint64 gh_test_fake_now;
+gint64    gh_test_fake_clock           (gpointer     user_data);
+
+/* g_test_init for the tests that check what the code logs: debug messages on,
+ * every log line captured (gh_test_log_capture_start), libsodium started. */
+void      gh_test_init_capturing       (int         *argc,
+                                        char      ***argv);
 
 G_END_DECLS

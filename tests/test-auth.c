@@ -24,14 +24,6 @@
 #define UNKNOWN_ID  "731994669999"
 #define STAFF_PIN   "9137"
 
-static gint64 fake_now;
-
-static gint64
-fake_clock (gpointer user_data)
-{
-  return fake_now;
-}
-
 typedef struct {
   char      *dir;
   char      *path;
@@ -76,8 +68,8 @@ fixture_set_up (Fixture       *fixture,
 
   if (!real_cost)
     gh_auth_set_cost_for_testing (crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
-  fake_now = 1800000000;
-  gh_auth_set_clock_for_testing (fake_clock, NULL);
+  gh_test_fake_now = 1800000000;
+  gh_auth_set_clock_for_testing (gh_test_fake_clock, NULL);
 
   fixture->dir = gh_test_mkdtemp ();
   fixture->path = g_build_filename (fixture->dir, "store.db", NULL);
@@ -237,14 +229,14 @@ test_thousand_wrong_pins (Fixture *fixture, gconstpointer data)
           g_assert_cmpint (fail_once (fixture, KNOWN_ID, KNOWN_PIN), ==, locked);
           /* ...until the lock runs out, so that every one of the 1000 PINs is really checked. */
           if (i < 999)
-            fake_now += locked;
+            gh_test_fake_now += locked;
         }
     }
   g_assert_cmpint (n_locks, ==, 200);
   g_assert_cmpint (locked, ==, 3600);
 
   after = reload (fixture, KNOWN_ID);
-  g_assert_cmpint (after->locked_until, ==, fake_now + 3600);
+  g_assert_cmpint (after->locked_until, ==, gh_test_fake_now + 3600);
   g_assert_cmpint (after->lock_count, ==, 200);
   nope = gh_auth_sign_in (fixture->store, KNOWN_ID, KNOWN_PIN, &locked, &error);
   g_assert_null (nope);
@@ -285,13 +277,13 @@ test_success_resets (Fixture *fixture, gconstpointer data)
 
   /* Locked: the right PIN is refused; one second before the end, still refused. */
   g_assert_cmpint (fail_once (fixture, KNOWN_ID, KNOWN_PIN), ==, 60);
-  fake_now += 59;
+  gh_test_fake_now += 59;
   g_assert_cmpint (fail_once (fixture, KNOWN_ID, KNOWN_PIN), ==, 1);
-  fake_now += 1;
+  gh_test_fake_now += 1;
   for (int i = 0; i < 4; i++)
     g_assert_cmpint (fail_once (fixture, KNOWN_ID, "0000"), ==, 0);
   g_assert_cmpint (fail_once (fixture, KNOWN_ID, "0000"), ==, 120);
-  fake_now += 120;
+  gh_test_fake_now += 120;
 
   /* A success resets the growing delay too: the next lock is one minute again. */
   sign_in_ok (fixture, KNOWN_ID, KNOWN_PIN);
@@ -455,7 +447,7 @@ test_unknown_id_same_answer (Fixture *fixture, gconstpointer data)
   g_free (unknown_msg);
   unknown_msg = attempt_message (fixture, UNKNOWN_ID, "0000", &unknown_code);
   g_assert_cmpint (unknown_code, ==, GH_AUTH_ERROR_LOCKED);
-  fake_now += 60;
+  gh_test_fake_now += 60;
   g_free (unknown_msg);
   unknown_msg = attempt_message (fixture, UNKNOWN_ID, "0000", &unknown_code);
   g_assert_cmpint (unknown_code, ==, GH_AUTH_ERROR_REJECTED);
@@ -587,7 +579,7 @@ test_staff_sign_in (Fixture *fixture, gconstpointer data)
   member = gh_auth_staff_sign_in (fixture->store, fixture->catalog, "s-0042", STAFF_PIN, &error);
   g_assert_error (error, GH_AUTH_ERROR, GH_AUTH_ERROR_LOCKED);
   g_clear_error (&error);
-  fake_now += 60;
+  gh_test_fake_now += 60;
   member = gh_auth_staff_sign_in (fixture->store, fixture->catalog, "s-0042", STAFF_PIN, &error);
   g_assert_no_error (error);
   g_assert_nonnull (member);
@@ -762,12 +754,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  /* Debug messages too: an identifier in a g_debug line would be a leak as well. */
-  g_log_set_debug_enabled (TRUE);
-  gh_test_log_capture_start ();
-  if (sodium_init () < 0)
-    gh_test_fail ("libsodium");
+  gh_test_init_capturing (&argc, &argv);
 
   g_test_add_func ("/auth/hash-pin", test_hash_pin);
   g_test_add_func ("/auth/lock-schedule", test_lock_schedule);

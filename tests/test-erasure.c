@@ -585,12 +585,8 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
   /* Debug messages too (in this process only: the CLI's stdout must stay clean). */
-  g_log_set_debug_enabled (TRUE);
-  gh_test_log_capture_start ();
-  if (sodium_init () < 0)
-    gh_test_fail ("libsodium");
+  gh_test_init_capturing (&argc, &argv);
 
   ADD ("/erasure/leaves-no-trace", test_erase_leaves_no_trace, TRUE);
   ADD ("/erasure/with-a-reader", test_erase_with_a_reader, TRUE);

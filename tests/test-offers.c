@@ -61,14 +61,9 @@ test_catalog (void)
   return catalog;
 }
 
-static GhDataItem *
-make_item (gint64      id,
-           const char *category,
-           const char *attributes,
-           gint64      age_days)
-{
-  return gh_test_data_item_new (id, category, attributes, NOW - age_days * DAY, NOW + 365 * DAY);
-}
+/* An item collected @age_days before NOW. */
+#define make_item(id, category, attributes, age_days) \
+  gh_test_data_item_new ((id), (category), (attributes), NOW, (age_days))
 
 static GhConsent *
 make_consent (const char     *purpose_id,

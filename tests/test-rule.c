@@ -33,14 +33,9 @@ parse_ok (const char *json)
   return rule;
 }
 
-static GhDataItem *
-make_item (gint64      id,
-           const char *category,
-           const char *attributes,
-           gint64      age_days)
-{
-  return gh_test_data_item_new (id, category, attributes, NOW - age_days * DAY, NOW + 365 * DAY);
-}
+/* An item collected @age_days before NOW. */
+#define make_item(id, category, attributes, age_days) \
+  gh_test_data_item_new ((id), (category), (attributes), NOW, (age_days))
 
 static GPtrArray *
 new_items (void)
