@@ -109,10 +109,10 @@ const char *_gh_catalog_text_lookup (char       **pairs,
   gh_json_path_fail ((error), GH_CATALOG_ERROR, GH_CATALOG_ERROR_INVALID, (path), (member), \
                      __VA_ARGS__)
 
-gboolean _gh_catalog_check_members (JsonObject          *object,
-                                    const char          *path,
-                                    const char * const  *known,
-                                    GError             **error);
+/* Unknown members are refused; the root's own problems are the config's. */
+#define _gh_catalog_check_members(object, path, known, error) \
+  gh_json_path_check_members ((object), *(path) != '\0' ? (path) : "config", (known), FALSE, \
+                              GH_CATALOG_ERROR, GH_CATALOG_ERROR_INVALID, (error))
 gboolean _gh_catalog_require (JsonObject  *object,
                               const char  *path,
                               const char  *name,

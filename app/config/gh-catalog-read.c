@@ -11,23 +11,6 @@
 #include "config/gh-json-limits.h"
 
 gboolean
-_gh_catalog_check_members (JsonObject          *object,
-                           const char          *path,
-                           const char * const  *known,
-                           GError             **error)
-{
-  const char *unknown = gh_json_unknown_member (object, known);
-  g_autofree char *quoted = NULL;
-
-  if (unknown == NULL)
-    return TRUE;
-  quoted = gh_json_quote (unknown);
-  /* The root's own problems are the config's. */
-  return _gh_catalog_fail (error, *path != '\0' ? path : "config", NULL, "unknown field %s",
-                           quoted);
-}
-
-gboolean
 _gh_catalog_require (JsonObject  *object,
                      const char  *path,
                      const char  *name,

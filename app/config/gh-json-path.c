@@ -5,6 +5,8 @@
 
 #include "config/gh-json-path.h"
 
+#include "config/gh-json-limits.h"
+
 char *
 gh_json_path_member (const char *path,
                      const char *member)
@@ -33,15 +35,27 @@ gh_json_path_fail (GError     **error,
   return FALSE;
 }
 
-const char *
-gh_json_unknown_member (JsonObject         *object,
-                        const char * const *known)
+gboolean
+gh_json_path_check_members (JsonObject          *object,
+                            const char          *path,
+                            const char * const  *known,
+                            gboolean             name_in_path,
+                            GQuark               domain,
+                            int                  code,
+                            GError             **error)
 {
   g_autoptr(GList) names = json_object_get_members (object);
 
   /* In the document's order, so that of several the first is named. */
   for (GList *l = names; l != NULL; l = l->next)
     if (!g_strv_contains (known, l->data))
-      return l->data;
-  return NULL;
+      {
+        g_autofree char *quoted = NULL;
+
+        if (name_in_path)
+          return gh_json_path_fail (error, domain, code, path, l->data, "unknown field");
+        quoted = gh_json_quote (l->data);
+        return gh_json_path_fail (error, domain, code, path, NULL, "unknown field %s", quoted);
+      }
+  return TRUE;
 }

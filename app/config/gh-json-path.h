@@ -23,9 +23,15 @@ gboolean    gh_json_path_fail     (GError     **error,
                                    const char  *format,
                                    ...) G_GNUC_PRINTF (6, 7);
 
-/* The first member of @object not named in @known, or NULL: a misspelt optional
- * field would otherwise be dropped without a word. */
-const char *gh_json_unknown_member (JsonObject         *object,
-                                    const char * const *known);
+/* Refuses a member of @object not named in @known, since a misspelt optional
+ * field would otherwise be dropped without a word: "<path>: unknown field "x"",
+ * or with @name_in_path "<path>.x: unknown field". */
+gboolean    gh_json_path_check_members (JsonObject          *object,
+                                        const char          *path,
+                                        const char * const  *known,
+                                        gboolean             name_in_path,
+                                        GQuark               domain,
+                                        int                  code,
+                                        GError             **error);
 
 G_END_DECLS

@@ -86,22 +86,11 @@ parse_int_member (JsonObject  *object,
   return TRUE;
 }
 
-static gboolean
-check_members (JsonObject          *object,
-               const char          *path,
-               const char * const  *known,
-               GError             **error)
-{
-  const char *unknown = gh_json_unknown_member (object, known);
-  g_autofree char *where = NULL;
-
-  /* An unknown field is most likely a misspelt one ("within_day"), which would
-   * otherwise quietly widen the rule. */
-  if (unknown == NULL)
-    return TRUE;
-  where = gh_json_path_member (path, unknown);
-  return fail (error, where, "unknown field");
-}
+/* An unknown field is most likely a misspelt one ("within_day"), which would
+ * otherwise quietly widen the rule. */
+#define check_members(object, path, known, error) \
+  gh_json_path_check_members ((object), (path), (known), TRUE, GH_RULE_ERROR, \
+                              GH_RULE_ERROR_INVALID, (error))
 
 /* @object's member @name (at @where) as a string, refusing a missing one, another
  * type and, when @non_empty, "". */
