@@ -29,7 +29,8 @@ test_round_trip (void)
       glib = g_base64_encode (data, length);
       /* What the kiosk key file and trust files were written with before. */
       g_assert_cmpstr (standard, ==, glib);
-      back = gh_base64_decode (standard, strlen (standard), GH_BASE64_STANDARD, length, &back_length);
+      back = gh_base64_decode (standard, strlen (standard), GH_BASE64_STANDARD, length,
+                               &back_length);
       g_assert_nonnull (back);
       g_assert_cmpmem (back, back_length, data, length);
       g_clear_pointer (&back, g_free);

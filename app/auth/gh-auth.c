@@ -417,7 +417,8 @@ gh_auth_staff_sign_in (GhStore     *store,
     }
 
   member = gh_catalog_find_staff (catalog, staff_id);
-  if (_gh_auth_verify_constant_cost (member != NULL ? gh_staff_member_get_pin_hash (member) : NULL, pin))
+  if (_gh_auth_verify_constant_cost (member != NULL ? gh_staff_member_get_pin_hash (member) : NULL,
+                                     pin))
     {
       left = phantom_reset (store, subject, error);
       if (left < 0)

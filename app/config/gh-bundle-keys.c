@@ -409,7 +409,8 @@ gh_bundle_sign (GBytes      *config,
   g_autofree char *key_id = NULL;
   GBytes *bundle;
 
-  if (!_gh_bundle_ensure_sodium (error) || !gh_bundle_read_secret_key (key_path, &key_id, secret_key, error))
+  if (!_gh_bundle_ensure_sodium (error)
+      || !gh_bundle_read_secret_key (key_path, &key_id, secret_key, error))
     return NULL;
   bundle = gh_bundle_sign_with_key (config, key_id, secret_key, error);
   sodium_memzero (secret_key, sizeof secret_key);

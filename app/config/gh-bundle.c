@@ -219,7 +219,8 @@ read_string (Envelope  *envelope,
           if (unit >= 0xd800 && unit <= 0xdbff)
             {
               /* The pair was checked by gh_json_check_text. */
-              low = envelope->end - envelope->p >= 12 ? gh_json_hex4 (envelope->p + 8, envelope->end) : -1;
+              low = envelope->end - envelope->p >= 12
+                    ? gh_json_hex4 (envelope->p + 8, envelope->end) : -1;
               if (low < 0xdc00 || low > 0xdfff)
                 {
                   syntax_error (envelope, "an unpaired surrogate", error);

@@ -89,7 +89,8 @@ gh_json_check_text (const char  *data,
                 goto bad_surrogate;
               if (unit >= 0xd800 && unit <= 0xdbff)
                 {
-                  int low = (end - p >= 7 && p[5] == '\\' && p[6] == 'u') ? gh_json_hex4 (p + 7, end) : -1;
+                  int low = (end - p >= 7 && p[5] == '\\' && p[6] == 'u')
+                            ? gh_json_hex4 (p + 7, end) : -1;
 
                   if (low < 0xdc00 || low > 0xdfff)
                     goto bad_surrogate;

@@ -31,7 +31,8 @@ prepare_for_push (GhHq    *self,
   result = PQexec (self->conn,
                    "SELECT to_regclass ('glasshouse.event') IS NOT NULL"
                    " AND to_regclass ('glasshouse.kiosk') IS NOT NULL");
-  if (!_gh_hq_check_result (self, result, PGRES_TUPLES_OK, "looking for the Glasshouse schema", error))
+  if (!_gh_hq_check_result (self, result, PGRES_TUPLES_OK, "looking for the Glasshouse schema",
+                            error))
     return FALSE;
   if (g_strcmp0 (PQgetvalue (result, 0, 0), "t") != 0)
     {
@@ -296,7 +297,8 @@ push_batch (GhHq              *self,
                            "UPDATE glasshouse.kiosk SET last_seq = $2, last_hash = $3,"
                            " last_push_at = now () WHERE kiosk_id = $1",
                            3, NULL, params, NULL, NULL, 0);
-      if (!_gh_hq_check_result (self, mark, PGRES_COMMAND_OK, "recording the kiosk's progress", error))
+      if (!_gh_hq_check_result (self, mark, PGRES_COMMAND_OK, "recording the kiosk's progress",
+                                error))
         goto fail;
     }
   *skipped = events->len - *sent;

@@ -322,7 +322,8 @@ gh_hq_init_schema (GhHq    *self,
   result = PQexec (self->conn, text);
   if (result != NULL && PQresultStatus (result) == PGRES_TUPLES_OK)
     return TRUE;
-  if (!_gh_hq_check_result (self, result, PGRES_COMMAND_OK, "creating the Glasshouse schema", error))
+  if (!_gh_hq_check_result (self, result, PGRES_COMMAND_OK, "creating the Glasshouse schema",
+                            error))
     return FALSE;
   self->schema_checked = FALSE;
   return TRUE;
