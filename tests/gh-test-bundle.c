@@ -9,51 +9,12 @@
 
 #include "config/gh-bundle.h"
 #include "gh-test-bundle.h"
-
-static const char *base_config =
-  "{\"format\":\"glasshouse-config/1\",\"version\":%" G_GINT64_FORMAT ","
-  "\"issued_at\":\"2025-06-01T09:00:00Z\",\"expires_at\":\"2099-01-01T00:00:00+01:00\","
-  "\"stores\":[\"*\"],\"languages\":[\"en\",\"de\"],"
-  "\"controller\":{\"name\":\"Example Retail Ltd\",\"policy_url\":\"https://example.org/privacy\","
-  "\"jurisdiction\":\"EU\"},"
-  "\"data_categories\":["
-  "{\"id\":\"user.contact.email\",\"title\":{\"en\":\"Email address\",\"de\":\"E-Mail-Adresse\"},"
-  "\"description\":{\"en\":\"The address we write to\"},\"retention_days\":730},"
-  "{\"id\":\"user.behavior.purchase_history\",\"title\":{\"en\":\"What you bought\"},"
-  "\"description\":{\"en\":\"Receipts\"},\"retention_days\":3650,"
-  "\"legal_hold\":{\"en\":\"Tax law keeps sales records for ten years\"}},"
-  "{\"id\":\"user.preference.sizes\",\"title\":{\"en\":\"Your sizes\"},"
-  "\"description\":{\"en\":\"Shoe and clothing sizes\"},\"retention_days\":365}],"
-  "\"purposes\":["
-  "{\"id\":\"marketing.email\",\"title\":{\"en\":\"Email offers\",\"de\":\"Angebote per E-Mail\"},"
-  "\"description\":{\"en\":\"We email you offers\"},\"legal_basis\":\"consent\","
-  "\"data_categories\":[\"user.contact.email\"],\"notice_version\":\"3\"},"
-  "{\"id\":\"personalize.offers\",\"title\":{\"en\":\"Offers for you\"},"
-  "\"description\":{\"en\":\"Offers from what you bought\"},\"legal_basis\":\"consent\","
-  "\"data_categories\":[\"user.behavior.purchase_history\",\"user.preference.sizes\"],"
-  "\"default\":\"granted\",\"notice_version\":\"2\"},"
-  "{\"id\":\"service.orders\",\"title\":{\"en\":\"Your orders\"},\"description\":{\"en\":\"Delivery\"},"
-  "\"legal_basis\":\"contract\",\"data_categories\":[\"user.contact.email\"],\"notice_version\":\"1\"}],"
-  "\"offers\":["
-  "{\"id\":\"running-shoes\",\"title\":{\"en\":\"New running shoes\",\"de\":\"Neue Laufschuhe\"},"
-  "\"description\":{\"en\":\"10%% off\"},\"purpose\":\"personalize.offers\","
-  "\"rule\":[{\"category\":\"user.behavior.purchase_history\","
-  "\"where\":[{\"attribute\":\"department\",\"op\":\"equals\",\"value\":\"running\"}],"
-  "\"within_days\":365,\"at_least\":2}]},"
-  "{\"id\":\"size-alert\",\"title\":{\"en\":\"Back in your size\"},"
-  "\"description\":{\"en\":\"We tell you first\"},\"purpose\":\"personalize.offers\","
-  "\"rule\":[{\"category\":\"user.preference.sizes\"}]}],"
-  "\"kiosk\":{\"idle_timeout_seconds\":60,\"warning_seconds\":15,"
-  "\"portal_url\":\"https://example.org/portal\"},"
-  "\"branding\":{\"name\":\"Example\",\"promise\":{\"en\":\"See what we hold\",\"de\":\"Sieh nach\"},"
-  "\"accent_color\":\"#1A7F5A\",\"logo_svg\":\"<svg xmlns='http://www.w3.org/2000/svg'/>\"},"
-  "\"staff\":[{\"id\":\"s-1\",\"name\":\"Sam\","
-  "\"pin_hash\":\"$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNo\"}]}";
+#include "gh-test-utils.h"
 
 char *
 gh_test_bundle_config (gint64 version)
 {
-  return g_strdup_printf (base_config, version);
+  return gh_test_data_config ("bundle-config.json", version);
 }
 
 char *

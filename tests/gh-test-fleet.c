@@ -129,7 +129,7 @@ time_bare_copy (PGconn *db)
   while ((result = PQgetResult (db)) != NULL)
     {
       if (PQresultStatus (result) != PGRES_COMMAND_OK)
-        g_error ("bare COPY failed: %s", PQerrorMessage (db));
+        gh_test_fail ("bare COPY failed: %s", PQerrorMessage (db));
       PQclear (result);
     }
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
@@ -189,7 +189,7 @@ gh_test_fleet_run (GhTestPg            *pg,
       g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
       g_assert_no_error (error);
       if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
-        g_error ("kiosk %u's push failed: %s", k, err);
+        gh_test_fail ("kiosk %u's push failed: %s", k, err);
     }
   figures->push_seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 

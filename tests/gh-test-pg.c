@@ -21,6 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gh-test-utils.h"
+
 struct _GhTestPg
 {
   char  *dir;         /* the temp folder: data/, the socket, server.log */
@@ -124,7 +126,7 @@ run_as_server_user (GhTestPg    *pg,
   if (succeeded != NULL)
     *succeeded = g_spawn_check_wait_status (status, NULL);
   if (must_succeed && !g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s%s", tool, out, err);
+    gh_test_fail ("%s failed: %s%s", tool, out, err);
 }
 
 static void
@@ -277,7 +279,7 @@ gh_test_pg_start (gboolean   durable,
         }
     }
   if (!started)
-    g_error ("could not start a PostgreSQL server in %s", pg->dir);
+    gh_test_fail ("could not start a PostgreSQL server in %s", pg->dir);
   return pg;
 }
 
@@ -327,7 +329,7 @@ gh_test_pg_admin (GhTestPg   *pg,
   PGconn *conn = PQconnectdb (conninfo);
 
   if (PQstatus (conn) != CONNECTION_OK)
-    g_error ("cannot connect to the test server: %s", PQerrorMessage (conn));
+    gh_test_fail ("cannot connect to the test server: %s", PQerrorMessage (conn));
   PQsetNoticeProcessor (conn, ignore_notice, NULL);
   return conn;
 }
@@ -340,7 +342,7 @@ gh_test_pg_exec (PGconn     *conn,
   ExecStatusType status = PQresultStatus (result);
 
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-    g_error ("SQL failed: %s\n%s", sql, PQerrorMessage (conn));
+    gh_test_fail ("SQL failed: %s\n%s", sql, PQerrorMessage (conn));
   PQclear (result);
 }
 
@@ -352,7 +354,7 @@ gh_test_pg_value (PGconn     *conn,
   char *value;
 
   if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) < 1)
-    g_error ("SQL returned no row: %s\n%s", sql, PQerrorMessage (conn));
+    gh_test_fail ("SQL returned no row: %s\n%s", sql, PQerrorMessage (conn));
   value = PQgetisnull (result, 0, 0) ? NULL : g_strdup (PQgetvalue (result, 0, 0));
   PQclear (result);
   return value;

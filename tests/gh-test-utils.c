@@ -2,42 +2,93 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <sodium.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/gh-store-private.h"
 #include "gh-test-utils.h"
 
-/* A complete, valid config (GhCatalog loads it), so code that reads the active
- * catalog works in tests built on gh_test_store_with_shopper. */
-const char *gh_test_small_config =
-  "{\"format\":\"glasshouse-config/1\",\"version\":1,"
-  "\"issued_at\":\"2025-01-01T00:00:00Z\",\"expires_at\":\"2099-01-01T00:00:00Z\","
-  "\"stores\":[\"*\"],\"languages\":[\"en\"],"
-  "\"controller\":{\"name\":\"Example Retail Ltd\",\"policy_url\":\"https://example.org/privacy\","
-  "\"jurisdiction\":\"EU\"},"
-  "\"data_categories\":["
-  "{\"id\":\"user.contact.email\",\"title\":{\"en\":\"Email address\"},"
-  "\"description\":{\"en\":\"The address we write to\"},\"retention_days\":730},"
-  "{\"id\":\"user.behavior.purchase_history\",\"title\":{\"en\":\"Purchases\"},"
-  "\"description\":{\"en\":\"What you bought\"},\"retention_days\":730},"
-  "{\"id\":\"user.demographic.profile\",\"title\":{\"en\":\"Profile\"},"
-  "\"description\":{\"en\":\"What we inferred\"},\"retention_days\":180}],"
-  "\"purposes\":["
-  "{\"id\":\"marketing.email\",\"title\":{\"en\":\"Email offers\"},\"description\":{\"en\":\"Offers by email\"},"
-  "\"legal_basis\":\"consent\",\"data_categories\":[\"user.contact.email\"],\"notice_version\":\"3\"},"
-  "{\"id\":\"personalize.offers\",\"title\":{\"en\":\"Personal offers\"},"
-  "\"description\":{\"en\":\"Offers from what you bought\"},\"legal_basis\":\"consent\","
-  "\"data_categories\":[\"user.behavior.purchase_history\",\"user.demographic.profile\"],"
-  "\"notice_version\":\"2\"},"
-  "{\"id\":\"service.orders\",\"title\":{\"en\":\"Your orders\"},\"description\":{\"en\":\"Delivering orders\"},"
-  "\"legal_basis\":\"contract\",\"data_categories\":[\"user.contact.email\"],\"notice_version\":\"1\"}],"
-  "\"offers\":[],"
-  "\"kiosk\":{\"idle_timeout_seconds\":60,\"warning_seconds\":15,"
-  "\"portal_url\":\"https://example.org/portal\"},"
-  "\"branding\":{\"name\":\"Example\",\"promise\":{\"en\":\"See what we hold\"},"
-  "\"accent_color\":\"#1a7f5a\"}}";
+char *
+gh_test_data_read (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  char *contents = NULL;
+  const char *source = g_getenv ("GLASSHOUSE_SOURCE_DIR");
+
+  if (source == NULL)
+    gh_test_fail ("GLASSHOUSE_SOURCE_DIR is not set (meson test sets it)");
+  path = g_build_filename (source, "tests", "data", name, NULL);
+  g_file_get_contents (path, &contents, NULL, &error);
+  if (error != NULL)
+    gh_test_fail ("cannot read the test data %s: %s", path, error->message);
+  return contents;
+}
+
+/* Sets @object's member @name to @value, failing the test when the fixture lacks it. */
+static JsonObject *
+fixture_object (JsonNode   *root,
+                const char *name)
+{
+  JsonObject *object = json_node_get_object (root);
+
+  if (!json_object_has_member (object, name))
+    gh_test_fail ("the test config has no \"%s\"", name);
+  return object;
+}
+
+static JsonNode *
+data_config (const char *name,
+             gint64      version)
+{
+  g_autofree char *text = gh_test_data_read (name);
+  g_autoptr(GError) error = NULL;
+  JsonNode *root = json_from_string (text, &error);
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    gh_test_fail ("tests/data/%s is not a JSON object: %s", name,
+                  error != NULL ? error->message : "another JSON value");
+  if (version > 0)
+    json_object_set_int_member (fixture_object (root, "version"), "version", version);
+  return root;
+}
+
+char *
+gh_test_data_config (const char *name,
+                     gint64      version)
+{
+  g_autoptr(JsonNode) root = data_config (name, version);
+
+  return json_to_string (root, FALSE);
+}
+
+char *
+gh_test_privacy_config (gint64      version,
+                        const char *staff_hash)
+{
+  g_autoptr(JsonNode) root = data_config ("privacy-config.json", version);
+  JsonArray *staff = json_object_get_array_member (fixture_object (root, "staff"), "staff");
+
+  json_object_set_string_member (json_array_get_object_element (staff, 0), "pin_hash",
+                                 staff_hash);
+  return json_to_string (root, FALSE);
+}
+
+const char *
+gh_test_small_config (void)
+{
+  static char *config;
+
+  /* Read once; the tests are single-threaded where they call this. */
+  if (config == NULL)
+    config = gh_test_data_config ("small-config.json", 0);
+  return config;
+}
 
 char *
 gh_test_mkdtemp (void)
@@ -104,7 +155,7 @@ gh_test_store_with_shopper (const char *dir)
   gint64 id;
 
   g_assert_no_error (error);
-  gh_test_activate_config (store, 1, gh_test_small_config);
+  gh_test_activate_config (store, 1, gh_test_small_config ());
   id = gh_store_add_customer (store, "1000", "ref-1000", "Ada Example", NULL, &error);
   g_assert_no_error (error);
   gh_store_add_data_item (store, id, "user.contact.email", "{\"value\":\"ada@example.org\"}",
@@ -266,4 +317,106 @@ gh_test_verify_units (const char *service_in,
   g_assert_null (strstr (err, service_name));
   g_assert_null (strstr (err, timer_name));
   gh_test_rmdir (dir);
+}
+
+/* ---- what a test process writes ---------------------------------------------------- */
+
+static GMutex   log_lock;
+static GString *captured_log;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  g_mutex_lock (&log_lock);
+  for (gsize i = 0; i < n_fields; i++)
+    if (fields[i].length < 0)
+      g_string_append_printf (captured_log, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
+  g_mutex_unlock (&log_lock);
+  /* Debug lines would go to stdout and break TAP; captured is enough for them. */
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    return g_log_writer_default (level, fields, n_fields, user_data);
+  return G_LOG_WRITER_HANDLED;
+}
+
+void
+gh_test_log_capture_start (void)
+{
+  captured_log = g_string_new (NULL);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+}
+
+char *
+gh_test_log_capture_dup (void)
+{
+  char *text;
+
+  g_mutex_lock (&log_lock);
+  text = g_strdup (captured_log->str);
+  g_mutex_unlock (&log_lock);
+  return text;
+}
+
+int
+gh_test_capture_begin (const char *err_path)
+{
+  int saved, fd;
+
+  fflush (stderr);
+  saved = dup (STDERR_FILENO);
+  fd = open (err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  dup2 (fd, STDERR_FILENO);
+  close (fd);
+  g_mutex_lock (&log_lock);
+  g_string_truncate (captured_log, 0);
+  g_mutex_unlock (&log_lock);
+  return saved;
+}
+
+void
+gh_test_capture_end (int saved)
+{
+  fflush (stderr);
+  dup2 (saved, STDERR_FILENO);
+  close (saved);
+}
+
+GhDataItem *
+gh_test_data_item_new (gint64      id,
+                       const char *category,
+                       const char *attributes,
+                       gint64      now,
+                       gint64      age_days)
+{
+  GhDataItem *item = g_new0 (GhDataItem, 1);
+
+  item->id = id;
+  item->category = g_strdup (category);
+  item->attributes = g_strdup (attributes);
+  item->source = GH_SOURCE_OBSERVED;
+  item->collected_at = now - age_days * 86400;
+  item->retained_until = now + 365 * 86400;
+  return item;
+}
+
+gint64 gh_test_fake_now;
+
+gint64
+gh_test_fake_clock (gpointer user_data)
+{
+  return gh_test_fake_now;
+}
+
+void
+gh_test_init_capturing (int    *argc,
+                        char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  /* Debug messages too: an identifier in a g_debug line would be a leak as well. */
+  g_log_set_debug_enabled (TRUE);
+  gh_test_log_capture_start ();
+  g_assert_cmpint (sodium_init (), >=, 0);
 }

@@ -9,6 +9,16 @@
 
 G_BEGIN_DECLS
 
+/* Fails the running test here with a message, as a g_assert_* that does not hold
+ * does ("ERROR:file:line:function: message"), for checks whose message must name
+ * more than g_assert_cmp* can. */
+#define gh_test_fail(...) \
+  G_STMT_START { \
+    char *gh_test_fail_message_ = g_strdup_printf (__VA_ARGS__); \
+    g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, gh_test_fail_message_); \
+    g_free (gh_test_fail_message_); \
+  } G_STMT_END
+
 /* A new empty folder under the system's temp folder, removed with its contents by gh_test_rmdir. */
 char     *gh_test_mkdtemp              (void);
 void      gh_test_rmdir                (const char  *path);
@@ -18,9 +28,21 @@ void      gh_test_rmdir                (const char  *path);
 void      gh_test_activate_config      (GhStore     *store,
                                         gint64       version,
                                         const char  *config_json);
-/* A small config: purposes "marketing.email" (consent), "personalize.offers"
- * (consent), "service.orders" (contract). */
-extern const char *gh_test_small_config;
+/* The text of tests/data/@name, found through $GLASSHOUSE_SOURCE_DIR (meson test
+ * sets it); fails the test when it cannot be read. */
+char     *gh_test_data_read            (const char  *name);
+/* The config in tests/data/@name as compact JSON, its "version" set to @version
+ * (kept when @version is 0). */
+char     *gh_test_data_config          (const char  *name,
+                                        gint64       version);
+/* tests/data/privacy-config.json, a small but complete config for the PIN, staff
+ * and erasure tests: purchase history is under a legal hold (tax law), the rest
+ * is not, and its one staff member, "s-0042", has the PIN hash @staff_hash. */
+char     *gh_test_privacy_config       (gint64       version,
+                                        const char  *staff_hash);
+/* tests/data/small-config.json: purposes "marketing.email" (consent),
+ * "personalize.offers" (consent), "service.orders" (contract). */
+const char *gh_test_small_config       (void);
 
 /* A store at @dir/store.db with gh_test_small_config active and one shopper,
  * loyalty id "1000", ref "ref-1000", with a few data items. */
@@ -52,5 +74,32 @@ gboolean  gh_test_bytes_contain        (GBytes      *haystack,
 void      gh_test_verify_units         (const char  *service_in,
                                         const char  *timer,
                                         const char  *command);
+
+/* Captures every structured log line from now on (debug ones too, when enabled),
+ * passing warnings and worse on to stderr as usual. */
+void      gh_test_log_capture_start    (void);
+/* What was captured since the last gh_test_capture_begin. */
+char     *gh_test_log_capture_dup      (void);
+/* Sends this process's stderr to @err_path and clears the captured log; returns
+ * what gh_test_capture_end needs to put stderr back. */
+int       gh_test_capture_begin        (const char  *err_path);
+void      gh_test_capture_end          (int          saved);
+
+/* An observed data item, as the store would give it: collected @age_days days
+ * before @now, kept until a year after it. */
+GhDataItem *gh_test_data_item_new      (gint64       id,
+                                        const char  *category,
+                                        const char  *attributes,
+                                        gint64       now,
+                                        gint64       age_days);
+
+/* A clock for gh_auth_set_clock_for_testing that says gh_test_fake_now. */
+extern gint64 gh_test_fake_now;
+gint64    gh_test_fake_clock           (gpointer     user_data);
+
+/* g_test_init for the tests that check what the code logs: debug messages on,
+ * every log line captured (gh_test_log_capture_start), libsodium started. */
+void      gh_test_init_capturing       (int         *argc,
+                                        char      ***argv);
 
 G_END_DECLS

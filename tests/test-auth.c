@@ -13,7 +13,6 @@
 
 #include "auth/gh-auth.h"
 #include "store/gh-store-private.h"
-#include "gh-test-privacy-config.h"
 #include "gh-test-utils.h"
 
 /* Identifiers that must never show up in a log line or on stderr. */
@@ -24,34 +23,6 @@
 #define WEAK_PIN    "1357"
 #define UNKNOWN_ID  "731994669999"
 #define STAFF_PIN   "9137"
-
-static GMutex   log_lock;
-static GString *captured_log;
-
-static GLogWriterOutput
-capture_writer (GLogLevelFlags   level,
-                const GLogField *fields,
-                gsize            n_fields,
-                gpointer         user_data)
-{
-  g_mutex_lock (&log_lock);
-  for (gsize i = 0; i < n_fields; i++)
-    if (fields[i].length < 0)
-      g_string_append_printf (captured_log, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
-  g_mutex_unlock (&log_lock);
-  /* Debug lines would go to stdout and break TAP; captured is enough for them. */
-  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    return g_log_writer_default (level, fields, n_fields, user_data);
-  return G_LOG_WRITER_HANDLED;
-}
-
-static gint64 fake_now;
-
-static gint64
-fake_clock (gpointer user_data)
-{
-  return fake_now;
-}
 
 typedef struct {
   char      *dir;
@@ -65,7 +36,7 @@ make_catalog (GhStore *store)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *staff_hash = gh_auth_hash_pin (STAFF_PIN);
-  g_autofree char *json = g_strdup_printf (GH_TEST_PRIVACY_CONFIG_FORMAT, 1, staff_hash);
+  g_autofree char *json = gh_test_privacy_config (1, staff_hash);
   GhCatalog *catalog;
 
   gh_test_activate_config (store, 1, json);
@@ -97,8 +68,8 @@ fixture_set_up (Fixture       *fixture,
 
   if (!real_cost)
     gh_auth_set_cost_for_testing (crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
-  fake_now = 1800000000;
-  gh_auth_set_clock_for_testing (fake_clock, NULL);
+  gh_test_fake_now = 1800000000;
+  gh_auth_set_clock_for_testing (gh_test_fake_clock, NULL);
 
   fixture->dir = gh_test_mkdtemp ();
   fixture->path = g_build_filename (fixture->dir, "store.db", NULL);
@@ -258,14 +229,14 @@ test_thousand_wrong_pins (Fixture *fixture, gconstpointer data)
           g_assert_cmpint (fail_once (fixture, KNOWN_ID, KNOWN_PIN), ==, locked);
           /* ...until the lock runs out, so that every one of the 1000 PINs is really checked. */
           if (i < 999)
-            fake_now += locked;
+            gh_test_fake_now += locked;
         }
     }
   g_assert_cmpint (n_locks, ==, 200);
   g_assert_cmpint (locked, ==, 3600);
 
   after = reload (fixture, KNOWN_ID);
-  g_assert_cmpint (after->locked_until, ==, fake_now + 3600);
+  g_assert_cmpint (after->locked_until, ==, gh_test_fake_now + 3600);
   g_assert_cmpint (after->lock_count, ==, 200);
   nope = gh_auth_sign_in (fixture->store, KNOWN_ID, KNOWN_PIN, &locked, &error);
   g_assert_null (nope);
@@ -306,13 +277,13 @@ test_success_resets (Fixture *fixture, gconstpointer data)
 
   /* Locked: the right PIN is refused; one second before the end, still refused. */
   g_assert_cmpint (fail_once (fixture, KNOWN_ID, KNOWN_PIN), ==, 60);
-  fake_now += 59;
+  gh_test_fake_now += 59;
   g_assert_cmpint (fail_once (fixture, KNOWN_ID, KNOWN_PIN), ==, 1);
-  fake_now += 1;
+  gh_test_fake_now += 1;
   for (int i = 0; i < 4; i++)
     g_assert_cmpint (fail_once (fixture, KNOWN_ID, "0000"), ==, 0);
   g_assert_cmpint (fail_once (fixture, KNOWN_ID, "0000"), ==, 120);
-  fake_now += 120;
+  gh_test_fake_now += 120;
 
   /* A success resets the growing delay too: the next lock is one minute again. */
   sign_in_ok (fixture, KNOWN_ID, KNOWN_PIN);
@@ -476,7 +447,7 @@ test_unknown_id_same_answer (Fixture *fixture, gconstpointer data)
   g_free (unknown_msg);
   unknown_msg = attempt_message (fixture, UNKNOWN_ID, "0000", &unknown_code);
   g_assert_cmpint (unknown_code, ==, GH_AUTH_ERROR_LOCKED);
-  fake_now += 60;
+  gh_test_fake_now += 60;
   g_free (unknown_msg);
   unknown_msg = attempt_message (fixture, UNKNOWN_ID, "0000", &unknown_code);
   g_assert_cmpint (unknown_code, ==, GH_AUTH_ERROR_REJECTED);
@@ -608,7 +579,7 @@ test_staff_sign_in (Fixture *fixture, gconstpointer data)
   member = gh_auth_staff_sign_in (fixture->store, fixture->catalog, "s-0042", STAFF_PIN, &error);
   g_assert_error (error, GH_AUTH_ERROR, GH_AUTH_ERROR_LOCKED);
   g_clear_error (&error);
-  fake_now += 60;
+  gh_test_fake_now += 60;
   member = gh_auth_staff_sign_in (fixture->store, fixture->catalog, "s-0042", STAFF_PIN, &error);
   g_assert_no_error (error);
   g_assert_nonnull (member);
@@ -729,7 +700,7 @@ assert_no_identifiers (const char *where,
 
   for (guint i = 0; secrets[i] != NULL; i++)
     if (strstr (text, secrets[i]) != NULL)
-      g_error ("%s contains an identifier or a PIN (secret #%u)", where, i);
+      gh_test_fail ("%s contains an identifier or a PIN (secret #%u)", where, i);
 }
 
 /* Every path through sign-in, with all of GLib's logging switched on and
@@ -742,17 +713,9 @@ test_no_identifiers_logged (Fixture *fixture, gconstpointer data)
   g_autofree char *log_text = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Wait wait = { loop, NULL };
-  int saved, fd;
+  int saved;
 
-  fflush (stderr);
-  saved = dup (STDERR_FILENO);
-  fd = open (err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  g_assert_cmpint (fd, >=, 0);
-  dup2 (fd, STDERR_FILENO);
-  close (fd);
-  g_mutex_lock (&log_lock);
-  g_string_truncate (captured_log, 0);
-  g_mutex_unlock (&log_lock);
+  saved = gh_test_capture_begin (err_path);
 
   sign_in_ok (fixture, KNOWN_ID, KNOWN_PIN);
   for (int i = 0; i < 5; i++)
@@ -771,21 +734,17 @@ test_no_identifiers_logged (Fixture *fixture, gconstpointer data)
   g_assert_null (gh_auth_staff_sign_in (fixture->store, fixture->catalog, "nobody", STAFF_PIN,
                                         NULL));
 
-  fflush (stderr);
-  dup2 (saved, STDERR_FILENO);
-  close (saved);
+  gh_test_capture_end (saved);
 
   g_assert_true (g_file_get_contents (err_path, &err_text, NULL, NULL));
-  g_mutex_lock (&log_lock);
-  log_text = g_strdup (captured_log->str);
-  g_mutex_unlock (&log_lock);
+  log_text = gh_test_log_capture_dup ();
   assert_no_identifiers ("stderr", err_text);
   assert_no_identifiers ("the GLib log", log_text);
   /* The capture works: a line logged with an identifier would have been caught. */
   g_debug ("probe %s", "capture-check");
-  g_mutex_lock (&log_lock);
-  g_assert_nonnull (strstr (captured_log->str, "capture-check"));
-  g_mutex_unlock (&log_lock);
+  g_clear_pointer (&log_text, g_free);
+  log_text = gh_test_log_capture_dup ();
+  g_assert_nonnull (strstr (log_text, "capture-check"));
 }
 
 #define ADD(path, func, real_cost) \
@@ -795,13 +754,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  /* Debug messages too: an identifier in a g_debug line would be a leak as well. */
-  g_log_set_debug_enabled (TRUE);
-  captured_log = g_string_new (NULL);
-  g_log_set_writer_func (capture_writer, NULL, NULL);
-  if (sodium_init () < 0)
-    g_error ("libsodium");
+  gh_test_init_capturing (&argc, &argv);
 
   g_test_add_func ("/auth/hash-pin", test_hash_pin);
   g_test_add_func ("/auth/lock-schedule", test_lock_schedule);

@@ -502,7 +502,7 @@ test_bad_bundle (Fixture       *f,
   g_assert_cmpint (apply_bytes (f, f->trust_path, bundle, &err), ==, 3);
   prefix = g_strdup_printf ("glasshouse-ctl: error: %s: ", bad->path);
   if (!g_str_has_prefix (err, prefix) || strstr (err, bad->reason) == NULL)
-    g_error ("%s: expected \"%s...%s...\", got \"%s\"", bad->name, prefix, bad->reason, err);
+    gh_test_fail ("%s: expected \"%s...%s...\", got \"%s\"", bad->name, prefix, bad->reason, err);
   g_assert_cmpint (strlen (err) - 1, ==, strcspn (err, "\n"));   /* one line */
 
   /* The old config is still the one in force, byte for byte... */

@@ -298,7 +298,7 @@ test_bad_edit (gconstpointer data)
   g_assert_null (catalog);
   g_assert_error (error, GH_CATALOG_ERROR, GH_CATALOG_ERROR_INVALID);
   if (!g_str_has_prefix (error->message, bad->message))
-    g_error ("%s: expected a message starting \"%s\", got \"%s\"", bad->name, bad->message, error->message);
+    gh_test_fail ("%s: expected a message starting \"%s\", got \"%s\"", bad->name, bad->message, error->message);
 }
 
 /* Bad bytes rather than bad fields. */
@@ -335,7 +335,7 @@ test_bad_text (gconstpointer data)
   g_assert_null (catalog);
   g_assert_error (error, GH_CATALOG_ERROR, GH_CATALOG_ERROR_INVALID);
   if (!g_str_has_prefix (error->message, bad->message))
-    g_error ("%s: expected a message starting \"%s\", got \"%s\"", bad->name, bad->message, error->message);
+    gh_test_fail ("%s: expected a message starting \"%s\", got \"%s\"", bad->name, bad->message, error->message);
 }
 
 static void
@@ -395,7 +395,7 @@ test_limits (void)
       g_assert_null (catalog);
       g_assert_error (error, GH_CATALOG_ERROR, GH_CATALOG_ERROR_INVALID);
       if (!g_str_has_prefix (error->message, cases[i].message))
-        g_error ("limit %u: expected \"%s\", got \"%s\"", i, cases[i].message, error->message);
+        gh_test_fail ("limit %u: expected \"%s\", got \"%s\"", i, cases[i].message, error->message);
       g_free (cases[i].text);
     }
 

@@ -46,7 +46,7 @@ assert_error_line (const char *err,
   g_assert_true (g_str_has_suffix (err, "\n"));
   g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);  /* exactly one line */
   if (part != NULL && strstr (err, part) == NULL)
-    g_error ("expected \"%s\" in: %s", part, err);
+    gh_test_fail ("expected \"%s\" in: %s", part, err);
 }
 
 static void

@@ -282,7 +282,7 @@ test_items (Fixture       *f,
           g_assert_cmpstr (gh_source_to_string (item->source), ==, expected[e].source);
           for (guint a = 0; expected[e].attributes[a] != NULL; a++)
             if (!json_object_has_member (json_node_get_object (node), expected[e].attributes[a]))
-              g_error ("%s item %s lacks \"%s\"", item->category, item->attributes,
+              gh_test_fail ("%s item %s lacks \"%s\"", item->category, item->attributes,
                        expected[e].attributes[a]);
 
           /* collected in the past, kept for the category's retention, still held today */

@@ -17,7 +17,6 @@
 #include "receipts/gh-kiosk-keys.h"
 #include "receipts/gh-receipt.h"
 #include "store/gh-store-private.h"
-#include "gh-test-privacy-config.h"
 #include "gh-test-utils.h"
 
 #define LOYALTY       "904417730021"
@@ -33,26 +32,6 @@
 #define OTHER_NAME    "Other-Shopper-Keeps-Data"
 
 static const char * const markers[] = { LOYALTY, NAME, EMAIL, ITEM, LATE_ITEM, EXPIRED_ITEM, NULL };
-
-static GMutex   log_lock;
-static GString *captured_log;
-
-static GLogWriterOutput
-capture_writer (GLogLevelFlags   level,
-                const GLogField *fields,
-                gsize            n_fields,
-                gpointer         user_data)
-{
-  g_mutex_lock (&log_lock);
-  for (gsize i = 0; i < n_fields; i++)
-    if (fields[i].length < 0)
-      g_string_append_printf (captured_log, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
-  g_mutex_unlock (&log_lock);
-  /* Debug lines would go to stdout and break TAP; captured is enough for them. */
-  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    return g_log_writer_default (level, fields, n_fields, user_data);
-  return G_LOG_WRITER_HANDLED;
-}
 
 typedef struct {
   char    *dir;
@@ -107,7 +86,7 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->pin_hash = gh_auth_hash_pin (PIN);
   staff_hash = gh_auth_hash_pin ("9137");
-  config = g_strdup_printf (GH_TEST_PRIVACY_CONFIG_FORMAT, 1, staff_hash);
+  config = gh_test_privacy_config (1, staff_hash);
   if (GPOINTER_TO_INT (data))
     gh_test_activate_config (fixture->store, 1, config);
 
@@ -176,7 +155,7 @@ assert_no_markers (const char *path,
 
   for (guint i = 0; markers[i] != NULL; i++)
     if (gh_test_bytes_contain (bytes, markers[i]))
-      g_error ("marker #%u is still in the raw bytes of %s or its -wal/-shm", i, path);
+      gh_test_fail ("marker #%u is still in the raw bytes of %s or its -wal/-shm", i, path);
   if (pin_hash != NULL)
     g_assert_false (gh_test_bytes_contain (bytes, pin_hash));
 }
@@ -576,37 +555,27 @@ test_no_identifiers_logged (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *err_path = g_build_filename (fixture->dir, "stderr.txt", NULL);
   g_autofree char *err_text = NULL;
+  g_autofree char *log_text = NULL;
   g_autoptr(GhErasureResult) result = NULL;
   g_autoptr(GhErasureResult) again = NULL;
-  int saved, fd;
+  int saved;
 
-  fflush (stderr);
-  saved = dup (STDERR_FILENO);
-  fd = open (err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  g_assert_cmpint (fd, >=, 0);
-  dup2 (fd, STDERR_FILENO);
-  close (fd);
-  g_mutex_lock (&log_lock);
-  g_string_truncate (captured_log, 0);
-  g_mutex_unlock (&log_lock);
+  saved = gh_test_capture_begin (err_path);
 
   result = gh_erasure_forget (fixture->store, NULL, LOYALTY, "shopper", NULL);
   again = gh_erasure_forget (fixture->store, NULL, LOYALTY, "shopper", NULL);
 
-  fflush (stderr);
-  dup2 (saved, STDERR_FILENO);
-  close (saved);
+  gh_test_capture_end (saved);
   g_assert_nonnull (result);
   g_assert_null (again);
 
   g_assert_true (g_file_get_contents (err_path, &err_text, NULL, NULL));
-  g_mutex_lock (&log_lock);
+  log_text = gh_test_log_capture_dup ();
   for (guint i = 0; markers[i] != NULL; i++)
     {
       g_assert_null (strstr (err_text, markers[i]));
-      g_assert_null (strstr (captured_log->str, markers[i]));
+      g_assert_null (strstr (log_text, markers[i]));
     }
-  g_mutex_unlock (&log_lock);
 }
 
 #define ADD(path, func, with_config) \
@@ -616,13 +585,8 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
   /* Debug messages too (in this process only: the CLI's stdout must stay clean). */
-  g_log_set_debug_enabled (TRUE);
-  captured_log = g_string_new (NULL);
-  g_log_set_writer_func (capture_writer, NULL, NULL);
-  if (sodium_init () < 0)
-    g_error ("libsodium");
+  gh_test_init_capturing (&argc, &argv);
 
   ADD ("/erasure/leaves-no-trace", test_erase_leaves_no_trace, TRUE);
   ADD ("/erasure/with-a-reader", test_erase_with_a_reader, TRUE);

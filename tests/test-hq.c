@@ -90,7 +90,7 @@ make_store (const char *path,
   g_assert_cmpstr (gh_store_get_kiosk_id (store), ==, kiosk_id);
   /* The test's own writes need not wait for the disk; the pusher's acks still do. */
   g_assert_true (_gh_store_exec (store, "PRAGMA synchronous = OFF", &error));
-  gh_test_activate_config (store, 1, gh_test_small_config);
+  gh_test_activate_config (store, 1, gh_test_small_config ());
   for (int i = 0; i < n_customers; i++)
     {
       g_autofree char *loyalty = g_strdup_printf ("%d", 5000 + i);
@@ -868,55 +868,8 @@ test_conflict (void)
 static void
 test_systemd_units (void)
 {
-  g_autofree char *analyze = g_find_program_in_path ("systemd-analyze");
-  g_autofree char *dir = NULL;
-  g_autofree char *template = NULL;
-  g_autofree char *timer = NULL;
-  g_autofree char *bindir = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autofree char *service_path = NULL;
-  g_autofree char *timer_path = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) service = NULL;
-  const char *source = g_getenv ("GLASSHOUSE_SOURCE_DIR");
-  int status;
-
-  if (analyze == NULL)
-    {
-      g_test_skip ("systemd-analyze is not installed");
-      return;
-    }
-  g_assert_nonnull (source);
-  dir = gh_test_mkdtemp ();
-  {
-    g_autofree char *in = g_build_filename (source, "data", "glasshouse-push.service.in", NULL);
-    g_autofree char *tm = g_build_filename (source, "data", "glasshouse-push.timer", NULL);
-
-    g_assert_true (g_file_get_contents (in, &template, NULL, &error));
-    g_assert_true (g_file_get_contents (tm, &timer, NULL, &error));
-  }
-  /* verify insists that ExecStart's binary exists: point it at the one just built. */
-  bindir = g_path_get_dirname (g_getenv ("GLASSHOUSE_CTL"));
-  service = g_string_new (template);
-  g_assert_cmpuint (g_string_replace (service, "@bindir@", bindir, 0), ==, 1);
-  g_assert_nonnull (strstr (service->str, "outbox push --backoff-state"));
-  g_assert_nonnull (strstr (timer, "OnUnitInactiveSec=1min"));
-  service_path = g_build_filename (dir, "glasshouse-push.service", NULL);
-  timer_path = g_build_filename (dir, "glasshouse-push.timer", NULL);
-  g_assert_true (g_file_set_contents (service_path, service->str, -1, &error));
-  g_assert_true (g_file_set_contents (timer_path, timer, -1, &error));
-
-  {
-    const char *argv[] = { analyze, "verify", service_path, timer_path, NULL };
-    g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
-                  &error);
-  }
-  g_assert_no_error (error);
-  g_test_message ("systemd-analyze verify: %s%s", out, err);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_assert_null (strstr (err, "glasshouse-push"));
-  gh_test_rmdir (dir);
+  gh_test_verify_units ("glasshouse-push.service.in", "glasshouse-push.timer",
+                        "outbox push --backoff-state");
 }
 
 /* ---- the fleet ------------------------------------------------------------ */

@@ -15,7 +15,6 @@
 #include "auth/gh-auth.h"
 #include "store/gh-store-private.h"
 #include "store/gh-store-schema.h"
-#include "gh-test-privacy-config.h"
 #include "gh-test-utils.h"
 
 #define KNOWN_ID      "731994662058"
@@ -24,14 +23,6 @@
 #define STAFF_ID      "s-0042"        /* in the config, PIN STAFF_PIN */
 #define STAFF_PIN     "9137"
 #define STRANGER_ID   "s-7777"        /* a staff id the config does not know */
-
-static gint64 fake_now;
-
-static gint64
-fake_clock (gpointer user_data)
-{
-  return fake_now;
-}
 
 typedef struct {
   char      *dir;
@@ -61,15 +52,15 @@ fixture_set_up (Fixture       *fixture,
   g_autofree char *pin_hash = NULL;
 
   gh_auth_set_cost_for_testing (crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
-  fake_now = 1800000000;
-  gh_auth_set_clock_for_testing (fake_clock, NULL);
+  gh_test_fake_now = 1800000000;
+  gh_auth_set_clock_for_testing (gh_test_fake_clock, NULL);
 
   fixture->dir = gh_test_mkdtemp ();
   fixture->path = g_build_filename (fixture->dir, "store.db", NULL);
   fixture->store = gh_store_open (fixture->path, GH_STORE_OPEN_CREATE, &error);
   g_assert_no_error (error);
   staff_hash = gh_auth_hash_pin (STAFF_PIN);
-  json = g_strdup_printf (GH_TEST_PRIVACY_CONFIG_FORMAT, 1, staff_hash);
+  json = gh_test_privacy_config (1, staff_hash);
   gh_test_activate_config (fixture->store, 1, json);
   load_catalog (fixture);
   pin_hash = gh_auth_hash_pin (KNOWN_PIN);
@@ -190,13 +181,13 @@ test_unknown_survives_restart (Fixture *fixture, gconstpointer data)
     g_auto(Answer) right = attempt (fixture, KNOWN_ID, KNOWN_PIN);
     g_assert_cmpint (right.code, ==, GH_AUTH_ERROR_LOCKED);
   }
-  fake_now += 45;
+  gh_test_fake_now += 45;
   restart (fixture);
   g_assert_cmpint (fail_both (fixture), ==, 15);
 
   /* The lock ends after its time; two wrong PINs, a restart, three more: the
    * count survived, and the second lock is twice as long. */
-  fake_now += 15;
+  gh_test_fake_now += 15;
   g_assert_cmpint (fail_both (fixture), ==, 0);
   g_assert_cmpint (fail_both (fixture), ==, 0);
   restart (fixture);
@@ -204,9 +195,9 @@ test_unknown_survives_restart (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (fail_both (fixture), ==, 0);
   g_assert_cmpint (fail_both (fixture), ==, 120);
   restart (fixture);
-  fake_now += 119;
+  gh_test_fake_now += 119;
   g_assert_cmpint (fail_both (fixture), ==, 1);
-  fake_now += 1;
+  gh_test_fake_now += 1;
 
   /* And the third, after another restart, twice as long again. */
   restart (fixture);
@@ -288,14 +279,14 @@ test_staff_survives_restart (Fixture *fixture, gconstpointer data)
   g_clear_error (&error);
 
   /* A minute later it is over; five more wrong PINs lock for two. */
-  fake_now += 60;
+  gh_test_fake_now += 60;
   for (int i = 0; i < 4; i++)
     assert_staff (fixture, STAFF_ID, "0000", GH_AUTH_ERROR_REJECTED);
   assert_staff (fixture, STAFF_ID, "0000", GH_AUTH_ERROR_LOCKED);
   restart (fixture);
-  fake_now += 119;
+  gh_test_fake_now += 119;
   assert_staff (fixture, STAFF_ID, STAFF_PIN, GH_AUTH_ERROR_LOCKED);
-  fake_now += 1;
+  gh_test_fake_now += 1;
   assert_staff (fixture, STAFF_ID, STAFF_PIN, STAFF_OK);
 
   /* The right PIN reset everything: only the stranger's row is left. */
@@ -352,7 +343,7 @@ test_no_identifiers_stored (Fixture *fixture, gconstpointer data)
       for (int column = 0; column < 6; column++)
         for (guint i = 0; ids[i] != NULL; i++)
           g_assert_null (strstr ((const char *) sqlite3_column_text (stmt, column), ids[i]));
-      g_assert_cmpint (sqlite3_column_int64 (stmt, 3), ==, fake_now + 60);
+      g_assert_cmpint (sqlite3_column_int64 (stmt, 3), ==, gh_test_fake_now + 60);
     }
   sqlite3_reset (stmt);
   g_assert_cmpint (rows, ==, 3);
@@ -397,7 +388,7 @@ test_stale_rows_pruned (Fixture *fixture, gconstpointer data)
     assert_staff (fixture, STRANGER_ID, "0000",
                   i < 4 ? GH_AUTH_ERROR_REJECTED : GH_AUTH_ERROR_LOCKED);
 
-  fake_now += GH_LOCKOUT_STALE_SECS - 10;
+  gh_test_fake_now += GH_LOCKOUT_STALE_SECS - 10;
   {
     g_auto(Answer) answer = attempt (fixture, "990000009", "0000");
     g_assert_cmpint (answer.code, ==, GH_AUTH_ERROR_REJECTED);
@@ -405,7 +396,7 @@ test_stale_rows_pruned (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (count_rows (fixture->store, NULL), ==, 6);
 
   /* A day after: the first rows go, whichever failure comes next; the newest stays. */
-  fake_now += 20;
+  gh_test_fake_now += 20;
   restart (fixture);
   {
     g_auto(Answer) answer = attempt (fixture, KNOWN_ID, "0000");
@@ -444,11 +435,11 @@ test_flood_bounded (Fixture *fixture, gconstpointer data)
 
       g_assert_cmpint (answer.code, ==, GH_AUTH_ERROR_REJECTED);
       if (i % 100 == 99)
-        fake_now++;  /* time passes, but the locks taken first last through the flood */
+        gh_test_fake_now++;  /* time passes, but the locks taken first last through the flood */
     }
   g_test_message ("%d made-up numbers in %.1f s", flood,
                   (g_get_monotonic_time () - start) / 1e6);
-  g_assert_cmpint (fake_now, <, 1800000000 + 60);
+  g_assert_cmpint (gh_test_fake_now, <, 1800000000 + 60);
   g_assert_cmpint (count_rows (fixture->store, GH_LOCKOUT_SHOPPER), ==, GH_LOCKOUT_MAX_ROWS);
   g_assert_cmpint (count_rows (fixture->store, GH_LOCKOUT_STAFF), ==, 1);
 
@@ -487,9 +478,9 @@ test_full_of_locks (Fixture *fixture, gconstpointer data)
       g_autofree char *subject = g_strdup_printf ("subject-%04d", i);
 
       /* Subject 0 ends soonest, the others later and later. */
-      locked.locked_until = fake_now + 60 + i;
+      locked.locked_until = gh_test_fake_now + 60 + i;
       g_assert_true (_gh_auth_lockout_write (fixture->store, subject, GH_LOCKOUT_SHOPPER, &locked,
-                                             fake_now, &error));
+                                             gh_test_fake_now, &error));
     }
   g_assert_true (gh_store_commit (fixture->store, &error));
   g_assert_cmpint (count_rows (fixture->store, GH_LOCKOUT_SHOPPER), ==, GH_LOCKOUT_MAX_ROWS);
@@ -502,7 +493,7 @@ test_full_of_locks (Fixture *fixture, gconstpointer data)
   g_assert_true (_gh_auth_lockout_read (fixture->store, "subject-0000", &state, &error));
   g_assert_cmpint (state.locked_until, ==, 0);
   g_assert_true (_gh_auth_lockout_read (fixture->store, "subject-0001", &state, &error));
-  g_assert_cmpint (state.locked_until, ==, fake_now + 61);
+  g_assert_cmpint (state.locked_until, ==, gh_test_fake_now + 61);
 }
 
 /* Open with raw sqlite so nothing of today's code runs: the schema as
@@ -544,8 +535,8 @@ test_migrate_from_version_3 (void)
   gint64 locked = 0;
 
   gh_auth_set_cost_for_testing (crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
-  fake_now = 1800000000;
-  gh_auth_set_clock_for_testing (fake_clock, NULL);
+  gh_test_fake_now = 1800000000;
+  gh_auth_set_clock_for_testing (gh_test_fake_clock, NULL);
   pin_hash = gh_auth_hash_pin (KNOWN_PIN);
   make_version_3_store (path, pin_hash);
 
@@ -662,7 +653,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   if (sodium_init () < 0)
-    g_error ("libsodium");
+    gh_test_fail ("libsodium");
 
   ADD ("/lockout/unknown-survives-restart", test_unknown_survives_restart);
   ADD ("/lockout/staff-survives-restart", test_staff_survives_restart);

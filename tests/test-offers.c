@@ -21,59 +21,21 @@
 #define VISITS   "user.location.imprecise"
 #define PHONE    "user.contact.phone"
 
-/* Purposes on every basis: shop (contract, has an offer), tax (legal obligation,
- * no offer), email (consent, default revoked), perks (consent, default granted),
- * store (legitimate interest), sms (consent, offers that match nobody here). */
-#define TEST_CONFIG_HEAD                                                                           \
-  "{\"format\": \"glasshouse-config/1\", \"version\": 3, \"issued_at\": \"2026-01-01T00:00:00Z\"," \
-  " \"expires_at\": \"2030-01-01T00:00:00Z\", \"stores\": [\"*\"], \"languages\": [\"en\", "       \
-  "\"de\"],"                                                                                       \
-  " \"controller\": {\"name\": \"Test Retail\", \"policy_url\": \"https://test.example/p\", "      \
-  "\"jurisdiction\": \"EU\"},"                                                                     \
-  " \"kiosk\": {\"idle_timeout_seconds\": 90, \"warning_seconds\": 20, \"portal_url\": "           \
-  "\"https://test.example\"},"                                                                     \
-  " \"branding\": {\"name\": \"Test\", \"promise\": {\"en\": \"Hi\"}, \"accent_color\": "          \
-  "\"#0B5D4B\"},"                                                                                  \
-  " \"data_categories\": [" CATEGORY (PURCHASE) "," CATEGORY (EMAIL) "," CATEGORY (                \
-      PROFILE) "," CATEGORY (HOUSE) "," CATEGORY (VISITS) "," CATEGORY (PHONE) "],"
-#define CATEGORY(id)                                                                               \
-  "{\"id\": \"" id "\", \"title\": {\"en\": \"t\"}, \"description\": {\"en\": \"d\"}, "            \
-  "\"retention_days\": 365}"
-#define PURPOSE(id, basis, extra, categories)                                                      \
-  "{\"id\": \"" id "\", \"title\": {\"en\": \"" id "\"}, \"description\": {\"en\": \"d\"}, "       \
-  "\"legal_basis\": \"" basis "\", \"notice_version\": \"1\"" extra                                \
-  ", \"data_categories\": [" categories "]}"
+/* An offer as the config writes it, in the compact form gh_test_data_config gives,
+ * so that a test can find it in the config's text and replace it. */
 #define OFFER(id, purpose, rule)                                                                   \
   "{\"id\": \"" id "\", \"title\": {\"en\": \"" id "\", \"de\": \"" id                             \
   "-de\"}, \"description\": {\"en\": \"d\"}, "                                                     \
   "\"purpose\": \"" purpose "\", \"rule\": " rule "}"
 
-#define RUNNER_RULE \
-  "[{\"category\": \"" PURCHASE "\", \"where\": [{\"attribute\": \"department\", " \
-  "\"op\": \"equals\", \"value\": \"running\"}]}, {\"category\": \"" PROFILE "\", \"where\": [{\"attribute\": " \
-  "\"segment\", \"op\": \"equals\", \"value\": \"likely_runner\"}]}]"
-#define SPENDER_RULE \
-  "[{\"category\": \"" PURCHASE "\", \"where\": [{\"attribute\": \"amount\", \"op\": \"gte\", " \
-  "\"value\": 500}]}]"
+static char *
+compact (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
 
-static const char *test_config =
-  TEST_CONFIG_HEAD
-  " \"purposes\": ["
-  PURPOSE ("shop", "contract", "", "\"" PURCHASE "\", \"" EMAIL "\"") ","
-  PURPOSE ("tax", "legal_obligation", "", "\"" PURCHASE "\"") ","
-  PURPOSE ("email", "consent", "", "\"" EMAIL "\"") ","
-  PURPOSE ("perks", "consent", ", \"default\": \"granted\"",
-           "\"" PURCHASE "\", \"" PROFILE "\", \"" HOUSE "\"") ","
-  PURPOSE ("store", "legitimate_interest", "", "\"" VISITS "\", \"" PURCHASE "\"") ","
-  PURPOSE ("sms", "consent", "", "\"" PHONE "\"") "],"
-  " \"offers\": ["
-  OFFER ("returns", "shop", "[{\"category\": \"" PURCHASE "\", \"within_days\": 60}]") ","
-  OFFER ("newsletter", "email", "[{\"category\": \"" EMAIL "\"}]") ","
-  OFFER ("runner", "perks", RUNNER_RULE) ","
-  OFFER ("big-spender", "perks", SPENDER_RULE) ","
-  OFFER ("club", "store",
-         "[{\"category\": \"" VISITS "\", \"within_days\": 30, \"at_least\": 2}]") ","
-  OFFER ("flash", "sms", "[{\"category\": \"" PHONE "\"}]") "]}";
+  g_assert_nonnull (node);
+  return json_to_string (node, FALSE);
+}
 
 static GhCatalog *
 catalog_from_string (const char  *json,
@@ -87,29 +49,21 @@ static GhCatalog *
 test_catalog (void)
 {
   g_autoptr(GError) error = NULL;
-  GhCatalog *catalog = catalog_from_string (test_config, &error);
+  /* tests/data/offers-config.json: purposes on every basis: shop (contract, has
+   * an offer), tax (legal obligation, no offer), email (consent, default
+   * revoked), perks (consent, default granted), store (legitimate interest),
+   * sms (consent, offers that match nobody here). */
+  g_autofree char *config = gh_test_data_config ("offers-config.json", 0);
+  GhCatalog *catalog = catalog_from_string (config, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (catalog);
   return catalog;
 }
 
-static GhDataItem *
-make_item (gint64      id,
-           const char *category,
-           const char *attributes,
-           gint64      age_days)
-{
-  GhDataItem *item = g_new0 (GhDataItem, 1);
-
-  item->id = id;
-  item->category = g_strdup (category);
-  item->attributes = g_strdup (attributes);
-  item->source = GH_SOURCE_OBSERVED;
-  item->collected_at = NOW - age_days * DAY;
-  item->retained_until = NOW + 365 * DAY;
-  return item;
-}
+/* An item collected @age_days before NOW. */
+#define make_item(id, category, attributes, age_days) \
+  gh_test_data_item_new ((id), (category), (attributes), NOW, (age_days))
 
 static GhConsent *
 make_consent (const char     *purpose_id,
@@ -572,12 +526,13 @@ test_undeclared_category_refused (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *bad = NULL;
   g_autoptr(GhCatalog) catalog = NULL;
-  const char *good_offer = OFFER ("flash", "sms", "[{\"category\": \"" PHONE "\"}]");
+  g_autofree char *good_offer = compact (OFFER ("flash", "sms", "[{\"category\": \"" PHONE "\"}]"));
   /* "flash" belongs to sms, which declares only the phone number; reading
    * purchases would let the sms switch fail to control what feeds the offer. */
-  const char *bad_offer
-      = OFFER ("flash", "sms", "[{\"category\": \"" PHONE "\"}, {\"category\": \"" PURCHASE "\"}]");
-  GString *text = g_string_new (test_config);
+  g_autofree char *bad_offer = compact (
+      OFFER ("flash", "sms", "[{\"category\": \"" PHONE "\"}, {\"category\": \"" PURCHASE "\"}]"));
+  g_autofree char *config = gh_test_data_config ("offers-config.json", 0);
+  GString *text = g_string_new (config);
 
   g_assert_nonnull (strstr (text->str, good_offer));
   g_string_replace (text, good_offer, bad_offer, 1);
@@ -597,9 +552,10 @@ test_bad_rule_refused (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *bad = NULL;
   g_autoptr(GhCatalog) catalog = NULL;
-  GString *text = g_string_new (test_config);
+  g_autofree char *config = gh_test_data_config ("offers-config.json", 0);
+  GString *text = g_string_new (config);
 
-  g_string_replace (text, "\"op\": \"gte\"", "\"op\": \"regex\"", 1);
+  g_string_replace (text, "\"op\":\"gte\"", "\"op\":\"regex\"", 1);
   bad = g_string_free (text, FALSE);
   catalog = catalog_from_string (bad, &error);
   g_assert_null (catalog);
@@ -765,7 +721,7 @@ test_demo_offers_reach_shoppers (void)
       g_test_message ("%-28s reaches %u of %u demo shoppers", gh_offer_get_id (offer), reach[i],
                       n_shoppers);
       if (reach[i] == 0)
-        g_error ("demo offer %s reaches none of %u demo shoppers", gh_offer_get_id (offer),
+        gh_test_fail ("demo offer %s reaches none of %u demo shoppers", gh_offer_get_id (offer),
                  n_shoppers);
     }
   g_assert_cmpuint (n_unused, >, 0);

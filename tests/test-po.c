@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "gh-test-utils.h"
+
 static const char *source_dir;
 static char *fresh_pot;
 
@@ -63,7 +65,7 @@ run (char      **output,
 
   if (!g_spawn_sync (source_dir, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                      output, errors, &status, &error))
-    g_error ("cannot run %s: %s", first, error->message);
+    gh_test_fail ("cannot run %s: %s", first, error->message);
   return g_spawn_check_wait_status (status, NULL);
 }
 
@@ -80,9 +82,9 @@ test_potfiles_sorted (void)
       g_autofree char *path = source_path (files[i]);
 
       if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        g_error ("po/POTFILES.in names %s, which does not exist", files[i]);
+        gh_test_fail ("po/POTFILES.in names %s, which does not exist", files[i]);
       if (i > 0 && strcmp (files[i - 1], files[i]) >= 0)
-        g_error ("po/POTFILES.in is not sorted (or repeats): %s before %s", files[i - 1],
+        gh_test_fail ("po/POTFILES.in is not sorted (or repeats): %s before %s", files[i - 1],
                  files[i]);
     }
 }
@@ -152,7 +154,7 @@ test_potfiles_complete (void)
         g_string_append_printf (problems, "\n  %s is listed but marks no strings", listed[i]);
     }
   if (problems->len > 0)
-    g_error ("po/POTFILES.in:%s", problems->str);
+    gh_test_fail ("po/POTFILES.in:%s", problems->str);
 }
 
 /* ---- nothing left unmarked ------------------------------------------------------- */
@@ -268,13 +270,13 @@ test_ui_strings_marked (void)
       context = g_markup_parse_context_new (&parser, 0, &scan, NULL);
       if (!g_markup_parse_context_parse (context, contents, -1, &error)
           || !g_markup_parse_context_end_parse (context, &error))
-        g_error ("%s: %s", relative, error->message);
+        gh_test_fail ("%s: %s", relative, error->message);
       g_string_free (scan.text, TRUE);
       g_free (scan.property);
     }
   g_assert_cmpuint (n_files, >, 5);
   if (problems->len > 0)
-    g_error ("user-facing text in .ui files without translatable=\"yes\":%s", problems->str);
+    gh_test_fail ("user-facing text in .ui files without translatable=\"yes\":%s", problems->str);
 }
 
 static void
@@ -323,7 +325,7 @@ test_c_strings_marked (void)
         }
     }
   if (problems->len > 0)
-    g_error ("user-facing text in C without _():%s", problems->str);
+    gh_test_fail ("user-facing text in C without _():%s", problems->str);
 }
 
 /* ---- the template and the languages ---------------------------------------------- */
@@ -342,7 +344,7 @@ extract_fresh_template (void)
             "--add-comments", "--keyword=_", "--keyword=N_", "--keyword=C_:1c,2",
             "--keyword=NC_:1c,2", "--keyword=g_dcgettext:2", "--keyword=g_dngettext:2,3",
             "--keyword=g_dpgettext2:2c,3", "--files-from", potfiles, "-o", fresh_pot, NULL))
-    g_error ("xgettext failed: %s", err);
+    gh_test_fail ("xgettext failed: %s", err);
 }
 
 static void
@@ -355,13 +357,13 @@ test_template_current (void)
   g_assert_true (g_file_test (template, G_FILE_TEST_IS_REGULAR));
   /* Every string in the sources is in the template… */
   if (!run (&out, &err, "msgcmp", "--use-untranslated", template, fresh_pot, NULL))
-    g_error ("po/glasshouse.pot lacks strings the sources have; run "
+    gh_test_fail ("po/glasshouse.pot lacks strings the sources have; run "
              "ninja glasshouse-pot glasshouse-update-po:\n%s", err);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   /* …and nothing the sources no longer have. */
   if (!run (&out, &err, "msgcmp", "--use-untranslated", fresh_pot, template, NULL))
-    g_error ("po/glasshouse.pot has strings the sources no longer have:\n%s", err);
+    gh_test_fail ("po/glasshouse.pot has strings the sources no longer have:\n%s", err);
 }
 
 static const char *
@@ -394,7 +396,7 @@ check_language (gconstpointer data)
   /* Format strings match, headers are complete, plurals are well formed. */
   if (!run (&out, &err, "msgfmt", "--check", "-o", "/dev/null", po, NULL)
       || (err != NULL && *err != '\0'))
-    g_error ("msgfmt --check %s:\n%s", relative, err);
+    gh_test_fail ("msgfmt --check %s:\n%s", relative, err);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -402,24 +404,24 @@ check_language (gconstpointer data)
     {
       g_autofree char *header = g_strdup_printf ("\"Plural-Forms: %s\\n\"", plural_forms);
       if (strstr (contents, header) == NULL)
-        g_error ("%s: expected %s", relative, header);
+        gh_test_fail ("%s: expected %s", relative, header);
     }
 
   g_assert_true (run (&out, &err, "msgattrib", "--untranslated", po, NULL));
   if (out != NULL && *out != '\0')
-    g_error ("%s has untranslated messages:\n%s", relative, out);
+    gh_test_fail ("%s has untranslated messages:\n%s", relative, out);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   g_assert_true (run (&out, &err, "msgattrib", "--only-fuzzy", po, NULL));
   if (out != NULL && *out != '\0')
-    g_error ("%s has fuzzy messages:\n%s", relative, out);
+    gh_test_fail ("%s has fuzzy messages:\n%s", relative, out);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   /* Every string of today's sources has a (non-fuzzy) translation. */
   if (!run (&out, &err, "msgcmp", po, fresh_pot, NULL))
-    g_error ("%s lacks translations of current strings:\n%s", relative, err);
+    gh_test_fail ("%s lacks translations of current strings:\n%s", relative, err);
 }
 
 int

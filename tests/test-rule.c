@@ -6,6 +6,8 @@
 
 #include "offers/gh-rule.h"
 
+#include "gh-test-utils.h"
+
 #define DAY ((gint64) 86400)
 #define NOW ((gint64) 1780000000)
 
@@ -31,22 +33,9 @@ parse_ok (const char *json)
   return rule;
 }
 
-static GhDataItem *
-make_item (gint64      id,
-           const char *category,
-           const char *attributes,
-           gint64      age_days)
-{
-  GhDataItem *item = g_new0 (GhDataItem, 1);
-
-  item->id = id;
-  item->category = g_strdup (category);
-  item->attributes = g_strdup (attributes);
-  item->source = GH_SOURCE_OBSERVED;
-  item->collected_at = NOW - age_days * DAY;
-  item->retained_until = NOW + 365 * DAY;
-  return item;
-}
+/* An item collected @age_days before NOW. */
+#define make_item(id, category, attributes, age_days) \
+  gh_test_data_item_new ((id), (category), (attributes), NOW, (age_days))
 
 static GPtrArray *
 new_items (void)
@@ -142,7 +131,7 @@ test_parse_errors (void)
       g_assert_null (rule);
       g_assert_error (error, GH_RULE_ERROR, GH_RULE_ERROR_INVALID);
       if (!g_str_has_prefix (error->message, cases[i].message))
-        g_error ("case %u: got \"%s\", expected \"%s...\"", i, error->message, cases[i].message);
+        gh_test_fail ("case %u: got \"%s\", expected \"%s...\"", i, error->message, cases[i].message);
     }
 }
 

@@ -62,7 +62,7 @@ raw_exec (sqlite3    *db,
   char *message = NULL;
 
   if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
+    gh_test_fail ("%s: %s", sql, message);
 }
 
 static void

@@ -1,16 +1,14 @@
-/* Shopper-facing words for store values (see gh-ui-text.h). Item summaries read
- * the attributes the demo and the CRM import use (docs/config-format.md) and fall
- * back to "name: value" pairs for anything else, so nothing held is hidden.
+/* Shopper-facing words for store values (see gh-ui-text.h). Item summaries are
+ * the library's (offers/gh-item-text.c), with money and dates written the
+ * visit's way.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "gh-i18n.h"
+#include "offers/gh-item-text.h"
 #include "gh-ui-text.h"
 
 const char *
@@ -89,222 +87,27 @@ gh_ui_legal_basis_explain (GhLegalBasis basis)
 }
 
 static char *
-member_text (JsonObject *object,
-             const char *name)
+format_money (double      amount,
+              const char *currency,
+              gpointer    user_data)
 {
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      return g_strdup (json_node_get_string (node));
-    case G_TYPE_INT64:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-    case G_TYPE_DOUBLE:
-      return g_strdup_printf ("%.2f", json_node_get_double (node));
-    case G_TYPE_BOOLEAN:
-      return g_strdup (json_node_get_boolean (node) ? _("yes") : _("no"));
-    default:
-      return NULL;
-    }
+  /* Money is written the visit's way: "€89.00", "89,00 €". */
+  return gh_i18n_format_money (amount, currency);
 }
 
-static void
-append_part (GString    *out,
-             const char *part)
-{
-  if (part == NULL || *part == '\0')
-    return;
-  if (out->len > 0)
-    g_string_append (out, " · ");
-  g_string_append (out, part);
-}
-
-/* "1984-03-12" as the visit writes a date; NULL for anything else. */
 static char *
-format_iso_date (const char *text)
+format_date (GDateTime *date,
+             gpointer   user_data)
 {
-  g_autoptr(GDateTime) date = NULL;
-  int year, month, day;
-  char end;
-
-  if (text == NULL || sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &end) != 3)
-    return NULL;
-  date = g_date_time_new_utc (year, month, day, 0, 0, 0);
-  if (date == NULL)
-    return NULL;
   return gh_i18n_format_date_time (date, _("%-d %B %Y"));
-}
-
-static char *
-summary_from_object (const char *category,
-                     JsonObject *object)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_autofree char *value = member_text (object, "value");
-  g_autofree char *item = member_text (object, "item");
-  g_autofree char *label = member_text (object, "label");
-
-  if (value != NULL)
-    return g_steal_pointer (&value);
-
-  if (label != NULL)
-    {
-      g_autofree char *confidence = member_text (object, "confidence");
-      double c = confidence != NULL ? g_ascii_strtod (confidence, NULL) : -1;
-
-      append_part (out, label);
-      if (c >= 0 && c <= 1)
-        {
-          /* Translators: how sure the retailer's guess is, e.g. "72% sure" */
-          g_autofree char *sure = g_strdup_printf (_("%d%% sure"), (int) (c * 100 + 0.5));
-          append_part (out, sure);
-        }
-      return g_string_free (g_steal_pointer (&out), FALSE);
-    }
-
-  if (item != NULL)
-    {
-      g_autofree char *department = member_text (object, "department");
-      g_autofree char *amount = member_text (object, "amount");
-      g_autofree char *currency = member_text (object, "currency");
-      g_autofree char *size = member_text (object, "size");
-      g_autofree char *views = member_text (object, "views");
-
-      append_part (out, item);
-      append_part (out, department);
-      if (size != NULL)
-        {
-          g_autofree char *text = g_strdup_printf (_("size %s"), size);
-          append_part (out, text);
-        }
-      if (amount != NULL)
-        {
-          /* Money is written the visit's way: "€89.00", "89,00 €". */
-          g_autofree char *text = gh_i18n_format_money (g_ascii_strtod (amount, NULL), currency);
-          append_part (out, text);
-        }
-      if (views != NULL)
-        {
-          int n = atoi (views);
-          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "viewed %d time",
-                                                                "viewed %d times", n), n);
-          append_part (out, text);
-        }
-      return g_string_free (g_steal_pointer (&out), FALSE);
-    }
-
-  if (json_object_has_member (object, "store_name"))
-    {
-      g_autofree char *store = member_text (object, "store_name");
-      g_autofree char *dwell = member_text (object, "dwell_minutes");
-
-      /* Translators: a visit to a shop seen by the store wifi, e.g. "Visit to Riverside" */
-      g_autofree char *visit = g_strdup_printf (_("Visit to %s"), store);
-      append_part (out, visit);
-      if (dwell != NULL)
-        {
-          int n = atoi (dwell);
-          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute",
-                                                                "%d minutes", n), n);
-          append_part (out, text);
-        }
-      return g_string_free (g_steal_pointer (&out), FALSE);
-    }
-
-  if (json_object_has_member (object, "date"))
-    {
-      g_autofree char *date = member_text (object, "date");
-      g_autofree char *range = member_text (object, "age_range");
-      g_autofree char *written = format_iso_date (date);
-
-      append_part (out, written != NULL ? written : date);
-      if (range != NULL)
-        {
-          /* Translators: an age range such as "35-44" */
-          g_autofree char *text = g_strdup_printf (_("aged %s"), range);
-          append_part (out, text);
-        }
-      return g_string_free (g_steal_pointer (&out), FALSE);
-    }
-
-  if (json_object_has_member (object, "kind") && json_object_has_member (object, "size"))
-    {
-      g_autofree char *kind = member_text (object, "kind");
-      g_autofree char *size = member_text (object, "size");
-
-      if (g_strcmp0 (kind, "shoe") == 0)
-        return g_strdup_printf (_("Shoe size %s"), size);
-      if (g_strcmp0 (kind, "clothing") == 0)
-        return g_strdup_printf (_("Clothing size %s"), size);
-    }
-
-  if (json_object_has_member (object, "channel"))
-    {
-      g_autofree char *channel = member_text (object, "channel");
-      g_autofree char *frequency = member_text (object, "frequency");
-
-      append_part (out, channel);
-      append_part (out, frequency);
-      return g_string_free (g_steal_pointer (&out), FALSE);
-    }
-
-  if (json_object_has_member (object, "household_size"))
-    {
-      g_autofree char *size = member_text (object, "household_size");
-      int n = size != NULL ? atoi (size) : 0;
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Household of %d",
-                                                            "Household of %d", n), n);
-      g_autofree char *partner = member_text (object, "partner");
-
-      append_part (out, text);
-      if (partner != NULL)
-        {
-          g_autofree char *p = g_strdup_printf (_("partner: %s"), partner);
-          append_part (out, p);
-        }
-      return g_string_free (g_steal_pointer (&out), FALSE);
-    }
-
-  /* Anything else: every simple member, so nothing held stays out of sight. */
-  {
-    JsonObjectIter iter;
-    const char *name;
-    JsonNode *node;
-
-    json_object_iter_init (&iter, object);
-    while (json_object_iter_next (&iter, &name, &node))
-      {
-        g_autofree char *text = member_text (object, name);
-        if (text != NULL)
-          {
-            g_autofree char *pair = g_strdup_printf ("%s: %s", name, text);
-            append_part (out, pair);
-          }
-      }
-  }
-  if (out->len == 0)
-    g_string_append (out, category);
-  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 char *
 gh_ui_item_summary (const GhDataItem *item)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  static const GhItemTextFormat format = { format_money, format_date, NULL };
 
-  if (item->attributes == NULL || !json_parser_load_from_data (parser, item->attributes, -1, NULL))
-    return g_strdup (item->attributes != NULL ? item->attributes : item->category);
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return g_strdup (item->attributes);
-
-  return summary_from_object (item->category, json_node_get_object (root));
+  return gh_item_text_summary (item, &format);
 }
 
 char *

@@ -1,5 +1,6 @@
 /* For gh-auth's own files and their tests: PIN lockouts that have no customer
- * row to live in, kept in the store's pin_lockout table (gh-auth-lockout.c).
+ * row to live in, kept in the store's pin_lockout table (gh-auth-lockout.c),
+ * and the hashing at a constant cost (gh-auth-pin.c).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
@@ -49,5 +50,19 @@ gboolean  _gh_auth_lockout_forget  (GhStore      *store,
 gboolean  _gh_auth_lockout_prune   (GhStore      *store,
                                     gint64        now,
                                     GError      **error);
+
+/* ---- gh-auth-pin.c ---- */
+
+/* Now, in unix seconds, by the clock tests may set. */
+gint64    _gh_auth_now                  (void);
+/* Starts libsodium and makes the dummy hash for the current cost, so the first
+ * sign-in costs what every other one does. */
+void      _gh_auth_warm_up              (void);
+/* Whether @pin matches @hash (NULL: nothing matches), in the time of one verify
+ * at the kiosk's cost. */
+gboolean  _gh_auth_verify_constant_cost (const char   *hash,
+                                         const char   *pin);
+/* Whether @hash was made at another cost than the kiosk's. */
+gboolean  _gh_auth_needs_rehash         (const char   *hash);
 
 G_END_DECLS

@@ -11,25 +11,17 @@
  * they answer in the same time, and are upgraded on the next success.
  * A shopper's locks and counters live in the customer row; the verify runs
  * outside any transaction so a slow hash never holds the store's write lock.
- * The _async variants, which run these in a worker thread, are in gh-auth-async.c.
+ * The hashing and its constant cost are in gh-auth-pin.c; the _async variants,
+ * which run these in a worker thread, are in gh-auth-async.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include "auth/gh-auth.h"
 
-#include <sodium.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "auth/gh-auth-private.h"
 #include "store/gh-store-private.h"
-
-/* The kiosk's argon2id cost. Measured on the target (Debian 12, 2 cores, idle):
- *   t=2 m=64 MiB: 0.13 s   t=3 m=64 MiB: 0.18 s   t=2 m=128 MiB: 0.28 s   t=3 m=128 MiB: 0.33 s
- * t=3 with 64 MiB sits in the middle of the 0.1-0.3 s the design asks for, and
- * keeps headroom for a busy machine without making a shopper wait. */
-#define GH_AUTH_OPSLIMIT 3ULL
-#define GH_AUTH_MEMLIMIT ((size_t) 64 * 1024 * 1024)
 
 #define MAX_FAILED_PINS   5
 #define FIRST_LOCK_SECS   60
@@ -38,167 +30,6 @@
 G_DEFINE_QUARK (gh-auth-error-quark, gh_auth_error)
 
 static const char rejected_message[] = "That loyalty number and PIN do not match";
-
-static unsigned long long cost_ops = GH_AUTH_OPSLIMIT;
-static size_t             cost_mem = GH_AUTH_MEMLIMIT;
-
-static GhAuthClock clock_func;
-static gpointer    clock_data;
-
-/* Guards everything below, which worker threads share. */
-static GMutex      state_lock;
-static char       *dummy_hash;      /* a hash at the current cost that no PIN matches */
-
-static void
-ensure_sodium (void)
-{
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done))
-    {
-      if (sodium_init () < 0)
-        g_error ("libsodium could not be initialised");
-      g_once_init_leave (&done, 1);
-    }
-}
-
-static gint64
-now_seconds (void)
-{
-  if (clock_func != NULL)
-    return clock_func (clock_data);
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-void
-gh_auth_set_clock_for_testing (GhAuthClock clock,
-                               gpointer    user_data)
-{
-  g_mutex_lock (&state_lock);
-  clock_func = clock;
-  clock_data = user_data;
-  g_mutex_unlock (&state_lock);
-}
-
-void
-gh_auth_set_cost_for_testing (unsigned long long opslimit,
-                              gsize              memlimit)
-{
-  g_mutex_lock (&state_lock);
-  cost_ops = opslimit != 0 ? opslimit : GH_AUTH_OPSLIMIT;
-  cost_mem = memlimit != 0 ? memlimit : GH_AUTH_MEMLIMIT;
-  g_clear_pointer (&dummy_hash, g_free);
-  g_mutex_unlock (&state_lock);
-}
-
-static char *
-hash_with_cost (const char         *pin,
-                unsigned long long  ops,
-                size_t              mem)
-{
-  char out[crypto_pwhash_STRBYTES];
-
-  ensure_sodium ();
-  if (crypto_pwhash_str (out, pin, strlen (pin), ops, mem) != 0)
-    return NULL;  /* out of memory: the only way argon2id fails here */
-  return g_strdup (out);
-}
-
-char *
-gh_auth_hash_pin (const char *pin)
-{
-  unsigned long long ops;
-  size_t mem;
-
-  g_return_val_if_fail (pin != NULL, NULL);
-  g_mutex_lock (&state_lock);
-  ops = cost_ops;
-  mem = cost_mem;
-  g_mutex_unlock (&state_lock);
-  return hash_with_cost (pin, ops, mem);
-}
-
-/* The dummy is made once per cost; its PIN is random bytes nobody knows. */
-static char *
-get_dummy_hash (void)
-{
-  char *copy;
-
-  g_mutex_lock (&state_lock);
-  if (dummy_hash == NULL)
-    {
-      guint8 secret[32];
-      char hex[sizeof secret * 2 + 1];
-      char out[crypto_pwhash_STRBYTES];
-
-      ensure_sodium ();
-      randombytes_buf (secret, sizeof secret);
-      sodium_bin2hex (hex, sizeof hex, secret, sizeof secret);
-      if (crypto_pwhash_str (out, hex, strlen (hex), cost_ops, cost_mem) == 0)
-        dummy_hash = g_strdup (out);
-      sodium_memzero (hex, sizeof hex);
-    }
-  copy = g_strdup (dummy_hash);
-  g_mutex_unlock (&state_lock);
-  return copy;
-}
-
-static gboolean
-verify (const char *hash,
-        const char *pin)
-{
-  return hash != NULL && crypto_pwhash_str_verify (hash, pin, strlen (pin)) == 0;
-}
-
-/* Whether @hash costs less than the kiosk's own parameters, so that a verify
- * against it would answer faster than one for an unknown number. */
-static gboolean
-hash_is_cheaper (const char *hash)
-{
-  unsigned long mem_kib = 0, ops = 0, lanes = 0;
-  unsigned long long cur_ops;
-  size_t cur_mem;
-
-  if (hash == NULL || sscanf (hash, "$argon2id$v=19$m=%lu,t=%lu,p=%lu$", &mem_kib, &ops, &lanes) != 3)
-    return TRUE;
-  g_mutex_lock (&state_lock);
-  cur_ops = cost_ops;
-  cur_mem = cost_mem;
-  g_mutex_unlock (&state_lock);
-  return (double) mem_kib * 1024.0 * ops < (double) cur_mem * cur_ops;
-}
-
-static gboolean
-needs_rehash (const char *hash)
-{
-  unsigned long long ops;
-  size_t mem;
-
-  g_mutex_lock (&state_lock);
-  ops = cost_ops;
-  mem = cost_mem;
-  g_mutex_unlock (&state_lock);
-  return crypto_pwhash_str_needs_rehash (hash, ops, mem) != 0;
-}
-
-/* Checks @pin against @hash taking the time of one verify at the kiosk's cost,
- * whatever @hash is (NULL for an unknown number or a shopper without a PIN). */
-static gboolean
-verify_constant_cost (const char *hash,
-                      const char *pin)
-{
-  gboolean ok = FALSE;
-
-  if (hash != NULL)
-    ok = verify (hash, pin);
-  if (hash == NULL || hash_is_cheaper (hash))
-    {
-      g_autofree char *dummy = get_dummy_hash ();
-      /* The result is thrown away; only the time it takes matters. */
-      (void) verify (dummy, pin);
-    }
-  return ok;
-}
 
 gint64
 gh_auth_lock_seconds_for (int lock_count)
@@ -248,7 +79,7 @@ phantom_check (GhStore     *store,
 
   if (!_gh_auth_lockout_read (store, subject, &state, error))
     return -1;
-  return MAX (state.locked_until - now_seconds (), 0);
+  return MAX (state.locked_until - _gh_auth_now (), 0);
 }
 
 /* As record_failure () for a shopper, in one transaction, minus the event:
@@ -261,7 +92,7 @@ phantom_fail (GhStore     *store,
               GError     **error)
 {
   GhLockState state;
-  gint64 now = now_seconds (), locked;
+  gint64 now = _gh_auth_now (), locked;
 
   if (!gh_store_begin (store, error))
     return -1;
@@ -293,7 +124,7 @@ phantom_reset (GhStore     *store,
                GError     **error)
 {
   GhLockState state;
-  gint64 now = now_seconds ();
+  gint64 now = _gh_auth_now ();
 
   if (!gh_store_begin (store, error))
     return -1;
@@ -380,13 +211,6 @@ write_lock_state (GhStore            *store,
   return TRUE;
 }
 
-static char *
-iso_from_unix (gint64 seconds)
-{
-  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (seconds);
-  return date != NULL ? g_date_time_format (date, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
-}
-
 /* Records a failure in one transaction; returns the new lock's length (0: not locked now). */
 static gint64
 record_failure (GhStore           *store,
@@ -394,7 +218,7 @@ record_failure (GhStore           *store,
                 GError           **error)
 {
   GhLockState state;
-  gint64 now = now_seconds (), locked;
+  gint64 now = _gh_auth_now (), locked;
 
   if (!gh_store_begin (store, error))
     return -1;
@@ -409,7 +233,7 @@ record_failure (GhStore           *store,
   locked = count_failure (&state, now);
   if (locked > 0)
     {
-      g_autofree char *until = iso_from_unix (state.locked_until);
+      g_autofree char *until = _gh_store_format_unix (state.locked_until, "?");
       g_autofree char *body = g_strdup_printf ("{\"lock_count\":%d,\"seconds\":%" G_GINT64_FORMAT
                                                ",\"locked_until\":\"%s\"}",
                                                state.lock_count, locked, until);
@@ -439,7 +263,7 @@ record_success (GhStore           *store,
                 GError           **error)
 {
   GhLockState state;
-  gint64 now = now_seconds ();
+  gint64 now = _gh_auth_now ();
 
   if (!gh_store_begin (store, error))
     return -1;
@@ -479,9 +303,9 @@ gh_auth_sign_in (GhStore     *store,
 
   if (locked_seconds != NULL)
     *locked_seconds = 0;
-  ensure_sodium ();
-  /* Made before the lookup so the first attempt costs the same either way. */
-  g_free (get_dummy_hash ());
+  /* The dummy hash is made before the lookup so the first attempt costs the
+   * same either way. */
+  _gh_auth_warm_up ();
   /* Also for a number that exists: a damaged lockout key must refuse both
    * alike, or the error would tell them apart. */
   phantom = _gh_auth_lockout_subject (store, GH_LOCKOUT_SHOPPER, loyalty_id, error);
@@ -507,14 +331,14 @@ gh_auth_sign_in (GhStore     *store,
           set_locked_error (error, left);
           return NULL;
         }
-      verify_constant_cost (NULL, pin);
+      _gh_auth_verify_constant_cost (NULL, pin);
       left = phantom_fail (store, phantom, GH_LOCKOUT_SHOPPER, error);
       if (left < 0)
         return NULL;
       goto rejected;
     }
 
-  now = now_seconds ();
+  now = _gh_auth_now ();
   if (customer->locked_until > now)
     {
       left = customer->locked_until - now;
@@ -524,7 +348,7 @@ gh_auth_sign_in (GhStore     *store,
       return NULL;
     }
 
-  if (!verify_constant_cost (customer->pin_hash, pin))
+  if (!_gh_auth_verify_constant_cost (customer->pin_hash, pin))
     {
       left = record_failure (store, customer, error);
       if (left < 0)
@@ -532,7 +356,7 @@ gh_auth_sign_in (GhStore     *store,
       goto rejected;
     }
 
-  if (needs_rehash (customer->pin_hash))
+  if (_gh_auth_needs_rehash (customer->pin_hash))
     new_hash = gh_auth_hash_pin (pin);
   left = record_success (store, customer, new_hash, error);
   if (left < 0)
@@ -577,8 +401,7 @@ gh_auth_staff_sign_in (GhStore     *store,
   g_return_val_if_fail (GH_IS_CATALOG (catalog), NULL);
   g_return_val_if_fail (staff_id != NULL && pin != NULL, NULL);
 
-  ensure_sodium ();
-  g_free (get_dummy_hash ());
+  _gh_auth_warm_up ();
   /* Staff accounts live in HQ's config, not in the store: their lockout is a
    * pin_lockout row, for an id the config does not know as well. */
   subject = _gh_auth_lockout_subject (store, GH_LOCKOUT_STAFF, staff_id, error);
@@ -594,7 +417,8 @@ gh_auth_staff_sign_in (GhStore     *store,
     }
 
   member = gh_catalog_find_staff (catalog, staff_id);
-  if (verify_constant_cost (member != NULL ? gh_staff_member_get_pin_hash (member) : NULL, pin))
+  if (_gh_auth_verify_constant_cost (member != NULL ? gh_staff_member_get_pin_hash (member) : NULL,
+                                     pin))
     {
       left = phantom_reset (store, subject, error);
       if (left < 0)
@@ -631,6 +455,15 @@ gh_auth_staff_id_is_valid (const char *staff_id)
   return TRUE;
 }
 
+/* The actor text of a staff member whose id gh_auth_staff_id_is_valid accepted. */
+static char *
+staff_actor (const char *staff_id)
+{
+  g_autoptr(GhActor) actor = gh_actor_new (GH_ACTOR_STAFF, staff_id, NULL);
+
+  return gh_actor_to_string (actor);
+}
+
 gboolean
 gh_auth_clear_lockout (GhStore     *store,
                        const char  *loyalty_id,
@@ -641,7 +474,7 @@ gh_auth_clear_lockout (GhStore     *store,
   g_autofree char *actor = NULL;
   g_autofree char *body = NULL;
   GhLockState state;
-  gint64 now = now_seconds ();
+  gint64 now = _gh_auth_now ();
 
   g_return_val_if_fail (GH_IS_STORE (store), FALSE);
   g_return_val_if_fail (loyalty_id != NULL, FALSE);
@@ -667,7 +500,7 @@ gh_auth_clear_lockout (GhStore     *store,
   /* lock_count stays: if the wrong PINs go on after staff helped, the next lock is longer. */
   state.failed = 0;
   state.locked_until = 0;
-  actor = g_strconcat ("staff:", staff_id, NULL);
+  actor = staff_actor (staff_id);
   if (!write_lock_state (store, customer->id, &state, NULL, error) ||
       gh_store_append_event (store, actor, customer->ref, "staff.lockout_cleared", body, error) < 0 ||
       !gh_store_commit (store, error))
@@ -699,7 +532,7 @@ gh_auth_record_staff_assist (GhStore     *store,
                    "recording staff mode: \"%s\" is not a staff id", staff_id != NULL ? staff_id : "");
       return FALSE;
     }
-  actor = g_strconcat ("staff:", staff_id, NULL);
+  actor = staff_actor (staff_id);
   body = started ? "{}" : timed_out ? "{\"timed_out\":true}" : "{\"timed_out\":false}";
   return gh_store_append_event (store, actor, NULL,
                                 started ? "staff.assist_started" : "staff.assist_ended",

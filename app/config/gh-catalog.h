@@ -116,8 +116,6 @@ const char     *gh_catalog_get_issued_at         (GhCatalog   *self);
 const char     *gh_catalog_get_expires_at        (GhCatalog   *self);
 gint64          gh_catalog_get_issued_unix       (GhCatalog   *self);
 gint64          gh_catalog_get_expires_unix      (GhCatalog   *self);
-/* The store ids the config is for ("*": every store). */
-const char * const *gh_catalog_get_stores        (GhCatalog   *self);
 /* Whether @store_id is listed (or "*" is); a NULL @store_id matches any config. */
 gboolean        gh_catalog_is_for_store          (GhCatalog   *self,
                                                   const char  *store_id);

@@ -211,21 +211,6 @@ open_and_parse (GBytes    *bundle_bytes,
   return catalog;
 }
 
-GhCatalog *
-gh_config_check (GhStore  *store,
-                 GBytes   *bundle,
-                 GhTrust  *trust,
-                 GError  **error)
-{
-  g_autoptr(GhCatalog) catalog = NULL;
-
-  g_return_val_if_fail (GH_IS_STORE (store), NULL);
-  catalog = open_and_parse (bundle, trust, NULL, error);
-  if (catalog == NULL || !check_against_store (store, catalog, error))
-    return NULL;
-  return g_steal_pointer (&catalog);
-}
-
 static char *
 applied_body (GhCatalog  *catalog,
               GhBundle   *bundle,

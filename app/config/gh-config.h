@@ -26,12 +26,6 @@ typedef enum {
 /* How many configs a kiosk keeps for rollback (the active one included). */
 #define GH_CONFIG_KEEP 5
 
-/* Every check (size, envelope, key, signature, JSON, schema, cross-references,
- * version, expiry, store) without writing anything. */
-GhCatalog *gh_config_check          (GhStore      *store,
-                                     GBytes       *bundle,
-                                     GhTrust      *trust,
-                                     GError      **error);
 /* Checks @bundle, then makes it the active config in one transaction with a
  * config.applied event (actor "hq"). On a refusal, records a config.rejected
  * event naming the JSON path and reason (and @source, e.g. the file name, if

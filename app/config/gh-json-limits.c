@@ -10,9 +10,9 @@
 
 #include "config/gh-json-limits.h"
 
-static int
-hex4 (const char *p,
-      const char *end)
+int
+gh_json_hex4 (const char *p,
+              const char *end)
 {
   int value = 0;
 
@@ -76,7 +76,7 @@ gh_json_check_text (const char  *data,
               p++;
               if (*p != 'u')
                 continue;
-              unit = hex4 (p + 1, end);
+              unit = gh_json_hex4 (p + 1, end);
               if (unit < 0)
                 continue;  /* the parser reports the bad escape itself */
               if (unit == 0)
@@ -89,7 +89,8 @@ gh_json_check_text (const char  *data,
                 goto bad_surrogate;
               if (unit >= 0xd800 && unit <= 0xdbff)
                 {
-                  int low = (end - p >= 7 && p[5] == '\\' && p[6] == 'u') ? hex4 (p + 7, end) : -1;
+                  int low = (end - p >= 7 && p[5] == '\\' && p[6] == 'u')
+                            ? gh_json_hex4 (p + 7, end) : -1;
 
                   if (low < 0xdc00 || low > 0xdfff)
                     goto bad_surrogate;

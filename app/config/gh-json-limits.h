@@ -31,6 +31,10 @@ JsonNode *gh_json_parse      (const char  *data,
                               int          code,
                               GError     **error);
 
+/* The value of the four hex digits of a "\uXXXX" escape at @p (before @end), or -1. */
+int       gh_json_hex4       (const char  *p,
+                              const char  *end);
+
 /* A short, printable, quoted rendering of untrusted text for an error message. */
 char     *gh_json_quote      (const char  *text);
 

@@ -42,6 +42,8 @@ gh_ctl_erase (int    argc,
   g_autofree char *actor = NULL;
   g_autoptr(GhStore) store = NULL;
   g_autoptr(GhErasureResult) result = NULL;
+  g_autoptr(GhActor) who = NULL;
+  g_autofree char *who_text = NULL;
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
     { "actor", 0, 0, G_OPTION_ARG_STRING, &actor, "Who asked (default: cli)", "A" },
@@ -49,12 +51,13 @@ gh_ctl_erase (int    argc,
   };
 
   if (!gh_ctl_parse (&argc, &argv, "erase LOYALTY_ID [--actor A] [--json]", entries, TRUE, 1,
-                     &common))
+                     &common)
+      || (who = gh_ctl_parse_actor (actor)) == NULL)
     return GH_CTL_EXIT_USAGE;
+  who_text = gh_actor_to_string (who);
 
   if ((store = gh_ctl_open_store (&common, FALSE, &error)) == NULL ||
-      (result = gh_erasure_forget (store, NULL, argv[1], actor != NULL ? actor : "cli",
-                                   &error)) == NULL)
+      (result = gh_erasure_forget (store, NULL, argv[1], who_text, &error)) == NULL)
     return gh_ctl_fail (error);
   if (result->log_pending)
     fprintf (stderr, "glasshouse-ctl: warning: erasure %" G_GINT64_FORMAT " recorded, but another "

@@ -158,6 +158,12 @@ gh_ctl_import (int    argc,
   if (!gh_ctl_parse (&argc, &argv, "import FILE|- [--rejects PATH] [--json]", entries, TRUE, 1,
                      &common))
     return GH_CTL_EXIT_USAGE;
+  if (actor != NULL)
+    {
+      g_autoptr(GhActor) who = gh_ctl_parse_actor (actor);
+      if (who == NULL)
+        return GH_CTL_EXIT_USAGE;
+    }
   if (batch < 0 || batch > 1000000)
     {
       g_set_error (&error, GH_CTL_ERROR, GH_CTL_ERROR_USAGE, "--batch: expected 1 to 1000000");

@@ -221,6 +221,8 @@ gh_ctl_consent_set (int    argc,
   g_autofree char *notice_version = NULL;
   g_autoptr(GhStore) store = NULL;
   g_autoptr(GhCustomer) customer = NULL;
+  g_autoptr(GhActor) who = NULL;
+  g_autofree char *who_text = NULL;
   g_autoptr(GError) error = NULL;
   GhConsentState state;
   gint64 seq;
@@ -230,8 +232,10 @@ gh_ctl_consent_set (int    argc,
   };
 
   if (!gh_ctl_parse (&argc, &argv, "consent set LOYALTY_ID PURPOSE granted|revoked [--actor A]",
-                     entries, FALSE, 3, &common))
+                     entries, FALSE, 3, &common)
+      || (who = gh_ctl_parse_actor (actor)) == NULL)
     return GH_CTL_EXIT_USAGE;
+  who_text = gh_actor_to_string (who);
   if (!gh_consent_state_from_string (argv[3], &state))
     {
       fprintf (stderr, "glasshouse-ctl: error: state \"%s\" must be granted or revoked\n", argv[3]);
@@ -243,8 +247,8 @@ gh_ctl_consent_set (int    argc,
       !gh_ctl_check_purpose (store, argv[2], state, &notice_version, &error))
     return gh_ctl_fail (error);
 
-  seq = gh_store_set_consent (store, customer, argv[2], state, notice_version,
-                              actor != NULL ? actor : "cli", &error);
+  seq = gh_store_set_consent (store, customer, argv[2], state, notice_version, who_text,
+                              &error);
   if (seq < 0)
     return gh_ctl_fail (error);
   if (seq == 0)

@@ -192,6 +192,17 @@ gh_ctl_fail (GError *error)
   return gh_ctl_exit_code_for (error);
 }
 
+GhActor *
+gh_ctl_parse_actor (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  GhActor *actor = gh_actor_parse (text != NULL ? text : "cli", &error);
+
+  if (actor == NULL)
+    fprintf (stderr, "glasshouse-ctl: error: --actor: %s\n", error->message);
+  return actor;
+}
+
 void
 gh_ctl_print_json (JsonNode *node)
 {

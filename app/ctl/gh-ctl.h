@@ -63,6 +63,9 @@ GhStore  *gh_ctl_open_store     (GhCtlCommon    *common,
 
 /* Prints "glasshouse-ctl: error: ..." on one line and returns its exit code. */
 int       gh_ctl_fail           (GError         *error);
+/* The --actor option's value (@text, "cli" when NULL) parsed as a GhActor; NULL
+ * after printing the error: the caller exits with GH_CTL_EXIT_USAGE. */
+GhActor  *gh_ctl_parse_actor    (const char     *text);
 int       gh_ctl_exit_code_for  (const GError   *error);
 
 /* Prints a JSON node to stdout, pretty, with a final newline. */

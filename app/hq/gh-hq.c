@@ -1,18 +1,12 @@
-/* GhHq: one libpq connection to HQ's PostgreSQL, and the pusher that empties the
- * kiosk's outbox into it.
- *
- * The promise is "every consent event reaches HQ exactly once, whatever fails".
- * Each batch is one HQ transaction that locks the kiosk's row in glasshouse.kiosk,
- * copies the events above the kiosk's high-water mark into a temp table, inserts
- * them (ON CONFLICT DO NOTHING as a second guard) and raises the mark; the kiosk
- * acks the batch only after HQ's COMMIT returned. A pusher killed before that
- * COMMIT leaves HQ as it was; one killed after it resends the batch next time and
- * HQ skips it, having checked the hashes agree. Connection strings carry
- * passwords, so messages only ever name "user@host:port/dbname".
+/* GhHq: one libpq connection to HQ's PostgreSQL, its errors in words, and HQ's
+ * schema. The pusher that empties the kiosk's outbox into it is gh-hq-push.c.
+ * Connection strings carry passwords, so messages only ever name
+ * "user@host:port/dbname".
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include "hq/gh-hq.h"
+#include "hq/gh-hq-private.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -24,21 +18,10 @@
 #include "gh-hq-resources.h"
 
 #define DEFAULT_CONNECT_TIMEOUT 10
-#define EVENT_COLUMNS "kiosk_id, seq, at, actor, customer_ref, kind, body, prev_hash, hash, attachment"
-
-struct _GhHq
-{
-  GObject   parent_instance;
-  PGconn   *conn;
-  char     *target;
-  gboolean  schema_checked;
-};
 
 G_DEFINE_FINAL_TYPE (GhHq, gh_hq, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (gh-hq-error-quark, gh_hq_error)
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
 static void
 gh_hq_finalize (GObject *object)
@@ -245,11 +228,11 @@ gh_hq_get_target (GhHq *self)
 }
 
 /* Turns a failed statement into a GError that says which step, where, and why. */
-static void
-set_result_error (GhHq        *self,
-                  PGresult    *result,
-                  const char  *what,
-                  GError     **error)
+void
+_gh_hq_set_result_error (GhHq        *self,
+                         PGresult    *result,
+                         const char  *what,
+                         GError     **error)
 {
   const char *sqlstate = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
   const char *primary = result != NULL ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY)
@@ -272,31 +255,31 @@ set_result_error (GhHq        *self,
   g_set_error (error, GH_HQ_ERROR, code, "HQ %s: %s: %s", self->target, what, detail);
 }
 
-static gboolean
-check_result (GhHq            *self,
-              PGresult        *result,
-              ExecStatusType   expected,
-              const char      *what,
-              GError         **error)
+gboolean
+_gh_hq_check_result (GhHq            *self,
+                     PGresult        *result,
+                     ExecStatusType   expected,
+                     const char      *what,
+                     GError         **error)
 {
   if (result != NULL && PQresultStatus (result) == expected)
     return TRUE;
-  set_result_error (self, result, what, error);
+  _gh_hq_set_result_error (self, result, what, error);
   return FALSE;
 }
 
-static gboolean
-exec_command (GhHq        *self,
-              const char  *sql,
-              const char  *what,
-              GError     **error)
+gboolean
+_gh_hq_exec_command (GhHq        *self,
+                     const char  *sql,
+                     const char  *what,
+                     GError     **error)
 {
   g_autoptr(PGresult) result = PQexec (self->conn, sql);
-  return check_result (self, result, PGRES_COMMAND_OK, what, error);
+  return _gh_hq_check_result (self, result, PGRES_COMMAND_OK, what, error);
 }
 
-static void
-rollback (GhHq *self)
+void
+_gh_hq_rollback (GhHq *self)
 {
   if (PQstatus (self->conn) == CONNECTION_OK
       && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
@@ -339,434 +322,10 @@ gh_hq_init_schema (GhHq    *self,
   result = PQexec (self->conn, text);
   if (result != NULL && PQresultStatus (result) == PGRES_TUPLES_OK)
     return TRUE;
-  if (!check_result (self, result, PGRES_COMMAND_OK, "creating the Glasshouse schema", error))
+  if (!_gh_hq_check_result (self, result, PGRES_COMMAND_OK, "creating the Glasshouse schema",
+                            error))
     return FALSE;
   self->schema_checked = FALSE;
   return TRUE;
 }
 
-/* Checks once per connection that hq init ran there, and makes this session's
- * staging table. */
-static gboolean
-prepare_for_push (GhHq    *self,
-                  GError **error)
-{
-  g_autoptr(PGresult) result = NULL;
-
-  if (self->schema_checked)
-    return TRUE;
-  result = PQexec (self->conn,
-                   "SELECT to_regclass ('glasshouse.event') IS NOT NULL"
-                   " AND to_regclass ('glasshouse.kiosk') IS NOT NULL");
-  if (!check_result (self, result, PGRES_TUPLES_OK, "looking for the Glasshouse schema", error))
-    return FALSE;
-  if (g_strcmp0 (PQgetvalue (result, 0, 0), "t") != 0)
-    {
-      g_set_error (error, GH_HQ_ERROR, GH_HQ_ERROR_NO_SCHEMA,
-                   "HQ %s has no Glasshouse schema (create it with: glasshouse-ctl hq init "
-                   "--postgres CONNINFO)", self->target);
-      return FALSE;
-    }
-  if (!exec_command (self,
-                     "CREATE TEMP TABLE IF NOT EXISTS gh_incoming"
-                     " (LIKE glasshouse.event INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
-                     "making a staging table", error))
-    return FALSE;
-  self->schema_checked = TRUE;
-  return TRUE;
-}
-
-/* COPY's text format: backslash, tab, newline and carriage return are escaped; NULL is \N. */
-static void
-append_copy_field (GString    *line,
-                   const char *value,
-                   gboolean    last)
-{
-  if (value == NULL)
-    g_string_append (line, "\\N");
-  else
-    for (const char *p = value; *p != '\0'; p++)
-      switch (*p)
-        {
-        case '\\': g_string_append (line, "\\\\"); break;
-        case '\t': g_string_append (line, "\\t"); break;
-        case '\n': g_string_append (line, "\\n"); break;
-        case '\r': g_string_append (line, "\\r"); break;
-        default: g_string_append_c (line, *p); break;
-        }
-  g_string_append_c (line, last ? '\n' : '\t');
-}
-
-static void
-append_copy_row (GString       *buffer,
-                 const GhEvent *event)
-{
-  char seq[32];
-
-  g_snprintf (seq, sizeof seq, "%" G_GINT64_FORMAT, event->seq);
-  append_copy_field (buffer, event->kiosk_id, FALSE);
-  append_copy_field (buffer, seq, FALSE);
-  append_copy_field (buffer, event->at, FALSE);
-  append_copy_field (buffer, event->actor, FALSE);
-  append_copy_field (buffer, event->customer_ref, FALSE);
-  append_copy_field (buffer, event->kind, FALSE);
-  append_copy_field (buffer, event->body, FALSE);
-  append_copy_field (buffer, event->prev_hash, FALSE);
-  append_copy_field (buffer, event->hash, FALSE);
-  append_copy_field (buffer, event->attachment, TRUE);
-}
-
-static gboolean
-put_copy_data (GhHq     *self,
-               GString  *buffer,
-               GError  **error)
-{
-  if (buffer->len > 0 && PQputCopyData (self->conn, buffer->str, buffer->len) != 1)
-    {
-      set_result_error (self, NULL, "sending events", error);
-      return FALSE;
-    }
-  g_string_truncate (buffer, 0);
-  return TRUE;
-}
-
-/* Streams @events[from..] into the session's staging table. */
-static gboolean
-copy_events (GhHq              *self,
-             GPtrArray         *events,
-             guint              from,
-             GhHqProgressFunc   progress,
-             gpointer           user_data,
-             gint64             batch_last_seq,
-             GError           **error)
-{
-  g_autoptr(GString) buffer = g_string_sized_new (64 * 1024);
-  g_autoptr(PGresult) result = PQexec (self->conn,
-                                       "COPY gh_incoming (" EVENT_COLUMNS ") FROM STDIN");
-  guint half = from + MAX ((events->len - from) / 2, 1);
-  PGresult *end;
-  gboolean ok = TRUE;
-
-  if (!check_result (self, result, PGRES_COPY_IN, "starting to send events", error))
-    return FALSE;
-  for (guint i = from; i < events->len && ok; i++)
-    {
-      append_copy_row (buffer, g_ptr_array_index (events, i));
-      if (i + 1 == half || buffer->len >= 60 * 1024)
-        {
-          ok = put_copy_data (self, buffer, error);
-          if (ok && i + 1 == half && progress != NULL)
-            {
-              /* Make the first half really reach the server before reporting it there. */
-              while (PQflush (self->conn) == 1)
-                ;
-              progress (GH_HQ_STAGE_COPYING, batch_last_seq, user_data);
-            }
-        }
-    }
-  if (ok)
-    ok = put_copy_data (self, buffer, error);
-  if (PQputCopyEnd (self->conn, ok ? NULL : "the kiosk stopped sending") != 1 && ok)
-    {
-      set_result_error (self, NULL, "sending events", error);
-      ok = FALSE;
-    }
-  while ((end = PQgetResult (self->conn)) != NULL)
-    {
-      if (ok && PQresultStatus (end) != PGRES_COMMAND_OK)
-        {
-          set_result_error (self, end, "sending events", error);
-          ok = FALSE;
-        }
-      PQclear (end);
-    }
-  return ok;
-}
-
-/* HQ says it already has everything up to @hq_last_seq. Events of the batch at or
- * below it were sent by a push that died before acking; they must be exactly what
- * HQ holds, or two stores claim one kiosk id and acking would lose events. */
-static gboolean
-check_already_sent (GhHq        *self,
-                    const char  *kiosk_id,
-                    GPtrArray   *events,
-                    guint        n_resent,
-                    gint64       hq_last_seq,
-                    GError     **error)
-{
-  const GhEvent *first = g_ptr_array_index (events, 0);
-  const GhEvent *last = g_ptr_array_index (events, n_resent - 1);
-  g_autofree char *from_seq = g_strdup_printf ("%" G_GINT64_FORMAT, first->seq);
-  g_autofree char *to_seq = g_strdup_printf ("%" G_GINT64_FORMAT, last->seq);
-  const char *params[] = { kiosk_id, from_seq, to_seq };
-  g_autoptr(GHashTable) at_hq = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  g_autoptr(PGresult) result = NULL;
-
-  result = PQexecParams (self->conn,
-                         "SELECT seq, hash FROM glasshouse.event"
-                         " WHERE kiosk_id = $1 AND seq BETWEEN $2 AND $3",
-                         3, NULL, params, NULL, NULL, 0);
-  if (!check_result (self, result, PGRES_TUPLES_OK, "checking events sent before", error))
-    return FALSE;
-  for (int row = 0; row < PQntuples (result); row++)
-    {
-      gint64 *seq = g_new (gint64, 1);
-
-      *seq = g_ascii_strtoll (PQgetvalue (result, row, 0), NULL, 10);
-      g_hash_table_replace (at_hq, seq, g_strdup (PQgetvalue (result, row, 1)));
-    }
-  for (guint i = 0; i < n_resent; i++)
-    {
-      const GhEvent *event = g_ptr_array_index (events, i);
-      const char *hash = g_hash_table_lookup (at_hq, &event->seq);
-
-      if (hash == NULL)
-        {
-          g_set_error (error, GH_HQ_ERROR, GH_HQ_ERROR_CONFLICT,
-                       "HQ %s records kiosk %s up to event %" G_GINT64_FORMAT " but lacks event %"
-                       G_GINT64_FORMAT "; not acknowledging anything", self->target, kiosk_id,
-                       hq_last_seq, event->seq);
-          return FALSE;
-        }
-      if (g_strcmp0 (hash, event->hash) != 0)
-        {
-          g_set_error (error, GH_HQ_ERROR, GH_HQ_ERROR_CONFLICT,
-                       "HQ %s holds a different event %" G_GINT64_FORMAT " for kiosk %s "
-                       "(two stores with one kiosk id?); not acknowledging anything", self->target, event->seq,
-                       kiosk_id);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* Locks the kiosk's row for the rest of the transaction and reads its high-water mark. */
-static gboolean
-lock_kiosk (GhHq        *self,
-            const char  *kiosk_id,
-            gint64      *last_seq,
-            GError     **error)
-{
-  const char *params[] = { kiosk_id };
-  g_autoptr(PGresult) insert = NULL;
-  g_autoptr(PGresult) select = NULL;
-
-  insert = PQexecParams (self->conn,
-                         "INSERT INTO glasshouse.kiosk (kiosk_id) VALUES ($1)"
-                         " ON CONFLICT (kiosk_id) DO NOTHING",
-                         1, NULL, params, NULL, NULL, 0);
-  if (!check_result (self, insert, PGRES_COMMAND_OK, "registering the kiosk", error))
-    return FALSE;
-  select = PQexecParams (self->conn,
-                         "SELECT last_seq FROM glasshouse.kiosk WHERE kiosk_id = $1 FOR UPDATE",
-                         1, NULL, params, NULL, NULL, 0);
-  if (!check_result (self, select, PGRES_TUPLES_OK, "locking the kiosk's row", error))
-    return FALSE;
-  if (PQntuples (select) != 1)
-    {
-      g_set_error (error, GH_HQ_ERROR, GH_HQ_ERROR_FAILED,
-                   "HQ %s: the row of kiosk %s vanished while locking it", self->target, kiosk_id);
-      return FALSE;
-    }
-  *last_seq = g_ascii_strtoll (PQgetvalue (select, 0, 0), NULL, 10);
-  return TRUE;
-}
-
-/* One HQ transaction for @events (one kiosk id, ascending seq). On success HQ has
- * committed every one of them; *@sent and *@skipped say how many were new. */
-static gboolean
-push_batch (GhHq              *self,
-            GPtrArray         *events,
-            GhHqProgressFunc   progress,
-            gpointer           user_data,
-            gint64            *sent,
-            gint64            *skipped,
-            GError           **error)
-{
-  const GhEvent *last = g_ptr_array_index (events, events->len - 1);
-  const char *kiosk_id = last->kiosk_id;
-  gint64 hq_last_seq = 0;
-  guint n_resent = 0;
-  g_autoptr(PGresult) commit = NULL;
-
-  *sent = *skipped = 0;
-  if (!exec_command (self, "BEGIN", "starting a transaction", error))
-    return FALSE;
-  if (!lock_kiosk (self, kiosk_id, &hq_last_seq, error))
-    goto fail;
-  if (progress != NULL)
-    progress (GH_HQ_STAGE_BATCH_LOCKED, last->seq, user_data);
-
-  while (n_resent < events->len
-         && ((const GhEvent *) g_ptr_array_index (events, n_resent))->seq <= hq_last_seq)
-    n_resent++;
-  if (n_resent > 0 && !check_already_sent (self, kiosk_id, events, n_resent, hq_last_seq, error))
-    goto fail;
-
-  if (n_resent < events->len)
-    {
-      g_autofree char *new_last = g_strdup_printf ("%" G_GINT64_FORMAT, last->seq);
-      const char *params[] = { kiosk_id, new_last, last->hash };
-      g_autoptr(PGresult) insert = NULL;
-      g_autoptr(PGresult) mark = NULL;
-
-      if (!copy_events (self, events, n_resent, progress, user_data, last->seq, error))
-        goto fail;
-      insert = PQexec (self->conn,
-                       "INSERT INTO glasshouse.event (" EVENT_COLUMNS ")"
-                       " SELECT " EVENT_COLUMNS " FROM gh_incoming ORDER BY seq"
-                       " ON CONFLICT DO NOTHING");
-      if (!check_result (self, insert, PGRES_COMMAND_OK, "storing events", error))
-        goto fail;
-      *sent = g_ascii_strtoll (PQcmdTuples (insert), NULL, 10);
-      mark = PQexecParams (self->conn,
-                           "UPDATE glasshouse.kiosk SET last_seq = $2, last_hash = $3,"
-                           " last_push_at = now () WHERE kiosk_id = $1",
-                           3, NULL, params, NULL, NULL, 0);
-      if (!check_result (self, mark, PGRES_COMMAND_OK, "recording the kiosk's progress", error))
-        goto fail;
-    }
-  *skipped = events->len - *sent;
-  if (progress != NULL)
-    progress (GH_HQ_STAGE_INSERTED, last->seq, user_data);
-
-  /* An aborted transaction "commits" as ROLLBACK with PGRES_COMMAND_OK: check the tag.
-   * A connection lost during COMMIT leaves the outcome unknown; not acking is safe
-   * either way, since the next push resends and HQ skips what it has. */
-  commit = PQexec (self->conn, "COMMIT");
-  if (!check_result (self, commit, PGRES_COMMAND_OK, "committing events", error))
-    goto fail;
-  if (g_strcmp0 (PQcmdStatus (commit), "COMMIT") != 0)
-    {
-      g_set_error (error, GH_HQ_ERROR, GH_HQ_ERROR_FAILED,
-                   "HQ %s: the transaction of events up to %" G_GINT64_FORMAT " was rolled back",
-                   self->target, last->seq);
-      return FALSE;
-    }
-  return TRUE;
-
-fail:
-  rollback (self);
-  return FALSE;
-}
-
-static gboolean
-ack_batch (GhStore  *store,
-           gint64    last_seq,
-           GError  **error)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *iso = g_date_time_format_iso8601 (now);
-
-  if (!gh_store_begin (store, error))
-    return FALSE;
-  if (gh_store_outbox_ack (store, last_seq, error) < 0
-      || !gh_store_set_meta (store, "hq_last_push_at", iso, error))
-    {
-      gh_store_rollback (store);
-      return FALSE;
-    }
-  return gh_store_commit (store, error);
-}
-
-gboolean
-gh_hq_push (GhHq              *self,
-            GhStore           *store,
-            int                batch_size,
-            GhHqProgressFunc   progress,
-            gpointer           user_data,
-            GhHqPushResult    *result,
-            GError           **error)
-{
-  GhHqPushResult local = { 0 };
-
-  g_return_val_if_fail (GH_IS_HQ (self), FALSE);
-  g_return_val_if_fail (GH_IS_STORE (store), FALSE);
-  g_return_val_if_fail (batch_size > 0, FALSE);
-
-  if (result == NULL)
-    result = &local;
-  *result = (GhHqPushResult) { 0 };
-  if (!prepare_for_push (self, error))
-    return FALSE;
-
-  for (;;)
-    {
-      g_autoptr(GPtrArray) events = gh_store_outbox_list (store, 0, batch_size, error);
-      const GhEvent *first;
-      gint64 sent, skipped, last_seq;
-
-      if (events == NULL)
-        return FALSE;
-      if (events->len == 0)
-        break;
-
-      /* A store renamed with init --kiosk-id holds events under two ids; HQ keeps a
-       * high-water mark per id, so a batch never spans two. */
-      first = g_ptr_array_index (events, 0);
-      for (guint i = 1; i < events->len; i++)
-        if (g_strcmp0 (((const GhEvent *) g_ptr_array_index (events, i))->kiosk_id,
-                       first->kiosk_id) != 0)
-          {
-            g_ptr_array_set_size (events, i);
-            break;
-          }
-
-      if (!push_batch (self, events, progress, user_data, &sent, &skipped, error))
-        return FALSE;
-      last_seq = ((const GhEvent *) g_ptr_array_index (events, events->len - 1))->seq;
-      if (progress != NULL)
-        progress (GH_HQ_STAGE_COMMITTED, last_seq, user_data);
-      if (!ack_batch (store, last_seq, error))
-        return FALSE;
-      if (progress != NULL)
-        progress (GH_HQ_STAGE_ACKED, last_seq, user_data);
-      result->sent += sent;
-      result->skipped += skipped;
-      result->batches++;
-      result->last_seq = last_seq;
-    }
-
-  /* HQ answered and nothing was waiting: that is a successful push too, and the
-   * health page should say the link works. */
-  if (result->batches == 0)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autofree char *iso = g_date_time_format_iso8601 (now);
-
-      if (!gh_store_set_meta (store, "hq_last_push_at", iso, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-GhHqStatus *
-gh_hq_status (GhStore  *store,
-              GError  **error)
-{
-  g_autoptr(GhHqStatus) status = g_new0 (GhHqStatus, 1);
-  g_autoptr(GPtrArray) oldest = NULL;
-
-  g_return_val_if_fail (GH_IS_STORE (store), NULL);
-
-  status->backlog = gh_store_outbox_count (store, error);
-  if (status->backlog < 0)
-    return NULL;
-  oldest = gh_store_outbox_list (store, 0, 1, error);
-  if (oldest == NULL)
-    return NULL;
-  if (oldest->len > 0)
-    status->oldest_pending_at = g_strdup (((const GhEvent *) g_ptr_array_index (oldest, 0))->at);
-  status->last_push_at = gh_store_get_meta (store, "hq_last_push_at");
-  return g_steal_pointer (&status);
-}
-
-void
-gh_hq_status_free (GhHqStatus *status)
-{
-  if (status == NULL)
-    return;
-  g_free (status->oldest_pending_at);
-  g_free (status->last_push_at);
-  g_free (status);
-}

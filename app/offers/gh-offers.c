@@ -405,14 +405,6 @@ gh_offers_what_if_each_at (GhCatalog *catalog,
 }
 
 GPtrArray *
-gh_offers_what_if_each (GhCatalog *catalog,
-                        GPtrArray *items,
-                        GPtrArray *consents)
-{
-  return gh_offers_what_if_each_at (catalog, items, consents, now_seconds ());
-}
-
-GPtrArray *
 gh_offers_unused_items (GhCatalog *catalog,
                         GPtrArray *items,
                         GPtrArray *consents)

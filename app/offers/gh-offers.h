@@ -94,9 +94,6 @@ GPtrArray *gh_offers_what_if_each_at  (GhCatalog   *catalog,
                                        GPtrArray   *items,
                                        GPtrArray   *consents,
                                        gint64       now);
-GPtrArray *gh_offers_what_if_each     (GhCatalog   *catalog,
-                                       GPtrArray   *items,
-                                       GPtrArray   *consents);
 
 /* For reports over many shoppers. @reached has one entry per purpose of
  * @catalog, in config order. For each purpose whose entry is FALSE and which is

@@ -9,6 +9,8 @@
 
 #include "receipts/gh-kiosk-keys.h"
 
+#include "config/gh-base64.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -52,19 +54,6 @@ gh_kiosk_keys_new_from_seed (const guint8 seed[32])
   return keys;
 }
 
-GhKioskKeys *
-gh_kiosk_keys_generate (void)
-{
-  guint8 seed[SEED_BYTES];
-  GhKioskKeys *keys;
-
-  ensure_sodium ();
-  randombytes_buf (seed, sizeof seed);
-  keys = gh_kiosk_keys_new_from_seed (seed);
-  sodium_memzero (seed, sizeof seed);
-  return keys;
-}
-
 void
 gh_kiosk_keys_free (GhKioskKeys *keys)
 {
@@ -85,7 +74,7 @@ char *
 gh_kiosk_keys_get_public_base64 (GhKioskKeys *keys)
 {
   g_return_val_if_fail (keys != NULL, NULL);
-  return g_base64_encode (keys->public_key, sizeof keys->public_key);
+  return gh_base64_encode (keys->public_key, sizeof keys->public_key, GH_BASE64_STANDARD);
 }
 
 void
@@ -166,8 +155,7 @@ read_seed (int          fd,
       return FALSE;
     }
   b64 = text + strlen (KEY_FILE_MAGIC " ");
-  if (strspn (b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") == strlen (b64))
-    decoded = g_base64_decode (b64, &decoded_len);
+  decoded = gh_base64_decode (b64, strlen (b64), GH_BASE64_STANDARD, SEED_BYTES, &decoded_len);
   sodium_memzero (text, sizeof text);
   if (decoded == NULL || decoded_len != SEED_BYTES)
     {
@@ -243,7 +231,7 @@ write_new_file (const char  *path,
 
   ensure_sodium ();
   randombytes_buf (seed, sizeof seed);
-  b64 = g_base64_encode (seed, sizeof seed);
+  b64 = gh_base64_encode (seed, sizeof seed, GH_BASE64_STANDARD);
   sodium_memzero (seed, sizeof seed);
   line = g_strconcat (KEY_FILE_MAGIC " ", b64, "\n", NULL);
   sodium_memzero (b64, strlen (b64));

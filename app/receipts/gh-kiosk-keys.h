@@ -38,9 +38,8 @@ GhKioskKeys  *gh_kiosk_keys_load                (GhStore       *store,
 /* "<db>.kiosk.key" for @store. */
 char         *gh_kiosk_keys_path_for_store      (GhStore       *store);
 
-/* For tests and tools: a key pair from a 32-byte seed, or a fresh random one. */
+/* For tests and tools: a key pair from a 32-byte seed. */
 GhKioskKeys  *gh_kiosk_keys_new_from_seed       (const guint8   seed[32]);
-GhKioskKeys  *gh_kiosk_keys_generate            (void);
 void          gh_kiosk_keys_free                (GhKioskKeys   *keys);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhKioskKeys, gh_kiosk_keys_free)
 

@@ -1,8 +1,7 @@
 /* GhQr turns the follow-up URL into a QR module matrix with libqrencode and,
  * for glasshouse-ctl and tests, into a PNG. app/ has no GTK and no image
- * library, so the PNG writer here is the smallest correct one: 1-bit greyscale
- * with zlib "stored" (uncompressed) deflate blocks. A QR PNG is a few kB
- * either way, and this keeps libglasshouse's dependencies as they are.
+ * library, so the PNG writer here is the smallest correct one: 1-bit greyscale,
+ * zlib's crc32 for the chunks and compress2 for the pixels.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -12,6 +11,7 @@
 #include <gio/gio.h>
 #include <qrencode.h>
 #include <string.h>
+#include <zlib.h>
 
 struct _GhQr
 {
@@ -124,32 +124,6 @@ gh_qr_get_module (GhQr *self,
 
 /* ---- a minimal PNG writer ----------------------------------------------- */
 
-static guint32
-crc32_update (guint32       crc,
-              const guint8 *data,
-              gsize         length)
-{
-  static guint32 table[256];
-  static gsize table_ready = 0;
-
-  if (g_once_init_enter (&table_ready))
-    {
-      for (guint32 n = 0; n < 256; n++)
-        {
-          guint32 c = n;
-          for (int k = 0; k < 8; k++)
-            c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-          table[n] = c;
-        }
-      g_once_init_leave (&table_ready, 1);
-    }
-
-  crc ^= 0xffffffffu;
-  for (gsize i = 0; i < length; i++)
-    crc = table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
-  return crc ^ 0xffffffffu;
-}
-
 static void
 append_be32 (GByteArray *out,
              guint32     value)
@@ -164,48 +138,33 @@ append_chunk (GByteArray   *out,
               const guint8 *data,
               gsize         length)
 {
-  guint32 crc;
+  uLong crc;
 
   append_be32 (out, length);
   g_byte_array_append (out, (const guint8 *) type, 4);
   if (length > 0)
     g_byte_array_append (out, data, length);
-  crc = crc32_update (0, (const guint8 *) type, 4);
-  crc = crc32_update (crc, data, length);
+  crc = crc32 (0, (const Bytef *) type, 4);
+  if (length > 0)
+    crc = crc32 (crc, data, length);
   append_be32 (out, crc);
 }
 
-/* zlib stream of stored deflate blocks: valid for every inflater, no compressor needed. */
+/* The pixels as a zlib stream, which is what a PNG's IDAT holds. */
 static GByteArray *
-zlib_stored (const guint8 *data,
-             gsize         length)
+zlib_compress (const guint8 *data,
+               gsize         length)
 {
-  GByteArray *out = g_byte_array_sized_new (length + length / 65535 * 5 + 16);
-  const guint8 header[2] = { 0x78, 0x01 };
-  guint32 a = 1, b = 0;
-  gsize offset = 0;
+  uLongf size = compressBound (length);
+  GByteArray *out = g_byte_array_sized_new (size);
+  int status;
 
-  g_byte_array_append (out, header, 2);
-  do
-    {
-      gsize block = MIN (length - offset, 65535);
-      guint8 block_header[5] = {
-        offset + block == length ? 1 : 0,  /* BFINAL, BTYPE = 00 (stored) */
-        block & 0xff, block >> 8, ~block & 0xff, (~block >> 8) & 0xff,
-      };
-
-      g_byte_array_append (out, block_header, 5);
-      g_byte_array_append (out, data + offset, block);
-      offset += block;
-    }
-  while (offset < length);
-
-  for (gsize i = 0; i < length; i++)
-    {
-      a = (a + data[i]) % 65521;
-      b = (b + a) % 65521;
-    }
-  append_be32 (out, (b << 16) | a);
+  g_byte_array_set_size (out, size);
+  status = compress2 (out->data, &size, data, length, Z_BEST_COMPRESSION);
+  /* The buffer is compressBound's size and the level valid: only memory can fail. */
+  if (status != Z_OK)
+    g_error ("zlib could not compress a QR code: %s", zError (status));
+  g_byte_array_set_size (out, size);
   return out;
 }
 
@@ -246,7 +205,7 @@ gh_qr_to_png (GhQr *self,
   ihdr[8] = 1;   /* bit depth */
   ihdr[9] = 0;   /* greyscale */
 
-  idat = zlib_stored (raw->data, raw->len);
+  idat = zlib_compress (raw->data, raw->len);
   g_byte_array_append (png, signature, sizeof signature);
   append_chunk (png, "IHDR", ihdr, sizeof ihdr);
   append_chunk (png, "IDAT", idat->data, idat->len);

@@ -2,13 +2,15 @@
  * the Kantara Consent Receipt v1.1 (plus a few fields of ours the portal
  * needs: the kind, the visit's changes, each purpose's state), built from the
  * catalog in force and the store's current consents. A receipt names the
- * shopper only by their pseudonymous ref. Issuing writes the receipt row and
+ * shopper only by their pseudonymous ref; the JSON is built in
+ * gh-receipt-body.c. Issuing writes the receipt row and
  * the receipt.issued event in one transaction, so HQ never learns of a
  * receipt the kiosk lost, nor the kiosk keeps one HQ will never hear of.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include "receipts/gh-receipt.h"
+#include "receipts/gh-receipt-private.h"
 
 #include <json-glib/json-glib.h>
 #include <sodium.h>
@@ -59,376 +61,6 @@ gh_receipt_class_init (GhReceiptClass *klass)
 static void
 gh_receipt_init (GhReceipt *self)
 {
-}
-
-/* ---- building the body -------------------------------------------------- */
-
-static char *
-iso_from_unix (gint64 unix_seconds)
-{
-  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (unix_seconds);
-  return when != NULL ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_bool (JsonBuilder *builder,
-          const char  *name,
-          gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
-
-/* Kantara's "termination": how the shopper ends this processing. */
-static const char *
-termination_for (GhPurpose *purpose)
-{
-  switch (gh_purpose_get_legal_basis (purpose))
-    {
-    case GH_LEGAL_BASIS_CONSENT:
-      return "Withdraw consent at any time at a Glasshouse kiosk in store or through this "
-             "receipt's follow-up link; withdrawing is as easy as giving it (GDPR Art. 7(3)).";
-    case GH_LEGAL_BASIS_LEGITIMATE_INTEREST:
-      return "Object at any time at a Glasshouse kiosk in store or through this receipt's "
-             "follow-up link (GDPR Art. 21).";
-    case GH_LEGAL_BASIS_CONTRACT:
-      return "Ends with the contract it serves; the data is then kept only as long as the "
-             "retention period of each category.";
-    case GH_LEGAL_BASIS_LEGAL_OBLIGATION:
-    default:
-      return "Ends when the legal obligation it serves ends.";
-    }
-}
-
-static gboolean
-purpose_changed (GPtrArray  *changes,
-                 const char *purpose_id)
-{
-  for (guint i = 0; changes != NULL && i < changes->len; i++)
-    {
-      const GhSessionChange *change = g_ptr_array_index (changes, i);
-      if (g_strcmp0 (change->purpose_id, purpose_id) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static GhConsentState
-current_state (GPtrArray  *consents,
-               GhPurpose  *purpose)
-{
-  /* Only consent and legitimate-interest purposes can be switched off. */
-  if (!gh_purpose_get_can_revoke (purpose))
-    return GH_CONSENT_GRANTED;
-  for (guint i = 0; i < consents->len; i++)
-    {
-      const GhConsent *consent = g_ptr_array_index (consents, i);
-      if (g_str_equal (consent->purpose_id, gh_purpose_get_id (purpose)))
-        return consent->state;
-    }
-  return gh_purpose_get_default_state (purpose);
-}
-
-/* Kantara v1.1: "thirdPartyDisclosure", and "thirdPartyName" (one string,
- * required when the first is true). Several parties are joined with "; ",
- * not ", ", since a name may hold a comma ("Acme Payments, Inc."). */
-static void
-add_disclosure (JsonBuilder *builder,
-                GhPurpose   *purpose)
-{
-  guint n = gh_purpose_get_n_third_parties (purpose);
-  g_autoptr(GString) names = NULL;
-
-  add_bool (builder, "thirdPartyDisclosure", n > 0);
-  if (n == 0)
-    return;
-  names = g_string_new (NULL);
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (names, "%s%s", i > 0 ? "; " : "",
-                            gh_purpose_get_third_party_name (purpose, i));
-  add_string (builder, "thirdPartyName", names->str);
-}
-
-/* Ours: each party apart, with the reason the shopper was shown, for the
- * portal to show the same sentence; empty when the purpose shares nothing. */
-static void
-add_third_parties (JsonBuilder *builder,
-                   GhPurpose   *purpose,
-                   const char  *language)
-{
-  json_builder_set_member_name (builder, "thirdParties");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < gh_purpose_get_n_third_parties (purpose); i++)
-    {
-      json_builder_begin_object (builder);
-      add_string (builder, "name", gh_purpose_get_third_party_name (purpose, i));
-      add_string (builder, "reason", gh_purpose_get_third_party_reason (purpose, i, language));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-}
-
-static void
-add_purposes (JsonBuilder *builder,
-              GhCatalog   *catalog,
-              GPtrArray   *consents,
-              GPtrArray   *changes,
-              const char  *language)
-{
-  GListModel *purposes = gh_catalog_get_purposes (catalog);
-
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < g_list_model_get_n_items (purposes); i++)
-    {
-      g_autoptr(GhPurpose) purpose = g_list_model_get_item (purposes, i);
-      GhLegalBasis basis = gh_purpose_get_legal_basis (purpose);
-      const char * const *categories = gh_purpose_get_categories (purpose);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "purpose", gh_purpose_get_title (purpose, language));
-      json_builder_set_member_name (builder, "purposeCategory");
-      json_builder_begin_array (builder);
-      json_builder_add_string_value (builder, gh_purpose_get_id (purpose));
-      json_builder_end_array (builder);
-      add_string (builder, "consentType", basis == GH_LEGAL_BASIS_CONSENT ? "EXPLICIT" : "NOT REQUIRED");
-      json_builder_set_member_name (builder, "piiCategory");
-      json_builder_begin_array (builder);
-      for (guint j = 0; categories != NULL && categories[j] != NULL; j++)
-        json_builder_add_string_value (builder, categories[j]);
-      json_builder_end_array (builder);
-      add_bool (builder, "primaryPurpose", basis == GH_LEGAL_BASIS_CONTRACT);
-      add_string (builder, "termination", termination_for (purpose));
-      add_disclosure (builder, purpose);
-      /* Ours, for the portal: */
-      add_string (builder, "purposeId", gh_purpose_get_id (purpose));
-      add_string (builder, "legalBasis", gh_legal_basis_to_string (basis));
-      add_string (builder, "state", gh_consent_state_to_string (current_state (consents, purpose)));
-      add_bool (builder, "changedInThisVisit", purpose_changed (changes, gh_purpose_get_id (purpose)));
-      add_string (builder, "noticeVersion", gh_purpose_get_notice_version (purpose));
-      add_third_parties (builder, purpose, language);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-}
-
-static void
-add_changes (JsonBuilder *builder,
-             GPtrArray   *changes)
-{
-  json_builder_set_member_name (builder, "changes");
-  json_builder_begin_array (builder);
-  for (guint i = 0; changes != NULL && i < changes->len; i++)
-    {
-      const GhSessionChange *change = g_ptr_array_index (changes, i);
-      g_autofree char *at = iso_from_unix (change->at);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "purposeId", change->purpose_id);
-      add_string (builder, "from", gh_consent_state_to_string (change->from));
-      add_string (builder, "to", gh_consent_state_to_string (change->to));
-      add_string (builder, "at", at);
-      add_string (builder, "actor", change->actor);
-      add_int (builder, "eventSeq", change->event_seq);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-}
-
-typedef struct {
-  const char    *receipt_id;
-  GhReceiptKind  kind;
-  const char    *kiosk_id;
-  const char    *public_key;
-  gint64         now;
-  gint64         expires_at;
-  const char    *customer_ref;
-  const char    *staff_id;
-  const char    *actor;
-  const char    *language;
-} BodyInfo;
-
-static JsonNode *
-build_body (const BodyInfo *info,
-            GhCatalog      *catalog,
-            GPtrArray      *consents,
-            GPtrArray      *changes)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *expires = iso_from_unix (info->expires_at);
-  g_autofree char *method = NULL;
-
-  if (info->staff_id != NULL)
-    method = g_strdup_printf ("in-store kiosk, assisted by staff %s", info->staff_id);
-  else if (g_strcmp0 (info->actor, "shopper") != 0)
-    method = g_strdup_printf ("on the shopper's request, recorded with glasshouse-ctl by %s",
-                              info->actor);
-  else
-    method = g_strdup ("in-store kiosk");
-
-  json_builder_begin_object (builder);
-  add_string (builder, "version", GH_RECEIPT_KANTARA_VERSION);
-  add_string (builder, "jurisdiction", gh_catalog_get_jurisdiction (catalog));
-  add_int (builder, "consentTimestamp", info->now);
-  add_string (builder, "collectionMethod", method);
-  add_string (builder, "consentReceiptID", info->receipt_id);
-  add_string (builder, "publicKey", info->public_key);
-  add_string (builder, "language", info->language);
-  add_string (builder, "piiPrincipalId", info->customer_ref);
-
-  json_builder_set_member_name (builder, "piiControllers");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  add_string (builder, "piiController", gh_catalog_get_controller (catalog));
-  add_bool (builder, "onBehalf", FALSE);
-  add_string (builder, "piiControllerUrl", gh_catalog_get_policy_url (catalog));
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  add_string (builder, "policyUrl", gh_catalog_get_policy_url (catalog));
-
-  json_builder_set_member_name (builder, "services");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  add_string (builder, "service", gh_catalog_get_brand_name (catalog));
-  json_builder_set_member_name (builder, "purposes");
-  add_purposes (builder, catalog, consents, changes, info->language);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-
-  add_bool (builder, "sensitive", FALSE);
-  json_builder_set_member_name (builder, "spiCat");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
-
-  /* Ours: what the portal shows and checks. */
-  add_string (builder, "receiptKind", gh_receipt_kind_to_string (info->kind));
-  add_string (builder, "kioskId", info->kiosk_id);
-  add_string (builder, "expiresAt", expires);
-  add_int (builder, "configVersion", gh_catalog_get_version (catalog));
-  if (info->staff_id != NULL)
-    add_string (builder, "assistingStaffId", info->staff_id);
-  add_changes (builder, changes);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-/* "Send me a copy of my data" (Art. 15/20): everything held about the
- * shopper, structured and machine-readable, for HQ's portal to serve. */
-static JsonNode *
-build_export (GhCatalog        *catalog,
-              const GhCustomer *customer,
-              GPtrArray        *items,
-              GPtrArray        *consents,
-              const char       *language,
-              gint64            now)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *generated = iso_from_unix (now);
-  g_autofree char *created = iso_from_unix (customer->created_at);
-
-  json_builder_begin_object (builder);
-  add_string (builder, "format", "glasshouse-export/1");
-  add_string (builder, "generatedAt", generated);
-  add_string (builder, "controller", gh_catalog_get_controller (catalog));
-  json_builder_set_member_name (builder, "customer");
-  json_builder_begin_object (builder);
-  add_string (builder, "ref", customer->ref);
-  add_string (builder, "loyaltyId", customer->loyalty_id);
-  add_string (builder, "displayName", customer->display_name);
-  add_string (builder, "createdAt", created);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "data");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const GhDataItem *item = g_ptr_array_index (items, i);
-      GhDataCategory *category = gh_catalog_find_data_category (catalog, item->category);
-      g_autoptr(JsonNode) attributes = json_from_string (item->attributes, NULL);
-      g_autofree char *collected = iso_from_unix (item->collected_at);
-      g_autofree char *retained = iso_from_unix (item->retained_until);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "category", item->category);
-      add_string (builder, "categoryTitle",
-                  category != NULL ? gh_data_category_get_title (category, language) : NULL);
-      add_string (builder, "source", gh_source_to_string (item->source));
-      add_string (builder, "collectedAt", collected);
-      add_string (builder, "retainedUntil", retained);
-      json_builder_set_member_name (builder, "attributes");
-      if (attributes != NULL)
-        json_builder_add_value (builder, g_steal_pointer (&attributes));
-      else
-        json_builder_add_string_value (builder, item->attributes);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "consents");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < consents->len; i++)
-    {
-      const GhConsent *consent = g_ptr_array_index (consents, i);
-      g_autofree char *updated = iso_from_unix (consent->updated_at);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "purposeId", consent->purpose_id);
-      add_string (builder, "state", gh_consent_state_to_string (consent->state));
-      add_string (builder, "updatedAt", updated);
-      add_string (builder, "noticeVersion", consent->notice_version);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-static JsonNode *
-build_event_body (GhReceipt  *receipt,
-                  JsonNode   *body,
-                  const char *export_text)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *expires = iso_from_unix (receipt->expires_at);
-
-  json_builder_begin_object (builder);
-  add_string (builder, "receipt_id", receipt->id);
-  add_string (builder, "kind", gh_receipt_kind_to_string (receipt->kind));
-  add_string (builder, "expires_at", expires);
-  add_string (builder, "token", receipt->token);
-  add_string (builder, "short_code", receipt->short_code);
-  json_builder_set_member_name (builder, "receipt");
-  json_builder_add_value (builder, json_node_copy (body));
-  if (export_text != NULL)
-    {
-      /* The export itself travels as the event's attachment, outside the
-       * append-only chain, so an erasure can still delete it; the chain
-       * commits to it by hash. */
-      g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, export_text, -1);
-      add_string (builder, "export_sha256", digest);
-    }
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
 }
 
 /* ---- issuing ------------------------------------------------------------ */
@@ -503,16 +135,21 @@ gh_receipt_issue (GhStore           *store,
                   const char        *language,
                   GError           **error)
 {
-  g_autofree char *actor = NULL;
+  g_autoptr(GhActor) actor = NULL;
+  g_autofree char *actor_text = NULL;
 
-  if (staff_id != NULL && (*staff_id == '\0' || g_str_has_prefix (staff_id, "staff:")))
+  if (staff_id != NULL && (*staff_id == '\0' || g_str_has_prefix (staff_id, "staff:")
+                           || (actor = gh_actor_new (GH_ACTOR_STAFF, staff_id, NULL)) == NULL))
     {
       g_set_error (error, GH_RECEIPT_ERROR, GH_RECEIPT_ERROR_INVALID,
                    "receipt: staff id \"%s\" must be the bare id from the config", staff_id);
       return NULL;
     }
-  actor = staff_id != NULL ? g_strconcat ("staff:", staff_id, NULL) : g_strdup ("shopper");
-  return gh_receipt_issue_as (store, catalog, customer, kind, changes, actor, language, error);
+  if (actor == NULL)
+    actor = gh_actor_new (GH_ACTOR_SHOPPER, NULL, NULL);
+  actor_text = gh_actor_to_string (actor);
+  return gh_receipt_issue_as (store, catalog, customer, kind, changes, actor_text, language,
+                              error);
 }
 
 GhReceipt *
@@ -535,10 +172,11 @@ gh_receipt_issue_as (GhStore           *store,
   g_autoptr(JsonNode) event_body = NULL;
   g_autofree char *public_key = NULL;
   g_autofree char *event_text = NULL;
+  g_autoptr(GhActor) parsed_actor = NULL;
   const char *staff_id;
   guint8 id_bytes[GH_TOKEN_RECEIPT_ID_BYTES];
   gboolean own_transaction;
-  BodyInfo info = { 0 };
+  GhReceiptBodyInfo info = { 0 };
   gint64 now;
 
   g_return_val_if_fail (GH_IS_STORE (store), NULL);
@@ -563,13 +201,13 @@ gh_receipt_issue_as (GhStore           *store,
                    "receipt: the customer has no pseudonymous ref to name them by");
       return NULL;
     }
-  if (actor == NULL || g_strcmp0 (actor, "staff:") == 0)
+  if (actor == NULL || (parsed_actor = gh_actor_parse (actor, NULL)) == NULL)
     {
       g_set_error (error, GH_RECEIPT_ERROR, GH_RECEIPT_ERROR_INVALID,
                    "receipt: an actor is required (shopper, cli or staff:<id>)");
       return NULL;
     }
-  staff_id = g_str_has_prefix (actor, "staff:") ? actor + strlen ("staff:") : NULL;
+  staff_id = gh_actor_get_staff_id (parsed_actor);
   if (language == NULL)
     language = gh_catalog_get_default_language (catalog);
 
@@ -602,7 +240,7 @@ gh_receipt_issue_as (GhStore           *store,
       items = gh_store_list_data_items (store, customer->id, error);
       if (items == NULL)
         goto fail;
-      export = build_export (catalog, customer, items, consents, language, now);
+      export = _gh_receipt_build_export (catalog, customer, items, consents, language, now);
     }
 
   info.receipt_id = self->id;
@@ -615,10 +253,10 @@ gh_receipt_issue_as (GhStore           *store,
   info.staff_id = staff_id;
   info.actor = actor;
   info.language = language;
-  body = build_body (&info, catalog, consents, changes);
+  body = _gh_receipt_build_body (&info, catalog, consents, changes);
   self->body = json_to_string (body, FALSE);
   export_text = export != NULL ? json_to_string (export, FALSE) : NULL;
-  event_body = build_event_body (self, body, export_text);
+  event_body = _gh_receipt_build_event_body (self, body, export_text);
   event_text = json_to_string (event_body, FALSE);
   if (!insert_receipt (store, self, error))
     goto fail;
@@ -710,7 +348,6 @@ gh_receipt_issue_for_session_async (GhSession           *session,
   const GhCustomer *customer;
   GPtrArray *changes;
   IssueData *data;
-  const char *actor;
 
   g_return_if_fail (GH_IS_SESSION (session));
 
@@ -738,16 +375,18 @@ gh_receipt_issue_for_session_async (GhSession           *session,
     {
       const GhSessionChange *change = g_ptr_array_index (changes, i);
 
+      g_autofree char *staff_id = gh_actor_text_dup_staff_id (change->actor);
+
       g_ptr_array_add (data->changes, change_copy (change));
-      if (g_str_has_prefix (change->actor, "staff:"))
+      /* The last staff member who made a change assisted. */
+      if (staff_id != NULL)
         {
           g_free (data->staff_id);
-          data->staff_id = g_strdup (change->actor + strlen ("staff:"));
+          data->staff_id = g_steal_pointer (&staff_id);
         }
     }
-  actor = gh_session_get_actor (session);
-  if (data->staff_id == NULL && actor != NULL && g_str_has_prefix (actor, "staff:"))
-    data->staff_id = g_strdup (actor + strlen ("staff:"));
+  if (data->staff_id == NULL)
+    data->staff_id = gh_actor_text_dup_staff_id (gh_session_get_actor (session));
 
   g_task_set_task_data (task, data, (GDestroyNotify) issue_data_free);
   g_task_run_in_thread (task, issue_in_worker);
@@ -840,13 +479,6 @@ gh_receipt_get_kind (GhReceipt *self)
 {
   g_return_val_if_fail (GH_IS_RECEIPT (self), 0);
   return self->kind;
-}
-
-const char *
-gh_receipt_get_kiosk_id (GhReceipt *self)
-{
-  g_return_val_if_fail (GH_IS_RECEIPT (self), NULL);
-  return self->kiosk_id;
 }
 
 const char *

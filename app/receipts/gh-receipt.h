@@ -76,7 +76,6 @@ GhReceipt     *gh_receipt_load                (GhStore            *store,
 
 const char    *gh_receipt_get_id              (GhReceipt          *self);
 GhReceiptKind  gh_receipt_get_kind            (GhReceipt          *self);
-const char    *gh_receipt_get_kiosk_id        (GhReceipt          *self);
 const char    *gh_receipt_get_created_at      (GhReceipt          *self);  /* ISO 8601 UTC */
 gint64         gh_receipt_get_expires_at      (GhReceipt          *self);  /* unix seconds */
 const char    *gh_receipt_get_customer_ref    (GhReceipt          *self);

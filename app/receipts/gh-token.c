@@ -11,6 +11,8 @@
 
 #include "receipts/gh-token.h"
 
+#include "config/gh-base64.h"
+
 #include <sodium.h>
 #include <string.h>
 
@@ -102,54 +104,6 @@ gh_token_kiosk_id_is_valid (const char *kiosk_id)
   return TRUE;
 }
 
-/* ---- base64url ---------------------------------------------------------- */
-
-static char *
-base64url_encode (const guint8 *data,
-                  gsize         length)
-{
-  char *text = g_base64_encode (data, length);
-  char *end;
-
-  g_strdelimit (text, "+", '-');
-  g_strdelimit (text, "/", '_');
-  end = strchr (text, '=');
-  if (end != NULL)
-    *end = '\0';
-  return text;
-}
-
-/* Strict: the URL-safe alphabet only, no padding, and the one canonical
- * encoding of the bytes (a last character whose spare bits differ would
- * otherwise decode to the same token). */
-static guint8 *
-base64url_decode (const char *text,
-                  gsize      *length)
-{
-  static const char alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  gsize text_length = strlen (text);
-  g_autofree char *padded = NULL;
-  g_autofree guint8 *data = NULL;
-  g_autofree char *again = NULL;
-
-  if (text_length == 0 || text_length % 4 == 1 || strspn (text, alphabet) != text_length)
-    return NULL;
-  padded = g_malloc (text_length + 4);
-  memcpy (padded, text, text_length);
-  for (gsize i = text_length; i % 4 != 0; i++)
-    padded[i] = '=';
-  padded[text_length + (4 - text_length % 4) % 4] = '\0';
-  g_strdelimit (padded, "-", '+');
-  g_strdelimit (padded, "_", '/');
-
-  data = g_base64_decode (padded, length);
-  again = base64url_encode (data, *length);
-  if (!g_str_equal (again, text))
-    return NULL;
-  return g_steal_pointer (&data);
-}
-
 /* ---- encode ------------------------------------------------------------- */
 
 static void
@@ -208,7 +162,7 @@ gh_token_encode (const GhTokenClaims  *claims,
   signed_message (message, token->data, token->len);
   gh_kiosk_keys_sign (keys, message->data, message->len, signature);
   g_byte_array_append (token, signature, sizeof signature);
-  return base64url_encode (token->data, token->len);
+  return gh_base64_encode (token->data, token->len, GH_BASE64_URL);
 }
 
 /* ---- trust -------------------------------------------------------------- */
@@ -290,9 +244,8 @@ gh_token_trust_parse (GhTokenTrust  *trust,
             return FALSE;
           }
       }
-      if (strspn (fields[1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
-          == strlen (fields[1]))
-        key = g_base64_decode (fields[1], &key_length);
+      key = gh_base64_decode (fields[1], strlen (fields[1]), GH_BASE64_STANDARD,
+                              crypto_sign_PUBLICKEYBYTES, &key_length);
       if (key == NULL || key_length != crypto_sign_PUBLICKEYBYTES)
         {
           g_set_error (error, GH_TOKEN_ERROR, GH_TOKEN_ERROR_TRUST,
@@ -354,7 +307,12 @@ gh_token_verify (const char    *token,
 
   if (strlen (token) > 4 * ((MAX_TOKEN_BYTES + 2) / 3))
     return malformed (error, "too long");
-  data = base64url_decode (token, &length);
+  /* Strict: the URL-safe alphabet only, no padding, and the one canonical
+   * encoding of the bytes (a last character whose spare bits differ would
+   * otherwise decode to the same token). */
+  if (*token != '\0')
+    data = gh_base64_decode (token, strlen (token), GH_BASE64_URL, MAX_TOKEN_BYTES + 2,
+                             &length);
   if (data == NULL)
     return malformed (error, "not base64url");
   if (length < MIN_TOKEN_BYTES)

@@ -95,6 +95,9 @@ gh_store_append_event (GhStore     *self,
   g_return_val_if_fail (GH_IS_STORE (self), -1);
   g_return_val_if_fail (actor != NULL && kind != NULL, -1);
 
+  /* Whatever enters the append-only chain stays there: one check for every writer. */
+  if (!gh_actor_text_is_valid (actor, error))
+    return -1;
   own_transaction = !_gh_store_in_transaction (self);
   if (own_transaction && !gh_store_begin (self, error))
     return -1;

@@ -47,5 +47,9 @@ gboolean      _gh_store_note_retention (GhStore    *self,
 
 /* ISO 8601 UTC with microseconds, the format of event.at. */
 char         *_gh_store_now_iso       (void);
+/* @unix_seconds as ISO 8601 UTC to the second ("2026-03-12T09:00:00Z"), or
+ * @fallback when GDateTime cannot hold it. */
+char         *_gh_store_format_unix   (gint64         unix_seconds,
+                                       const char    *fallback);
 
 G_END_DECLS

@@ -229,6 +229,15 @@ _gh_store_now_iso (void)
 }
 
 char *
+_gh_store_format_unix (gint64      unix_seconds,
+                       const char *fallback)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (unix_seconds);
+
+  return when != NULL ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ") : g_strdup (fallback);
+}
+
+char *
 _gh_store_column_dup (sqlite3_stmt *stmt,
                       int           column)
 {

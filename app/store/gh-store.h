@@ -4,6 +4,7 @@
 
 #include <glib-object.h>
 
+#include "store/gh-actor.h"
 #include "store/gh-types.h"
 
 G_BEGIN_DECLS

@@ -51,17 +51,6 @@ gh_erasure_result_free (GhErasureResult *result)
   g_free (result);
 }
 
-static gboolean
-actor_is_valid (const char *actor)
-{
-  if (actor == NULL || *actor == '\0' || strlen (actor) > 80)
-    return FALSE;
-  for (const char *p = actor; *p != '\0'; p++)
-    if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
-      return FALSE;
-  return TRUE;
-}
-
 static gint64
 count_items (GhStore  *store,
              gint64    customer_id,
@@ -304,7 +293,7 @@ gh_erasure_forget_customer (GhStore           *store,
   g_return_val_if_fail (catalog == NULL || GH_IS_CATALOG (catalog), NULL);
   g_return_val_if_fail (customer != NULL && customer->ref != NULL, NULL);
 
-  if (!actor_is_valid (actor))
+  if (!gh_actor_text_is_valid (actor, NULL))
     {
       g_set_error (error, GH_ERASURE_ERROR, GH_ERASURE_ERROR_INVALID,
                    "erasure: the actor must be a short word such as shopper, cli or staff:<id>");

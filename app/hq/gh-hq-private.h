@@ -1,0 +1,39 @@
+/* What the connection (gh-hq.c) and the pusher (gh-hq-push.c) share.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libpq-fe.h>
+
+#include "hq/gh-hq.h"
+
+G_BEGIN_DECLS
+
+struct _GhHq
+{
+  GObject   parent_instance;
+  PGconn   *conn;
+  char     *target;
+  gboolean  schema_checked;
+};
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+/* Turns a failed statement into a GError that says which step (@what), where, and why. */
+void      _gh_hq_set_result_error (GhHq            *self,
+                                   PGresult        *result,
+                                   const char      *what,
+                                   GError         **error);
+/* TRUE if @result has the @expected status, else _gh_hq_set_result_error. */
+gboolean  _gh_hq_check_result     (GhHq            *self,
+                                   PGresult        *result,
+                                   ExecStatusType   expected,
+                                   const char      *what,
+                                   GError         **error);
+gboolean  _gh_hq_exec_command     (GhHq            *self,
+                                   const char      *sql,
+                                   const char      *what,
+                                   GError         **error);
+/* Rolls back the open transaction, if the connection still has one. */
+void      _gh_hq_rollback         (GhHq            *self);
+
+G_END_DECLS
