@@ -1,16 +1,15 @@
 /* GhForgetPage: "Forget me". Before anything happens it lists, from the shopper's
  * own data and the config, what will be deleted and what the law makes the retailer
- * keep (GhDataCategory legal_hold) with the reason. Confirming erases in a worker on
- * the visit's store connection (gh_erasure_forget_customer under the session's store
- * lock; on a connection of its own if the visit ended first, for the shopper asked)
- * and then reports what was deleted and kept; Finish ends the visit.
+ * keep (GhDataCategory legal_hold) with the reason. Confirming asks the library to
+ * erase (gh_session_forget_async, which finishes even if the visit ends first) and
+ * then reports what was deleted and kept; Finish ends the visit.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "visit/gh-erasure.h"
+#include "visit/gh-session-requests.h"
 #include "gh-forget-page.h"
 #include "gh-ui-text.h"
 #include "gh-widget-template.h"
@@ -147,67 +146,6 @@ fill_lists (GhForgetPage *self)
                                   "of your name, and use it for nothing else."), "dim"));
 }
 
-/* The worker's own copy of who to erase: the end of the visit wipes the session's
- * customer on the main thread, maybe while the worker still waits for the store. */
-typedef struct {
-  GhSession  *session;
-  GhCatalog  *catalog;
-  GhCustomer *customer;
-  char       *db_path;
-  char       *actor;
-  char       *language;
-} ForgetData;
-
-static void
-forget_data_free (ForgetData *data)
-{
-  g_clear_object (&data->session);
-  g_clear_object (&data->catalog);
-  g_clear_pointer (&data->customer, gh_customer_wipe);
-  g_free (data->db_path);
-  g_free (data->actor);
-  g_free (data->language);
-  g_free (data);
-}
-
-static GhErasureResult *
-forget_on (GhStore     *store,
-           ForgetData  *data,
-           GError     **error)
-{
-  return gh_erasure_forget_customer (store, data->catalog, data->customer, data->actor,
-                                     data->language, error);
-}
-
-static void
-forget_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ForgetData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GhStore) own = NULL;
-  GhErasureResult *result = NULL;
-  GhStore *store;
-
-  store = gh_session_lock_store (data->session);
-  if (store != NULL)
-    {
-      result = forget_on (store, data, &error);
-      gh_session_unlock_store (data->session);
-    }
-  /* The visit ended first ("Sign out" right after "Yes, forget me"): the shopper
-   * asked, so the erasure still happens, on a connection of its own. */
-  else if ((own = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error)) != NULL)
-    result = forget_on (own, data, &error);
-
-  if (result == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) gh_erasure_result_free);
-}
-
 enum {
   SIGNAL_ERASED,
   N_SIGNALS
@@ -225,7 +163,7 @@ forget_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *status = NULL;
 
-  erasure = g_task_propagate_pointer (G_TASK (result), &error);
+  erasure = gh_session_forget_finish (GH_SESSION (source), result, &error);
   if (erasure == NULL)
     g_warning ("Erasure failed: %s", error->message);
   /* Nobody is there to read the outcome; the erasure itself is done (or logged). */
@@ -268,8 +206,6 @@ forget_confirm (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   GhForgetPage *self = GH_FORGET_PAGE (widget);
-  g_autoptr(GTask) task = NULL;
-  ForgetData *data;
 
   if (self->done || gh_session_get_ended (self->session))
     return;
@@ -279,16 +215,7 @@ forget_confirm (GtkWidget  *widget,
   gtk_spinner_set_spinning (self->spinner, TRUE);
   gtk_label_set_label (self->status_label, _("Deleting…"));
 
-  data = g_new0 (ForgetData, 1);
-  data->session = g_object_ref (self->session);
-  data->catalog = g_object_ref (gh_session_get_catalog (self->session));
-  data->customer = gh_customer_copy (gh_session_get_customer (self->session));
-  data->db_path = g_strdup (gh_session_get_db_path (self->session));
-  data->actor = g_strdup (gh_session_get_actor (self->session));
-  data->language = g_strdup (gh_session_get_language (self->session));
-  task = g_task_new (NULL, NULL, forget_done, g_object_ref (self));
-  g_task_set_task_data (task, data, (GDestroyNotify) forget_data_free);
-  g_task_run_in_thread (task, forget_thread);
+  gh_session_forget_async (self->session, forget_done, g_object_ref (self));
 }
 
 static void
