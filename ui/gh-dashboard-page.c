@@ -13,7 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-consent-row.h"
-#include "gh-dashboard-page.h"
+#include "gh-dashboard-page-private.h"
 #include "gh-data-item-row.h"
 #include "gh-offer-card.h"
 #include "gh-ui-text.h"
@@ -21,57 +21,10 @@
 
 #define ITEMS_SHOWN_PER_CATEGORY 3
 
-struct _GhDashboardPage
-{
-  GtkWidget       parent_instance;
-
-  GtkWidget      *overlay;
-  GtkLabel       *greeting_label;
-  GtkWidget      *follow_up_button;
-  GtkWidget      *tabs_box;
-  GtkToggleButton *data_tab;
-  GtkToggleButton *offers_tab;
-  GtkToggleButton *choices_tab;
-  GtkBox         *sections_box;
-  GtkWidget      *data_section;
-  GtkWidget      *offers_section;
-  GtkWidget      *choices_section;
-  GtkLabel       *data_summary_label;
-  GtkLabel       *offers_summary_label;
-  GtkBox         *data_box;
-  GtkBox         *offers_box;
-  GtkBox         *choices_box;
-  GtkWidget      *scrim;
-  GtkLabel       *preview_title;
-  GtkLabel       *preview_body;
-  GtkSpinner     *preview_spinner;
-  GtkBox         *preview_list;
-  GtkWidget      *confirm_button;
-  GtkWidget      *undo_bar;
-  GtkLabel       *undo_label;
-  GtkButton      *undo_button;
-
-  GhSession      *session;
-  GCancellable   *cancellable;
-
-  char           *pending_purpose;    /* being previewed or written */
-  GhConsentState  pending_state;
-  gboolean        pending_is_undo;
-  guint           offers_before;
-
-  char           *undo_purpose;       /* what Undo puts back */
-  GhConsentState  undo_state;
-  int             undo_left;
-  guint           undo_source;
-
-  guint           layout_source;
-  gboolean        portrait;
-  gboolean        busy;
-};
-
 G_DEFINE_FINAL_TYPE (GhDashboardPage, gh_dashboard_page, GTK_TYPE_WIDGET)
 
-static void remove_children (GtkBox *box)
+void
+gh_dashboard_page_remove_children (GtkBox *box)
 {
   GtkWidget *child;
 
@@ -79,9 +32,9 @@ static void remove_children (GtkBox *box)
     gtk_box_remove (box, child);
 }
 
-static GtkWidget *
-wrapped_label (const char *text,
-               const char *css_class)
+GtkWidget *
+gh_dashboard_page_wrapped_label (const char *text,
+                                 const char *css_class)
 {
   GtkWidget *label = gtk_label_new (text);
 
@@ -92,9 +45,9 @@ wrapped_label (const char *text,
   return label;
 }
 
-static const char *
-purpose_title (GhDashboardPage *self,
-               const char      *purpose_id)
+const char *
+gh_dashboard_page_purpose_title (GhDashboardPage *self,
+                                 const char      *purpose_id)
 {
   GhPurpose *purpose = gh_catalog_find_purpose (gh_session_get_catalog (self->session), purpose_id);
 
@@ -150,12 +103,12 @@ add_category_group (GhDashboardPage *self,
   GtkWidget *rows = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   /* Translators: a data category and how many items of it are held, e.g. "Purchases (12)" */
   g_autofree char *heading = g_strdup_printf (_("%s (%u)"), title, items->len);
-  GtkWidget *heading_label = wrapped_label (heading, "category-title");
+  GtkWidget *heading_label = gh_dashboard_page_wrapped_label (heading, "category-title");
 
   gtk_widget_add_css_class (group, "category");
   gtk_box_append (GTK_BOX (group), heading_label);
   if (description != NULL && *description != '\0')
-    gtk_box_append (GTK_BOX (group), wrapped_label (description, "dim"));
+    gtk_box_append (GTK_BOX (group), gh_dashboard_page_wrapped_label (description, "dim"));
   gtk_box_append (GTK_BOX (group), rows);
 
   g_ptr_array_sort (items, newest_first);
@@ -194,7 +147,7 @@ rebuild_data (GhDashboardPage *self)
   guint inferred = 0;
   g_autoptr(GString) summary = g_string_new (NULL);
 
-  remove_children (self->data_box);
+  gh_dashboard_page_remove_children (self->data_box);
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -235,7 +188,7 @@ rebuild_data (GhDashboardPage *self)
 
   if (items->len == 0)
     {
-      gtk_box_append (self->data_box, wrapped_label (_("We hold nothing about you besides your "
+      gtk_box_append (self->data_box, gh_dashboard_page_wrapped_label (_("We hold nothing about you besides your "
                                                        "loyalty number."), NULL));
     }
 
@@ -262,22 +215,18 @@ rebuild_data (GhDashboardPage *self)
 
 /* ---- Your offers and Your choices ----------------------------------------------- */
 
-static void on_change_requested (GhDashboardPage *self,
-                                 const char      *purpose_id,
-                                 gboolean         granted);
-
 static void
 rebuild_offers (GhDashboardPage *self)
 {
   GPtrArray *offers = gh_session_get_offers (self->session);
   g_autofree char *summary = NULL;
 
-  remove_children (self->offers_box);
+  gh_dashboard_page_remove_children (self->offers_box);
   for (guint i = 0; offers != NULL && i < offers->len; i++)
     {
       GtkWidget *card = gh_offer_card_new (self->session, g_ptr_array_index (offers, i));
 
-      g_signal_connect_object (card, "change-requested", G_CALLBACK (on_change_requested), self,
+      g_signal_connect_object (card, "change-requested", G_CALLBACK (gh_dashboard_page_change_requested), self,
                                G_CONNECT_SWAPPED);
       gtk_box_append (self->offers_box, card);
     }
@@ -308,14 +257,14 @@ build_choices (GhDashboardPage *self)
       g_autoptr(GhPurpose) purpose = g_list_model_get_item (purposes, i);
       GtkWidget *row = gh_consent_row_new (purpose, language, FALSE);
 
-      g_signal_connect_object (row, "change-requested", G_CALLBACK (on_change_requested), self,
+      g_signal_connect_object (row, "change-requested", G_CALLBACK (gh_dashboard_page_change_requested), self,
                                G_CONNECT_SWAPPED);
       gtk_box_append (self->choices_box, row);
     }
 }
 
-static void
-sync_choices (GhDashboardPage *self)
+void
+gh_dashboard_page_sync_choices (GhDashboardPage *self)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->choices_box));
        child != NULL;
@@ -334,7 +283,7 @@ on_consents_changed (GhDashboardPage *self)
 {
   if (gh_session_get_ended (self->session))
     return;
-  sync_choices (self);
+  gh_dashboard_page_sync_choices (self);
   rebuild_data (self);
 }
 
@@ -344,299 +293,6 @@ on_offers_changed (GhDashboardPage *self)
   if (gh_session_get_ended (self->session))
     return;
   rebuild_offers (self);
-}
-
-/* ---- preview, confirm, undo ----------------------------------------------------- */
-
-static void
-set_busy (GhDashboardPage *self,
-          gboolean         busy)
-{
-  self->busy = busy;
-  sync_choices (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.undo", !busy);
-}
-
-static void
-close_chip_popovers (GhDashboardPage *self)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->offers_box));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gh_offer_card_close_popovers (GH_OFFER_CARD (child));
-}
-
-static void
-hide_undo (GhDashboardPage *self)
-{
-  g_clear_handle_id (&self->undo_source, g_source_remove);
-  g_clear_pointer (&self->undo_purpose, g_free);
-  gtk_widget_set_visible (self->undo_bar, FALSE);
-}
-
-static void
-update_undo_button (GhDashboardPage *self)
-{
-  /* Translators: the Undo button with the seconds left, e.g. "Undo (9)" */
-  g_autofree char *label = g_strdup_printf (_("Undo (%d)"), self->undo_left);
-
-  gtk_button_set_label (self->undo_button, label);
-}
-
-static gboolean
-undo_tick (gpointer user_data)
-{
-  GhDashboardPage *self = user_data;
-
-  if (--self->undo_left <= 0)
-    {
-      self->undo_source = 0;
-      hide_undo (self);
-      return G_SOURCE_REMOVE;
-    }
-  update_undo_button (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-show_undo (GhDashboardPage *self,
-           const char      *purpose_id,
-           GhConsentState   restore,
-           const char      *message)
-{
-  hide_undo (self);
-  self->undo_purpose = g_strdup (purpose_id);
-  self->undo_state = restore;
-  self->undo_left = GH_DASHBOARD_UNDO_SECONDS;
-  gtk_label_set_label (self->undo_label, message);
-  update_undo_button (self);
-  gtk_widget_set_visible (self->undo_bar, TRUE);
-  self->undo_source = g_timeout_add_seconds (1, undo_tick, self);
-}
-
-static void
-hide_preview (GhDashboardPage *self)
-{
-  gtk_spinner_set_spinning (self->preview_spinner, FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), FALSE);
-  remove_children (self->preview_list);
-  gtk_widget_set_visible (self->scrim, FALSE);
-}
-
-static void
-set_consent_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GhDashboardPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *purpose_id = g_steal_pointer (&self->pending_purpose);
-  GhConsentState state = self->pending_state;
-  guint offers_after;
-  int difference;
-  g_autofree char *message = NULL;
-
-  if (!gh_session_set_consent_finish (GH_SESSION (source), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          || g_error_matches (error, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED))
-        return;
-      g_warning ("Saving a choice failed: %s", error->message);
-      set_busy (self, FALSE);
-      gtk_label_set_label (self->preview_title, _("That did not work"));
-      gtk_label_set_label (self->preview_body, _("Your choice could not be saved, so nothing has "
-                                                 "changed. Please try again, or ask a member of "
-                                                 "staff."));
-      gtk_spinner_set_spinning (self->preview_spinner, FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), FALSE);
-      gtk_widget_set_visible (self->confirm_button, FALSE);
-      gtk_button_set_label (GTK_BUTTON (gtk_widget_get_prev_sibling (self->confirm_button)),
-                            _("Close"));
-      gtk_widget_set_visible (self->scrim, TRUE);
-      return;
-    }
-  if (gh_session_get_ended (self->session))
-    return;
-
-  set_busy (self, FALSE);
-  hide_preview (self);
-
-  if (self->pending_is_undo)
-    {
-      hide_undo (self);
-      return;
-    }
-
-  offers_after = gh_session_get_offers (self->session)->len;
-  difference = (int) offers_after - (int) self->offers_before;
-  if (state == GH_CONSENT_REVOKED)
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "“%s” is off. %d offer went.",
-                                            "“%s” is off. %d offers went.", MAX (0, -difference)),
-                               purpose_title (self, purpose_id), MAX (0, -difference));
-  else
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "“%s” is on. %d new offer.",
-                                            "“%s” is on. %d new offers.", MAX (0, difference)),
-                               purpose_title (self, purpose_id), MAX (0, difference));
-  show_undo (self, purpose_id,
-             state == GH_CONSENT_REVOKED ? GH_CONSENT_GRANTED : GH_CONSENT_REVOKED, message);
-}
-
-static void
-write_choice (GhDashboardPage *self,
-              const char      *purpose_id,
-              GhConsentState   state,
-              gboolean         is_undo)
-{
-  char *copy = g_strdup (purpose_id);  /* @purpose_id may be pending_purpose itself */
-
-  g_free (self->pending_purpose);
-  self->pending_purpose = copy;
-  self->pending_state = state;
-  self->pending_is_undo = is_undo;
-  self->offers_before = gh_session_get_offers (self->session)->len;
-  set_busy (self, TRUE);
-  gh_session_set_consent_async (self->session, self->pending_purpose, state, self->cancellable,
-                                set_consent_done, g_object_ref (self));
-}
-
-static void
-what_if_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GhDashboardPage) self = user_data;
-  g_autoptr(GPtrArray) removed = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *language;
-
-  removed = gh_session_what_if_finish (GH_SESSION (source), result, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-      || gh_session_get_ended (self->session) || self->pending_purpose == NULL)
-    return;
-
-  gtk_spinner_set_spinning (self->preview_spinner, FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), FALSE);
-  if (removed == NULL)
-    {
-      g_warning ("Previewing a choice failed: %s", error->message);
-      gtk_label_set_label (self->preview_body, _("We could not work out which offers would go. "
-                                                 "You can still switch it off."));
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.confirm", TRUE);
-      return;
-    }
-
-  language = gh_session_get_language (self->session);
-  if (removed->len == 0)
-    gtk_label_set_label (self->preview_body, _("No offers will go. We will simply stop using "
-                                               "your data for this."));
-  else
-    {
-      g_autofree char *body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "This offer will go:",
-                                                            "These %u offers will go:",
-                                                            removed->len), removed->len);
-      gtk_label_set_label (self->preview_body, body);
-    }
-  for (guint i = 0; i < removed->len; i++)
-    {
-      GhOfferMatch *match = g_ptr_array_index (removed, i);
-      /* Translators: one offer in a list */
-      g_autofree char *line = g_strdup_printf (_("• %s"), gh_offer_get_title (match->offer,
-                                                                              language));
-
-      gtk_box_append (self->preview_list, wrapped_label (line, "preview-offer"));
-    }
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.confirm", TRUE);
-  gtk_widget_grab_focus (self->confirm_button);
-}
-
-static void
-show_preview (GhDashboardPage *self,
-              const char      *purpose_id)
-{
-  /* Translators: %s is a purpose's title */
-  g_autofree char *title = g_strdup_printf (_("Switch off “%s”?"),
-                                            purpose_title (self, purpose_id));
-
-  g_free (self->pending_purpose);
-  self->pending_purpose = g_strdup (purpose_id);
-  self->pending_state = GH_CONSENT_REVOKED;
-  remove_children (self->preview_list);
-  gtk_label_set_label (self->preview_title, title);
-  gtk_label_set_label (self->preview_body, _("Checking which offers would go…"));
-  gtk_button_set_label (GTK_BUTTON (gtk_widget_get_prev_sibling (self->confirm_button)),
-                        _("Keep it on"));
-  gtk_widget_set_visible (self->confirm_button, TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.confirm", FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), TRUE);
-  gtk_spinner_set_spinning (self->preview_spinner, TRUE);
-  gtk_widget_set_visible (self->scrim, TRUE);
-
-  gh_session_what_if_async (self->session, purpose_id, GH_CONSENT_REVOKED, self->cancellable,
-                            what_if_done, g_object_ref (self));
-}
-
-static void
-on_change_requested (GhDashboardPage *self,
-                     const char      *purpose_id,
-                     gboolean         granted)
-{
-  if (self->busy || gtk_widget_get_visible (self->scrim))
-    return;
-
-  close_chip_popovers (self);
-  if (granted)
-    write_choice (self, purpose_id, GH_CONSENT_GRANTED, FALSE);
-  else
-    show_preview (self, purpose_id);
-}
-
-static void
-dashboard_confirm (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
-
-  if (self->pending_purpose == NULL || self->busy)
-    return;
-  gtk_label_set_label (self->preview_body, _("Saving…"));
-  remove_children (self->preview_list);
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), TRUE);
-  gtk_spinner_set_spinning (self->preview_spinner, TRUE);
-  gtk_widget_action_set_enabled (widget, "dashboard.confirm", FALSE);
-  write_choice (self, self->pending_purpose, GH_CONSENT_REVOKED, FALSE);
-}
-
-static void
-dashboard_cancel (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
-
-  if (self->busy)
-    return;
-  g_clear_pointer (&self->pending_purpose, g_free);
-  hide_preview (self);
-}
-
-static void
-dashboard_undo (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
-  g_autofree char *purpose_id = NULL;
-
-  if (self->undo_purpose == NULL || self->busy)
-    return;
-  purpose_id = g_strdup (self->undo_purpose);
-  g_clear_handle_id (&self->undo_source, g_source_remove);
-  gtk_label_set_label (self->undo_label, _("Putting it back…"));
-  write_choice (self, purpose_id, self->undo_state, TRUE);
 }
 
 static void
@@ -757,9 +413,7 @@ gh_dashboard_page_class_init (GhDashboardPageClass *klass)
   widget_class->measure = gh_dashboard_page_measure;
   widget_class->size_allocate = gh_dashboard_page_size_allocate;
 
-  gtk_widget_class_install_action (widget_class, "dashboard.confirm", NULL, dashboard_confirm);
-  gtk_widget_class_install_action (widget_class, "dashboard.cancel", NULL, dashboard_cancel);
-  gtk_widget_class_install_action (widget_class, "dashboard.undo", NULL, dashboard_undo);
+  gh_dashboard_page_class_install_actions (widget_class);
   gtk_widget_class_install_action (widget_class, "dashboard.show-section", "s",
                                    dashboard_show_section);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "dashboard.cancel", NULL);
@@ -787,6 +441,7 @@ gh_dashboard_page_class_init (GhDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, preview_body);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, preview_spinner);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, preview_list);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, confirm_button);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, undo_bar);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, undo_label);
@@ -852,7 +507,7 @@ gh_dashboard_page_new (GhSession *session)
   gtk_label_set_label (self->greeting_label, greeting);
 
   build_choices (self);
-  sync_choices (self);
+  gh_dashboard_page_sync_choices (self);
   rebuild_data (self);
   rebuild_offers (self);
 
@@ -861,13 +516,6 @@ gh_dashboard_page_new (GhSession *session)
   g_signal_connect_object (session, "notify::offers", G_CALLBACK (on_offers_changed), self,
                            G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
-}
-
-GhSession *
-gh_dashboard_page_get_session (GhDashboardPage *self)
-{
-  g_return_val_if_fail (GH_IS_DASHBOARD_PAGE (self), NULL);
-  return self->session;
 }
 
 gboolean
@@ -896,14 +544,6 @@ gh_dashboard_page_get_undo_shown (GhDashboardPage *self)
 {
   g_return_val_if_fail (GH_IS_DASHBOARD_PAGE (self), FALSE);
   return gtk_widget_get_visible (self->undo_bar);
-}
-
-void
-gh_dashboard_page_set_follow_up_available (GhDashboardPage *self,
-                                           gboolean         available)
-{
-  g_return_if_fail (GH_IS_DASHBOARD_PAGE (self));
-  gtk_widget_set_visible (self->follow_up_button, available);
 }
 
 void

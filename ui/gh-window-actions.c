@@ -1,11 +1,12 @@
 /* GhWindow's kiosk.* actions: starting and ending the visit, more time, forget me,
- * back to the dashboard, the follow-up codes, and the language (a stateful action
- * over the window's "language" property).
+ * back to the dashboard, the follow-up screen and its codes, and the language (a
+ * stateful action over the window's "language" property, set here).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "config.h"
 
 #include "visit/gh-session-requests.h"
+#include "gh-follow-up-page.h"
 #include "gh-forget-page.h"
 #include "gh-window-private.h"
 
@@ -72,6 +73,95 @@ kiosk_dashboard (GtkWidget  *widget,
 }
 
 /* ---- follow-up on the phone ----------------------------------------------------- */
+
+static void
+on_follow_up_done (GhWindow *self)
+{
+  if (self->follow_up_ends_visit || self->dashboard_page == NULL)
+    {
+      gh_window_end_visit (self);
+      return;
+    }
+  gh_window_show_page (self, self->dashboard_page);
+  gh_window_replace_page (self, &self->follow_up_page, NULL, NULL);
+}
+
+static GtkWidget *
+new_follow_up_page (GhWindow *self)
+{
+  GtkWidget *page = gh_follow_up_page_new ();
+
+  g_signal_connect_object (page, "done", G_CALLBACK (on_follow_up_done), self,
+                           G_CONNECT_SWAPPED);
+  return page;
+}
+
+void
+gh_window_show_follow_up (GhWindow  *self,
+                          GhReceipt *receipt,
+                          gboolean   ends_visit)
+{
+  GtkWidget *page = new_follow_up_page (self);
+
+  gh_follow_up_page_set_receipt (GH_FOLLOW_UP_PAGE (page), receipt,
+                                 gh_kiosk_get_catalog (self->kiosk));
+  self->follow_up_ends_visit = ends_visit;
+  gh_window_replace_page (self, &self->follow_up_page, page, "follow-up");
+  gh_window_show_page (self, page);
+}
+
+/* ---- language ------------------------------------------------------------------ */
+
+/* The kiosk.language action's property: a language the config offers, for the visit. */
+void
+gh_window_set_language (GhWindow   *self,
+                        const char *language)
+{
+  GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
+
+  if (catalog == NULL || language == NULL
+      || !g_strv_contains (gh_catalog_get_languages (catalog), language)
+      || g_strcmp0 (language, self->language) == 0)
+    return;
+
+  gh_window_set_language_field (self, language);
+  gh_window_rebuild_language_box (self);
+  gh_window_build_static_pages (self);
+
+  /* After an erasure there is no dashboard to bring back. */
+  if (self->session != NULL && self->dashboard_page != NULL)
+    {
+      GtkWidget *visible = gtk_stack_get_visible_child (self->stack);
+      gboolean on_dashboard = visible == self->dashboard_page;
+      gboolean on_forget = visible == self->forget_page && self->forget_page != NULL;
+
+      gh_session_set_language (self->session, language);
+      gh_window_new_dashboard_page (self);
+      if (on_forget && !gh_forget_page_get_done (GH_FORGET_PAGE (self->forget_page)))
+        {
+          gh_window_new_forget_page (self);
+          gh_window_show_page (self, self->forget_page);
+        }
+      else if (on_dashboard)
+        gh_window_show_page (self, self->dashboard_page);
+    }
+
+  /* The follow-up screen keeps its code; only its words change. */
+  if (self->follow_up_page != NULL)
+    {
+      GhFollowUpPage *old = GH_FOLLOW_UP_PAGE (self->follow_up_page);
+      GtkWidget *page = new_follow_up_page (self);
+      gboolean on_follow_up = gtk_stack_get_visible_child (self->stack) == self->follow_up_page;
+
+      gh_follow_up_page_set_kind (GH_FOLLOW_UP_PAGE (page), gh_follow_up_page_get_kind (old));
+      gh_follow_up_page_set_short_code (GH_FOLLOW_UP_PAGE (page),
+                                        gh_follow_up_page_get_short_code (old));
+      gh_follow_up_page_set_url (GH_FOLLOW_UP_PAGE (page), gh_follow_up_page_get_url (old));
+      gh_window_replace_page (self, &self->follow_up_page, page, "follow-up");
+      if (on_follow_up)
+        gh_window_show_page (self, page);
+    }
+}
 
 static void
 receipt_issued (GObject      *source,

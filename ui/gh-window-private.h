@@ -66,11 +66,18 @@ void     gh_window_set_follow_up_enabled (GhWindow  *self,
 gboolean gh_window_in_visit            (GhWindow    *self);
 void     gh_window_begin_visit         (GhWindow    *self);
 void     gh_window_new_forget_page     (GhWindow    *self);
+void     gh_window_new_dashboard_page  (GhWindow    *self);
+void     gh_window_set_language_field  (GhWindow    *self,
+                                        const char  *language);
+void     gh_window_rebuild_language_box (GhWindow   *self);
+void     gh_window_build_static_pages  (GhWindow    *self);
+
+/* gh-window-actions.c */
 void     gh_window_show_follow_up      (GhWindow    *self,
                                         GhReceipt   *receipt,
                                         gboolean     ends_visit);
-
-/* gh-window-actions.c */
+void     gh_window_set_language        (GhWindow    *self,
+                                        const char  *language);
 void     gh_window_class_install_actions (GtkWidgetClass *widget_class);
 
 /* For tests and benchmarks. Overrides the config's idle timeout (milliseconds) and

@@ -63,8 +63,8 @@ retranslate_chrome (GhWindow *self)
     gh_accessibility_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)))));
 }
 
-static void
-rebuild_language_box (GhWindow *self)
+void
+gh_window_rebuild_language_box (GhWindow *self)
 {
   GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
   const char * const *languages = catalog ? gh_catalog_get_languages (catalog) : NULL;
@@ -97,8 +97,8 @@ rebuild_language_box (GhWindow *self)
 
 /* Our own strings follow the visit's language; texts from the config take it from
  * the session. */
-static void
-set_language_field (GhWindow   *self,
+void
+gh_window_set_language_field (GhWindow   *self,
                     const char *language)
 {
   if (g_strcmp0 (self->language, language) == 0)
@@ -127,8 +127,8 @@ gh_window_replace_page (GhWindow    *self,
     gtk_stack_add_named (self->stack, page, name);
 }
 
-static void
-build_static_pages (GhWindow *self)
+void
+gh_window_build_static_pages (GhWindow *self)
 {
   GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
   gboolean on_attract = self->attract_page == NULL
@@ -179,7 +179,7 @@ apply_catalog (GhWindow  *self,
   g_autoptr(GdkTexture) logo = NULL;
 
   gh_staff_controller_set_catalog (self->staff, catalog);
-  set_language_field (self, catalog != NULL ? gh_catalog_get_default_language (catalog) : NULL);
+  gh_window_set_language_field (self, catalog != NULL ? gh_catalog_get_default_language (catalog) : NULL);
   /* Set even when unchanged: gettext's catalogs may have been bound meanwhile. */
   gh_i18n_set_language (self->language);
 
@@ -196,8 +196,8 @@ apply_catalog (GhWindow  *self,
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.start", catalog != NULL);
   sync_idle_timeouts (self);
-  rebuild_language_box (self);
-  build_static_pages (self);
+  gh_window_rebuild_language_box (self);
+  gh_window_build_static_pages (self);
 }
 
 /* ---- idle timeout ------------------------------------------------------------------ */
@@ -298,8 +298,8 @@ is_portrait (GhWindow *self)
   return width < height;
 }
 
-static void
-new_dashboard_page (GhWindow *self)
+void
+gh_window_new_dashboard_page (GhWindow *self)
 {
   GtkWidget *dashboard = gh_dashboard_page_new (self->session);
 
@@ -323,7 +323,7 @@ on_signed_in (GhWindow  *self,
   g_set_object (&self->session, session);
   gh_staff_controller_set_session (self->staff, session);
   gh_session_set_language (session, self->language);
-  new_dashboard_page (self);
+  gh_window_new_dashboard_page (self);
   gh_window_show_page (self, self->dashboard_page);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", TRUE);
   gh_window_set_follow_up_enabled (self, TRUE);
@@ -363,9 +363,9 @@ end_visit (GhWindow *self)
   if (catalog != NULL
       && g_strcmp0 (self->language, gh_catalog_get_default_language (catalog)) != 0)
     {
-      set_language_field (self, gh_catalog_get_default_language (catalog));
-      rebuild_language_box (self);
-      build_static_pages (self);
+      gh_window_set_language_field (self, gh_catalog_get_default_language (catalog));
+      gh_window_rebuild_language_box (self);
+      gh_window_build_static_pages (self);
     }
   else
     gh_identify_page_reset (GH_IDENTIFY_PAGE (self->identify_page));
@@ -392,93 +392,6 @@ gh_window_new_forget_page (GhWindow *self)
   gh_window_replace_page (self, &self->forget_page, gh_forget_page_new (self->session), "forget");
   g_signal_connect_object (self->forget_page, "erased", G_CALLBACK (on_erased), self,
                            G_CONNECT_SWAPPED);
-}
-
-static void
-on_follow_up_done (GhWindow *self)
-{
-  if (self->follow_up_ends_visit || self->dashboard_page == NULL)
-    {
-      end_visit (self);
-      return;
-    }
-  gh_window_show_page (self, self->dashboard_page);
-  gh_window_replace_page (self, &self->follow_up_page, NULL, NULL);
-}
-
-static GtkWidget *
-new_follow_up_page (GhWindow *self)
-{
-  GtkWidget *page = gh_follow_up_page_new ();
-
-  g_signal_connect_object (page, "done", G_CALLBACK (on_follow_up_done), self,
-                           G_CONNECT_SWAPPED);
-  return page;
-}
-
-void
-gh_window_show_follow_up (GhWindow  *self,
-                          GhReceipt *receipt,
-                          gboolean   ends_visit)
-{
-  GtkWidget *page = new_follow_up_page (self);
-
-  gh_follow_up_page_set_receipt (GH_FOLLOW_UP_PAGE (page), receipt,
-                                 gh_kiosk_get_catalog (self->kiosk));
-  self->follow_up_ends_visit = ends_visit;
-  gh_window_replace_page (self, &self->follow_up_page, page, "follow-up");
-  gh_window_show_page (self, page);
-}
-
-/* The kiosk.language action's property: a language the config offers, for the visit. */
-static void
-set_language (GhWindow   *self,
-              const char *language)
-{
-  GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
-
-  if (catalog == NULL || language == NULL
-      || !g_strv_contains (gh_catalog_get_languages (catalog), language)
-      || g_strcmp0 (language, self->language) == 0)
-    return;
-
-  set_language_field (self, language);
-  rebuild_language_box (self);
-  build_static_pages (self);
-
-  /* After an erasure there is no dashboard to bring back. */
-  if (self->session != NULL && self->dashboard_page != NULL)
-    {
-      GtkWidget *visible = gtk_stack_get_visible_child (self->stack);
-      gboolean on_dashboard = visible == self->dashboard_page;
-      gboolean on_forget = visible == self->forget_page && self->forget_page != NULL;
-
-      gh_session_set_language (self->session, language);
-      new_dashboard_page (self);
-      if (on_forget && !gh_forget_page_get_done (GH_FORGET_PAGE (self->forget_page)))
-        {
-          gh_window_new_forget_page (self);
-          gh_window_show_page (self, self->forget_page);
-        }
-      else if (on_dashboard)
-        gh_window_show_page (self, self->dashboard_page);
-    }
-
-  /* The follow-up screen keeps its code; only its words change. */
-  if (self->follow_up_page != NULL)
-    {
-      GhFollowUpPage *old = GH_FOLLOW_UP_PAGE (self->follow_up_page);
-      GtkWidget *page = new_follow_up_page (self);
-      gboolean on_follow_up = gtk_stack_get_visible_child (self->stack) == self->follow_up_page;
-
-      gh_follow_up_page_set_kind (GH_FOLLOW_UP_PAGE (page), gh_follow_up_page_get_kind (old));
-      gh_follow_up_page_set_short_code (GH_FOLLOW_UP_PAGE (page),
-                                        gh_follow_up_page_get_short_code (old));
-      gh_follow_up_page_set_url (GH_FOLLOW_UP_PAGE (page), gh_follow_up_page_get_url (old));
-      gh_window_replace_page (self, &self->follow_up_page, page, "follow-up");
-      if (on_follow_up)
-        gh_window_show_page (self, page);
-    }
 }
 
 /* ---- object ------------------------------------------------------------------------ */
@@ -564,7 +477,7 @@ gh_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_LANGUAGE:
-      set_language (self, g_value_get_string (value));
+      gh_window_set_language (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
