@@ -18,6 +18,7 @@ struct _GhAttractPage
   GtkPicture *logo;
   GtkLabel   *brand_label;
   GtkLabel   *promise_label;
+  GtkBox     *page_box;
   GtkBox     *language_box;
   GtkButton  *start_button;
   GtkLabel   *setup_label;
@@ -73,6 +74,7 @@ gh_attract_page_class_init (GhAttractPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhAttractPage, logo);
   gtk_widget_class_bind_template_child (widget_class, GhAttractPage, brand_label);
   gtk_widget_class_bind_template_child (widget_class, GhAttractPage, promise_label);
+  gtk_widget_class_bind_template_child (widget_class, GhAttractPage, page_box);
   gtk_widget_class_bind_template_child (widget_class, GhAttractPage, language_box);
   gtk_widget_class_bind_template_child (widget_class, GhAttractPage, start_button);
   gtk_widget_class_bind_template_child (widget_class, GhAttractPage, setup_label);
@@ -92,7 +94,7 @@ gh_attract_page_init (GhAttractPage *self)
   toggles = gh_accessibility_toggles_new (gh_accessibility_get_for_display (
     gtk_widget_get_display (GTK_WIDGET (self))));
   gtk_widget_set_halign (toggles, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->language_box))), toggles);
+  gtk_box_append (self->page_box, toggles);
 }
 
 void
@@ -142,4 +144,18 @@ gh_attract_page_setup (GhAttractPage *self,
                                     g_strcmp0 (languages[i], language) == 0);
       gtk_box_append (self->language_box, button);
     }
+}
+
+GtkWidget *
+gh_attract_page_get_logo (GhAttractPage *self)
+{
+  g_return_val_if_fail (GH_IS_ATTRACT_PAGE (self), NULL);
+  return GTK_WIDGET (self->logo);
+}
+
+GtkWidget *
+gh_attract_page_get_brand_label (GhAttractPage *self)
+{
+  g_return_val_if_fail (GH_IS_ATTRACT_PAGE (self), NULL);
+  return GTK_WIDGET (self->brand_label);
 }

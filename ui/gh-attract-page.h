@@ -15,6 +15,9 @@ G_DECLARE_FINAL_TYPE (GhAttractPage, gh_attract_page, GH, ATTRACT_PAGE, GtkWidge
 void        gh_attract_page_setup        (GhAttractPage *self,
                                           GhCatalog     *catalog,
                                           const char    *language);
+/* The brand marks (the logo picture, the brand's name): staff mode's long press. */
+GtkWidget  *gh_attract_page_get_logo        (GhAttractPage *self);
+GtkWidget  *gh_attract_page_get_brand_label (GhAttractPage *self);
 /* A language's name in that language ("Deutsch"), for language buttons. */
 const char *gh_attract_page_language_name (const char   *code);
 

@@ -236,35 +236,14 @@ gh_staff_controller_set_session (GhStaffController *self,
   update_actor (self);
 }
 
-static void
-watch_tree (GhStaffController *self,
-            GtkWidget         *widget,
-            guint             *found)
-{
-  if (GTK_IS_PICTURE (widget) || gtk_widget_has_css_class (widget, "brand")
-      || gtk_widget_has_css_class (widget, "top-brand"))
-    {
-      gh_staff_mode_watch_logo (self->mode, widget);
-      (*found)++;
-      return;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    watch_tree (self, child, found);
-}
-
 void
 gh_staff_controller_watch_logo (GhStaffController *self,
-                                GtkWidget         *root)
+                                GtkWidget         *logo)
 {
-  guint found = 0;
-
   g_return_if_fail (GH_IS_STAFF_CONTROLLER (self));
-  g_return_if_fail (GTK_IS_WIDGET (root));
+  g_return_if_fail (GTK_IS_WIDGET (logo));
 
-  watch_tree (self, root, &found);
-  if (found == 0)
-    gh_staff_mode_watch_logo (self->mode, root);
+  gh_staff_mode_watch_logo (self->mode, logo);
 }
 
 GhStaffMode *

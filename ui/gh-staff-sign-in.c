@@ -39,6 +39,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_STAFF_ID,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
 set_status (GhStaffSignIn *self,
             const char    *message,
@@ -116,16 +124,71 @@ on_submit (GhStaffSignIn *self)
                                self->cancellable, on_checked, g_object_ref (self));
 }
 
+/* The staff-sign-in.staff action's property: who is signing in. */
 static void
-on_staff_toggled (GtkToggleButton *button,
-                  GhStaffSignIn   *self)
+set_staff_id (GhStaffSignIn *self,
+              const char    *staff_id)
 {
-  if (!gtk_toggle_button_get_active (button))
+  if (staff_id != NULL && *staff_id == '\0')
+    staff_id = NULL;
+  if (g_strcmp0 (self->staff_id, staff_id) == 0)
     return;
   g_free (self->staff_id);
-  self->staff_id = g_strdup (g_object_get_data (G_OBJECT (button), "staff-id"));
+  self->staff_id = g_strdup (staff_id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF_ID]);
+  if (staff_id == NULL)
+    return;
   set_status (self, NULL, FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+}
+
+/* One button per member of staff in the config; its action target is their id. */
+static GtkWidget *
+create_staff_button (gpointer item,
+                     gpointer user_data)
+{
+  GhStaffMember *member = item;
+  GtkWidget *button = gtk_toggle_button_new_with_label (gh_staff_member_get_name (member));
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "staff-sign-in.staff");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", gh_staff_member_get_id (member));
+  return button;
+}
+
+static void
+gh_staff_sign_in_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  GhStaffSignIn *self = GH_STAFF_SIGN_IN (object);
+
+  switch (prop_id)
+    {
+    case PROP_STAFF_ID:
+      g_value_set_string (value, self->staff_id != NULL ? self->staff_id : "");
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_staff_sign_in_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  GhStaffSignIn *self = GH_STAFF_SIGN_IN (object);
+
+  switch (prop_id)
+    {
+    case PROP_STAFF_ID:
+      set_staff_id (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -162,6 +225,15 @@ gh_staff_sign_in_class_init (GhStaffSignInClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = gh_staff_sign_in_dispose;
+  object_class->get_property = gh_staff_sign_in_get_property;
+  object_class->set_property = gh_staff_sign_in_set_property;
+
+  /* The id of the member of staff chosen, "" for none; staff-sign-in.staff is its
+   * action, the name buttons its targets. */
+  properties[PROP_STAFF_ID] =
+    g_param_spec_string ("staff-id", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNED_IN] = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, GH_TYPE_STAFF_MEMBER);
@@ -169,6 +241,7 @@ gh_staff_sign_in_class_init (GhStaffSignInClass *klass)
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "staff-sign-in.cancel", NULL, sign_in_cancel);
+  gtk_widget_class_install_property_action (widget_class, "staff-sign-in.staff", "staff-id");
 
   g_type_ensure (GH_TYPE_KEYPAD);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -204,10 +277,8 @@ gh_staff_sign_in_setup (GhStaffSignIn *self,
                         GhCatalog     *catalog,
                         const char    *db_path)
 {
-  GListModel *staff;
-  GtkToggleButton *group = NULL;
-  GtkWidget *child;
-  guint n;
+  GListModel *staff = catalog != NULL ? gh_catalog_get_staff (catalog) : NULL;
+  guint n = staff != NULL ? g_list_model_get_n_items (staff) : 0;
 
   g_return_if_fail (GH_IS_STAFF_SIGN_IN (self));
   g_return_if_fail (catalog == NULL || GH_IS_CATALOG (catalog));
@@ -216,33 +287,17 @@ gh_staff_sign_in_setup (GhStaffSignIn *self,
   g_set_object (&self->catalog, catalog);
   g_free (self->db_path);
   self->db_path = g_strdup (db_path);
-  g_clear_pointer (&self->staff_id, g_free);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->staff_box))) != NULL)
-    gtk_flow_box_remove (self->staff_box, child);
-  if (catalog == NULL)
-    return;
-
-  /* The staff come from HQ's config, so the buttons are built here. */
-  staff = gh_catalog_get_staff (catalog);
-  n = g_list_model_get_n_items (staff);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GhStaffMember) member = g_list_model_get_item (staff, i);
-      GtkWidget *button = gtk_toggle_button_new_with_label (gh_staff_member_get_name (member));
-
-      g_object_set_data_full (G_OBJECT (button), "staff-id",
-                              g_strdup (gh_staff_member_get_id (member)), g_free);
-      if (group != NULL)
-        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
-      else
-        group = GTK_TOGGLE_BUTTON (button);
-      g_signal_connect_object (button, "toggled", G_CALLBACK (on_staff_toggled), self, 0);
-      gtk_flow_box_append (self->staff_box, button);
-    }
+  set_staff_id (self, NULL);
+  /* The staff come from HQ's config. */
+  gtk_flow_box_bind_model (self->staff_box, staff, create_staff_button, NULL, NULL);
   if (n == 1)
-    gtk_toggle_button_set_active (group, TRUE);
+    {
+      g_autoptr(GhStaffMember) member = g_list_model_get_item (staff, 0);
+
+      set_staff_id (self, gh_staff_member_get_id (member));
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->staff_box), n > 1);
-  if (n == 0)
+  if (catalog != NULL && n == 0)
     set_status (self, _("This kiosk's configuration names no staff."), TRUE);
 }
 

@@ -139,7 +139,9 @@ gh_window_build_static_pages (GhWindow *self)
   GtkWidget *identify = g_object_new (GH_TYPE_IDENTIFY_PAGE, NULL);
 
   gh_attract_page_setup (GH_ATTRACT_PAGE (attract), catalog, self->language);
-  gh_staff_controller_watch_logo (self->staff, attract);
+  gh_staff_controller_watch_logo (self->staff, gh_attract_page_get_logo (GH_ATTRACT_PAGE (attract)));
+  gh_staff_controller_watch_logo (self->staff,
+                                  gh_attract_page_get_brand_label (GH_ATTRACT_PAGE (attract)));
   gh_identify_page_setup (GH_IDENTIFY_PAGE (identify), gh_kiosk_get_db_path (self->kiosk),
                           catalog, self->language);
   g_signal_connect_object (identify, "signed-in", G_CALLBACK (on_signed_in), self,
@@ -533,7 +535,8 @@ gh_window_init (GhWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->staff = gh_staff_controller_new (self->stack, self->banner_box);
-  gh_staff_controller_watch_logo (self->staff, self->brand_box);
+  gh_staff_controller_watch_logo (self->staff, GTK_WIDGET (self->top_logo));
+  gh_staff_controller_watch_logo (self->staff, GTK_WIDGET (self->top_brand_label));
 
   self->idle = gh_idle_timer_new ();
   g_signal_connect_object (self->idle, "notify::warning", G_CALLBACK (on_idle_warning), self,
