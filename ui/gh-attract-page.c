@@ -22,9 +22,21 @@ struct _GhAttractPage
   GtkBox     *language_box;
   GtkButton  *start_button;
   GtkLabel   *setup_label;
+
+  GhCatalog  *catalog;
+  char       *language;
 };
 
 G_DEFINE_FINAL_TYPE (GhAttractPage, gh_attract_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CATALOG,
+  PROP_LANGUAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* Endonyms: a tourist looks for their language written their way. */
 static const struct {
@@ -53,12 +65,74 @@ gh_attract_page_language_name (const char *code)
   return code;
 }
 
+static void show_catalog (GhAttractPage *self);
+
+static void
+gh_attract_page_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (gh_attract_page_parent_class)->constructed (object);
+  show_catalog (GH_ATTRACT_PAGE (object));
+}
+
 static void
 gh_attract_page_dispose (GObject *object)
 {
+  GhAttractPage *self = GH_ATTRACT_PAGE (object);
+
   gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_ATTRACT_PAGE);
+  g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (gh_attract_page_parent_class)->dispose (object);
+}
+
+static void
+gh_attract_page_finalize (GObject *object)
+{
+  g_free (GH_ATTRACT_PAGE (object)->language);
+
+  G_OBJECT_CLASS (gh_attract_page_parent_class)->finalize (object);
+}
+
+static void
+gh_attract_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  GhAttractPage *self = GH_ATTRACT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_attract_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  GhAttractPage *self = GH_ATTRACT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CATALOG:
+      self->catalog = g_value_dup_object (value);
+      break;
+    case PROP_LANGUAGE:
+      self->language = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -67,7 +141,20 @@ gh_attract_page_class_init (GhAttractPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = gh_attract_page_constructed;
   object_class->dispose = gh_attract_page_dispose;
+  object_class->finalize = gh_attract_page_finalize;
+  object_class->get_property = gh_attract_page_get_property;
+  object_class->set_property = gh_attract_page_set_property;
+
+  /* The config in force (NULL: the kiosk is not set up) and the language to show it in. */
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, GH_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/glasshouse/Kiosk/gh-attract-page.ui");
@@ -97,19 +184,20 @@ gh_attract_page_init (GhAttractPage *self)
   gtk_box_append (self->page_box, toggles);
 }
 
-void
-gh_attract_page_setup (GhAttractPage *self,
-                       GhCatalog     *catalog,
-                       const char    *language)
+GtkWidget *
+gh_attract_page_new (GhCatalog  *catalog,
+                     const char *language)
 {
+  return g_object_new (GH_TYPE_ATTRACT_PAGE, "catalog", catalog, "language", language, NULL);
+}
+
+static void
+show_catalog (GhAttractPage *self)
+{
+  GhCatalog *catalog = self->catalog;
+  const char *language = self->language;
   g_autoptr(GdkTexture) logo = NULL;
   const char * const *languages;
-  GtkWidget *child;
-
-  g_return_if_fail (GH_IS_ATTRACT_PAGE (self));
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->language_box))) != NULL)
-    gtk_box_remove (self->language_box, child);
 
   gtk_widget_set_visible (GTK_WIDGET (self->setup_label), catalog == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->start_button), catalog != NULL);

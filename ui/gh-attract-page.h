@@ -10,10 +10,9 @@ G_BEGIN_DECLS
 #define GH_TYPE_ATTRACT_PAGE (gh_attract_page_get_type ())
 G_DECLARE_FINAL_TYPE (GhAttractPage, gh_attract_page, GH, ATTRACT_PAGE, GtkWidget)
 
-/* Shows @catalog's brand, promise and languages in @language; a NULL catalog
- * says the kiosk is not set up yet. */
-void        gh_attract_page_setup        (GhAttractPage *self,
-                                          GhCatalog     *catalog,
+/* Shows @catalog's brand, promise and languages in @language (construct-only
+ * properties catalog, language); a NULL catalog says the kiosk is not set up yet. */
+GtkWidget  *gh_attract_page_new          (GhCatalog     *catalog,
                                           const char    *language);
 /* The brand marks (the logo picture, the brand's name): staff mode's long press. */
 GtkWidget  *gh_attract_page_get_logo        (GhAttractPage *self);

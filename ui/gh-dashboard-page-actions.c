@@ -137,12 +137,14 @@ set_consent_done (GObject      *source,
     message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                             "“%s” is off. %d offer went.",
                                             "“%s” is off. %d offers went.", MAX (0, -difference)),
-                               gh_dashboard_page_purpose_title (self, purpose_id), MAX (0, -difference));
+                               gh_dashboard_page_purpose_title (self, purpose_id),
+                               MAX (0, -difference));
   else
     message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                             "“%s” is on. %d new offer.",
                                             "“%s” is on. %d new offers.", MAX (0, difference)),
-                               gh_dashboard_page_purpose_title (self, purpose_id), MAX (0, difference));
+                               gh_dashboard_page_purpose_title (self, purpose_id),
+                               MAX (0, difference));
   show_undo (self, purpose_id,
              state == GH_CONSENT_REVOKED ? GH_CONSENT_GRANTED : GH_CONSENT_REVOKED, message);
 }

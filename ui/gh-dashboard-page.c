@@ -23,6 +23,46 @@
 
 G_DEFINE_FINAL_TYPE (GhDashboardPage, gh_dashboard_page, GTK_TYPE_WIDGET)
 
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gh_dashboard_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, GH_DASHBOARD_PAGE (object)->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_dashboard_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      GH_DASHBOARD_PAGE (object)->session = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 void
 gh_dashboard_page_remove_children (GtkBox *box)
 {
@@ -188,8 +228,9 @@ rebuild_data (GhDashboardPage *self)
 
   if (items->len == 0)
     {
-      gtk_box_append (self->data_box, gh_dashboard_page_wrapped_label (_("We hold nothing about you besides your "
-                                                       "loyalty number."), NULL));
+      gtk_box_append (self->data_box,
+                      gh_dashboard_page_wrapped_label (_("We hold nothing about you besides your "
+                                                         "loyalty number."), NULL));
     }
 
   g_string_append_printf (summary,
@@ -226,7 +267,8 @@ rebuild_offers (GhDashboardPage *self)
     {
       GtkWidget *card = gh_offer_card_new (self->session, g_ptr_array_index (offers, i));
 
-      g_signal_connect_object (card, "change-requested", G_CALLBACK (gh_dashboard_page_change_requested), self,
+      g_signal_connect_object (card, "change-requested",
+                               G_CALLBACK (gh_dashboard_page_change_requested), self,
                                G_CONNECT_SWAPPED);
       gtk_box_append (self->offers_box, card);
     }
@@ -257,7 +299,8 @@ build_choices (GhDashboardPage *self)
       g_autoptr(GhPurpose) purpose = g_list_model_get_item (purposes, i);
       GtkWidget *row = gh_consent_row_new (purpose, language, FALSE);
 
-      g_signal_connect_object (row, "change-requested", G_CALLBACK (gh_dashboard_page_change_requested), self,
+      g_signal_connect_object (row, "change-requested",
+                               G_CALLBACK (gh_dashboard_page_change_requested), self,
                                G_CONNECT_SWAPPED);
       gtk_box_append (self->choices_box, row);
     }
@@ -386,6 +429,32 @@ on_tab_toggled (GhDashboardPage *self)
 /* ---- object ----------------------------------------------------------------------- */
 
 static void
+gh_dashboard_page_constructed (GObject *object)
+{
+  GhDashboardPage *self = GH_DASHBOARD_PAGE (object);
+  const char *name;
+  g_autofree char *greeting = NULL;
+
+  G_OBJECT_CLASS (gh_dashboard_page_parent_class)->constructed (object);
+
+  name = gh_session_get_display_name (self->session);
+  /* Translators: %s is the shopper's name as the retailer holds it */
+  greeting = name != NULL && *name != '\0' ? g_strdup_printf (_("Hello, %s"), name)
+                                           : g_strdup (_("Hello"));
+  gtk_label_set_label (self->greeting_label, greeting);
+
+  build_choices (self);
+  gh_dashboard_page_sync_choices (self);
+  rebuild_data (self);
+  rebuild_offers (self);
+
+  g_signal_connect_object (self->session, "notify::consents", G_CALLBACK (on_consents_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::offers", G_CALLBACK (on_offers_changed),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static void
 gh_dashboard_page_dispose (GObject *object)
 {
   GhDashboardPage *self = GH_DASHBOARD_PAGE (object);
@@ -409,7 +478,16 @@ gh_dashboard_page_class_init (GhDashboardPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = gh_dashboard_page_constructed;
   object_class->dispose = gh_dashboard_page_dispose;
+  object_class->get_property = gh_dashboard_page_get_property;
+  object_class->set_property = gh_dashboard_page_set_property;
+
+  /* The visit shown; the page follows its notifications. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, GH_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->measure = gh_dashboard_page_measure;
   widget_class->size_allocate = gh_dashboard_page_size_allocate;
 
@@ -491,31 +569,8 @@ gh_dashboard_page_init (GhDashboardPage *self)
 GtkWidget *
 gh_dashboard_page_new (GhSession *session)
 {
-  GhDashboardPage *self;
-  const char *name;
-  g_autofree char *greeting = NULL;
-
   g_return_val_if_fail (GH_IS_SESSION (session), NULL);
-
-  self = g_object_new (GH_TYPE_DASHBOARD_PAGE, NULL);
-  self->session = g_object_ref (session);
-
-  name = gh_session_get_display_name (session);
-  /* Translators: %s is the shopper's name as the retailer holds it */
-  greeting = name != NULL && *name != '\0' ? g_strdup_printf (_("Hello, %s"), name)
-                                           : g_strdup (_("Hello"));
-  gtk_label_set_label (self->greeting_label, greeting);
-
-  build_choices (self);
-  gh_dashboard_page_sync_choices (self);
-  rebuild_data (self);
-  rebuild_offers (self);
-
-  g_signal_connect_object (session, "notify::consents", G_CALLBACK (on_consents_changed), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "notify::offers", G_CALLBACK (on_offers_changed), self,
-                           G_CONNECT_SWAPPED);
-  return GTK_WIDGET (self);
+  return g_object_new (GH_TYPE_DASHBOARD_PAGE, "session", session, NULL);
 }
 
 gboolean

@@ -36,6 +36,46 @@ struct _GhForgetPage
 
 G_DEFINE_FINAL_TYPE (GhForgetPage, gh_forget_page, GTK_TYPE_WIDGET)
 
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gh_forget_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, GH_FORGET_PAGE (object)->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_forget_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      GH_FORGET_PAGE (object)->session = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static GtkWidget *
 line_label (const char *text,
             const char *css_class)
@@ -219,6 +259,13 @@ forget_confirm (GtkWidget  *widget,
 }
 
 static void
+gh_forget_page_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (gh_forget_page_parent_class)->constructed (object);
+  fill_lists (GH_FORGET_PAGE (object));
+}
+
+static void
 gh_forget_page_dispose (GObject *object)
 {
   GhForgetPage *self = GH_FORGET_PAGE (object);
@@ -236,7 +283,16 @@ gh_forget_page_class_init (GhForgetPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = gh_forget_page_constructed;
   object_class->dispose = gh_forget_page_dispose;
+  object_class->get_property = gh_forget_page_get_property;
+  object_class->set_property = gh_forget_page_set_property;
+
+  /* The visit whose shopper may ask to be forgotten. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, GH_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "forget.confirm", NULL, forget_confirm);
 
@@ -269,14 +325,8 @@ gh_forget_page_init (GhForgetPage *self)
 GtkWidget *
 gh_forget_page_new (GhSession *session)
 {
-  GhForgetPage *self;
-
   g_return_val_if_fail (GH_IS_SESSION (session), NULL);
-
-  self = g_object_new (GH_TYPE_FORGET_PAGE, NULL);
-  self->session = g_object_ref (session);
-  fill_lists (self);
-  return GTK_WIDGET (self);
+  return g_object_new (GH_TYPE_FORGET_PAGE, "session", session, NULL);
 }
 
 gboolean

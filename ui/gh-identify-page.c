@@ -50,6 +50,16 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_DB_PATH,
+  PROP_CATALOG,
+  PROP_LANGUAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static gboolean
 all_digits (const char *text)
 {
@@ -295,6 +305,54 @@ gh_identify_page_finalize (GObject *object)
 }
 
 static void
+gh_identify_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  GhIdentifyPage *self = GH_IDENTIFY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DB_PATH:
+      g_value_set_string (value, self->db_path);
+      break;
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_identify_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  GhIdentifyPage *self = GH_IDENTIFY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DB_PATH:
+      self->db_path = g_value_dup_string (value);
+      break;
+    case PROP_CATALOG:
+      self->catalog = g_value_dup_object (value);
+      break;
+    case PROP_LANGUAGE:
+      self->language = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 gh_identify_page_class_init (GhIdentifyPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -302,6 +360,20 @@ gh_identify_page_class_init (GhIdentifyPageClass *klass)
 
   object_class->dispose = gh_identify_page_dispose;
   object_class->finalize = gh_identify_page_finalize;
+  object_class->get_property = gh_identify_page_get_property;
+  object_class->set_property = gh_identify_page_set_property;
+
+  /* The store whose shoppers sign in, the config in force and the visit's language. */
+  properties[PROP_DB_PATH] =
+    g_param_spec_string ("db-path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, GH_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->map = gh_identify_page_map;
 
   /* Emitted with the loaded visit; the handler owns what comes next. */
@@ -339,19 +411,13 @@ gh_identify_page_init (GhIdentifyPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "identify.back", FALSE);
 }
 
-void
-gh_identify_page_setup (GhIdentifyPage *self,
-                        const char     *db_path,
-                        GhCatalog      *catalog,
-                        const char     *language)
+GtkWidget *
+gh_identify_page_new (const char *db_path,
+                      GhCatalog  *catalog,
+                      const char *language)
 {
-  g_return_if_fail (GH_IS_IDENTIFY_PAGE (self));
-
-  g_free (self->db_path);
-  self->db_path = g_strdup (db_path);
-  g_set_object (&self->catalog, catalog);
-  g_free (self->language);
-  self->language = g_strdup (language);
+  return g_object_new (GH_TYPE_IDENTIFY_PAGE, "db-path", db_path, "catalog", catalog,
+                       "language", language, NULL);
 }
 
 void

@@ -135,15 +135,14 @@ gh_window_build_static_pages (GhWindow *self)
                         || gtk_stack_get_visible_child (self->stack) == self->attract_page;
   gboolean on_identify = self->identify_page != NULL
                          && gtk_stack_get_visible_child (self->stack) == self->identify_page;
-  GtkWidget *attract = g_object_new (GH_TYPE_ATTRACT_PAGE, NULL);
-  GtkWidget *identify = g_object_new (GH_TYPE_IDENTIFY_PAGE, NULL);
+  GtkWidget *attract = gh_attract_page_new (catalog, self->language);
+  GtkWidget *identify = gh_identify_page_new (gh_kiosk_get_db_path (self->kiosk), catalog,
+                                              self->language);
 
-  gh_attract_page_setup (GH_ATTRACT_PAGE (attract), catalog, self->language);
-  gh_staff_controller_watch_logo (self->staff, gh_attract_page_get_logo (GH_ATTRACT_PAGE (attract)));
+  gh_staff_controller_watch_logo (self->staff,
+                                  gh_attract_page_get_logo (GH_ATTRACT_PAGE (attract)));
   gh_staff_controller_watch_logo (self->staff,
                                   gh_attract_page_get_brand_label (GH_ATTRACT_PAGE (attract)));
-  gh_identify_page_setup (GH_IDENTIFY_PAGE (identify), gh_kiosk_get_db_path (self->kiosk),
-                          catalog, self->language);
   g_signal_connect_object (identify, "signed-in", G_CALLBACK (on_signed_in), self,
                            G_CONNECT_SWAPPED);
 
@@ -181,7 +180,8 @@ apply_catalog (GhWindow  *self,
   g_autoptr(GdkTexture) logo = NULL;
 
   gh_staff_controller_set_catalog (self->staff, catalog);
-  gh_window_set_language_field (self, catalog != NULL ? gh_catalog_get_default_language (catalog) : NULL);
+  gh_window_set_language_field (self, catalog != NULL ? gh_catalog_get_default_language (catalog)
+                                                      : NULL);
   /* Set even when unchanged: gettext's catalogs may have been bound meanwhile. */
   gh_i18n_set_language (self->language);
 
