@@ -91,6 +91,7 @@ new_follow_up_page (GhWindow *self)
 {
   GtkWidget *page = gh_follow_up_page_new ();
 
+  g_object_bind_property (self, "language", page, "language", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (page, "done", G_CALLBACK (on_follow_up_done), self,
                            G_CONNECT_SWAPPED);
   return page;
@@ -145,22 +146,7 @@ gh_window_set_language (GhWindow   *self,
       else if (on_dashboard)
         gh_window_show_page (self, self->dashboard_page);
     }
-
-  /* The follow-up screen keeps its code; only its words change. */
-  if (self->follow_up_page != NULL)
-    {
-      GhFollowUpPage *old = GH_FOLLOW_UP_PAGE (self->follow_up_page);
-      GtkWidget *page = new_follow_up_page (self);
-      gboolean on_follow_up = gtk_stack_get_visible_child (self->stack) == self->follow_up_page;
-
-      gh_follow_up_page_set_kind (GH_FOLLOW_UP_PAGE (page), gh_follow_up_page_get_kind (old));
-      gh_follow_up_page_set_short_code (GH_FOLLOW_UP_PAGE (page),
-                                        gh_follow_up_page_get_short_code (old));
-      gh_follow_up_page_set_url (GH_FOLLOW_UP_PAGE (page), gh_follow_up_page_get_url (old));
-      gh_window_replace_page (self, &self->follow_up_page, page, "follow-up");
-      if (on_follow_up)
-        gh_window_show_page (self, page);
-    }
+  /* The follow-up screen follows the language itself (bound in new_follow_up_page). */
 }
 
 static void
