@@ -14,6 +14,15 @@ struct _GhDashboardPage
   GtkWidget      *overlay;
   GtkLabel       *greeting_label;
   GtkWidget      *follow_up_button;
+  GtkLabel       *follow_up_label;
+  GtkWidget      *copy_data_button;
+  GtkLabel       *copy_data_label;
+  GtkWidget      *forget_button;
+  GtkLabel       *forget_label;
+  GtkLabel       *data_title;
+  GtkLabel       *offers_title;
+  GtkLabel       *choices_title;
+  GtkLabel       *choices_hint;
   GtkWidget      *tabs_box;
   GtkToggleButton *data_tab;
   GtkToggleButton *offers_tab;

@@ -429,13 +429,41 @@ on_tab_toggled (GhDashboardPage *self)
 /* ---- object ----------------------------------------------------------------------- */
 
 static void
-gh_dashboard_page_constructed (GObject *object)
+set_button_words (GtkWidget  *button,
+                  GtkLabel   *label,
+                  const char *words)
 {
-  GhDashboardPage *self = GH_DASHBOARD_PAGE (object);
+  gtk_label_set_label (label, words);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, words,
+                                  -1);
+}
+
+/* With larger text in portrait, long tab names ("Ihre Einstellungen") take two lines
+ * instead of widening the window past the screen. Setting a button's label makes a
+ * new label child, so this follows every relabelling. */
+static void
+wrap_tab_labels (GhDashboardPage *self)
+{
+  for (GtkToggleButton **tab = (GtkToggleButton *[]) { self->data_tab, self->offers_tab,
+                                                       self->choices_tab, NULL }; *tab; tab++)
+    {
+      GtkWidget *label = gtk_button_get_child (GTK_BUTTON (*tab));
+
+      if (GTK_IS_LABEL (label))
+        {
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+        }
+    }
+}
+
+/* GTK does not translate a built template again: the page's own words are set here,
+ * at the start and whenever the visit's language changes. */
+static void
+show_words (GhDashboardPage *self)
+{
   const char *name;
   g_autofree char *greeting = NULL;
-
-  G_OBJECT_CLASS (gh_dashboard_page_parent_class)->constructed (object);
 
   name = gh_session_get_display_name (self->session);
   /* Translators: %s is the shopper's name as the retailer holds it */
@@ -443,6 +471,51 @@ gh_dashboard_page_constructed (GObject *object)
                                            : g_strdup (_("Hello"));
   gtk_label_set_label (self->greeting_label, greeting);
 
+  set_button_words (self->follow_up_button, self->follow_up_label, _("Take it with you"));
+  set_button_words (self->copy_data_button, self->copy_data_label, _("Copy of my data"));
+  set_button_words (self->forget_button, self->forget_label, _("Forget me"));
+  gtk_button_set_label (GTK_BUTTON (self->data_tab), _("Your data"));
+  gtk_button_set_label (GTK_BUTTON (self->offers_tab), _("Your offers"));
+  gtk_button_set_label (GTK_BUTTON (self->choices_tab), _("Your choices"));
+  wrap_tab_labels (self);
+  gtk_label_set_label (self->data_title, _("Your data"));
+  gtk_label_set_label (self->offers_title, _("Your offers"));
+  gtk_label_set_label (self->choices_title, _("Your choices"));
+  gtk_label_set_label (self->choices_hint, _("Switch off anything you do not want. You can switch "
+                                             "it back on at any time."));
+  if (!gtk_widget_get_visible (self->scrim))
+    {
+      gtk_button_set_label (self->cancel_button, _("Keep it on"));
+      gtk_button_set_label (GTK_BUTTON (self->confirm_button), _("Switch off"));
+    }
+}
+
+/* The visit's language changed: the page's words, and its three sections built again
+ * with the config's texts in it. */
+static void
+on_language_changed (GhDashboardPage *self)
+{
+  GtkWidget *child;
+
+  if (gh_session_get_ended (self->session))
+    return;
+  show_words (self);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->choices_box))) != NULL)
+    gtk_box_remove (self->choices_box, child);
+  build_choices (self);
+  gh_dashboard_page_sync_choices (self);
+  rebuild_data (self);
+  rebuild_offers (self);
+}
+
+static void
+gh_dashboard_page_constructed (GObject *object)
+{
+  GhDashboardPage *self = GH_DASHBOARD_PAGE (object);
+
+  G_OBJECT_CLASS (gh_dashboard_page_parent_class)->constructed (object);
+
+  show_words (self);
   build_choices (self);
   gh_dashboard_page_sync_choices (self);
   rebuild_data (self);
@@ -451,6 +524,8 @@ gh_dashboard_page_constructed (GObject *object)
   g_signal_connect_object (self->session, "notify::consents", G_CALLBACK (on_consents_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::offers", G_CALLBACK (on_offers_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::language", G_CALLBACK (on_language_changed),
                            self, G_CONNECT_SWAPPED);
 }
 
@@ -501,6 +576,15 @@ gh_dashboard_page_class_init (GhDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, overlay);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, greeting_label);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, follow_up_button);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, follow_up_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, copy_data_button);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, copy_data_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, forget_button);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, forget_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, data_title);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, offers_title);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, choices_title);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, choices_hint);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, tabs_box);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, data_tab);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, offers_tab);
@@ -551,19 +635,7 @@ gh_dashboard_page_init (GhDashboardPage *self)
   g_signal_connect_object (self->scrim, "notify::visible", G_CALLBACK (on_scrim_visible), self,
                            G_CONNECT_SWAPPED);
 
-  /* With larger text in portrait, long tab names ("Ihre Einstellungen") take two
-   * lines instead of widening the window past the screen. */
-  for (GtkToggleButton **tab = (GtkToggleButton *[]) { self->data_tab, self->offers_tab,
-                                                       self->choices_tab, NULL }; *tab; tab++)
-    {
-      GtkWidget *label = gtk_button_get_child (GTK_BUTTON (*tab));
-
-      if (GTK_IS_LABEL (label))
-        {
-          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-          gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
-        }
-    }
+  wrap_tab_labels (self);
 }
 
 GtkWidget *

@@ -14,6 +14,13 @@
 #include "gh-ui-text.h"
 #include "gh-widget-template.h"
 
+typedef enum {
+  PHASE_ASKING,
+  PHASE_ERASING,
+  PHASE_FAILED,
+  PHASE_ERASED,
+} Phase;
+
 struct _GhForgetPage
 {
   GtkWidget   parent_instance;
@@ -27,11 +34,15 @@ struct _GhForgetPage
   GtkSpinner *spinner;
   GtkLabel   *status_label;
   GtkWidget  *buttons_box;
+  GtkButton  *back_button;
+  GtkButton  *confirm_button;
   GtkWidget  *finish_button;
 
   GhSession  *session;
   GhReceipt  *receipt;
   gboolean    done;
+  Phase       phase;
+  guint       deleted_items;
 };
 
 G_DEFINE_FINAL_TYPE (GhForgetPage, gh_forget_page, GTK_TYPE_WIDGET)
@@ -193,6 +204,64 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* Every word the page shows for where it is (asking, erasing, failed, erased), in the
+ * visit's language: set at the start, at each step and when the language changes. */
+static void
+show_words (GhForgetPage *self)
+{
+  gboolean erased = self->phase == PHASE_ERASED;
+  g_autofree char *status = NULL;
+
+  gtk_label_set_label (self->title_label, erased ? _("You have been forgotten") : _("Forget me"));
+  gtk_label_set_label (self->intro_label,
+                       erased ? _("Your data is deleted and your loyalty card no longer works. We "
+                                  "will not bring it back, even if it comes from elsewhere again.")
+                              : _("We will delete everything we hold about you that the law lets "
+                                  "us delete, and stop using it at once. Your loyalty card will "
+                                  "stop working. This cannot be undone."));
+  gtk_label_set_label (GTK_LABEL (self->deleted_heading), _("What we will delete"));
+  gtk_label_set_label (GTK_LABEL (self->kept_heading), _("What the law makes us keep, and why"));
+  gtk_button_set_label (self->back_button, _("No, go back"));
+  gtk_button_set_label (self->confirm_button, _("Yes, forget me"));
+  gtk_button_set_label (GTK_BUTTON (self->finish_button), _("Continue"));
+
+  switch (self->phase)
+    {
+    case PHASE_ERASING:
+      gtk_label_set_label (self->status_label, _("Deleting…"));
+      break;
+    case PHASE_FAILED:
+      gtk_label_set_label (self->status_label,
+                           _("Sorry, that did not work and nothing was deleted. Please try again, "
+                             "or ask a member of staff."));
+      break;
+    case PHASE_ERASED:
+      status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "We deleted %u item.",
+                                             "We deleted %u items.", self->deleted_items),
+                                self->deleted_items);
+      gtk_label_set_label (self->status_label, status);
+      break;
+    case PHASE_ASKING:
+    default:
+      break;
+    }
+}
+
+static void
+on_language_changed (GhForgetPage *self)
+{
+  GtkWidget *child;
+
+  if (gh_session_get_ended (self->session))
+    return;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->deleted_box))) != NULL)
+    gtk_box_remove (self->deleted_box, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->kept_box))) != NULL)
+    gtk_box_remove (self->kept_box, child);
+  fill_lists (self);
+  show_words (self);
+}
+
 static void
 forget_done (GObject      *source,
              GAsyncResult *result,
@@ -201,7 +270,6 @@ forget_done (GObject      *source,
   g_autoptr(GhForgetPage) self = user_data;
   g_autoptr(GhErasureResult) erasure = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *status = NULL;
 
   erasure = gh_session_forget_finish (GH_SESSION (source), result, &error);
   if (erasure == NULL)
@@ -216,22 +284,16 @@ forget_done (GObject      *source,
   if (erasure == NULL)
     {
       self->done = FALSE;
-      gtk_label_set_label (self->status_label,
-                           _("Sorry, that did not work and nothing was deleted. Please try again, "
-                             "or ask a member of staff."));
+      self->phase = PHASE_FAILED;
+      show_words (self);
       gtk_widget_set_sensitive (self->buttons_box, TRUE);
       return;
     }
 
   g_set_object (&self->receipt, erasure->receipt);
-  gtk_label_set_label (self->title_label, _("You have been forgotten"));
-  gtk_label_set_label (self->intro_label,
-                       _("Your data is deleted and your loyalty card no longer works. We will not "
-                         "bring it back, even if it comes from elsewhere again."));
-  status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "We deleted %u item.",
-                                         "We deleted %u items.", erasure->deleted_items),
-                            erasure->deleted_items);
-  gtk_label_set_label (self->status_label, status);
+  self->phase = PHASE_ERASED;
+  self->deleted_items = erasure->deleted_items;
+  show_words (self);
   gtk_widget_set_visible (self->deleted_heading, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->deleted_box), FALSE);
   gtk_widget_set_visible (self->buttons_box, FALSE);
@@ -253,7 +315,8 @@ forget_confirm (GtkWidget  *widget,
   gtk_widget_set_sensitive (self->buttons_box, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
   gtk_spinner_set_spinning (self->spinner, TRUE);
-  gtk_label_set_label (self->status_label, _("Deleting…"));
+  self->phase = PHASE_ERASING;
+  show_words (self);
 
   gh_session_forget_async (self->session, forget_done, g_object_ref (self));
 }
@@ -261,8 +324,13 @@ forget_confirm (GtkWidget  *widget,
 static void
 gh_forget_page_constructed (GObject *object)
 {
+  GhForgetPage *self = GH_FORGET_PAGE (object);
+
   G_OBJECT_CLASS (gh_forget_page_parent_class)->constructed (object);
-  fill_lists (GH_FORGET_PAGE (object));
+  fill_lists (self);
+  /* The page follows the visit's language itself. */
+  g_signal_connect_object (self->session, "notify::language", G_CALLBACK (on_language_changed),
+                           self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -311,6 +379,8 @@ gh_forget_page_class_init (GhForgetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhForgetPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, GhForgetPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, GhForgetPage, buttons_box);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, confirm_button);
   gtk_widget_class_bind_template_child (widget_class, GhForgetPage, finish_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "forgetpage");

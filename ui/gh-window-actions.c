@@ -129,24 +129,10 @@ gh_window_set_language (GhWindow   *self,
   gh_window_rebuild_language_box (self);
   gh_window_build_static_pages (self);
 
-  /* After an erasure there is no dashboard to bring back. */
-  if (self->session != NULL && self->dashboard_page != NULL)
-    {
-      GtkWidget *visible = gtk_stack_get_visible_child (self->stack);
-      gboolean on_dashboard = visible == self->dashboard_page;
-      gboolean on_forget = visible == self->forget_page && self->forget_page != NULL;
-
-      gh_session_set_language (self->session, language);
-      gh_window_new_dashboard_page (self);
-      if (on_forget && !gh_forget_page_get_done (GH_FORGET_PAGE (self->forget_page)))
-        {
-          gh_window_new_forget_page (self);
-          gh_window_show_page (self, self->forget_page);
-        }
-      else if (on_dashboard)
-        gh_window_show_page (self, self->dashboard_page);
-    }
-  /* The follow-up screen follows the language itself (bound in new_follow_up_page). */
+  /* The visit's pages follow the session's language themselves, the follow-up screen
+   * the window's (bound in new_follow_up_page). */
+  if (self->session != NULL)
+    gh_session_set_language (self->session, language);
 }
 
 static void
