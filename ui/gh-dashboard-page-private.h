@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "gh-box-binding.h"
 #include "gh-dashboard-page.h"
 
 G_BEGIN_DECLS
@@ -48,6 +49,8 @@ struct _GhDashboardPage
   GtkButton      *undo_button;
 
   GhSession      *session;
+  GhBoxBinding   *choices_binding;  /* the catalog's purposes */
+  GhBoxBinding   *offers_binding;   /* the session's offer list */
   GCancellable   *cancellable;
 
   char           *pending_purpose;    /* being previewed or written */

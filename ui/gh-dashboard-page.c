@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gh-box-binding.h"
 #include "gh-consent-row.h"
 #include "gh-dashboard-page-private.h"
 #include "gh-data-item-row.h"
@@ -173,19 +174,53 @@ add_category_group (GhDashboardPage *self,
   gtk_box_append (self->data_box, group);
 }
 
+/* The sentence above the data: how much is held, how much is guessed, how much does
+ * nothing for the shopper. Follows their choices. */
 static void
-rebuild_data (GhDashboardPage *self)
+show_data_summary (GhDashboardPage *self)
+{
+  GPtrArray *items = gh_session_get_items (self->session);
+  GPtrArray *unused = gh_session_get_unused_items (self->session);
+  g_autoptr(GString) summary = g_string_new (NULL);
+  guint inferred = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    if (((GhDataItem *) g_ptr_array_index (items, i))->source == GH_SOURCE_INFERRED)
+      inferred++;
+
+  g_string_append_printf (summary,
+                          g_dngettext (GETTEXT_PACKAGE, "We hold %u thing about you.",
+                                       "We hold %u things about you.", items->len), items->len);
+  if (inferred > 0)
+    {
+      g_string_append_c (summary, ' ');
+      g_string_append_printf (summary,
+                              g_dngettext (GETTEXT_PACKAGE, "%u is a guess (marked “inferred”).",
+                                           "%u are guesses (marked “inferred”).", inferred),
+                              inferred);
+    }
+  if (unused != NULL && unused->len > 0)
+    {
+      g_string_append_c (summary, ' ');
+      g_string_append_printf (summary,
+                              g_dngettext (GETTEXT_PACKAGE, "%u does nothing for you.",
+                                           "%u do nothing for you.", unused->len), unused->len);
+    }
+  gtk_label_set_label (self->data_summary_label, summary->str);
+}
+
+/* The data, grouped by category in the config's order; its rows follow the shopper's
+ * choices themselves, so this runs once, and again for a new language. */
+static void
+build_data (GhDashboardPage *self)
 {
   GhCatalog *catalog = gh_session_get_catalog (self->session);
   const char *language = gh_session_get_language (self->session);
   GPtrArray *items = gh_session_get_items (self->session);
-  GPtrArray *unused = gh_session_get_unused_items (self->session);
   GListModel *categories = gh_catalog_get_data_categories (catalog);
   g_autoptr(GHashTable) by_category = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                              (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  guint inferred = 0;
-  g_autoptr(GString) summary = g_string_new (NULL);
 
   gh_dashboard_page_remove_children (self->data_box);
 
@@ -201,8 +236,6 @@ rebuild_data (GhDashboardPage *self)
           g_ptr_array_add (order, item->category);
         }
       g_ptr_array_add (group, item);
-      if (item->source == GH_SOURCE_INFERRED)
-        inferred++;
     }
 
   /* Catalog order first, then anything held under a category the config does not name. */
@@ -232,46 +265,30 @@ rebuild_data (GhDashboardPage *self)
                       gh_dashboard_page_wrapped_label (_("We hold nothing about you besides your "
                                                          "loyalty number."), NULL));
     }
-
-  g_string_append_printf (summary,
-                          g_dngettext (GETTEXT_PACKAGE, "We hold %u thing about you.",
-                                       "We hold %u things about you.", items->len), items->len);
-  if (inferred > 0)
-    {
-      g_string_append_c (summary, ' ');
-      g_string_append_printf (summary,
-                              g_dngettext (GETTEXT_PACKAGE, "%u is a guess (marked “inferred”).",
-                                           "%u are guesses (marked “inferred”).", inferred),
-                              inferred);
-    }
-  if (unused != NULL && unused->len > 0)
-    {
-      g_string_append_c (summary, ' ');
-      g_string_append_printf (summary,
-                              g_dngettext (GETTEXT_PACKAGE, "%u does nothing for you.",
-                                           "%u do nothing for you.", unused->len), unused->len);
-    }
-  gtk_label_set_label (self->data_summary_label, summary->str);
+  show_data_summary (self);
 }
 
 /* ---- Your offers and Your choices ----------------------------------------------- */
 
+static GtkWidget *
+create_offer_card (gpointer item,
+                   gpointer user_data)
+{
+  GhDashboardPage *self = user_data;
+  const GhOfferMatch *match = gh_session_find_offer_match (self->session, item);
+  GtkWidget *card = gh_offer_card_new (self->session, match);
+
+  g_signal_connect_object (card, "change-requested",
+                           G_CALLBACK (gh_dashboard_page_change_requested), self,
+                           G_CONNECT_SWAPPED);
+  return card;
+}
+
 static void
-rebuild_offers (GhDashboardPage *self)
+show_offers_summary (GhDashboardPage *self)
 {
   GPtrArray *offers = gh_session_get_offers (self->session);
   g_autofree char *summary = NULL;
-
-  gh_dashboard_page_remove_children (self->offers_box);
-  for (guint i = 0; offers != NULL && i < offers->len; i++)
-    {
-      GtkWidget *card = gh_offer_card_new (self->session, g_ptr_array_index (offers, i));
-
-      g_signal_connect_object (card, "change-requested",
-                               G_CALLBACK (gh_dashboard_page_change_requested), self,
-                               G_CONNECT_SWAPPED);
-      gtk_box_append (self->offers_box, card);
-    }
 
   if (offers == NULL || offers->len == 0)
     {
@@ -288,22 +305,42 @@ rebuild_offers (GhDashboardPage *self)
   gtk_label_set_label (self->offers_summary_label, summary);
 }
 
+/* The offer cards follow the session's offer list: a change of choice adds and removes
+ * only the cards concerned. Bound again for a new language. */
 static void
-build_choices (GhDashboardPage *self)
+bind_offers (GhDashboardPage *self)
 {
-  GListModel *purposes = gh_catalog_get_purposes (gh_session_get_catalog (self->session));
-  const char *language = gh_session_get_language (self->session);
+  g_clear_pointer (&self->offers_binding, gh_box_binding_free);
+  self->offers_binding = gh_box_binding_new (self->offers_box,
+                                             gh_session_get_offer_list (self->session),
+                                             create_offer_card, self);
+  show_offers_summary (self);
+}
 
-  for (guint i = 0; i < g_list_model_get_n_items (purposes); i++)
-    {
-      g_autoptr(GhPurpose) purpose = g_list_model_get_item (purposes, i);
-      GtkWidget *row = gh_consent_row_new (purpose, language, FALSE);
+static GtkWidget *
+create_consent_row (gpointer item,
+                    gpointer user_data)
+{
+  GhDashboardPage *self = user_data;
+  GtkWidget *row = gh_consent_row_new (item, gh_session_get_language (self->session), FALSE);
 
-      g_signal_connect_object (row, "change-requested",
-                               G_CALLBACK (gh_dashboard_page_change_requested), self,
-                               G_CONNECT_SWAPPED);
-      gtk_box_append (self->choices_box, row);
-    }
+  gh_consent_row_set_granted (GH_CONSENT_ROW (row), gh_session_purpose_in_force (self->session,
+                                                                                  item));
+  gh_consent_row_set_busy (GH_CONSENT_ROW (row), self->busy);
+  g_signal_connect_object (row, "change-requested",
+                           G_CALLBACK (gh_dashboard_page_change_requested), self,
+                           G_CONNECT_SWAPPED);
+  return row;
+}
+
+/* One row per purpose of the config's purpose list; a change of choice updates the rows
+ * (gh_dashboard_page_sync_choices). Bound again for a new language. */
+static void
+bind_choices (GhDashboardPage *self)
+{
+  g_clear_pointer (&self->choices_binding, gh_box_binding_free);
+  self->choices_binding = gh_box_binding_new (self->choices_box,
+    gh_catalog_get_purposes (gh_session_get_catalog (self->session)), create_consent_row, self);
 }
 
 void
@@ -327,7 +364,7 @@ on_consents_changed (GhDashboardPage *self)
   if (gh_session_get_ended (self->session))
     return;
   gh_dashboard_page_sync_choices (self);
-  rebuild_data (self);
+  show_data_summary (self);
 }
 
 static void
@@ -335,7 +372,7 @@ on_offers_changed (GhDashboardPage *self)
 {
   if (gh_session_get_ended (self->session))
     return;
-  rebuild_offers (self);
+  show_offers_summary (self);
 }
 
 static void
@@ -495,17 +532,12 @@ show_words (GhDashboardPage *self)
 static void
 on_language_changed (GhDashboardPage *self)
 {
-  GtkWidget *child;
-
   if (gh_session_get_ended (self->session))
     return;
   show_words (self);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->choices_box))) != NULL)
-    gtk_box_remove (self->choices_box, child);
-  build_choices (self);
-  gh_dashboard_page_sync_choices (self);
-  rebuild_data (self);
-  rebuild_offers (self);
+  bind_choices (self);
+  build_data (self);
+  bind_offers (self);
 }
 
 static void
@@ -516,10 +548,9 @@ gh_dashboard_page_constructed (GObject *object)
   G_OBJECT_CLASS (gh_dashboard_page_parent_class)->constructed (object);
 
   show_words (self);
-  build_choices (self);
-  gh_dashboard_page_sync_choices (self);
-  rebuild_data (self);
-  rebuild_offers (self);
+  bind_choices (self);
+  build_data (self);
+  bind_offers (self);
 
   g_signal_connect_object (self->session, "notify::consents", G_CALLBACK (on_consents_changed),
                            self, G_CONNECT_SWAPPED);
@@ -539,6 +570,8 @@ gh_dashboard_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->undo_source, g_source_remove);
   g_clear_handle_id (&self->layout_source, g_source_remove);
+  g_clear_pointer (&self->choices_binding, gh_box_binding_free);
+  g_clear_pointer (&self->offers_binding, gh_box_binding_free);
   gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_DASHBOARD_PAGE);
   g_clear_object (&self->session);
   g_clear_pointer (&self->pending_purpose, g_free);

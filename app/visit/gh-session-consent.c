@@ -207,6 +207,7 @@ set_consent_recorded (GObject      *source,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSENTS]);
       g_clear_pointer (&self->offers, g_ptr_array_unref);
       self->offers = g_steal_pointer (&data->offers);
+      _gh_session_sync_offer_list (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFERS]);
       g_object_thaw_notify (G_OBJECT (self));
     }

@@ -25,6 +25,7 @@ struct _GhSession
   GPtrArray    *offers;      /* GhOfferMatch*, replaced on change */
   GPtrArray    *unused;      /* GhDataItem*, borrowed from items */
   GPtrArray    *changes;     /* GhSessionChange* */
+  GListStore   *offer_list;  /* GhOffer, following offers */
 
   GCancellable *cancellable;
   guint         ended : 1;
@@ -57,5 +58,8 @@ void       _gh_session_return_ended    (GTask               *task);
 GPtrArray *_gh_session_evaluate_offers (GhCatalog           *catalog,
                                         GPtrArray           *items,
                                         GPtrArray           *consents);
+
+/* Brings offer_list in line with offers: removes what went, inserts what came. */
+void       _gh_session_sync_offer_list (GhSession           *self);
 
 G_END_DECLS

@@ -70,6 +70,7 @@ gh_session_dispose (GObject *object)
   /* Workers hold a reference to the session, so none is running here. */
   g_clear_object (&self->store);
   wipe (self);
+  g_clear_object (&self->offer_list);
   g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (gh_session_parent_class)->dispose (object);
@@ -204,6 +205,7 @@ gh_session_init (GhSession *self)
   self->actor = g_strdup ("shopper");
   self->cancellable = g_cancellable_new ();
   self->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_session_change_free);
+  self->offer_list = g_list_store_new (GH_TYPE_OFFER);
 }
 
 /* ---- loading (worker side) ------------------------------------------------ */
@@ -271,6 +273,7 @@ session_new_loaded (GhStore     *store,
   self->consents = g_steal_pointer (&consents);
   self->offers = _gh_session_evaluate_offers (catalog, self->items, self->consents);
   self->unused = gh_offers_unused_items (catalog, self->items, self->consents);
+  _gh_session_sync_offer_list (self);
   return g_steal_pointer (&self);
 }
 
@@ -477,6 +480,71 @@ gh_session_get_offers (GhSession *self)
   return self->offers;
 }
 
+static gboolean
+offers_contain (GPtrArray *offers,
+                GhOffer   *offer,
+                guint      from)
+{
+  for (guint i = from; offers != NULL && i < offers->len; i++)
+    if (((GhOfferMatch *) g_ptr_array_index (offers, i))->offer == offer)
+      return TRUE;
+  return FALSE;
+}
+
+void
+_gh_session_sync_offer_list (GhSession *self)
+{
+  GListModel *list = G_LIST_MODEL (self->offer_list);
+  guint n_offers = self->offers != NULL ? self->offers->len : 0;
+  guint i = 0, j = 0;
+
+  /* Walked together: what stays stays, so a list following the model keeps its rows. */
+  while (i < g_list_model_get_n_items (list) || j < n_offers)
+    {
+      g_autoptr(GhOffer) have = i < g_list_model_get_n_items (list)
+                                ? g_list_model_get_item (list, i) : NULL;
+      GhOffer *want = j < n_offers
+                      ? ((GhOfferMatch *) g_ptr_array_index (self->offers, j))->offer : NULL;
+
+      if (have != NULL && have == want)
+        {
+          i++;
+          j++;
+        }
+      else if (have != NULL && !offers_contain (self->offers, have, j))
+        g_list_store_remove (self->offer_list, i);
+      else
+        {
+          g_list_store_insert (self->offer_list, i, want);
+          i++;
+          j++;
+        }
+    }
+}
+
+GListModel *
+gh_session_get_offer_list (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->offer_list);
+}
+
+const GhOfferMatch *
+gh_session_find_offer_match (GhSession *self,
+                             GhOffer   *offer)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+
+  for (guint i = 0; self->offers != NULL && i < self->offers->len; i++)
+    {
+      GhOfferMatch *match = g_ptr_array_index (self->offers, i);
+
+      if (match->offer == offer)
+        return match;
+    }
+  return NULL;
+}
+
 GPtrArray *
 gh_session_get_unused_items (GhSession *self)
 {
@@ -633,6 +701,7 @@ gh_session_end (GhSession *self)
 
   wipe (self);
   self->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_session_change_free);
+  g_list_store_remove_all (self->offer_list);
 
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEMS]);

@@ -93,6 +93,12 @@ GPtrArray  *gh_session_get_items         (GhSession           *self);  /* GhData
 GPtrArray  *gh_session_get_consents      (GhSession           *self);  /* GhConsent* */
 GPtrArray  *gh_session_get_offers        (GhSession           *self);  /* GhOfferMatch* */
 GPtrArray  *gh_session_get_unused_items  (GhSession           *self);  /* GhDataItem*, borrowed */
+/* The offers shown, as a list model (GhOffer) that follows "offers": a change removes
+ * and inserts only what went and came. Empty once the visit has ended. */
+GListModel *gh_session_get_offer_list    (GhSession           *self);
+/* The match (with its "because" items) of @offer among the offers now, or NULL. */
+const GhOfferMatch *gh_session_find_offer_match (GhSession    *self,
+                                                 GhOffer      *offer);
 gboolean    gh_session_item_is_unused    (GhSession           *self,
                                           const GhDataItem    *item);
 
