@@ -76,6 +76,10 @@ const char *gh_dashboard_page_purpose_title   (GhDashboardPage *self,
                                                const char      *purpose_id);
 void        gh_dashboard_page_sync_choices    (GhDashboardPage *self);
 
+/* gh-dashboard-page-data.c */
+void        gh_dashboard_page_build_data      (GhDashboardPage *self);
+void        gh_dashboard_page_show_data_summary (GhDashboardPage *self);
+
 /* gh-dashboard-page-actions.c */
 void        gh_dashboard_page_change_requested (GhDashboardPage *self,
                                                 const char      *purpose_id,

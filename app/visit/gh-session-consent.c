@@ -1,5 +1,5 @@
-/* GhSession's consent operations: what a change would remove and add (what-if), and
- * the change itself. The task makes the session's state change, on the main context,
+/* GhSession's consent operations: what a change would remove and add (what-if), the
+ * change itself, and the offer list that follows it. The task makes the session's state change, on the main context,
  * before the caller's callback runs: _finish () only hands back the outcome.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -8,6 +8,73 @@
 #include "visit/gh-session-private.h"
 
 #define properties _gh_session_properties
+
+/* ---- the offer list -------------------------------------------------------- */
+
+static gboolean
+offers_contain (GPtrArray *offers,
+                GhOffer   *offer,
+                guint      from)
+{
+  for (guint i = from; offers != NULL && i < offers->len; i++)
+    if (((GhOfferMatch *) g_ptr_array_index (offers, i))->offer == offer)
+      return TRUE;
+  return FALSE;
+}
+
+void
+_gh_session_sync_offer_list (GhSession *self)
+{
+  GListModel *list = G_LIST_MODEL (self->offer_list);
+  guint n_offers = self->offers != NULL ? self->offers->len : 0;
+  guint i = 0, j = 0;
+
+  /* Walked together: what stays stays, so a list following the model keeps its rows. */
+  while (i < g_list_model_get_n_items (list) || j < n_offers)
+    {
+      g_autoptr(GhOffer) have = i < g_list_model_get_n_items (list)
+                                ? g_list_model_get_item (list, i) : NULL;
+      GhOffer *want = j < n_offers
+                      ? ((GhOfferMatch *) g_ptr_array_index (self->offers, j))->offer : NULL;
+
+      if (have != NULL && have == want)
+        {
+          i++;
+          j++;
+        }
+      else if (have != NULL && !offers_contain (self->offers, have, j))
+        g_list_store_remove (self->offer_list, i);
+      else
+        {
+          g_list_store_insert (self->offer_list, i, want);
+          i++;
+          j++;
+        }
+    }
+}
+
+GListModel *
+gh_session_get_offer_list (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->offer_list);
+}
+
+const GhOfferMatch *
+gh_session_find_offer_match (GhSession *self,
+                             GhOffer   *offer)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), NULL);
+
+  for (guint i = 0; self->offers != NULL && i < self->offers->len; i++)
+    {
+      GhOfferMatch *match = g_ptr_array_index (self->offers, i);
+
+      if (match->offer == offer)
+        return match;
+    }
+  return NULL;
+}
 
 /* ---- what-if ------------------------------------------------------------- */
 
