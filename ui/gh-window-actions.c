@@ -125,12 +125,12 @@ gh_window_set_language (GhWindow   *self,
       || g_strcmp0 (language, self->language) == 0)
     return;
 
+  /* Every page follows the language itself: attract, identify and follow-up are bound
+   * to the window's, the visit's pages follow the session's; staff screens are made
+   * again by their controller. */
   gh_window_set_language_field (self, language);
   gh_window_rebuild_language_box (self);
-  gh_window_build_static_pages (self);
-
-  /* The visit's pages follow the session's language themselves, the follow-up screen
-   * the window's (bound in new_follow_up_page). */
+  gh_staff_controller_relabel (self->staff);
   if (self->session != NULL)
     gh_session_set_language (self->session, language);
 }

@@ -70,7 +70,6 @@ void     gh_window_new_dashboard_page  (GhWindow    *self);
 void     gh_window_set_language_field  (GhWindow    *self,
                                         const char  *language);
 void     gh_window_rebuild_language_box (GhWindow   *self);
-void     gh_window_build_static_pages  (GhWindow    *self);
 
 /* gh-window-actions.c */
 void     gh_window_show_follow_up      (GhWindow    *self,

@@ -127,8 +127,8 @@ gh_window_replace_page (GhWindow    *self,
     gtk_stack_add_named (self->stack, page, name);
 }
 
-void
-gh_window_build_static_pages (GhWindow *self)
+static void
+build_static_pages (GhWindow *self)
 {
   GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
   gboolean on_attract = self->attract_page == NULL
@@ -145,6 +145,9 @@ gh_window_build_static_pages (GhWindow *self)
                                   gh_attract_page_get_brand_label (GH_ATTRACT_PAGE (attract)));
   g_signal_connect_object (identify, "signed-in", G_CALLBACK (on_signed_in), self,
                            G_CONNECT_SWAPPED);
+  /* The pages follow the visit's language themselves. */
+  g_object_bind_property (self, "language", attract, "language", G_BINDING_DEFAULT);
+  g_object_bind_property (self, "language", identify, "language", G_BINDING_DEFAULT);
 
   gh_window_replace_page (self, &self->attract_page, attract, "attract");
   gh_window_replace_page (self, &self->identify_page, identify, "identify");
@@ -199,7 +202,7 @@ apply_catalog (GhWindow  *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.start", catalog != NULL);
   sync_idle_timeouts (self);
   gh_window_rebuild_language_box (self);
-  gh_window_build_static_pages (self);
+  build_static_pages (self);
 }
 
 /* ---- idle timeout ------------------------------------------------------------------ */
@@ -367,10 +370,9 @@ end_visit (GhWindow *self)
     {
       gh_window_set_language_field (self, gh_catalog_get_default_language (catalog));
       gh_window_rebuild_language_box (self);
-      gh_window_build_static_pages (self);
+      gh_staff_controller_relabel (self->staff);
     }
-  else
-    gh_identify_page_reset (GH_IDENTIFY_PAGE (self->identify_page));
+  gh_identify_page_reset (GH_IDENTIFY_PAGE (self->identify_page));
   gh_window_show_page (self, self->attract_page);
 
   /* Reads the store's config again: one that arrived during the visit applies now. */
