@@ -99,7 +99,7 @@ on_signed_in (GhStaffController *self,
   int timeout = self->catalog != NULL ? gh_catalog_get_staff_timeout (self->catalog) : 0;
 
   gh_staff_mode_begin (self->mode, member, timeout > 0 ? (guint) timeout : DEFAULT_STAFF_TIMEOUT);
-  gh_staff_page_setup (GH_STAFF_PAGE (self->page), self->mode, self->db_path);
+  gh_staff_page_refresh (GH_STAFF_PAGE (self->page));
   gtk_stack_set_visible_child (self->stack, self->page);
 }
 
@@ -119,11 +119,11 @@ gh_staff_controller_request_unlock (GhStaffController *self)
   if (gh_staff_mode_get_active (self->mode))
     {
       gh_staff_mode_extend (self->mode);
-      gh_staff_page_setup (GH_STAFF_PAGE (self->page), self->mode, self->db_path);
+      gh_staff_page_refresh (GH_STAFF_PAGE (self->page));
       gtk_stack_set_visible_child (self->stack, self->page);
       return;
     }
-  gh_staff_sign_in_setup (GH_STAFF_SIGN_IN (self->sign_in), self->catalog, self->db_path);
+  gh_staff_sign_in_reset (GH_STAFF_SIGN_IN (self->sign_in));
   gtk_stack_set_visible_child (self->stack, self->sign_in);
 }
 
@@ -165,9 +165,9 @@ gh_staff_controller_init (GhStaffController *self)
 static void
 add_staff_pages (GhStaffController *self)
 {
-  self->sign_in = g_object_ref_sink (gh_staff_sign_in_new ());
+  self->sign_in = g_object_ref_sink (gh_staff_sign_in_new (self->db_path, self->catalog));
   gtk_stack_add_named (self->stack, self->sign_in, "staff-sign-in");
-  self->page = g_object_ref_sink (gh_staff_page_new ());
+  self->page = g_object_ref_sink (gh_staff_page_new (self->mode, self->db_path));
   gtk_stack_add_named (self->stack, self->page, "staff");
 
   g_signal_connect_object (self->sign_in, "signed-in", G_CALLBACK (on_signed_in), self,
@@ -187,8 +187,9 @@ remove_staff_page (GhStaffController  *self,
 }
 
 GhStaffController *
-gh_staff_controller_new (GtkStack *stack,
-                         GtkBox   *banner_box)
+gh_staff_controller_new (GtkStack   *stack,
+                         GtkBox     *banner_box,
+                         const char *db_path)
 {
   GhStaffController *self;
 
@@ -197,6 +198,7 @@ gh_staff_controller_new (GtkStack *stack,
 
   self = g_object_new (GH_TYPE_STAFF_CONTROLLER, NULL);
   g_set_weak_pointer (&self->stack, stack);
+  self->db_path = g_strdup (db_path);
 
   self->banner = g_object_ref_sink (gh_staff_banner_new (self->mode));
   gtk_box_append (banner_box, self->banner);
@@ -211,20 +213,12 @@ gh_staff_controller_new (GtkStack *stack,
 }
 
 void
-gh_staff_controller_set_db_path (GhStaffController *self,
-                                 const char        *db_path)
-{
-  g_return_if_fail (GH_IS_STAFF_CONTROLLER (self));
-  g_free (self->db_path);
-  self->db_path = g_strdup (db_path);
-}
-
-void
 gh_staff_controller_set_catalog (GhStaffController *self,
                                  GhCatalog         *catalog)
 {
   g_return_if_fail (GH_IS_STAFF_CONTROLLER (self));
   g_set_object (&self->catalog, catalog);
+  gh_staff_sign_in_set_catalog (GH_STAFF_SIGN_IN (self->sign_in), catalog);
 }
 
 void
@@ -273,13 +267,10 @@ gh_staff_controller_relabel (GhStaffController *self)
   remove_staff_page (self, &self->page);
   add_staff_pages (self);
   if (on_sign_in)
-    {
-      gh_staff_sign_in_setup (GH_STAFF_SIGN_IN (self->sign_in), self->catalog, self->db_path);
-      gtk_stack_set_visible_child (self->stack, self->sign_in);
-    }
+    gtk_stack_set_visible_child (self->stack, self->sign_in);
   else if (on_page && gh_staff_mode_get_active (self->mode))
     {
-      gh_staff_page_setup (GH_STAFF_PAGE (self->page), self->mode, self->db_path);
+      gh_staff_page_refresh (GH_STAFF_PAGE (self->page));
       gtk_stack_set_visible_child (self->stack, self->page);
     }
 }

@@ -13,10 +13,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GhStaffController, gh_staff_controller, GH, STAFF_CONTROLLER, GObject)
 
 /* Puts the staff banner at the end of @banner_box and the staff sign-in and
- * staff pages into @stack ("staff-sign-in", "staff"). */
+ * staff pages into @stack ("staff-sign-in", "staff"), on the store at @db_path
+ * (staff PIN lockouts, the kiosk's health). */
 GhStaffController *gh_staff_controller_new           (GtkStack          *stack,
-                                                      GtkBox            *banner_box);
-void               gh_staff_controller_set_db_path   (GhStaffController *self,
+                                                      GtkBox            *banner_box,
                                                       const char        *db_path);
 /* The config in force: the staff and their PINs, the staff timeout. */
 void               gh_staff_controller_set_catalog   (GhStaffController *self,

@@ -41,6 +41,8 @@ static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
+  PROP_DB_PATH,
+  PROP_CATALOG,
   PROP_STAFF_ID,
   N_PROPS
 };
@@ -139,7 +141,17 @@ set_staff_id (GhStaffSignIn *self,
   if (staff_id == NULL)
     return;
   set_status (self, NULL, FALSE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+  /* Not from a screen that is not showing: the focus stays where the shopper is. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+}
+
+/* Shown with a name chosen: the PIN is next. */
+static void
+on_map (GhStaffSignIn *self)
+{
+  if (self->staff_id != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
 }
 
 /* One button per member of staff in the config; its action target is their id. */
@@ -165,6 +177,12 @@ gh_staff_sign_in_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_DB_PATH:
+      g_value_set_string (value, self->db_path);
+      break;
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
     case PROP_STAFF_ID:
       g_value_set_string (value, self->staff_id != NULL ? self->staff_id : "");
       break;
@@ -183,6 +201,12 @@ gh_staff_sign_in_set_property (GObject      *object,
 
   switch (prop_id)
     {
+    case PROP_DB_PATH:
+      self->db_path = g_value_dup_string (value);
+      break;
+    case PROP_CATALOG:
+      gh_staff_sign_in_set_catalog (self, g_value_get_object (value));
+      break;
     case PROP_STAFF_ID:
       set_staff_id (self, g_value_get_string (value));
       break;
@@ -230,6 +254,13 @@ gh_staff_sign_in_class_init (GhStaffSignInClass *klass)
 
   /* The id of the member of staff chosen, "" for none; staff-sign-in.staff is its
    * action, the name buttons its targets. */
+  /* Where wrong staff PINs are counted; the config whose staff may sign in. */
+  properties[PROP_DB_PATH] =
+    g_param_spec_string ("db-path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, GH_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STAFF_ID] =
     g_param_spec_string ("staff-id", NULL, NULL, "",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -264,41 +295,55 @@ gh_staff_sign_in_init (GhStaffSignIn *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->pin_entry, "activate", G_CALLBACK (on_submit), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }
 
 GtkWidget *
-gh_staff_sign_in_new (void)
+gh_staff_sign_in_new (const char *db_path,
+                      GhCatalog  *catalog)
 {
-  return g_object_new (GH_TYPE_STAFF_SIGN_IN, NULL);
+  return g_object_new (GH_TYPE_STAFF_SIGN_IN, "db-path", db_path, "catalog", catalog, NULL);
 }
 
-void
-gh_staff_sign_in_setup (GhStaffSignIn *self,
-                        GhCatalog     *catalog,
-                        const char    *db_path)
+static guint
+n_staff (GhStaffSignIn *self)
 {
-  GListModel *staff = catalog != NULL ? gh_catalog_get_staff (catalog) : NULL;
-  guint n = staff != NULL ? g_list_model_get_n_items (staff) : 0;
+  return self->catalog != NULL ? g_list_model_get_n_items (gh_catalog_get_staff (self->catalog))
+                               : 0;
+}
 
-  g_return_if_fail (GH_IS_STAFF_SIGN_IN (self));
-  g_return_if_fail (catalog == NULL || GH_IS_CATALOG (catalog));
-
-  gh_staff_sign_in_reset (self);
-  g_set_object (&self->catalog, catalog);
-  g_free (self->db_path);
-  self->db_path = g_strdup (db_path);
+/* With one member of staff, their name is chosen already. */
+static void
+choose_default_staff (GhStaffSignIn *self)
+{
   set_staff_id (self, NULL);
-  /* The staff come from HQ's config. */
-  gtk_flow_box_bind_model (self->staff_box, staff, create_staff_button, NULL, NULL);
-  if (n == 1)
+  if (n_staff (self) == 1)
     {
-      g_autoptr(GhStaffMember) member = g_list_model_get_item (staff, 0);
+      g_autoptr(GhStaffMember) member = g_list_model_get_item (gh_catalog_get_staff (self->catalog),
+                                                               0);
 
       set_staff_id (self, gh_staff_member_get_id (member));
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->staff_box), n > 1);
-  if (catalog != NULL && n == 0)
+  if (self->catalog != NULL && n_staff (self) == 0)
     set_status (self, _("This kiosk's configuration names no staff."), TRUE);
+}
+
+void
+gh_staff_sign_in_set_catalog (GhStaffSignIn *self,
+                              GhCatalog     *catalog)
+{
+  g_return_if_fail (GH_IS_STAFF_SIGN_IN (self));
+  g_return_if_fail (catalog == NULL || GH_IS_CATALOG (catalog));
+
+  if (!g_set_object (&self->catalog, catalog))
+    return;
+  /* The staff come from HQ's config. */
+  gtk_flow_box_bind_model (self->staff_box,
+                           catalog != NULL ? gh_catalog_get_staff (catalog) : NULL,
+                           create_staff_button, NULL, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_box), n_staff (self) > 1);
+  gh_staff_sign_in_reset (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
 }
 
 void
@@ -312,4 +357,5 @@ gh_staff_sign_in_reset (GhStaffSignIn *self)
   set_busy (self, FALSE);
   gtk_editable_set_text (self->pin_entry, "");
   set_status (self, NULL, FALSE);
+  choose_default_staff (self);
 }

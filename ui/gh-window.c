@@ -536,9 +536,6 @@ gh_window_init (GhWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->staff = gh_staff_controller_new (self->stack, self->banner_box);
-  gh_staff_controller_watch_logo (self->staff, GTK_WIDGET (self->top_logo));
-  gh_staff_controller_watch_logo (self->staff, GTK_WIDGET (self->top_brand_label));
 
   self->idle = gh_idle_timer_new ();
   g_signal_connect_object (self->idle, "notify::warning", G_CALLBACK (on_idle_warning), self,
@@ -577,7 +574,9 @@ gh_window_new (GtkApplication *application,
   self->kiosk = gh_kiosk_new (db_path, inbox_dir, trust_file, demo);
   g_signal_connect_object (self->kiosk, "catalog-changed", G_CALLBACK (apply_catalog), self,
                            G_CONNECT_SWAPPED);
-  gh_staff_controller_set_db_path (self->staff, db_path);
+  self->staff = gh_staff_controller_new (self->stack, self->banner_box, db_path);
+  gh_staff_controller_watch_logo (self->staff, GTK_WIDGET (self->top_logo));
+  gh_staff_controller_watch_logo (self->staff, GTK_WIDGET (self->top_brand_label));
   apply_catalog (self, NULL);
   gh_kiosk_load (self->kiosk);
   return self;
