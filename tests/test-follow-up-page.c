@@ -171,8 +171,13 @@ render (GtkWidget  *window,
         gboolean white = p[0] == 255 && p[1] == 255 && p[2] == 255 && p[3] == 255;
 
         if (!black && !white)
-          g_error ("%s: pixel %d,%d is %02x%02x%02x/%02x, neither black nor white",
-                   name, x, y, p[2], p[1], p[0], p[3]);
+          {
+            g_autofree char *message =
+              g_strdup_printf ("%s: pixel %d,%d is %02x%02x%02x/%02x, neither black nor white",
+                               name, x, y, p[2], p[1], p[0], p[3]);
+
+            g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
+          }
       }
   /* The quiet zone's corner is white, the finder pattern's corner black. */
   g_assert_cmpint (pixels[y0 * stride + x0 * 4], ==, 255);

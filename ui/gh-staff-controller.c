@@ -41,7 +41,7 @@ go_back (GhStaffController *self)
 
   if (self->stack == NULL)
     return;
-  if (target == NULL || gtk_widget_get_parent (target) != GTK_WIDGET (self->stack)
+  if (target == NULL || gtk_stack_get_page (self->stack, target) == NULL
       || target == self->sign_in || target == self->page)
     target = gtk_stack_get_child_by_name (self->stack, "attract");
   gh_staff_sign_in_reset (GH_STAFF_SIGN_IN (self->sign_in));
@@ -181,7 +181,7 @@ static void
 remove_staff_page (GhStaffController  *self,
                    GtkWidget         **page)
 {
-  if (self->stack != NULL && gtk_widget_get_parent (*page) == GTK_WIDGET (self->stack))
+  if (self->stack != NULL && gtk_stack_get_page (self->stack, *page) != NULL)
     gtk_stack_remove (self->stack, *page);
   g_clear_object (page);
 }
