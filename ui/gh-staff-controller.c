@@ -160,8 +160,8 @@ gh_staff_controller_init (GhStaffController *self)
   self->mode = gh_staff_mode_new ();
 }
 
-/* The staff sign-in and staff pages, made from their templates in the language gettext
- * uses now (and made again when it changes). */
+/* The staff sign-in and staff pages; they set their words again when the language
+ * changes (gh_staff_controller_relabel). */
 static void
 add_staff_pages (GhStaffController *self)
 {
@@ -175,15 +175,6 @@ add_staff_pages (GhStaffController *self)
   g_signal_connect_object (self->sign_in, "cancelled", G_CALLBACK (go_back), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->page, "done", G_CALLBACK (go_back), self, G_CONNECT_SWAPPED);
-}
-
-static void
-remove_staff_page (GhStaffController  *self,
-                   GtkWidget         **page)
-{
-  if (self->stack != NULL && gtk_stack_get_page (self->stack, *page) != NULL)
-    gtk_stack_remove (self->stack, *page);
-  g_clear_object (page);
 }
 
 GhStaffController *
@@ -250,27 +241,14 @@ gh_staff_controller_get_mode (GhStaffController *self)
 void
 gh_staff_controller_relabel (GhStaffController *self)
 {
-  GtkWidget *visible;
-  gboolean on_sign_in, on_page;
-
   g_return_if_fail (GH_IS_STAFF_CONTROLLER (self));
-  if (self->stack == NULL)
-    return;
 
-  /* The banner speaks to the shopper, so it follows their language at once; the staff
-   * screens are made again, and the one on screen stays on screen. */
+  /* The banner speaks to the shopper, so it follows their language at once; so do the
+   * staff screens, which keep what they show. */
   gh_staff_banner_relabel (GH_STAFF_BANNER (self->banner));
-  visible = gtk_stack_get_visible_child (self->stack);
-  on_sign_in = visible == self->sign_in;
-  on_page = visible == self->page;
-  remove_staff_page (self, &self->sign_in);
-  remove_staff_page (self, &self->page);
-  add_staff_pages (self);
-  if (on_sign_in)
-    gtk_stack_set_visible_child (self->stack, self->sign_in);
-  else if (on_page && gh_staff_mode_get_active (self->mode))
-    {
-      gh_staff_page_refresh (GH_STAFF_PAGE (self->page));
-      gtk_stack_set_visible_child (self->stack, self->page);
-    }
+  gh_staff_sign_in_retranslate (GH_STAFF_SIGN_IN (self->sign_in));
+  gh_staff_page_retranslate (GH_STAFF_PAGE (self->page));
+  /* The health figures are words too: read them again if they are on screen. */
+  if (on_staff_screen (self) && gh_staff_mode_get_active (self->mode))
+    gh_staff_page_refresh (GH_STAFF_PAGE (self->page));
 }

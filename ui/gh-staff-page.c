@@ -25,6 +25,10 @@ struct _GhStaffPage
   GtkCheckButton *identity_check;
   GtkLabel       *status_label;
   GhKeypad       *keypad;
+  GtkLabel       *lockout_heading;
+  GtkButton      *clear_button;
+  GtkButton      *back_button;
+  GtkButton      *end_button;
 
   GhStaffMode    *mode;
   char           *db_path;
@@ -275,6 +279,10 @@ gh_staff_page_class_init (GhStaffPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, identity_check);
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, keypad);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffPage, lockout_heading);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffPage, clear_button);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffPage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffPage, end_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "staffpage");
 }
@@ -318,4 +326,24 @@ gh_staff_page_reset (GhStaffPage *self)
   gtk_check_button_set_active (self->identity_check, FALSE);
   set_status (self, NULL, FALSE);
   update_actions (self);
+}
+
+void
+gh_staff_page_retranslate (GhStaffPage *self)
+{
+  g_return_if_fail (GH_IS_STAFF_PAGE (self));
+
+  on_member_changed (self);
+  gh_staff_health_retranslate (self->health);
+  gtk_label_set_label (self->lockout_heading, _("Clear a PIN lockout"));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->number_entry), _("Shopper's loyalty number"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->number_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Shopper's loyalty number"),
+                                  -1);
+  gtk_check_button_set_label (self->identity_check,
+                              _("I have checked the shopper's identity (photo ID or loyalty card)"));
+  gtk_button_set_label (self->clear_button, _("Clear lockout"));
+  gtk_button_set_label (self->back_button, _("Back to the shopper's screen"));
+  gtk_button_set_label (self->end_button, _("End staff mode"));
+  gh_keypad_retranslate (self->keypad);
 }

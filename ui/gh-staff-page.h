@@ -17,6 +17,8 @@ GtkWidget *gh_staff_page_new     (GhStaffMode *mode,
                                   const char  *db_path);
 /* Reads the kiosk's health again and names the member of staff: as the page shows. */
 void       gh_staff_page_refresh (GhStaffPage *self);
+/* Sets the page's words again in the language now in force. */
+void       gh_staff_page_retranslate (GhStaffPage *self);
 /* Forgets any loyalty number typed and any message (on leaving the page). */
 void       gh_staff_page_reset   (GhStaffPage *self);
 

@@ -17,6 +17,8 @@ struct _GhStaffSignIn
 {
   GtkWidget     parent_instance;
 
+  GtkLabel     *title_label;
+  GtkButton    *cancel_button;
   GtkFlowBox   *staff_box;
   GtkEditable  *pin_entry;
   GtkSpinner   *spinner;
@@ -277,6 +279,8 @@ gh_staff_sign_in_class_init (GhStaffSignInClass *klass)
   g_type_ensure (GH_TYPE_KEYPAD);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/glasshouse/Kiosk/gh-staff-sign-in.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, title_label);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, staff_box);
   gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, pin_entry);
   gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, spinner);
@@ -358,4 +362,19 @@ gh_staff_sign_in_reset (GhStaffSignIn *self)
   gtk_editable_set_text (self->pin_entry, "");
   set_status (self, NULL, FALSE);
   choose_default_staff (self);
+}
+
+void
+gh_staff_sign_in_retranslate (GhStaffSignIn *self)
+{
+  g_return_if_fail (GH_IS_STAFF_SIGN_IN (self));
+
+  gtk_label_set_label (self->title_label, _("Staff sign-in"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->staff_box),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Who are you?"), -1);
+  g_object_set (self->pin_entry, "placeholder-text", _("Staff PIN"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pin_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Staff PIN"), -1);
+  gtk_button_set_label (self->cancel_button, _("Cancel"));
+  gh_keypad_retranslate (self->keypad);
 }

@@ -17,6 +17,8 @@ GtkWidget *gh_staff_sign_in_new         (const char    *db_path,
                                          GhCatalog     *catalog);
 void       gh_staff_sign_in_set_catalog (GhStaffSignIn *self,
                                          GhCatalog     *catalog);
+/* Sets the screen's words again in the language now in force. */
+void       gh_staff_sign_in_retranslate (GhStaffSignIn *self);
 /* Forgets the PIN typed so far, any message and the name chosen (unless the config
  * names only one), and cancels a check in flight. */
 void       gh_staff_sign_in_reset       (GhStaffSignIn *self);
