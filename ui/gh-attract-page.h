@@ -10,11 +10,17 @@ G_BEGIN_DECLS
 #define GH_TYPE_ATTRACT_PAGE (gh_attract_page_get_type ())
 G_DECLARE_FINAL_TYPE (GhAttractPage, gh_attract_page, GH, ATTRACT_PAGE, GtkWidget)
 
-/* Shows @catalog's brand, promise and languages in @language; a NULL catalog
+/* Shows @catalog's brand, promise and languages (construct-only property catalog)
+ * in @language (property language, which the page's words follow); a NULL catalog
  * says the kiosk is not set up yet. */
-void        gh_attract_page_setup        (GhAttractPage *self,
-                                          GhCatalog     *catalog,
+GtkWidget  *gh_attract_page_new          (GhCatalog     *catalog,
                                           const char    *language);
+const char *gh_attract_page_get_language   (GhAttractPage *self);
+void        gh_attract_page_set_language   (GhAttractPage *self,
+                                            const char    *language);
+/* The brand marks (the logo picture, the brand's name): staff mode's long press. */
+GtkWidget  *gh_attract_page_get_logo        (GhAttractPage *self);
+GtkWidget  *gh_attract_page_get_brand_label (GhAttractPage *self);
 /* A language's name in that language ("Deutsch"), for language buttons. */
 const char *gh_attract_page_language_name (const char   *code);
 

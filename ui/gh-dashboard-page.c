@@ -2,76 +2,69 @@
  * (grouped by category), Your offers (cards with "because…" chips) and Your choices
  * (a switch per purpose). Side by side in landscape, as tabs in portrait.
  *
- * A switch turned off is previewed first: the offers that would go (the session's
- * what-if, in a worker), then one tap confirms. Every change is written in a worker
- * and can be undone for GH_DASHBOARD_UNDO_SECONDS. The page is made for one visit
- * and destroyed with it, so no widget outlives the shopper's data.
+ * The page follows its session: the choices and offer cards are bound to list models
+ * (the catalog's purposes, the session's offers), the data rows and summaries follow
+ * its notifications, its words follow notify::language. Preview, confirm and undo
+ * are in gh-dashboard-page-actions.c, "Your data" in gh-dashboard-page-data.c. The
+ * page is made for one visit and destroyed with it, so no widget outlives the
+ * shopper's data.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "gh-box-binding.h"
 #include "gh-consent-row.h"
-#include "gh-dashboard-page.h"
-#include "gh-data-item-row.h"
+#include "gh-dashboard-page-private.h"
 #include "gh-offer-card.h"
 #include "gh-ui-text.h"
 #include "gh-widget-template.h"
 
-#define ITEMS_SHOWN_PER_CATEGORY 3
-
-struct _GhDashboardPage
-{
-  GtkWidget       parent_instance;
-
-  GtkWidget      *overlay;
-  GtkLabel       *greeting_label;
-  GtkWidget      *follow_up_button;
-  GtkWidget      *tabs_box;
-  GtkToggleButton *data_tab;
-  GtkToggleButton *offers_tab;
-  GtkToggleButton *choices_tab;
-  GtkBox         *sections_box;
-  GtkWidget      *data_section;
-  GtkWidget      *offers_section;
-  GtkWidget      *choices_section;
-  GtkLabel       *data_summary_label;
-  GtkLabel       *offers_summary_label;
-  GtkBox         *data_box;
-  GtkBox         *offers_box;
-  GtkBox         *choices_box;
-  GtkWidget      *scrim;
-  GtkLabel       *preview_title;
-  GtkLabel       *preview_body;
-  GtkSpinner     *preview_spinner;
-  GtkBox         *preview_list;
-  GtkWidget      *confirm_button;
-  GtkWidget      *undo_bar;
-  GtkLabel       *undo_label;
-  GtkButton      *undo_button;
-
-  GhSession      *session;
-  GCancellable   *cancellable;
-
-  char           *pending_purpose;    /* being previewed or written */
-  GhConsentState  pending_state;
-  gboolean        pending_is_undo;
-  guint           offers_before;
-
-  char           *undo_purpose;       /* what Undo puts back */
-  GhConsentState  undo_state;
-  int             undo_left;
-  guint           undo_source;
-
-  guint           layout_source;
-  gboolean        portrait;
-  gboolean        busy;
-};
-
 G_DEFINE_FINAL_TYPE (GhDashboardPage, gh_dashboard_page, GTK_TYPE_WIDGET)
 
-static void remove_children (GtkBox *box)
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gh_dashboard_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, GH_DASHBOARD_PAGE (object)->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_dashboard_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      GH_DASHBOARD_PAGE (object)->session = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+void
+gh_dashboard_page_remove_children (GtkBox *box)
 {
   GtkWidget *child;
 
@@ -79,9 +72,9 @@ static void remove_children (GtkBox *box)
     gtk_box_remove (box, child);
 }
 
-static GtkWidget *
-wrapped_label (const char *text,
-               const char *css_class)
+GtkWidget *
+gh_dashboard_page_wrapped_label (const char *text,
+                                 const char *css_class)
 {
   GtkWidget *label = gtk_label_new (text);
 
@@ -92,9 +85,9 @@ wrapped_label (const char *text,
   return label;
 }
 
-static const char *
-purpose_title (GhDashboardPage *self,
-               const char      *purpose_id)
+const char *
+gh_dashboard_page_purpose_title (GhDashboardPage *self,
+                                 const char      *purpose_id)
 {
   GhPurpose *purpose = gh_catalog_find_purpose (gh_session_get_catalog (self->session), purpose_id);
 
@@ -102,185 +95,27 @@ purpose_title (GhDashboardPage *self,
                          : purpose_id;
 }
 
-/* ---- Your data ---------------------------------------------------------------- */
-
-typedef struct {
-  GhDashboardPage *self;
-  GtkBox          *rows;
-  GPtrArray       *items;  /* GhDataItem*, borrowed from the session */
-} ShowAllData;
-
-static void
-show_all_data_free (gpointer data,
-                    GClosure *closure)
-{
-  ShowAllData *show = data;
-
-  g_ptr_array_unref (show->items);
-  g_free (show);
-}
-
-static void
-on_show_all (GtkButton   *button,
-             ShowAllData *show)
-{
-  for (guint i = ITEMS_SHOWN_PER_CATEGORY; i < show->items->len; i++)
-    gtk_box_append (show->rows, gh_data_item_row_new (show->self->session,
-                                                      g_ptr_array_index (show->items, i)));
-  gtk_widget_set_visible (GTK_WIDGET (button), FALSE);
-}
-
-static int
-newest_first (gconstpointer a,
-              gconstpointer b)
-{
-  const GhDataItem *x = *(const GhDataItem **) a;
-  const GhDataItem *y = *(const GhDataItem **) b;
-
-  return (x->collected_at < y->collected_at) - (x->collected_at > y->collected_at);
-}
-
-static void
-add_category_group (GhDashboardPage *self,
-                    const char      *title,
-                    const char      *description,
-                    GPtrArray       *items)
-{
-  GtkWidget *group = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *rows = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  /* Translators: a data category and how many items of it are held, e.g. "Purchases (12)" */
-  g_autofree char *heading = g_strdup_printf (_("%s (%u)"), title, items->len);
-  GtkWidget *heading_label = wrapped_label (heading, "category-title");
-
-  gtk_widget_add_css_class (group, "category");
-  gtk_box_append (GTK_BOX (group), heading_label);
-  if (description != NULL && *description != '\0')
-    gtk_box_append (GTK_BOX (group), wrapped_label (description, "dim"));
-  gtk_box_append (GTK_BOX (group), rows);
-
-  g_ptr_array_sort (items, newest_first);
-  for (guint i = 0; i < MIN (items->len, ITEMS_SHOWN_PER_CATEGORY); i++)
-    gtk_box_append (GTK_BOX (rows), gh_data_item_row_new (self->session,
-                                                          g_ptr_array_index (items, i)));
-  if (items->len > ITEMS_SHOWN_PER_CATEGORY)
-    {
-      /* Translators: a button that lists every item of a category */
-      g_autofree char *label = g_strdup_printf (_("Show all %u"), items->len);
-      GtkWidget *button = gtk_button_new_with_label (label);
-      ShowAllData *show = g_new0 (ShowAllData, 1);
-
-      show->self = self;
-      show->rows = GTK_BOX (rows);
-      show->items = g_ptr_array_ref (items);
-      g_signal_connect_data (button, "clicked", G_CALLBACK (on_show_all), show,
-                             show_all_data_free, 0);
-      gtk_widget_set_halign (button, GTK_ALIGN_START);
-      gtk_box_append (GTK_BOX (group), button);
-    }
-  gtk_box_append (self->data_box, group);
-}
-
-static void
-rebuild_data (GhDashboardPage *self)
-{
-  GhCatalog *catalog = gh_session_get_catalog (self->session);
-  const char *language = gh_session_get_language (self->session);
-  GPtrArray *items = gh_session_get_items (self->session);
-  GPtrArray *unused = gh_session_get_unused_items (self->session);
-  GListModel *categories = gh_catalog_get_data_categories (catalog);
-  g_autoptr(GHashTable) by_category = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                             (GDestroyNotify) g_ptr_array_unref);
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  guint inferred = 0;
-  g_autoptr(GString) summary = g_string_new (NULL);
-
-  remove_children (self->data_box);
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      GhDataItem *item = g_ptr_array_index (items, i);
-      GPtrArray *group = g_hash_table_lookup (by_category, item->category);
-
-      if (group == NULL)
-        {
-          group = g_ptr_array_new ();
-          g_hash_table_insert (by_category, item->category, group);
-          g_ptr_array_add (order, item->category);
-        }
-      g_ptr_array_add (group, item);
-      if (item->source == GH_SOURCE_INFERRED)
-        inferred++;
-    }
-
-  /* Catalog order first, then anything held under a category the config does not name. */
-  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
-    {
-      g_autoptr(GhDataCategory) category = g_list_model_get_item (categories, i);
-      GPtrArray *group = g_hash_table_lookup (by_category, gh_data_category_get_id (category));
-
-      if (group != NULL)
-        {
-          add_category_group (self, gh_data_category_get_title (category, language),
-                              gh_data_category_get_description (category, language), group);
-          g_hash_table_remove (by_category, gh_data_category_get_id (category));
-        }
-    }
-  for (guint i = 0; i < order->len; i++)
-    {
-      GPtrArray *group = g_hash_table_lookup (by_category, g_ptr_array_index (order, i));
-
-      if (group != NULL)
-        add_category_group (self, g_ptr_array_index (order, i), NULL, group);
-    }
-
-  if (items->len == 0)
-    {
-      gtk_box_append (self->data_box, wrapped_label (_("We hold nothing about you besides your "
-                                                       "loyalty number."), NULL));
-    }
-
-  g_string_append_printf (summary,
-                          g_dngettext (GETTEXT_PACKAGE, "We hold %u thing about you.",
-                                       "We hold %u things about you.", items->len), items->len);
-  if (inferred > 0)
-    {
-      g_string_append_c (summary, ' ');
-      g_string_append_printf (summary,
-                              g_dngettext (GETTEXT_PACKAGE, "%u is a guess (marked “inferred”).",
-                                           "%u are guesses (marked “inferred”).", inferred),
-                              inferred);
-    }
-  if (unused != NULL && unused->len > 0)
-    {
-      g_string_append_c (summary, ' ');
-      g_string_append_printf (summary,
-                              g_dngettext (GETTEXT_PACKAGE, "%u does nothing for you.",
-                                           "%u do nothing for you.", unused->len), unused->len);
-    }
-  gtk_label_set_label (self->data_summary_label, summary->str);
-}
-
 /* ---- Your offers and Your choices ----------------------------------------------- */
 
-static void on_change_requested (GhDashboardPage *self,
-                                 const char      *purpose_id,
-                                 gboolean         granted);
+static GtkWidget *
+create_offer_card (gpointer item,
+                   gpointer user_data)
+{
+  GhDashboardPage *self = user_data;
+  const GhOfferMatch *match = gh_session_find_offer_match (self->session, item);
+  GtkWidget *card = gh_offer_card_new (self->session, match);
+
+  g_signal_connect_object (card, "change-requested",
+                           G_CALLBACK (gh_dashboard_page_change_requested), self,
+                           G_CONNECT_SWAPPED);
+  return card;
+}
 
 static void
-rebuild_offers (GhDashboardPage *self)
+show_offers_summary (GhDashboardPage *self)
 {
   GPtrArray *offers = gh_session_get_offers (self->session);
   g_autofree char *summary = NULL;
-
-  remove_children (self->offers_box);
-  for (guint i = 0; offers != NULL && i < offers->len; i++)
-    {
-      GtkWidget *card = gh_offer_card_new (self->session, g_ptr_array_index (offers, i));
-
-      g_signal_connect_object (card, "change-requested", G_CALLBACK (on_change_requested), self,
-                               G_CONNECT_SWAPPED);
-      gtk_box_append (self->offers_box, card);
-    }
 
   if (offers == NULL || offers->len == 0)
     {
@@ -297,25 +132,46 @@ rebuild_offers (GhDashboardPage *self)
   gtk_label_set_label (self->offers_summary_label, summary);
 }
 
+/* The offer cards follow the session's offer list: a change of choice adds and removes
+ * only the cards concerned. Bound again for a new language. */
 static void
-build_choices (GhDashboardPage *self)
+bind_offers (GhDashboardPage *self)
 {
-  GListModel *purposes = gh_catalog_get_purposes (gh_session_get_catalog (self->session));
-  const char *language = gh_session_get_language (self->session);
-
-  for (guint i = 0; i < g_list_model_get_n_items (purposes); i++)
-    {
-      g_autoptr(GhPurpose) purpose = g_list_model_get_item (purposes, i);
-      GtkWidget *row = gh_consent_row_new (purpose, language, FALSE);
-
-      g_signal_connect_object (row, "change-requested", G_CALLBACK (on_change_requested), self,
-                               G_CONNECT_SWAPPED);
-      gtk_box_append (self->choices_box, row);
-    }
+  g_clear_pointer (&self->offers_binding, gh_box_binding_free);
+  self->offers_binding = gh_box_binding_new (self->offers_box,
+                                             gh_session_get_offer_list (self->session),
+                                             create_offer_card, self);
+  show_offers_summary (self);
 }
 
+static GtkWidget *
+create_consent_row (gpointer item,
+                    gpointer user_data)
+{
+  GhDashboardPage *self = user_data;
+  GtkWidget *row = gh_consent_row_new (item, gh_session_get_language (self->session), FALSE);
+
+  gh_consent_row_set_granted (GH_CONSENT_ROW (row), gh_session_purpose_in_force (self->session,
+                                                                                  item));
+  gh_consent_row_set_busy (GH_CONSENT_ROW (row), self->busy);
+  g_signal_connect_object (row, "change-requested",
+                           G_CALLBACK (gh_dashboard_page_change_requested), self,
+                           G_CONNECT_SWAPPED);
+  return row;
+}
+
+/* One row per purpose of the config's purpose list; a change of choice updates the rows
+ * (gh_dashboard_page_sync_choices). Bound again for a new language. */
 static void
-sync_choices (GhDashboardPage *self)
+bind_choices (GhDashboardPage *self)
+{
+  g_clear_pointer (&self->choices_binding, gh_box_binding_free);
+  self->choices_binding = gh_box_binding_new (self->choices_box,
+    gh_catalog_get_purposes (gh_session_get_catalog (self->session)), create_consent_row, self);
+}
+
+void
+gh_dashboard_page_sync_choices (GhDashboardPage *self)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->choices_box));
        child != NULL;
@@ -334,8 +190,8 @@ on_consents_changed (GhDashboardPage *self)
 {
   if (gh_session_get_ended (self->session))
     return;
-  sync_choices (self);
-  rebuild_data (self);
+  gh_dashboard_page_sync_choices (self);
+  gh_dashboard_page_show_data_summary (self);
 }
 
 static void
@@ -343,300 +199,7 @@ on_offers_changed (GhDashboardPage *self)
 {
   if (gh_session_get_ended (self->session))
     return;
-  rebuild_offers (self);
-}
-
-/* ---- preview, confirm, undo ----------------------------------------------------- */
-
-static void
-set_busy (GhDashboardPage *self,
-          gboolean         busy)
-{
-  self->busy = busy;
-  sync_choices (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.undo", !busy);
-}
-
-static void
-close_chip_popovers (GhDashboardPage *self)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->offers_box));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gh_offer_card_close_popovers (GH_OFFER_CARD (child));
-}
-
-static void
-hide_undo (GhDashboardPage *self)
-{
-  g_clear_handle_id (&self->undo_source, g_source_remove);
-  g_clear_pointer (&self->undo_purpose, g_free);
-  gtk_widget_set_visible (self->undo_bar, FALSE);
-}
-
-static void
-update_undo_button (GhDashboardPage *self)
-{
-  /* Translators: the Undo button with the seconds left, e.g. "Undo (9)" */
-  g_autofree char *label = g_strdup_printf (_("Undo (%d)"), self->undo_left);
-
-  gtk_button_set_label (self->undo_button, label);
-}
-
-static gboolean
-undo_tick (gpointer user_data)
-{
-  GhDashboardPage *self = user_data;
-
-  if (--self->undo_left <= 0)
-    {
-      self->undo_source = 0;
-      hide_undo (self);
-      return G_SOURCE_REMOVE;
-    }
-  update_undo_button (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-show_undo (GhDashboardPage *self,
-           const char      *purpose_id,
-           GhConsentState   restore,
-           const char      *message)
-{
-  hide_undo (self);
-  self->undo_purpose = g_strdup (purpose_id);
-  self->undo_state = restore;
-  self->undo_left = GH_DASHBOARD_UNDO_SECONDS;
-  gtk_label_set_label (self->undo_label, message);
-  update_undo_button (self);
-  gtk_widget_set_visible (self->undo_bar, TRUE);
-  self->undo_source = g_timeout_add_seconds (1, undo_tick, self);
-}
-
-static void
-hide_preview (GhDashboardPage *self)
-{
-  gtk_spinner_set_spinning (self->preview_spinner, FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), FALSE);
-  remove_children (self->preview_list);
-  gtk_widget_set_visible (self->scrim, FALSE);
-}
-
-static void
-set_consent_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GhDashboardPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *purpose_id = g_steal_pointer (&self->pending_purpose);
-  GhConsentState state = self->pending_state;
-  guint offers_after;
-  int difference;
-  g_autofree char *message = NULL;
-
-  if (!gh_session_set_consent_finish (GH_SESSION (source), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          || g_error_matches (error, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED))
-        return;
-      g_warning ("Saving a choice failed: %s", error->message);
-      set_busy (self, FALSE);
-      gtk_label_set_label (self->preview_title, _("That did not work"));
-      gtk_label_set_label (self->preview_body, _("Your choice could not be saved, so nothing has "
-                                                 "changed. Please try again, or ask a member of "
-                                                 "staff."));
-      gtk_spinner_set_spinning (self->preview_spinner, FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), FALSE);
-      gtk_widget_set_visible (self->confirm_button, FALSE);
-      gtk_button_set_label (GTK_BUTTON (gtk_widget_get_prev_sibling (self->confirm_button)),
-                            _("Close"));
-      gtk_widget_set_visible (self->scrim, TRUE);
-      return;
-    }
-  if (gh_session_get_ended (self->session))
-    return;
-
-  set_busy (self, FALSE);
-  hide_preview (self);
-
-  if (self->pending_is_undo)
-    {
-      hide_undo (self);
-      return;
-    }
-
-  offers_after = gh_session_get_offers (self->session)->len;
-  difference = (int) offers_after - (int) self->offers_before;
-  if (state == GH_CONSENT_REVOKED)
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "“%s” is off. %d offer went.",
-                                            "“%s” is off. %d offers went.", MAX (0, -difference)),
-                               purpose_title (self, purpose_id), MAX (0, -difference));
-  else
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "“%s” is on. %d new offer.",
-                                            "“%s” is on. %d new offers.", MAX (0, difference)),
-                               purpose_title (self, purpose_id), MAX (0, difference));
-  show_undo (self, purpose_id,
-             state == GH_CONSENT_REVOKED ? GH_CONSENT_GRANTED : GH_CONSENT_REVOKED, message);
-}
-
-static void
-write_choice (GhDashboardPage *self,
-              const char      *purpose_id,
-              GhConsentState   state,
-              gboolean         is_undo)
-{
-  char *copy = g_strdup (purpose_id);  /* @purpose_id may be pending_purpose itself */
-
-  g_free (self->pending_purpose);
-  self->pending_purpose = copy;
-  self->pending_state = state;
-  self->pending_is_undo = is_undo;
-  self->offers_before = gh_session_get_offers (self->session)->len;
-  set_busy (self, TRUE);
-  gh_session_set_consent_async (self->session, self->pending_purpose, state, self->cancellable,
-                                set_consent_done, g_object_ref (self));
-}
-
-static void
-what_if_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GhDashboardPage) self = user_data;
-  g_autoptr(GPtrArray) removed = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *language;
-
-  removed = gh_session_what_if_finish (GH_SESSION (source), result, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-      || gh_session_get_ended (self->session) || self->pending_purpose == NULL)
-    return;
-
-  gtk_spinner_set_spinning (self->preview_spinner, FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), FALSE);
-  if (removed == NULL)
-    {
-      g_warning ("Previewing a choice failed: %s", error->message);
-      gtk_label_set_label (self->preview_body, _("We could not work out which offers would go. "
-                                                 "You can still switch it off."));
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.confirm", TRUE);
-      return;
-    }
-
-  language = gh_session_get_language (self->session);
-  if (removed->len == 0)
-    gtk_label_set_label (self->preview_body, _("No offers will go. We will simply stop using "
-                                               "your data for this."));
-  else
-    {
-      g_autofree char *body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "This offer will go:",
-                                                            "These %u offers will go:",
-                                                            removed->len), removed->len);
-      gtk_label_set_label (self->preview_body, body);
-    }
-  for (guint i = 0; i < removed->len; i++)
-    {
-      GhOfferMatch *match = g_ptr_array_index (removed, i);
-      /* Translators: one offer in a list */
-      g_autofree char *line = g_strdup_printf (_("• %s"), gh_offer_get_title (match->offer,
-                                                                              language));
-
-      gtk_box_append (self->preview_list, wrapped_label (line, "preview-offer"));
-    }
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.confirm", TRUE);
-  gtk_widget_grab_focus (self->confirm_button);
-}
-
-static void
-show_preview (GhDashboardPage *self,
-              const char      *purpose_id)
-{
-  /* Translators: %s is a purpose's title */
-  g_autofree char *title = g_strdup_printf (_("Switch off “%s”?"),
-                                            purpose_title (self, purpose_id));
-
-  g_free (self->pending_purpose);
-  self->pending_purpose = g_strdup (purpose_id);
-  self->pending_state = GH_CONSENT_REVOKED;
-  remove_children (self->preview_list);
-  gtk_label_set_label (self->preview_title, title);
-  gtk_label_set_label (self->preview_body, _("Checking which offers would go…"));
-  gtk_button_set_label (GTK_BUTTON (gtk_widget_get_prev_sibling (self->confirm_button)),
-                        _("Keep it on"));
-  gtk_widget_set_visible (self->confirm_button, TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.confirm", FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), TRUE);
-  gtk_spinner_set_spinning (self->preview_spinner, TRUE);
-  gtk_widget_set_visible (self->scrim, TRUE);
-
-  gh_session_what_if_async (self->session, purpose_id, GH_CONSENT_REVOKED, self->cancellable,
-                            what_if_done, g_object_ref (self));
-}
-
-static void
-on_change_requested (GhDashboardPage *self,
-                     const char      *purpose_id,
-                     gboolean         granted)
-{
-  if (self->busy || gtk_widget_get_visible (self->scrim))
-    return;
-
-  close_chip_popovers (self);
-  if (granted)
-    write_choice (self, purpose_id, GH_CONSENT_GRANTED, FALSE);
-  else
-    show_preview (self, purpose_id);
-}
-
-static void
-dashboard_confirm (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
-
-  if (self->pending_purpose == NULL || self->busy)
-    return;
-  gtk_label_set_label (self->preview_body, _("Saving…"));
-  remove_children (self->preview_list);
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), TRUE);
-  gtk_spinner_set_spinning (self->preview_spinner, TRUE);
-  gtk_widget_action_set_enabled (widget, "dashboard.confirm", FALSE);
-  write_choice (self, self->pending_purpose, GH_CONSENT_REVOKED, FALSE);
-}
-
-static void
-dashboard_cancel (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
-
-  if (self->busy)
-    return;
-  g_clear_pointer (&self->pending_purpose, g_free);
-  hide_preview (self);
-}
-
-static void
-dashboard_undo (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
-  g_autofree char *purpose_id = NULL;
-
-  if (self->undo_purpose == NULL || self->busy)
-    return;
-  purpose_id = g_strdup (self->undo_purpose);
-  g_clear_handle_id (&self->undo_source, g_source_remove);
-  gtk_label_set_label (self->undo_label, _("Putting it back…"));
-  write_choice (self, purpose_id, self->undo_state, TRUE);
+  show_offers_summary (self);
 }
 
 static void
@@ -730,6 +293,101 @@ on_tab_toggled (GhDashboardPage *self)
 /* ---- object ----------------------------------------------------------------------- */
 
 static void
+set_button_words (GtkWidget  *button,
+                  GtkLabel   *label,
+                  const char *words)
+{
+  gtk_label_set_label (label, words);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, words,
+                                  -1);
+}
+
+/* With larger text in portrait, long tab names ("Ihre Einstellungen") take two lines
+ * instead of widening the window past the screen. Setting a button's label makes a
+ * new label child, so this follows every relabelling. */
+static void
+wrap_tab_labels (GhDashboardPage *self)
+{
+  for (GtkToggleButton **tab = (GtkToggleButton *[]) { self->data_tab, self->offers_tab,
+                                                       self->choices_tab, NULL }; *tab; tab++)
+    {
+      GtkWidget *label = gtk_button_get_child (GTK_BUTTON (*tab));
+
+      if (GTK_IS_LABEL (label))
+        {
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+        }
+    }
+}
+
+/* GTK does not translate a built template again: the page's own words are set here,
+ * at the start and whenever the visit's language changes. */
+static void
+show_words (GhDashboardPage *self)
+{
+  const char *name;
+  g_autofree char *greeting = NULL;
+
+  name = gh_session_get_display_name (self->session);
+  /* Translators: %s is the shopper's name as the retailer holds it */
+  greeting = name != NULL && *name != '\0' ? g_strdup_printf (_("Hello, %s"), name)
+                                           : g_strdup (_("Hello"));
+  gtk_label_set_label (self->greeting_label, greeting);
+
+  set_button_words (self->follow_up_button, self->follow_up_label, _("Take it with you"));
+  set_button_words (self->copy_data_button, self->copy_data_label, _("Copy of my data"));
+  set_button_words (self->forget_button, self->forget_label, _("Forget me"));
+  gtk_button_set_label (GTK_BUTTON (self->data_tab), _("Your data"));
+  gtk_button_set_label (GTK_BUTTON (self->offers_tab), _("Your offers"));
+  gtk_button_set_label (GTK_BUTTON (self->choices_tab), _("Your choices"));
+  wrap_tab_labels (self);
+  gtk_label_set_label (self->data_title, _("Your data"));
+  gtk_label_set_label (self->offers_title, _("Your offers"));
+  gtk_label_set_label (self->choices_title, _("Your choices"));
+  gtk_label_set_label (self->choices_hint, _("Switch off anything you do not want. You can switch "
+                                             "it back on at any time."));
+  if (!gtk_widget_get_visible (self->scrim))
+    {
+      gtk_button_set_label (self->cancel_button, _("Keep it on"));
+      gtk_button_set_label (GTK_BUTTON (self->confirm_button), _("Switch off"));
+    }
+}
+
+/* The visit's language changed: the page's words, and its three sections built again
+ * with the config's texts in it. */
+static void
+on_language_changed (GhDashboardPage *self)
+{
+  if (gh_session_get_ended (self->session))
+    return;
+  show_words (self);
+  bind_choices (self);
+  gh_dashboard_page_build_data (self);
+  bind_offers (self);
+}
+
+static void
+gh_dashboard_page_constructed (GObject *object)
+{
+  GhDashboardPage *self = GH_DASHBOARD_PAGE (object);
+
+  G_OBJECT_CLASS (gh_dashboard_page_parent_class)->constructed (object);
+
+  show_words (self);
+  bind_choices (self);
+  gh_dashboard_page_build_data (self);
+  bind_offers (self);
+
+  g_signal_connect_object (self->session, "notify::consents", G_CALLBACK (on_consents_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::offers", G_CALLBACK (on_offers_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::language", G_CALLBACK (on_language_changed),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static void
 gh_dashboard_page_dispose (GObject *object)
 {
   GhDashboardPage *self = GH_DASHBOARD_PAGE (object);
@@ -739,6 +397,8 @@ gh_dashboard_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->undo_source, g_source_remove);
   g_clear_handle_id (&self->layout_source, g_source_remove);
+  g_clear_pointer (&self->choices_binding, gh_box_binding_free);
+  g_clear_pointer (&self->offers_binding, gh_box_binding_free);
   gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_DASHBOARD_PAGE);
   g_clear_object (&self->session);
   g_clear_pointer (&self->pending_purpose, g_free);
@@ -753,13 +413,20 @@ gh_dashboard_page_class_init (GhDashboardPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = gh_dashboard_page_constructed;
   object_class->dispose = gh_dashboard_page_dispose;
+  object_class->get_property = gh_dashboard_page_get_property;
+  object_class->set_property = gh_dashboard_page_set_property;
+
+  /* The visit shown; the page follows its notifications. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, GH_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->measure = gh_dashboard_page_measure;
   widget_class->size_allocate = gh_dashboard_page_size_allocate;
 
-  gtk_widget_class_install_action (widget_class, "dashboard.confirm", NULL, dashboard_confirm);
-  gtk_widget_class_install_action (widget_class, "dashboard.cancel", NULL, dashboard_cancel);
-  gtk_widget_class_install_action (widget_class, "dashboard.undo", NULL, dashboard_undo);
+  gh_dashboard_page_class_install_actions (widget_class);
   gtk_widget_class_install_action (widget_class, "dashboard.show-section", "s",
                                    dashboard_show_section);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "dashboard.cancel", NULL);
@@ -769,6 +436,15 @@ gh_dashboard_page_class_init (GhDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, overlay);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, greeting_label);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, follow_up_button);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, follow_up_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, copy_data_button);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, copy_data_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, forget_button);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, forget_label);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, data_title);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, offers_title);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, choices_title);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, choices_hint);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, tabs_box);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, data_tab);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, offers_tab);
@@ -787,6 +463,7 @@ gh_dashboard_page_class_init (GhDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, preview_body);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, preview_spinner);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, preview_list);
+  gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, confirm_button);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, undo_bar);
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, undo_label);
@@ -818,56 +495,14 @@ gh_dashboard_page_init (GhDashboardPage *self)
   g_signal_connect_object (self->scrim, "notify::visible", G_CALLBACK (on_scrim_visible), self,
                            G_CONNECT_SWAPPED);
 
-  /* With larger text in portrait, long tab names ("Ihre Einstellungen") take two
-   * lines instead of widening the window past the screen. */
-  for (GtkToggleButton **tab = (GtkToggleButton *[]) { self->data_tab, self->offers_tab,
-                                                       self->choices_tab, NULL }; *tab; tab++)
-    {
-      GtkWidget *label = gtk_button_get_child (GTK_BUTTON (*tab));
-
-      if (GTK_IS_LABEL (label))
-        {
-          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-          gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
-        }
-    }
+  wrap_tab_labels (self);
 }
 
 GtkWidget *
 gh_dashboard_page_new (GhSession *session)
 {
-  GhDashboardPage *self;
-  const char *name;
-  g_autofree char *greeting = NULL;
-
   g_return_val_if_fail (GH_IS_SESSION (session), NULL);
-
-  self = g_object_new (GH_TYPE_DASHBOARD_PAGE, NULL);
-  self->session = g_object_ref (session);
-
-  name = gh_session_get_display_name (session);
-  /* Translators: %s is the shopper's name as the retailer holds it */
-  greeting = name != NULL && *name != '\0' ? g_strdup_printf (_("Hello, %s"), name)
-                                           : g_strdup (_("Hello"));
-  gtk_label_set_label (self->greeting_label, greeting);
-
-  build_choices (self);
-  sync_choices (self);
-  rebuild_data (self);
-  rebuild_offers (self);
-
-  g_signal_connect_object (session, "notify::consents", G_CALLBACK (on_consents_changed), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "notify::offers", G_CALLBACK (on_offers_changed), self,
-                           G_CONNECT_SWAPPED);
-  return GTK_WIDGET (self);
-}
-
-GhSession *
-gh_dashboard_page_get_session (GhDashboardPage *self)
-{
-  g_return_val_if_fail (GH_IS_DASHBOARD_PAGE (self), NULL);
-  return self->session;
+  return g_object_new (GH_TYPE_DASHBOARD_PAGE, "session", session, NULL);
 }
 
 gboolean
@@ -896,14 +531,6 @@ gh_dashboard_page_get_undo_shown (GhDashboardPage *self)
 {
   g_return_val_if_fail (GH_IS_DASHBOARD_PAGE (self), FALSE);
   return gtk_widget_get_visible (self->undo_bar);
-}
-
-void
-gh_dashboard_page_set_follow_up_available (GhDashboardPage *self,
-                                           gboolean         available)
-{
-  g_return_if_fail (GH_IS_DASHBOARD_PAGE (self));
-  gtk_widget_set_visible (self->follow_up_button, available);
 }
 
 void

@@ -14,7 +14,6 @@ G_DECLARE_FINAL_TYPE (GhDashboardPage, gh_dashboard_page, GH, DASHBOARD_PAGE, Gt
 #define GH_DASHBOARD_UNDO_SECONDS 10
 
 GtkWidget *gh_dashboard_page_new               (GhSession       *session);
-GhSession *gh_dashboard_page_get_session       (GhDashboardPage *self);
 /* Whether the page lays its three sections out side by side (landscape) or as tabs. */
 gboolean   gh_dashboard_page_get_portrait      (GhDashboardPage *self);
 /* The layout to start with, before the page is allocated (it follows its size after). */
@@ -24,8 +23,4 @@ void       gh_dashboard_page_set_portrait      (GhDashboardPage *self,
 gboolean   gh_dashboard_page_get_busy          (GhDashboardPage *self);
 gboolean   gh_dashboard_page_get_preview_shown (GhDashboardPage *self);
 gboolean   gh_dashboard_page_get_undo_shown    (GhDashboardPage *self);
-/* Whether the follow-up button is offered (the window knows if the screen exists). */
-void       gh_dashboard_page_set_follow_up_available (GhDashboardPage *self,
-                                                      gboolean         available);
-
 G_END_DECLS

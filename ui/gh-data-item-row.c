@@ -22,6 +22,9 @@ struct _GhDataItemRow
   GtkLabel  *used_label;
   GtkLabel  *deleted_label;
   GtkBox    *unused_box;
+
+  GhSession        *session;
+  const GhDataItem *item;   /* the session's; gone once the visit has ended */
 };
 
 G_DEFINE_FINAL_TYPE (GhDataItemRow, gh_data_item_row, GTK_TYPE_WIDGET)
@@ -29,7 +32,11 @@ G_DEFINE_FINAL_TYPE (GhDataItemRow, gh_data_item_row, GTK_TYPE_WIDGET)
 static void
 gh_data_item_row_dispose (GObject *object)
 {
+  GhDataItemRow *self = GH_DATA_ITEM_ROW (object);
+
   gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_DATA_ITEM_ROW);
+  g_clear_object (&self->session);
+  self->item = NULL;
 
   G_OBJECT_CLASS (gh_data_item_row_parent_class)->dispose (object);
 }
@@ -61,29 +68,19 @@ gh_data_item_row_init (GhDataItemRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-GtkWidget *
-gh_data_item_row_new (GhSession        *session,
-                      const GhDataItem *item)
+/* What the item is used for follows the shopper's choices: the row updates itself. */
+static void
+show_use (GhDataItemRow *self)
 {
-  GhDataItemRow *self = g_object_new (GH_TYPE_DATA_ITEM_ROW, NULL);
-  const char *language = gh_session_get_language (session);
-  g_autoptr(GPtrArray) purposes = gh_session_purposes_reading (session, item->category);
-  g_autofree char *summary = gh_ui_item_summary (item);
-  g_autofree char *date = gh_ui_format_date (item->retained_until);
-  g_autofree char *collected = gh_ui_format_date (item->collected_at);
-  g_autofree char *deleted = NULL;
-  g_autofree char *source = NULL;
-  gboolean unused = gh_session_item_is_unused (session, item);
+  const char *language;
+  g_autoptr(GPtrArray) purposes = NULL;
+  gboolean unused;
 
-  gtk_label_set_label (self->summary_label, summary);
-
-  /* Translators: where a piece of data came from, then when, e.g. "We saw it, 3 March 2026" */
-  source = g_strdup_printf (_("%s, %s"), gh_ui_source_label (item->source), collected);
-  gtk_label_set_label (self->source_label, source);
-  gtk_image_set_from_icon_name (self->source_image, gh_ui_source_icon (item->source));
-  if (item->source == GH_SOURCE_INFERRED)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "inferred");
-
+  if (gh_session_get_ended (self->session))
+    return;
+  language = gh_session_get_language (self->session);
+  purposes = gh_session_purposes_reading (self->session, self->item->category);
+  unused = gh_session_item_is_unused (self->session, self->item);
   if (purposes->len > 0)
     {
       g_autoptr(GString) used = g_string_new (NULL);
@@ -103,10 +100,36 @@ gh_data_item_row_new (GhSession        *session,
   gtk_widget_set_visible (GTK_WIDGET (self->unused_box), unused);
   if (unused)
     gtk_widget_add_css_class (GTK_WIDGET (self), "unused");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "unused");
+}
+
+GtkWidget *
+gh_data_item_row_new (GhSession        *session,
+                      const GhDataItem *item)
+{
+  GhDataItemRow *self = g_object_new (GH_TYPE_DATA_ITEM_ROW, NULL);
+  g_autofree char *summary = gh_ui_item_summary (item);
+  g_autofree char *date = gh_ui_format_date (item->retained_until);
+  g_autofree char *collected = gh_ui_format_date (item->collected_at);
+  g_autofree char *deleted = NULL;
+  g_autofree char *source = NULL;
+
+  self->session = g_object_ref (session);
+  self->item = item;
+  gtk_label_set_label (self->summary_label, summary);
+  /* Translators: where a piece of data came from, then when, e.g. "We saw it, 3 March 2026" */
+  source = g_strdup_printf (_("%s, %s"), gh_ui_source_label (item->source), collected);
+  gtk_label_set_label (self->source_label, source);
+  gtk_image_set_from_icon_name (self->source_image, gh_ui_source_icon (item->source));
+  if (item->source == GH_SOURCE_INFERRED)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "inferred");
+  show_use (self);
+  g_signal_connect_object (session, "notify::unused-items", G_CALLBACK (show_use), self,
+                           G_CONNECT_SWAPPED);
 
   /* Translators: %s is a date, e.g. "Deleted on 3 March 2026" */
   deleted = g_strdup_printf (_("Deleted on %s"), date);
   gtk_label_set_label (self->deleted_label, deleted);
-
   return GTK_WIDGET (self);
 }

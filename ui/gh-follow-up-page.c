@@ -17,6 +17,7 @@ struct _GhFollowUpPage
 {
   GtkWidget      parent_instance;
 
+  GtkLabel      *title_label;
   GtkPicture    *code_picture;
   GtkLabel      *sentence_label;
   GtkLabel      *fallback_label;
@@ -27,6 +28,7 @@ struct _GhFollowUpPage
   char          *url;
   char          *short_code;
   GhReceiptKind  kind;
+  char          *language;
 };
 
 G_DEFINE_FINAL_TYPE (GhFollowUpPage, gh_follow_up_page, GTK_TYPE_WIDGET)
@@ -36,6 +38,7 @@ enum {
   PROP_URL,
   PROP_SHORT_CODE,
   PROP_KIND,
+  PROP_LANGUAGE,
   N_PROPS
 };
 
@@ -87,12 +90,25 @@ portal_for_people (const char *url)
 }
 
 static void
+update_fallback (GhFollowUpPage *self)
+{
+  g_autofree char *portal = self->url != NULL ? portal_for_people (self->url) : NULL;
+
+  if (portal != NULL)
+    {
+      /* Translators: %s is the privacy portal's address, e.g. privacy.example.com */
+      g_autofree char *text = g_strdup_printf (_("Camera not working? Go to %s and type this code:"),
+                                               portal);
+      gtk_label_set_label (self->fallback_label, text);
+    }
+}
+
+static void
 update_code (GhFollowUpPage *self)
 {
   g_autoptr(GhQr) qr = NULL;
   g_autoptr(GhQrPaintable) paintable = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *portal = NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
   if (self->url == NULL)
@@ -116,14 +132,7 @@ update_code (GhFollowUpPage *self)
   gtk_picture_set_paintable (self->code_picture, GDK_PAINTABLE (paintable));
   gtk_widget_set_visible (GTK_WIDGET (self->code_picture), TRUE);
 
-  portal = portal_for_people (self->url);
-  if (portal != NULL)
-    {
-      /* Translators: %s is the privacy portal's address, e.g. privacy.example.com */
-      g_autofree char *text = g_strdup_printf (_("Camera not working? Go to %s and type this code:"),
-                                               portal);
-      gtk_label_set_label (self->fallback_label, text);
-    }
+  update_fallback (self);
 }
 
 static void
@@ -148,6 +157,42 @@ update_sentence (GhFollowUpPage *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("QR code"),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sentence,
                                   -1);
+}
+
+/* GTK does not translate a built template again: the page's own words are set anew
+ * in the language now in force (gh_i18n_set_language). The code stays. */
+static void
+retranslate (GhFollowUpPage *self)
+{
+  gtk_label_set_label (self->title_label, _("Take it with you"));
+  gtk_label_set_label (self->problem_label,
+                       _("The code cannot be shown right now. A member of staff can help."));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->short_code_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Code to type"), -1);
+  gtk_button_set_label (GTK_BUTTON (self->done_button), _("Done"));
+  update_sentence (self);
+  update_fallback (self);
+}
+
+const char *
+gh_follow_up_page_get_language (GhFollowUpPage *self)
+{
+  g_return_val_if_fail (GH_IS_FOLLOW_UP_PAGE (self), NULL);
+  return self->language;
+}
+
+void
+gh_follow_up_page_set_language (GhFollowUpPage *self,
+                                const char     *language)
+{
+  g_return_if_fail (GH_IS_FOLLOW_UP_PAGE (self));
+
+  if (g_strcmp0 (self->language, language) == 0)
+    return;
+  g_free (self->language);
+  self->language = g_strdup (language);
+  retranslate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
 }
 
 const char *
@@ -260,6 +305,9 @@ gh_follow_up_page_get_property (GObject    *object,
     case PROP_KIND:
       g_value_set_int (value, self->kind);
       break;
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -284,6 +332,9 @@ gh_follow_up_page_set_property (GObject      *object,
     case PROP_KIND:
       gh_follow_up_page_set_kind (self, g_value_get_int (value));
       break;
+    case PROP_LANGUAGE:
+      gh_follow_up_page_set_language (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -303,6 +354,7 @@ gh_follow_up_page_finalize (GObject *object)
 
   g_free (self->url);
   g_free (self->short_code);
+  g_free (self->language);
   G_OBJECT_CLASS (gh_follow_up_page_parent_class)->finalize (object);
 }
 
@@ -327,6 +379,10 @@ gh_follow_up_page_class_init (GhFollowUpPageClass *klass)
     g_param_spec_int ("kind", NULL, NULL, GH_RECEIPT_KIND_CONSENT, GH_RECEIPT_KIND_ACCESS,
                       GH_RECEIPT_KIND_CONSENT,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The visit's language: setting it puts the page's words in it (its code stays). */
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[DONE] = g_signal_new ("done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -334,6 +390,7 @@ gh_follow_up_page_class_init (GhFollowUpPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/glasshouse/Kiosk/gh-follow-up-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhFollowUpPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, GhFollowUpPage, code_picture);
   gtk_widget_class_bind_template_child (widget_class, GhFollowUpPage, sentence_label);
   gtk_widget_class_bind_template_child (widget_class, GhFollowUpPage, fallback_label);

@@ -29,5 +29,9 @@ void           gh_follow_up_page_set_short_code  (GhFollowUpPage *self,
 GhReceiptKind  gh_follow_up_page_get_kind        (GhFollowUpPage *self);
 void           gh_follow_up_page_set_kind        (GhFollowUpPage *self,
                                                   GhReceiptKind   kind);
+/* The "language" property: the page's words follow it (bind the visit's language). */
+const char    *gh_follow_up_page_get_language    (GhFollowUpPage *self);
+void           gh_follow_up_page_set_language    (GhFollowUpPage *self,
+                                                  const char     *language);
 
 G_END_DECLS

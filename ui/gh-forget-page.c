@@ -1,19 +1,25 @@
 /* GhForgetPage: "Forget me". Before anything happens it lists, from the shopper's
  * own data and the config, what will be deleted and what the law makes the retailer
- * keep (GhDataCategory legal_hold) with the reason. Confirming erases in a worker on
- * the visit's store connection (gh_erasure_forget_customer under the session's store
- * lock; on a connection of its own if the visit ended first, for the shopper asked)
- * and then reports what was deleted and kept; Finish ends the visit.
+ * keep (GhDataCategory legal_hold) with the reason. Confirming asks the library to
+ * erase (gh_session_forget_async, which finishes even if the visit ends first) and
+ * then reports what was deleted and kept; Finish ends the visit.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "visit/gh-erasure.h"
+#include "visit/gh-session-requests.h"
 #include "gh-forget-page.h"
 #include "gh-ui-text.h"
 #include "gh-widget-template.h"
+
+typedef enum {
+  PHASE_ASKING,
+  PHASE_ERASING,
+  PHASE_FAILED,
+  PHASE_ERASED,
+} Phase;
 
 struct _GhForgetPage
 {
@@ -28,14 +34,58 @@ struct _GhForgetPage
   GtkSpinner *spinner;
   GtkLabel   *status_label;
   GtkWidget  *buttons_box;
+  GtkButton  *back_button;
+  GtkButton  *confirm_button;
   GtkWidget  *finish_button;
 
   GhSession  *session;
   GhReceipt  *receipt;
   gboolean    done;
+  Phase       phase;
+  guint       deleted_items;
 };
 
 G_DEFINE_FINAL_TYPE (GhForgetPage, gh_forget_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gh_forget_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, GH_FORGET_PAGE (object)->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_forget_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      GH_FORGET_PAGE (object)->session = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
 
 static GtkWidget *
 line_label (const char *text,
@@ -147,73 +197,70 @@ fill_lists (GhForgetPage *self)
                                   "of your name, and use it for nothing else."), "dim"));
 }
 
-/* The worker's own copy of who to erase: the end of the visit wipes the session's
- * customer on the main thread, maybe while the worker still waits for the store. */
-typedef struct {
-  GhSession  *session;
-  GhCatalog  *catalog;
-  GhCustomer *customer;
-  char       *db_path;
-  char       *actor;
-  char       *language;
-} ForgetData;
-
-static void
-forget_data_free (ForgetData *data)
-{
-  g_clear_object (&data->session);
-  g_clear_object (&data->catalog);
-  g_clear_pointer (&data->customer, gh_customer_wipe);
-  g_free (data->db_path);
-  g_free (data->actor);
-  g_free (data->language);
-  g_free (data);
-}
-
-static GhErasureResult *
-forget_on (GhStore     *store,
-           ForgetData  *data,
-           GError     **error)
-{
-  return gh_erasure_forget_customer (store, data->catalog, data->customer, data->actor,
-                                     data->language, error);
-}
-
-static void
-forget_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ForgetData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GhStore) own = NULL;
-  GhErasureResult *result = NULL;
-  GhStore *store;
-
-  store = gh_session_lock_store (data->session);
-  if (store != NULL)
-    {
-      result = forget_on (store, data, &error);
-      gh_session_unlock_store (data->session);
-    }
-  /* The visit ended first ("Sign out" right after "Yes, forget me"): the shopper
-   * asked, so the erasure still happens, on a connection of its own. */
-  else if ((own = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error)) != NULL)
-    result = forget_on (own, data, &error);
-
-  if (result == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) gh_erasure_result_free);
-}
-
 enum {
   SIGNAL_ERASED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+/* Every word the page shows for where it is (asking, erasing, failed, erased), in the
+ * visit's language: set at the start, at each step and when the language changes. */
+static void
+show_words (GhForgetPage *self)
+{
+  gboolean erased = self->phase == PHASE_ERASED;
+  g_autofree char *status = NULL;
+
+  gtk_label_set_label (self->title_label, erased ? _("You have been forgotten") : _("Forget me"));
+  gtk_label_set_label (self->intro_label,
+                       erased ? _("Your data is deleted and your loyalty card no longer works. We "
+                                  "will not bring it back, even if it comes from elsewhere again.")
+                              : _("We will delete everything we hold about you that the law lets "
+                                  "us delete, and stop using it at once. Your loyalty card will "
+                                  "stop working. This cannot be undone."));
+  gtk_label_set_label (GTK_LABEL (self->deleted_heading), _("What we will delete"));
+  gtk_label_set_label (GTK_LABEL (self->kept_heading), _("What the law makes us keep, and why"));
+  gtk_button_set_label (self->back_button, _("No, go back"));
+  gtk_button_set_label (self->confirm_button, _("Yes, forget me"));
+  gtk_button_set_label (GTK_BUTTON (self->finish_button), _("Continue"));
+
+  switch (self->phase)
+    {
+    case PHASE_ERASING:
+      gtk_label_set_label (self->status_label, _("Deleting…"));
+      break;
+    case PHASE_FAILED:
+      gtk_label_set_label (self->status_label,
+                           _("Sorry, that did not work and nothing was deleted. Please try again, "
+                             "or ask a member of staff."));
+      break;
+    case PHASE_ERASED:
+      status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "We deleted %u item.",
+                                             "We deleted %u items.", self->deleted_items),
+                                self->deleted_items);
+      gtk_label_set_label (self->status_label, status);
+      break;
+    case PHASE_ASKING:
+    default:
+      break;
+    }
+}
+
+static void
+on_language_changed (GhForgetPage *self)
+{
+  GtkWidget *child;
+
+  if (gh_session_get_ended (self->session))
+    return;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->deleted_box))) != NULL)
+    gtk_box_remove (self->deleted_box, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->kept_box))) != NULL)
+    gtk_box_remove (self->kept_box, child);
+  fill_lists (self);
+  show_words (self);
+}
 
 static void
 forget_done (GObject      *source,
@@ -223,9 +270,8 @@ forget_done (GObject      *source,
   g_autoptr(GhForgetPage) self = user_data;
   g_autoptr(GhErasureResult) erasure = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *status = NULL;
 
-  erasure = g_task_propagate_pointer (G_TASK (result), &error);
+  erasure = gh_session_forget_finish (GH_SESSION (source), result, &error);
   if (erasure == NULL)
     g_warning ("Erasure failed: %s", error->message);
   /* Nobody is there to read the outcome; the erasure itself is done (or logged). */
@@ -238,22 +284,16 @@ forget_done (GObject      *source,
   if (erasure == NULL)
     {
       self->done = FALSE;
-      gtk_label_set_label (self->status_label,
-                           _("Sorry, that did not work and nothing was deleted. Please try again, "
-                             "or ask a member of staff."));
+      self->phase = PHASE_FAILED;
+      show_words (self);
       gtk_widget_set_sensitive (self->buttons_box, TRUE);
       return;
     }
 
   g_set_object (&self->receipt, erasure->receipt);
-  gtk_label_set_label (self->title_label, _("You have been forgotten"));
-  gtk_label_set_label (self->intro_label,
-                       _("Your data is deleted and your loyalty card no longer works. We will not "
-                         "bring it back, even if it comes from elsewhere again."));
-  status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "We deleted %u item.",
-                                         "We deleted %u items.", erasure->deleted_items),
-                            erasure->deleted_items);
-  gtk_label_set_label (self->status_label, status);
+  self->phase = PHASE_ERASED;
+  self->deleted_items = erasure->deleted_items;
+  show_words (self);
   gtk_widget_set_visible (self->deleted_heading, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->deleted_box), FALSE);
   gtk_widget_set_visible (self->buttons_box, FALSE);
@@ -268,8 +308,6 @@ forget_confirm (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   GhForgetPage *self = GH_FORGET_PAGE (widget);
-  g_autoptr(GTask) task = NULL;
-  ForgetData *data;
 
   if (self->done || gh_session_get_ended (self->session))
     return;
@@ -277,18 +315,22 @@ forget_confirm (GtkWidget  *widget,
   gtk_widget_set_sensitive (self->buttons_box, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
   gtk_spinner_set_spinning (self->spinner, TRUE);
-  gtk_label_set_label (self->status_label, _("Deleting…"));
+  self->phase = PHASE_ERASING;
+  show_words (self);
 
-  data = g_new0 (ForgetData, 1);
-  data->session = g_object_ref (self->session);
-  data->catalog = g_object_ref (gh_session_get_catalog (self->session));
-  data->customer = gh_customer_copy (gh_session_get_customer (self->session));
-  data->db_path = g_strdup (gh_session_get_db_path (self->session));
-  data->actor = g_strdup (gh_session_get_actor (self->session));
-  data->language = g_strdup (gh_session_get_language (self->session));
-  task = g_task_new (NULL, NULL, forget_done, g_object_ref (self));
-  g_task_set_task_data (task, data, (GDestroyNotify) forget_data_free);
-  g_task_run_in_thread (task, forget_thread);
+  gh_session_forget_async (self->session, forget_done, g_object_ref (self));
+}
+
+static void
+gh_forget_page_constructed (GObject *object)
+{
+  GhForgetPage *self = GH_FORGET_PAGE (object);
+
+  G_OBJECT_CLASS (gh_forget_page_parent_class)->constructed (object);
+  fill_lists (self);
+  /* The page follows the visit's language itself. */
+  g_signal_connect_object (self->session, "notify::language", G_CALLBACK (on_language_changed),
+                           self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -309,7 +351,16 @@ gh_forget_page_class_init (GhForgetPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = gh_forget_page_constructed;
   object_class->dispose = gh_forget_page_dispose;
+  object_class->get_property = gh_forget_page_get_property;
+  object_class->set_property = gh_forget_page_set_property;
+
+  /* The visit whose shopper may ask to be forgotten. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, GH_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "forget.confirm", NULL, forget_confirm);
 
@@ -328,6 +379,8 @@ gh_forget_page_class_init (GhForgetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhForgetPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, GhForgetPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, GhForgetPage, buttons_box);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, GhForgetPage, confirm_button);
   gtk_widget_class_bind_template_child (widget_class, GhForgetPage, finish_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "forgetpage");
@@ -342,14 +395,8 @@ gh_forget_page_init (GhForgetPage *self)
 GtkWidget *
 gh_forget_page_new (GhSession *session)
 {
-  GhForgetPage *self;
-
   g_return_val_if_fail (GH_IS_SESSION (session), NULL);
-
-  self = g_object_new (GH_TYPE_FORGET_PAGE, NULL);
-  self->session = g_object_ref (session);
-  fill_lists (self);
-  return GTK_WIDGET (self);
+  return g_object_new (GH_TYPE_FORGET_PAGE, "session", session, NULL);
 }
 
 gboolean

@@ -20,6 +20,19 @@
 #define MIN_PIN_DIGITS 4
 #define MAX_PIN_DIGITS 8
 
+/* What the status line says; kept so it can be said again in another language. */
+typedef enum {
+  STATUS_NONE,
+  STATUS_CHECKING,
+  STATUS_LOCKED,
+  STATUS_REJECTED,
+  STATUS_STORE_PROBLEM,
+  STATUS_PIN_FORMAT,
+  STATUS_NOT_SET_UP,
+  STATUS_NUMBER_EMPTY,
+  STATUS_NUMBER_FORMAT,
+} Status;
+
 struct _GhIdentifyPage
 {
   GtkWidget     parent_instance;
@@ -32,6 +45,7 @@ struct _GhIdentifyPage
   GtkSpinner   *spinner;
   GtkLabel     *status_label;
   GhKeypad     *keypad;
+  GtkButton    *back_button;
 
   char         *db_path;
   GhCatalog    *catalog;
@@ -39,6 +53,8 @@ struct _GhIdentifyPage
   char         *loyalty_id;
   GCancellable *cancellable;
   guint         busy : 1;
+  Status        status;
+  gint64        locked_seconds;
 };
 
 G_DEFINE_FINAL_TYPE (GhIdentifyPage, gh_identify_page, GTK_TYPE_WIDGET)
@@ -49,6 +65,16 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_DB_PATH,
+  PROP_CATALOG,
+  PROP_LANGUAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static gboolean
 all_digits (const char *text)
@@ -61,17 +87,8 @@ all_digits (const char *text)
   return TRUE;
 }
 
-static void
-set_status (GhIdentifyPage *self,
-            const char     *message,
-            gboolean        is_error)
-{
-  gtk_label_set_label (self->status_label, message != NULL ? message : "");
-  if (is_error)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
-}
+static void show_status (GhIdentifyPage *self,
+                         Status          status);
 
 static void
 set_busy (GhIdentifyPage *self,
@@ -85,16 +102,37 @@ set_busy (GhIdentifyPage *self,
   gtk_editable_set_editable (self->number_entry, !busy);
   gtk_editable_set_editable (self->pin_entry, !busy);
   if (busy)
-    set_status (self, _("Checking…"), FALSE);
+    show_status (self, STATUS_CHECKING);
+}
+
+static gboolean
+on_pin_stage (GhIdentifyPage *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->entry_stack), "pin") == 0;
+}
+
+static void
+show_stage_words (GhIdentifyPage *self)
+{
+  if (on_pin_stage (self))
+    {
+      gtk_label_set_label (self->title_label, _("Enter your PIN"));
+      gtk_label_set_label (self->hint_label,
+                           _("The 4 digits you chose for your card. Nobody else sees them."));
+    }
+  else
+    {
+      gtk_label_set_label (self->title_label, _("Scan your loyalty card"));
+      gtk_label_set_label (self->hint_label,
+                           _("Or type the 10-digit number printed under the barcode."));
+    }
 }
 
 static void
 show_number_stage (GhIdentifyPage *self)
 {
-  gtk_label_set_label (self->title_label, _("Scan your loyalty card"));
-  gtk_label_set_label (self->hint_label,
-                       _("Or type the 10-digit number printed under the barcode."));
   gtk_stack_set_visible_child_name (self->entry_stack, "number");
+  show_stage_words (self);
   gh_keypad_set_editable (self->keypad, self->number_entry);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "identify.back", FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (self->number_entry));
@@ -103,11 +141,9 @@ show_number_stage (GhIdentifyPage *self)
 static void
 show_pin_stage (GhIdentifyPage *self)
 {
-  gtk_label_set_label (self->title_label, _("Enter your PIN"));
-  gtk_label_set_label (self->hint_label,
-                       _("The 4 digits you chose for your card. Nobody else sees them."));
   gtk_editable_set_text (self->pin_entry, "");
   gtk_stack_set_visible_child_name (self->entry_stack, "pin");
+  show_stage_words (self);
   gh_keypad_set_editable (self->keypad, self->pin_entry);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "identify.back", TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
@@ -138,6 +174,56 @@ describe_wait (gint64 seconds)
     }
 }
 
+static char *
+status_text (GhIdentifyPage *self)
+{
+  switch (self->status)
+    {
+    case STATUS_CHECKING:
+      return g_strdup (_("Checking…"));
+    case STATUS_LOCKED:
+      {
+        g_autofree char *wait = describe_wait (self->locked_seconds);
+        /* Translators: %s is a wait such as "5 minutes" */
+        return g_strdup_printf (_("Too many wrong PINs. To protect your account, signing in is "
+                                  "paused for %s. A member of staff can help."), wait);
+      }
+    case STATUS_REJECTED:
+      return g_strdup (_("That loyalty number and PIN do not match. Please try the PIN "
+                         "again, or start over to check the number."));
+    case STATUS_STORE_PROBLEM:
+      return g_strdup (_("Sorry, the kiosk cannot check that right now. Please ask a member "
+                         "of staff."));
+    case STATUS_PIN_FORMAT:
+      return g_strdup (_("Your PIN is 4 digits. Please type it on the keypad."));
+    case STATUS_NOT_SET_UP:
+      return g_strdup (_("This kiosk is not set up yet. Please ask a member of staff."));
+    case STATUS_NUMBER_EMPTY:
+      return g_strdup (_("Please scan your card, or type your loyalty number."));
+    case STATUS_NUMBER_FORMAT:
+      return g_strdup (_("That does not look like a loyalty number. It has only digits; "
+                         "you find it under the barcode on your card."));
+    case STATUS_NONE:
+    default:
+      return g_strdup ("");
+    }
+}
+
+static void
+show_status (GhIdentifyPage *self,
+             Status          status)
+{
+  g_autofree char *text = NULL;
+
+  self->status = status;
+  text = status_text (self);
+  gtk_label_set_label (self->status_label, text);
+  if (status != STATUS_NONE && status != STATUS_CHECKING)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+}
+
 static void
 sign_in_done (GObject      *source,
               GAsyncResult *result,
@@ -158,18 +244,13 @@ sign_in_done (GObject      *source,
     {
       if (g_error_matches (error, GH_AUTH_ERROR, GH_AUTH_ERROR_LOCKED))
         {
-          g_autofree char *wait = describe_wait (locked_seconds);
-          /* Translators: %s is a wait such as "5 minutes" */
-          g_autofree char *message =
-            g_strdup_printf (_("Too many wrong PINs. To protect your account, signing in is "
-                               "paused for %s. A member of staff can help."), wait);
           back_to_number (self);
-          set_status (self, message, TRUE);
+          self->locked_seconds = locked_seconds;
+          show_status (self, STATUS_LOCKED);
         }
       else if (g_error_matches (error, GH_AUTH_ERROR, GH_AUTH_ERROR_REJECTED))
         {
-          set_status (self, _("That loyalty number and PIN do not match. Please try the PIN "
-                              "again, or start over to check the number."), TRUE);
+          show_status (self, STATUS_REJECTED);
           gtk_editable_set_text (self->pin_entry, "");
           gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
         }
@@ -178,8 +259,7 @@ sign_in_done (GObject      *source,
           /* A store problem: the details go to the log, the shopper gets what to do. */
           g_warning ("Signing in failed: %s", error->message);
           back_to_number (self);
-          set_status (self, _("Sorry, the kiosk cannot check that right now. Please ask a member "
-                              "of staff."), TRUE);
+          show_status (self, STATUS_STORE_PROBLEM);
         }
       return;
     }
@@ -198,13 +278,13 @@ submit_pin (GhIdentifyPage *self)
 
   if (!all_digits (pin) || length < MIN_PIN_DIGITS || length > MAX_PIN_DIGITS)
     {
-      set_status (self, _("Your PIN is 4 digits. Please type it on the keypad."), TRUE);
+      show_status (self, STATUS_PIN_FORMAT);
       gtk_editable_set_text (self->pin_entry, "");
       return;
     }
   if (self->catalog == NULL || self->db_path == NULL)
     {
-      set_status (self, _("This kiosk is not set up yet. Please ask a member of staff."), TRUE);
+      show_status (self, STATUS_NOT_SET_UP);
       return;
     }
 
@@ -225,16 +305,13 @@ submit_number (GhIdentifyPage *self)
 
   if (!all_digits (text) || strlen (text) < MIN_NUMBER_DIGITS)
     {
-      set_status (self, *text == '\0'
-                          ? _("Please scan your card, or type your loyalty number.")
-                          : _("That does not look like a loyalty number. It has only digits; "
-                              "you find it under the barcode on your card."), TRUE);
+      show_status (self, *text == '\0' ? STATUS_NUMBER_EMPTY : STATUS_NUMBER_FORMAT);
       return;
     }
 
   g_free (self->loyalty_id);
   self->loyalty_id = g_steal_pointer (&text);
-  set_status (self, NULL, FALSE);
+  show_status (self, STATUS_NONE);
   show_pin_stage (self);
 }
 
@@ -243,7 +320,7 @@ on_submit (GhIdentifyPage *self)
 {
   if (self->busy)
     return;
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->entry_stack), "pin") == 0)
+  if (on_pin_stage (self))
     submit_pin (self);
   else
     submit_number (self);
@@ -256,7 +333,7 @@ identify_back (GtkWidget  *widget,
 {
   GhIdentifyPage *self = GH_IDENTIFY_PAGE (widget);
 
-  set_status (self, NULL, FALSE);
+  show_status (self, STATUS_NONE);
   back_to_number (self);
 }
 
@@ -295,6 +372,54 @@ gh_identify_page_finalize (GObject *object)
 }
 
 static void
+gh_identify_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  GhIdentifyPage *self = GH_IDENTIFY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DB_PATH:
+      g_value_set_string (value, self->db_path);
+      break;
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_identify_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  GhIdentifyPage *self = GH_IDENTIFY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DB_PATH:
+      self->db_path = g_value_dup_string (value);
+      break;
+    case PROP_CATALOG:
+      self->catalog = g_value_dup_object (value);
+      break;
+    case PROP_LANGUAGE:
+      gh_identify_page_set_language (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 gh_identify_page_class_init (GhIdentifyPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -302,6 +427,21 @@ gh_identify_page_class_init (GhIdentifyPageClass *klass)
 
   object_class->dispose = gh_identify_page_dispose;
   object_class->finalize = gh_identify_page_finalize;
+  object_class->get_property = gh_identify_page_get_property;
+  object_class->set_property = gh_identify_page_set_property;
+
+  /* The store whose shoppers sign in and the config in force; the visit's language,
+   * which the page's words follow. */
+  properties[PROP_DB_PATH] =
+    g_param_spec_string ("db-path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, GH_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->map = gh_identify_page_map;
 
   /* Emitted with the loaded visit; the handler owns what comes next. */
@@ -321,6 +461,7 @@ gh_identify_page_class_init (GhIdentifyPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, keypad);
+  gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, back_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "identifypage");
 }
@@ -339,19 +480,51 @@ gh_identify_page_init (GhIdentifyPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "identify.back", FALSE);
 }
 
+GtkWidget *
+gh_identify_page_new (const char *db_path,
+                      GhCatalog  *catalog,
+                      const char *language)
+{
+  return g_object_new (GH_TYPE_IDENTIFY_PAGE, "db-path", db_path, "catalog", catalog,
+                       "language", language, NULL);
+}
+
+/* GTK does not translate a built template again: the page's words, the keypad's and
+ * what the status line says, in the language now in force. What was typed stays. */
+static void
+retranslate (GhIdentifyPage *self)
+{
+  show_stage_words (self);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->number_entry), _("Loyalty number"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->number_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Loyalty number"), -1);
+  g_object_set (self->pin_entry, "placeholder-text", _("PIN"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pin_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("PIN"), -1);
+  gh_keypad_retranslate (self->keypad);
+  gtk_button_set_label (self->back_button, _("Start over"));
+  show_status (self, self->status);
+}
+
+const char *
+gh_identify_page_get_language (GhIdentifyPage *self)
+{
+  g_return_val_if_fail (GH_IS_IDENTIFY_PAGE (self), NULL);
+  return self->language;
+}
+
 void
-gh_identify_page_setup (GhIdentifyPage *self,
-                        const char     *db_path,
-                        GhCatalog      *catalog,
-                        const char     *language)
+gh_identify_page_set_language (GhIdentifyPage *self,
+                               const char     *language)
 {
   g_return_if_fail (GH_IS_IDENTIFY_PAGE (self));
 
-  g_free (self->db_path);
-  self->db_path = g_strdup (db_path);
-  g_set_object (&self->catalog, catalog);
+  if (g_strcmp0 (self->language, language) == 0)
+    return;
   g_free (self->language);
   self->language = g_strdup (language);
+  retranslate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
 }
 
 void
@@ -366,6 +539,6 @@ gh_identify_page_reset (GhIdentifyPage *self)
   g_clear_pointer (&self->loyalty_id, g_free);
   gtk_editable_set_text (self->number_entry, "");
   gtk_editable_set_text (self->pin_entry, "");
-  set_status (self, NULL, FALSE);
+  show_status (self, STATUS_NONE);
   show_number_stage (self);
 }

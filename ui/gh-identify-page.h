@@ -11,11 +11,16 @@ G_BEGIN_DECLS
 #define GH_TYPE_IDENTIFY_PAGE (gh_identify_page_get_type ())
 G_DECLARE_FINAL_TYPE (GhIdentifyPage, gh_identify_page, GH, IDENTIFY_PAGE, GtkWidget)
 
-void gh_identify_page_setup (GhIdentifyPage *self,
-                             const char     *db_path,
-                             GhCatalog      *catalog,
-                             const char     *language);
+/* Signs shoppers of the store at @db_path in, with @catalog in force (construct-only
+ * properties db-path, catalog), in @language (property language, which the page's
+ * words follow); emits "signed-in". */
+GtkWidget *gh_identify_page_new (const char *db_path,
+                                 GhCatalog  *catalog,
+                                 const char *language);
+const char *gh_identify_page_get_language (GhIdentifyPage *self);
+void        gh_identify_page_set_language (GhIdentifyPage *self,
+                                           const char     *language);
 /* Back to an empty loyalty number; cancels a check in progress. */
-void gh_identify_page_reset (GhIdentifyPage *self);
+void       gh_identify_page_reset (GhIdentifyPage *self);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "gh-keypad.h"
 #include "gh-widget-template.h"
 
@@ -13,6 +15,8 @@ struct _GhKeypad
 {
   GtkWidget    parent_instance;
 
+  GtkWidget   *backspace_button;
+  GtkButton   *ok_button;
   GtkEditable *editable;
 };
 
@@ -154,6 +158,8 @@ gh_keypad_class_init (GhKeypadClass *klass)
   gtk_widget_class_install_action (widget_class, "keypad.submit", NULL, keypad_submit);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/glasshouse/Kiosk/gh-keypad.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhKeypad, backspace_button);
+  gtk_widget_class_bind_template_child (widget_class, GhKeypad, ok_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "keypad");
 }
@@ -179,4 +185,16 @@ gh_keypad_set_editable (GhKeypad    *self,
 
   if (g_set_weak_pointer (&self->editable, editable))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITABLE]);
+}
+
+void
+gh_keypad_retranslate (GhKeypad *self)
+{
+  g_return_if_fail (GH_IS_KEYPAD (self));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->backspace_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Delete the last digit"), -1);
+  gtk_button_set_label (self->ok_button, _("OK"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->ok_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("OK, continue"), -1);
 }

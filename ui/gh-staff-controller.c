@@ -41,7 +41,7 @@ go_back (GhStaffController *self)
 
   if (self->stack == NULL)
     return;
-  if (target == NULL || gtk_widget_get_parent (target) != GTK_WIDGET (self->stack)
+  if (target == NULL || gtk_stack_get_page (self->stack, target) == NULL
       || target == self->sign_in || target == self->page)
     target = gtk_stack_get_child_by_name (self->stack, "attract");
   gh_staff_sign_in_reset (GH_STAFF_SIGN_IN (self->sign_in));
@@ -99,7 +99,7 @@ on_signed_in (GhStaffController *self,
   int timeout = self->catalog != NULL ? gh_catalog_get_staff_timeout (self->catalog) : 0;
 
   gh_staff_mode_begin (self->mode, member, timeout > 0 ? (guint) timeout : DEFAULT_STAFF_TIMEOUT);
-  gh_staff_page_setup (GH_STAFF_PAGE (self->page), self->mode, self->db_path);
+  gh_staff_page_refresh (GH_STAFF_PAGE (self->page));
   gtk_stack_set_visible_child (self->stack, self->page);
 }
 
@@ -119,11 +119,11 @@ gh_staff_controller_request_unlock (GhStaffController *self)
   if (gh_staff_mode_get_active (self->mode))
     {
       gh_staff_mode_extend (self->mode);
-      gh_staff_page_setup (GH_STAFF_PAGE (self->page), self->mode, self->db_path);
+      gh_staff_page_refresh (GH_STAFF_PAGE (self->page));
       gtk_stack_set_visible_child (self->stack, self->page);
       return;
     }
-  gh_staff_sign_in_setup (GH_STAFF_SIGN_IN (self->sign_in), self->catalog, self->db_path);
+  gh_staff_sign_in_reset (GH_STAFF_SIGN_IN (self->sign_in));
   gtk_stack_set_visible_child (self->stack, self->sign_in);
 }
 
@@ -160,14 +160,14 @@ gh_staff_controller_init (GhStaffController *self)
   self->mode = gh_staff_mode_new ();
 }
 
-/* The staff sign-in and staff pages, made from their templates in the language gettext
- * uses now (and made again when it changes). */
+/* The staff sign-in and staff pages; they set their words again when the language
+ * changes (gh_staff_controller_relabel). */
 static void
 add_staff_pages (GhStaffController *self)
 {
-  self->sign_in = g_object_ref_sink (gh_staff_sign_in_new ());
+  self->sign_in = g_object_ref_sink (gh_staff_sign_in_new (self->db_path, self->catalog));
   gtk_stack_add_named (self->stack, self->sign_in, "staff-sign-in");
-  self->page = g_object_ref_sink (gh_staff_page_new ());
+  self->page = g_object_ref_sink (gh_staff_page_new (self->mode, self->db_path));
   gtk_stack_add_named (self->stack, self->page, "staff");
 
   g_signal_connect_object (self->sign_in, "signed-in", G_CALLBACK (on_signed_in), self,
@@ -177,18 +177,10 @@ add_staff_pages (GhStaffController *self)
   g_signal_connect_object (self->page, "done", G_CALLBACK (go_back), self, G_CONNECT_SWAPPED);
 }
 
-static void
-remove_staff_page (GhStaffController  *self,
-                   GtkWidget         **page)
-{
-  if (self->stack != NULL && gtk_widget_get_parent (*page) == GTK_WIDGET (self->stack))
-    gtk_stack_remove (self->stack, *page);
-  g_clear_object (page);
-}
-
 GhStaffController *
-gh_staff_controller_new (GtkStack *stack,
-                         GtkBox   *banner_box)
+gh_staff_controller_new (GtkStack   *stack,
+                         GtkBox     *banner_box,
+                         const char *db_path)
 {
   GhStaffController *self;
 
@@ -197,6 +189,7 @@ gh_staff_controller_new (GtkStack *stack,
 
   self = g_object_new (GH_TYPE_STAFF_CONTROLLER, NULL);
   g_set_weak_pointer (&self->stack, stack);
+  self->db_path = g_strdup (db_path);
 
   self->banner = g_object_ref_sink (gh_staff_banner_new (self->mode));
   gtk_box_append (banner_box, self->banner);
@@ -211,20 +204,12 @@ gh_staff_controller_new (GtkStack *stack,
 }
 
 void
-gh_staff_controller_set_db_path (GhStaffController *self,
-                                 const char        *db_path)
-{
-  g_return_if_fail (GH_IS_STAFF_CONTROLLER (self));
-  g_free (self->db_path);
-  self->db_path = g_strdup (db_path);
-}
-
-void
 gh_staff_controller_set_catalog (GhStaffController *self,
                                  GhCatalog         *catalog)
 {
   g_return_if_fail (GH_IS_STAFF_CONTROLLER (self));
   g_set_object (&self->catalog, catalog);
+  gh_staff_sign_in_set_catalog (GH_STAFF_SIGN_IN (self->sign_in), catalog);
 }
 
 void
@@ -236,35 +221,14 @@ gh_staff_controller_set_session (GhStaffController *self,
   update_actor (self);
 }
 
-static void
-watch_tree (GhStaffController *self,
-            GtkWidget         *widget,
-            guint             *found)
-{
-  if (GTK_IS_PICTURE (widget) || gtk_widget_has_css_class (widget, "brand")
-      || gtk_widget_has_css_class (widget, "top-brand"))
-    {
-      gh_staff_mode_watch_logo (self->mode, widget);
-      (*found)++;
-      return;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    watch_tree (self, child, found);
-}
-
 void
 gh_staff_controller_watch_logo (GhStaffController *self,
-                                GtkWidget         *root)
+                                GtkWidget         *logo)
 {
-  guint found = 0;
-
   g_return_if_fail (GH_IS_STAFF_CONTROLLER (self));
-  g_return_if_fail (GTK_IS_WIDGET (root));
+  g_return_if_fail (GTK_IS_WIDGET (logo));
 
-  watch_tree (self, root, &found);
-  if (found == 0)
-    gh_staff_mode_watch_logo (self->mode, root);
+  gh_staff_mode_watch_logo (self->mode, logo);
 }
 
 GhStaffMode *
@@ -277,30 +241,14 @@ gh_staff_controller_get_mode (GhStaffController *self)
 void
 gh_staff_controller_relabel (GhStaffController *self)
 {
-  GtkWidget *visible;
-  gboolean on_sign_in, on_page;
-
   g_return_if_fail (GH_IS_STAFF_CONTROLLER (self));
-  if (self->stack == NULL)
-    return;
 
-  /* The banner speaks to the shopper, so it follows their language at once; the staff
-   * screens are made again, and the one on screen stays on screen. */
+  /* The banner speaks to the shopper, so it follows their language at once; so do the
+   * staff screens, which keep what they show. */
   gh_staff_banner_relabel (GH_STAFF_BANNER (self->banner));
-  visible = gtk_stack_get_visible_child (self->stack);
-  on_sign_in = visible == self->sign_in;
-  on_page = visible == self->page;
-  remove_staff_page (self, &self->sign_in);
-  remove_staff_page (self, &self->page);
-  add_staff_pages (self);
-  if (on_sign_in)
-    {
-      gh_staff_sign_in_setup (GH_STAFF_SIGN_IN (self->sign_in), self->catalog, self->db_path);
-      gtk_stack_set_visible_child (self->stack, self->sign_in);
-    }
-  else if (on_page && gh_staff_mode_get_active (self->mode))
-    {
-      gh_staff_page_setup (GH_STAFF_PAGE (self->page), self->mode, self->db_path);
-      gtk_stack_set_visible_child (self->stack, self->page);
-    }
+  gh_staff_sign_in_retranslate (GH_STAFF_SIGN_IN (self->sign_in));
+  gh_staff_page_retranslate (GH_STAFF_PAGE (self->page));
+  /* The health figures are words too: read them again if they are on screen. */
+  if (on_staff_screen (self) && gh_staff_mode_get_active (self->mode))
+    gh_staff_page_refresh (GH_STAFF_PAGE (self->page));
 }

@@ -13,10 +13,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GhStaffController, gh_staff_controller, GH, STAFF_CONTROLLER, GObject)
 
 /* Puts the staff banner at the end of @banner_box and the staff sign-in and
- * staff pages into @stack ("staff-sign-in", "staff"). */
+ * staff pages into @stack ("staff-sign-in", "staff"), on the store at @db_path
+ * (staff PIN lockouts, the kiosk's health). */
 GhStaffController *gh_staff_controller_new           (GtkStack          *stack,
-                                                      GtkBox            *banner_box);
-void               gh_staff_controller_set_db_path   (GhStaffController *self,
+                                                      GtkBox            *banner_box,
                                                       const char        *db_path);
 /* The config in force: the staff and their PINs, the staff timeout. */
 void               gh_staff_controller_set_catalog   (GhStaffController *self,
@@ -24,10 +24,10 @@ void               gh_staff_controller_set_catalog   (GhStaffController *self,
 /* The visit, or NULL when there is none: its actor follows staff mode. */
 void               gh_staff_controller_set_session   (GhStaffController *self,
                                                       GhSession         *session);
-/* A long press on @root's logo (its GtkPictures and "brand" labels, or @root
- * itself when it has neither) opens the staff sign-in. */
+/* A long press on @logo (a brand mark: the logo picture or the brand's name)
+ * opens the staff sign-in. */
 void               gh_staff_controller_watch_logo    (GhStaffController *self,
-                                                      GtkWidget         *root);
+                                                      GtkWidget         *logo);
 /* Opens the staff PIN screen, as the long press does. */
 void               gh_staff_controller_request_unlock (GhStaffController *self);
 GhStaffMode       *gh_staff_controller_get_mode      (GhStaffController *self);

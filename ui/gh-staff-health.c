@@ -15,6 +15,12 @@ struct _GhStaffHealth
 {
   GtkWidget     parent_instance;
 
+  GtkLabel     *heading_label;
+  GtkLabel     *config_title;
+  GtkLabel     *refused_title;
+  GtkLabel     *outbox_title;
+  GtkLabel     *size_title;
+  GtkLabel     *chain_title;
   GtkLabel     *config_label;
   GtkLabel     *refused_label;
   GtkLabel     *outbox_label;
@@ -234,6 +240,12 @@ gh_staff_health_class_init (GhStaffHealthClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/glasshouse/Kiosk/gh-staff-health.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, config_title);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, refused_title);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, outbox_title);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, size_title);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, chain_title);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, config_label);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, refused_label);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, outbox_label);
@@ -254,4 +266,17 @@ GtkWidget *
 gh_staff_health_new (void)
 {
   return g_object_new (GH_TYPE_STAFF_HEALTH, NULL);
+}
+
+void
+gh_staff_health_retranslate (GhStaffHealth *self)
+{
+  g_return_if_fail (GH_IS_STAFF_HEALTH (self));
+
+  gtk_label_set_label (self->heading_label, _("Kiosk health"));
+  gtk_label_set_label (self->config_title, _("Configuration"));
+  gtk_label_set_label (self->refused_title, _("Last refused bundle"));
+  gtk_label_set_label (self->outbox_title, _("Events waiting for HQ"));
+  gtk_label_set_label (self->size_title, _("Store size"));
+  gtk_label_set_label (self->chain_title, _("Audit chain"));
 }

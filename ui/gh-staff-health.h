@@ -19,4 +19,8 @@ void       gh_staff_health_show    (GhStaffHealth  *self,
                                     const GhHealth *health);
 gboolean   gh_staff_health_get_loading (GhStaffHealth *self);
 
+/* Sets the headings again in the language now in force; the figures follow at the
+ * next refresh. */
+void           gh_staff_health_retranslate (GhStaffHealth *self);
+
 G_END_DECLS

@@ -25,6 +25,10 @@ struct _GhStaffPage
   GtkCheckButton *identity_check;
   GtkLabel       *status_label;
   GhKeypad       *keypad;
+  GtkLabel       *lockout_heading;
+  GtkButton      *clear_button;
+  GtkButton      *back_button;
+  GtkButton      *end_button;
 
   GhStaffMode    *mode;
   char           *db_path;
@@ -39,6 +43,15 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_MODE,
+  PROP_DB_PATH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 set_status (GhStaffPage *self,
@@ -175,12 +188,78 @@ gh_staff_page_dispose (GObject *object)
 }
 
 static void
+gh_staff_page_constructed (GObject *object)
+{
+  GhStaffPage *self = GH_STAFF_PAGE (object);
+
+  G_OBJECT_CLASS (gh_staff_page_parent_class)->constructed (object);
+  if (self->mode != NULL)
+    g_signal_connect_object (self->mode, "notify::member", G_CALLBACK (on_member_changed), self,
+                             G_CONNECT_SWAPPED);
+  on_member_changed (self);
+}
+
+static void
+gh_staff_page_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  GhStaffPage *self = GH_STAFF_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      g_value_set_object (value, self->mode);
+      break;
+    case PROP_DB_PATH:
+      g_value_set_string (value, self->db_path);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_staff_page_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  GhStaffPage *self = GH_STAFF_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      self->mode = g_value_dup_object (value);
+      break;
+    case PROP_DB_PATH:
+      self->db_path = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 gh_staff_page_class_init (GhStaffPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = gh_staff_page_constructed;
   object_class->dispose = gh_staff_page_dispose;
+  object_class->get_property = gh_staff_page_get_property;
+  object_class->set_property = gh_staff_page_set_property;
+
+  /* Whose staff mode the page acts in, and the store whose health it shows. */
+  properties[PROP_MODE] =
+    g_param_spec_object ("mode", NULL, NULL, GH_TYPE_STAFF_MODE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DB_PATH] =
+    g_param_spec_string ("db-path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[DONE] = g_signal_new ("done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -200,6 +279,10 @@ gh_staff_page_class_init (GhStaffPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, identity_check);
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, keypad);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffPage, lockout_heading);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffPage, clear_button);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffPage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffPage, end_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "staffpage");
 }
@@ -217,32 +300,21 @@ gh_staff_page_init (GhStaffPage *self)
 }
 
 GtkWidget *
-gh_staff_page_new (void)
+gh_staff_page_new (GhStaffMode *mode,
+                   const char  *db_path)
 {
-  return g_object_new (GH_TYPE_STAFF_PAGE, NULL);
+  g_return_val_if_fail (GH_IS_STAFF_MODE (mode), NULL);
+  return g_object_new (GH_TYPE_STAFF_PAGE, "mode", mode, "db-path", db_path, NULL);
 }
 
 void
-gh_staff_page_setup (GhStaffPage *self,
-                     GhStaffMode *mode,
-                     const char  *db_path)
+gh_staff_page_refresh (GhStaffPage *self)
 {
   g_return_if_fail (GH_IS_STAFF_PAGE (self));
-  g_return_if_fail (GH_IS_STAFF_MODE (mode));
 
-  if (self->mode != mode)
-    {
-      if (self->mode != NULL)
-        g_signal_handlers_disconnect_by_data (self->mode, self);
-      g_set_object (&self->mode, mode);
-      g_signal_connect_object (mode, "notify::member", G_CALLBACK (on_member_changed), self,
-                               G_CONNECT_SWAPPED);
-    }
-  g_free (self->db_path);
-  self->db_path = g_strdup (db_path);
   on_member_changed (self);
-  if (db_path != NULL)
-    gh_staff_health_refresh (self->health, db_path);
+  if (self->db_path != NULL)
+    gh_staff_health_refresh (self->health, self->db_path);
 }
 
 void
@@ -254,4 +326,24 @@ gh_staff_page_reset (GhStaffPage *self)
   gtk_check_button_set_active (self->identity_check, FALSE);
   set_status (self, NULL, FALSE);
   update_actions (self);
+}
+
+void
+gh_staff_page_retranslate (GhStaffPage *self)
+{
+  g_return_if_fail (GH_IS_STAFF_PAGE (self));
+
+  on_member_changed (self);
+  gh_staff_health_retranslate (self->health);
+  gtk_label_set_label (self->lockout_heading, _("Clear a PIN lockout"));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->number_entry), _("Shopper's loyalty number"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->number_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Shopper's loyalty number"),
+                                  -1);
+  gtk_check_button_set_label (self->identity_check,
+                              _("I have checked the shopper's identity (photo ID or loyalty card)"));
+  gtk_button_set_label (self->clear_button, _("Clear lockout"));
+  gtk_button_set_label (self->back_button, _("Back to the shopper's screen"));
+  gtk_button_set_label (self->end_button, _("End staff mode"));
+  gh_keypad_retranslate (self->keypad);
 }

@@ -17,6 +17,8 @@ struct _GhStaffSignIn
 {
   GtkWidget     parent_instance;
 
+  GtkLabel     *title_label;
+  GtkButton    *cancel_button;
   GtkFlowBox   *staff_box;
   GtkEditable  *pin_entry;
   GtkSpinner   *spinner;
@@ -38,6 +40,16 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_DB_PATH,
+  PROP_CATALOG,
+  PROP_STAFF_ID,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 set_status (GhStaffSignIn *self,
@@ -116,16 +128,93 @@ on_submit (GhStaffSignIn *self)
                                self->cancellable, on_checked, g_object_ref (self));
 }
 
+/* The staff-sign-in.staff action's property: who is signing in. */
 static void
-on_staff_toggled (GtkToggleButton *button,
-                  GhStaffSignIn   *self)
+set_staff_id (GhStaffSignIn *self,
+              const char    *staff_id)
 {
-  if (!gtk_toggle_button_get_active (button))
+  if (staff_id != NULL && *staff_id == '\0')
+    staff_id = NULL;
+  if (g_strcmp0 (self->staff_id, staff_id) == 0)
     return;
   g_free (self->staff_id);
-  self->staff_id = g_strdup (g_object_get_data (G_OBJECT (button), "staff-id"));
+  self->staff_id = g_strdup (staff_id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF_ID]);
+  if (staff_id == NULL)
+    return;
   set_status (self, NULL, FALSE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+  /* Not from a screen that is not showing: the focus stays where the shopper is. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+}
+
+/* Shown with a name chosen: the PIN is next. */
+static void
+on_map (GhStaffSignIn *self)
+{
+  if (self->staff_id != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+}
+
+/* One button per member of staff in the config; its action target is their id. */
+static GtkWidget *
+create_staff_button (gpointer item,
+                     gpointer user_data)
+{
+  GhStaffMember *member = item;
+  GtkWidget *button = gtk_toggle_button_new_with_label (gh_staff_member_get_name (member));
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "staff-sign-in.staff");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", gh_staff_member_get_id (member));
+  return button;
+}
+
+static void
+gh_staff_sign_in_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  GhStaffSignIn *self = GH_STAFF_SIGN_IN (object);
+
+  switch (prop_id)
+    {
+    case PROP_DB_PATH:
+      g_value_set_string (value, self->db_path);
+      break;
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    case PROP_STAFF_ID:
+      g_value_set_string (value, self->staff_id != NULL ? self->staff_id : "");
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_staff_sign_in_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  GhStaffSignIn *self = GH_STAFF_SIGN_IN (object);
+
+  switch (prop_id)
+    {
+    case PROP_DB_PATH:
+      self->db_path = g_value_dup_string (value);
+      break;
+    case PROP_CATALOG:
+      gh_staff_sign_in_set_catalog (self, g_value_get_object (value));
+      break;
+    case PROP_STAFF_ID:
+      set_staff_id (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -162,6 +251,22 @@ gh_staff_sign_in_class_init (GhStaffSignInClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = gh_staff_sign_in_dispose;
+  object_class->get_property = gh_staff_sign_in_get_property;
+  object_class->set_property = gh_staff_sign_in_set_property;
+
+  /* The id of the member of staff chosen, "" for none; staff-sign-in.staff is its
+   * action, the name buttons its targets. */
+  /* Where wrong staff PINs are counted; the config whose staff may sign in. */
+  properties[PROP_DB_PATH] =
+    g_param_spec_string ("db-path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, GH_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STAFF_ID] =
+    g_param_spec_string ("staff-id", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNED_IN] = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, GH_TYPE_STAFF_MEMBER);
@@ -169,10 +274,13 @@ gh_staff_sign_in_class_init (GhStaffSignInClass *klass)
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "staff-sign-in.cancel", NULL, sign_in_cancel);
+  gtk_widget_class_install_property_action (widget_class, "staff-sign-in.staff", "staff-id");
 
   g_type_ensure (GH_TYPE_KEYPAD);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/glasshouse/Kiosk/gh-staff-sign-in.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, title_label);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, staff_box);
   gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, pin_entry);
   gtk_widget_class_bind_template_child (widget_class, GhStaffSignIn, spinner);
@@ -191,59 +299,55 @@ gh_staff_sign_in_init (GhStaffSignIn *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->pin_entry, "activate", G_CALLBACK (on_submit), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }
 
 GtkWidget *
-gh_staff_sign_in_new (void)
+gh_staff_sign_in_new (const char *db_path,
+                      GhCatalog  *catalog)
 {
-  return g_object_new (GH_TYPE_STAFF_SIGN_IN, NULL);
+  return g_object_new (GH_TYPE_STAFF_SIGN_IN, "db-path", db_path, "catalog", catalog, NULL);
+}
+
+static guint
+n_staff (GhStaffSignIn *self)
+{
+  return self->catalog != NULL ? g_list_model_get_n_items (gh_catalog_get_staff (self->catalog))
+                               : 0;
+}
+
+/* With one member of staff, their name is chosen already. */
+static void
+choose_default_staff (GhStaffSignIn *self)
+{
+  set_staff_id (self, NULL);
+  if (n_staff (self) == 1)
+    {
+      g_autoptr(GhStaffMember) member = g_list_model_get_item (gh_catalog_get_staff (self->catalog),
+                                                               0);
+
+      set_staff_id (self, gh_staff_member_get_id (member));
+    }
+  if (self->catalog != NULL && n_staff (self) == 0)
+    set_status (self, _("This kiosk's configuration names no staff."), TRUE);
 }
 
 void
-gh_staff_sign_in_setup (GhStaffSignIn *self,
-                        GhCatalog     *catalog,
-                        const char    *db_path)
+gh_staff_sign_in_set_catalog (GhStaffSignIn *self,
+                              GhCatalog     *catalog)
 {
-  GListModel *staff;
-  GtkToggleButton *group = NULL;
-  GtkWidget *child;
-  guint n;
-
   g_return_if_fail (GH_IS_STAFF_SIGN_IN (self));
   g_return_if_fail (catalog == NULL || GH_IS_CATALOG (catalog));
 
-  gh_staff_sign_in_reset (self);
-  g_set_object (&self->catalog, catalog);
-  g_free (self->db_path);
-  self->db_path = g_strdup (db_path);
-  g_clear_pointer (&self->staff_id, g_free);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->staff_box))) != NULL)
-    gtk_flow_box_remove (self->staff_box, child);
-  if (catalog == NULL)
+  if (!g_set_object (&self->catalog, catalog))
     return;
-
-  /* The staff come from HQ's config, so the buttons are built here. */
-  staff = gh_catalog_get_staff (catalog);
-  n = g_list_model_get_n_items (staff);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GhStaffMember) member = g_list_model_get_item (staff, i);
-      GtkWidget *button = gtk_toggle_button_new_with_label (gh_staff_member_get_name (member));
-
-      g_object_set_data_full (G_OBJECT (button), "staff-id",
-                              g_strdup (gh_staff_member_get_id (member)), g_free);
-      if (group != NULL)
-        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
-      else
-        group = GTK_TOGGLE_BUTTON (button);
-      g_signal_connect_object (button, "toggled", G_CALLBACK (on_staff_toggled), self, 0);
-      gtk_flow_box_append (self->staff_box, button);
-    }
-  if (n == 1)
-    gtk_toggle_button_set_active (group, TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->staff_box), n > 1);
-  if (n == 0)
-    set_status (self, _("This kiosk's configuration names no staff."), TRUE);
+  /* The staff come from HQ's config. */
+  gtk_flow_box_bind_model (self->staff_box,
+                           catalog != NULL ? gh_catalog_get_staff (catalog) : NULL,
+                           create_staff_button, NULL, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_box), n_staff (self) > 1);
+  gh_staff_sign_in_reset (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
 }
 
 void
@@ -257,4 +361,20 @@ gh_staff_sign_in_reset (GhStaffSignIn *self)
   set_busy (self, FALSE);
   gtk_editable_set_text (self->pin_entry, "");
   set_status (self, NULL, FALSE);
+  choose_default_staff (self);
+}
+
+void
+gh_staff_sign_in_retranslate (GhStaffSignIn *self)
+{
+  g_return_if_fail (GH_IS_STAFF_SIGN_IN (self));
+
+  gtk_label_set_label (self->title_label, _("Staff sign-in"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->staff_box),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Who are you?"), -1);
+  g_object_set (self->pin_entry, "placeholder-text", _("Staff PIN"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pin_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Staff PIN"), -1);
+  gtk_button_set_label (self->cancel_button, _("Cancel"));
+  gh_keypad_retranslate (self->keypad);
 }

@@ -1,13 +1,86 @@
-/* For tests and benchmarks only.
+/* GhWindow's insides, shared by gh-window.c (the object, pages, branding) and
+ * gh-window-actions.c (the kiosk.* actions); the _gh_window_* functions are for
+ * tests and benchmarks only.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
 #include "config/gh-inbox.h"
+#include "receipts/gh-receipt.h"
+#include "visit/gh-idle-timer.h"
+#include "visit/gh-kiosk.h"
+#include "gh-staff-controller.h"
 #include "gh-window.h"
 
 G_BEGIN_DECLS
 
-/* Overrides the config's idle timeout (milliseconds) and warning (seconds). */
+struct _GhWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GtkBox               *banner_box;
+  GtkWidget            *top_bar;
+  GtkWidget            *brand_box;
+  GtkPicture           *top_logo;
+  GtkLabel             *top_brand_label;
+  GtkBox               *language_box;
+  GtkMenuButton        *language_button;
+  GtkPopover           *language_popover;
+  GtkBox               *a11y_box;
+  GtkButton            *sign_out_button;
+  GtkOverlay           *overlay;
+  GtkStack             *stack;
+  GtkWidget            *idle_scrim;
+  GtkLabel             *idle_title;
+  GtkLabel             *idle_label;
+  GtkWidget            *more_time_button;
+
+  GtkWidget            *attract_page;
+  GtkWidget            *identify_page;
+  GtkWidget            *dashboard_page;
+  GtkWidget            *forget_page;
+  GtkWidget            *follow_up_page;
+  gboolean              follow_up_ends_visit;
+
+  GhKiosk              *kiosk;
+  GhSession            *session;
+  char                 *language;
+  GtkCssProvider       *brand_css;
+  GCancellable         *cancellable;
+
+  GhIdleTimer          *idle;
+  guint                 idle_ms_override;
+  guint                 warning_override;
+
+  GhStaffController    *staff;
+};
+
+/* gh-window.c */
+void     gh_window_replace_page        (GhWindow    *self,
+                                        GtkWidget  **slot,
+                                        GtkWidget   *page,
+                                        const char  *name);
+void     gh_window_show_page           (GhWindow    *self,
+                                        GtkWidget   *page);
+void     gh_window_set_follow_up_enabled (GhWindow  *self,
+                                          gboolean   enabled);
+gboolean gh_window_in_visit            (GhWindow    *self);
+void     gh_window_begin_visit         (GhWindow    *self);
+void     gh_window_new_forget_page     (GhWindow    *self);
+void     gh_window_new_dashboard_page  (GhWindow    *self);
+void     gh_window_set_language_field  (GhWindow    *self,
+                                        const char  *language);
+void     gh_window_rebuild_language_box (GhWindow   *self);
+
+/* gh-window-actions.c */
+void     gh_window_show_follow_up      (GhWindow    *self,
+                                        GhReceipt   *receipt,
+                                        gboolean     ends_visit);
+void     gh_window_set_language        (GhWindow    *self,
+                                        const char  *language);
+void     gh_window_class_install_actions (GtkWidgetClass *widget_class);
+
+/* For tests and benchmarks. Overrides the config's idle timeout (milliseconds) and
+ * warning (seconds). */
 void _gh_window_set_idle_timeout (GhWindow *self,
                                   guint     idle_ms,
                                   guint     warning_seconds);
@@ -15,7 +88,6 @@ gboolean _gh_window_get_idle_warning_shown (GhWindow *self);
 GtkWidget *_gh_window_get_page (GhWindow   *self,
                                 const char *name);
 /* Staff mode (gh-staff-controller.c). */
-typedef struct _GhStaffController GhStaffController;
 GhStaffController *_gh_window_get_staff (GhWindow *self);
 /* HQ's inbox (NULL until the store is open, or without a key to trust). */
 GhInbox *_gh_window_get_inbox (GhWindow *self);

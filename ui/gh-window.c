@@ -1,18 +1,19 @@
-/* GhWindow: the kiosk window and the visit's flow. A stack of screens (attract,
- * identify, dashboard, forget me, follow-up) under a top bar with the brand, the
- * language choice and sign-out, and a banner slot for staff mode.
+/* GhWindow: the kiosk window. A stack of screens (attract, identify, dashboard,
+ * forget me, follow-up) under a top bar with the brand, the language choice and
+ * sign-out, and a banner slot for staff mode.
  *
- * The window owns the visit: it starts at Start, gets a GhSession from the
- * identify page, builds the per-visit pages from it, and ends it on sign-out,
- * on "Forget me" finishing, or when the idle timeout (from the config) runs out
- * after its announced warning. Ending the visit wipes the session and destroys
- * every page that showed the shopper's data.
+ * The window only shows: GhKiosk (app/visit) owns the store, the configuration in
+ * force and HQ's inbox; GhSession the visit; GhIdleTimer the idle timeout. The
+ * window starts a visit at Start, takes the GhSession the identify page signs in,
+ * builds the per-visit pages from it, and ends it on sign-out, on "Forget me"
+ * finishing, or when the idle timer expires. Ending the visit wipes the session
+ * and destroys every page that showed the shopper's data. Its actions are in
+ * gh-window-actions.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 
 #include "gh-accessibility.h"
 #include "gh-attract-page.h"
@@ -22,78 +23,22 @@
 #include "gh-forget-page.h"
 #include "gh-i18n.h"
 #include "gh-identify-page.h"
-#include "config/gh-inbox.h"
-#include "gh-staff-controller.h"
 #include "gh-window-private.h"
 
-struct _GhWindow
-{
-  GtkApplicationWindow  parent_instance;
+G_DEFINE_FINAL_TYPE (GhWindow, gh_window, GTK_TYPE_APPLICATION_WINDOW)
 
-  GtkBox               *banner_box;
-  GtkWidget            *top_bar;
-  GtkWidget            *brand_box;
-  GtkPicture           *top_logo;
-  GtkLabel             *top_brand_label;
-  GtkBox               *language_box;
-  GtkMenuButton        *language_button;
-  GtkPopover           *language_popover;
-  GtkBox               *a11y_box;
-  GtkButton            *sign_out_button;
-  GtkStack             *stack;
-  GtkWidget            *idle_scrim;
-  GtkLabel             *idle_title;
-  GtkLabel             *idle_label;
-  GtkWidget            *more_time_button;
-
-  GtkWidget            *attract_page;
-  GtkWidget            *identify_page;
-  GtkWidget            *dashboard_page;
-  GtkWidget            *forget_page;
-  GtkWidget            *follow_up_page;
-  gboolean              follow_up_ends_visit;
-
-  char                 *db_path;
-  char                 *inbox_dir;
-  char                 *trust_file;
-  gboolean              demo;
-
-  GhCatalog            *catalog;
-  /* Bumped whenever the inbox hands over a config: a store read started before that
-   * may finish after it and must not put the older config back on screen. */
-  guint                 catalog_generation;
-  guint                 loads_in_flight;
-  GhSession            *session;
-  char                 *language;
-  GtkCssProvider       *brand_css;
-  GCancellable         *cancellable;
-
-  guint                 idle_source;
-  guint                 warning_source;
-  int                   warning_left;
-  guint                 idle_ms_override;
-  guint                 warning_override;
-  gboolean              in_visit;
-
-  GhInbox              *inbox;
-
-  GhStaffController    *staff;
+enum {
+  PROP_0,
+  PROP_LANGUAGE,
+  N_PROPS
 };
 
-G_DEFINE_FINAL_TYPE (GhWindow, gh_window, GTK_TYPE_APPLICATION_WINDOW)
+static GParamSpec *properties[N_PROPS];
 
 static void end_visit (GhWindow *self);
 static void update_idle_label (GhWindow *self);
 
 /* ---- language ---------------------------------------------------------------------- */
-
-static void
-apply_gettext_language (const char *language)
-{
-  /* The visit's language for our own strings; texts from the config take it from
-   * the session. */
-  gh_i18n_set_language (language);
-}
 
 /* GTK does not translate a built widget again: the window's own words are re-set
  * whenever the language changes, and the display toggles are built anew. */
@@ -109,7 +54,7 @@ retranslate_chrome (GhWindow *self)
   gtk_picture_set_alternative_text (self->top_logo, _("Logo"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->language_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Language"), -1);
-  if (self->warning_source != 0)
+  if (gh_idle_timer_get_warning (self->idle))
     update_idle_label (self);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->a11y_box))) != NULL)
@@ -118,10 +63,11 @@ retranslate_chrome (GhWindow *self)
     gh_accessibility_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)))));
 }
 
-static void
-rebuild_language_box (GhWindow *self)
+void
+gh_window_rebuild_language_box (GhWindow *self)
 {
-  const char * const *languages = self->catalog ? gh_catalog_get_languages (self->catalog) : NULL;
+  GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
+  const char * const *languages = catalog ? gh_catalog_get_languages (catalog) : NULL;
   GtkWidget *child;
 
   retranslate_chrome (self);
@@ -133,7 +79,8 @@ rebuild_language_box (GhWindow *self)
                           languages != NULL && g_strv_length ((char **) languages) > 1);
   if (languages == NULL || g_strv_length ((char **) languages) < 2)
     return;
-  /* Compact in the top bar: the current language, the others one tap away. */
+  /* Compact in the top bar: the current language, the others one tap away. The
+   * toggles follow the kiosk.language action's state. */
   gtk_menu_button_set_label (self->language_button,
                              gh_attract_page_language_name (self->language));
   for (guint i = 0; languages[i] != NULL; i++)
@@ -143,11 +90,23 @@ rebuild_language_box (GhWindow *self)
 
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "kiosk.language");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", languages[i]);
-      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button),
-                                    g_strcmp0 (languages[i], self->language) == 0);
       gtk_widget_add_css_class (button, "language");
       gtk_box_append (self->language_box, button);
     }
+}
+
+/* Our own strings follow the visit's language; texts from the config take it from
+ * the session. */
+void
+gh_window_set_language_field (GhWindow   *self,
+                    const char *language)
+{
+  if (g_strcmp0 (self->language, language) == 0)
+    return;
+  g_free (self->language);
+  self->language = g_strdup (language);
+  gh_i18n_set_language (language);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
 }
 
 /* ---- pages ------------------------------------------------------------------------- */
@@ -155,11 +114,11 @@ rebuild_language_box (GhWindow *self)
 static void on_signed_in (GhWindow  *self,
                           GhSession *session);
 
-static void
-replace_page (GhWindow    *self,
-              GtkWidget  **slot,
-              GtkWidget   *page,
-              const char  *name)
+void
+gh_window_replace_page (GhWindow    *self,
+                        GtkWidget  **slot,
+                        GtkWidget   *page,
+                        const char  *name)
 {
   if (*slot != NULL)
     gtk_stack_remove (self->stack, *slot);
@@ -171,22 +130,27 @@ replace_page (GhWindow    *self,
 static void
 build_static_pages (GhWindow *self)
 {
+  GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
   gboolean on_attract = self->attract_page == NULL
                         || gtk_stack_get_visible_child (self->stack) == self->attract_page;
   gboolean on_identify = self->identify_page != NULL
                          && gtk_stack_get_visible_child (self->stack) == self->identify_page;
-  GtkWidget *attract = g_object_new (GH_TYPE_ATTRACT_PAGE, NULL);
-  GtkWidget *identify = g_object_new (GH_TYPE_IDENTIFY_PAGE, NULL);
+  GtkWidget *attract = gh_attract_page_new (catalog, self->language);
+  GtkWidget *identify = gh_identify_page_new (gh_kiosk_get_db_path (self->kiosk), catalog,
+                                              self->language);
 
-  gh_attract_page_setup (GH_ATTRACT_PAGE (attract), self->catalog, self->language);
-  gh_staff_controller_watch_logo (self->staff, attract);
-  gh_identify_page_setup (GH_IDENTIFY_PAGE (identify), self->db_path, self->catalog,
-                          self->language);
+  gh_staff_controller_watch_logo (self->staff,
+                                  gh_attract_page_get_logo (GH_ATTRACT_PAGE (attract)));
+  gh_staff_controller_watch_logo (self->staff,
+                                  gh_attract_page_get_brand_label (GH_ATTRACT_PAGE (attract)));
   g_signal_connect_object (identify, "signed-in", G_CALLBACK (on_signed_in), self,
                            G_CONNECT_SWAPPED);
+  /* The pages follow the visit's language themselves. */
+  g_object_bind_property (self, "language", attract, "language", G_BINDING_DEFAULT);
+  g_object_bind_property (self, "language", identify, "language", G_BINDING_DEFAULT);
 
-  replace_page (self, &self->attract_page, attract, "attract");
-  replace_page (self, &self->identify_page, identify, "identify");
+  gh_window_replace_page (self, &self->attract_page, attract, "attract");
+  gh_window_replace_page (self, &self->identify_page, identify, "identify");
   if (on_attract)
     gtk_stack_set_visible_child (self->stack, attract);
   else if (on_identify)
@@ -195,9 +159,9 @@ build_static_pages (GhWindow *self)
     gh_staff_controller_relabel (self->staff);
 }
 
-static void
-show_page (GhWindow  *self,
-           GtkWidget *page)
+void
+gh_window_show_page (GhWindow  *self,
+                     GtkWidget *page)
 {
   gboolean attract = page == self->attract_page;
 
@@ -209,6 +173,8 @@ show_page (GhWindow  *self,
 
 /* ---- branding and the catalog ------------------------------------------------------ */
 
+static void sync_idle_timeouts (GhWindow *self);
+
 static void
 apply_catalog (GhWindow  *self,
                GhCatalog *catalog)
@@ -216,11 +182,11 @@ apply_catalog (GhWindow  *self,
   g_autofree char *css = NULL;
   g_autoptr(GdkTexture) logo = NULL;
 
-  g_set_object (&self->catalog, catalog);
   gh_staff_controller_set_catalog (self->staff, catalog);
-  g_free (self->language);
-  self->language = catalog != NULL ? g_strdup (gh_catalog_get_default_language (catalog)) : NULL;
-  apply_gettext_language (self->language);
+  gh_window_set_language_field (self, catalog != NULL ? gh_catalog_get_default_language (catalog)
+                                                      : NULL);
+  /* Set even when unchanged: gettext's catalogs may have been bound meanwhile. */
+  gh_i18n_set_language (self->language);
 
   css = gh_branding_css (catalog);
   gtk_css_provider_load_from_data (self->brand_css, css, -1);
@@ -234,272 +200,58 @@ apply_catalog (GhWindow  *self,
     gtk_window_set_title (GTK_WINDOW (self), gh_catalog_get_brand_name (catalog));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.start", catalog != NULL);
-  rebuild_language_box (self);
+  sync_idle_timeouts (self);
+  gh_window_rebuild_language_box (self);
   build_static_pages (self);
-}
-
-typedef struct {
-  GhStore   *store;
-  GhCatalog *catalog;
-} Loaded;
-
-typedef struct {
-  char  *db_path;
-  guint  generation;   /* self->catalog_generation when the read started */
-} LoadRequest;
-
-static void
-load_request_free (LoadRequest *request)
-{
-  g_free (request->db_path);
-  g_free (request);
-}
-
-static void
-loaded_free (Loaded *loaded)
-{
-  g_clear_object (&loaded->catalog);
-  g_clear_object (&loaded->store);
-  g_free (loaded);
-}
-
-/* Opens the store and reads its config in a worker. The connection comes back too:
- * GhInbox is made from it, before any visit opens the visit's own connection. */
-static void
-load_catalog_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  const LoadRequest *request = task_data;
-  const char *db_path = request->db_path;
-  Loaded *loaded = g_new0 (Loaded, 1);
-  g_autoptr(GError) error = NULL;
-
-  loaded->store = gh_store_open (db_path, GH_STORE_OPEN_DEFAULT, &error);
-  if (loaded->store == NULL)
-    {
-      loaded_free (loaded);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  loaded->catalog = gh_catalog_load_active (loaded->store, &error);
-  if (loaded->catalog == NULL)
-    g_message ("No configuration to show: %s", error->message);
-  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
-}
-
-/* ---- HQ's inbox ------------------------------------------------------------------ */
-
-static void
-on_config_changed (GhWindow  *self,
-                   GhCatalog *catalog)
-{
-  self->catalog_generation++;
-  /* The inbox holds new configs during a visit; this is between visits. */
-  if (!self->in_visit)
-    apply_catalog (self, catalog);
-}
-
-static void
-on_bundle_rejected (GhWindow   *self,
-                    const char *name,
-                    const char *reason)
-{
-  g_message ("Configuration bundle %s refused: %s", name, reason);
-}
-
-static char *
-find_demo_key (void)
-{
-  const char * const *dirs = g_get_system_data_dirs ();
-  char *path = g_build_filename (GH_SOURCE_DATADIR, "demo", "demo-hq-key-DO-NOT-USE.pub", NULL);
-
-  for (guint i = 0; !g_file_test (path, G_FILE_TEST_EXISTS) && dirs[i] != NULL; i++)
-    {
-      g_free (path);
-      path = g_build_filename (dirs[i], "glasshouse", "demo", "demo-hq-key-DO-NOT-USE.pub", NULL);
-    }
-  return path;
-}
-
-/* Watches HQ's inbox (--inbox, or "inbox" beside the store) with the keys of --trust,
- * and in --demo mode the demo key too. */
-static void
-start_inbox (GhWindow *self,
-             GhStore  *store)
-{
-  g_autoptr(GhTrust) trust = gh_trust_new ();
-  g_autoptr(GError) error = NULL;
-
-  if (self->inbox != NULL || (self->inbox_dir == NULL && self->trust_file == NULL && !self->demo))
-    return;
-  if (self->trust_file != NULL && !gh_trust_load_file (trust, self->trust_file, &error))
-    {
-      g_message ("Not watching for configuration bundles: %s", error->message);
-      return;
-    }
-  if (self->demo)
-    {
-      g_autofree char *demo_key = find_demo_key ();
-      if (!gh_trust_load_file (trust, demo_key, &error))
-        {
-          g_message ("Not trusting the demo key: %s", error->message);
-          g_clear_error (&error);
-        }
-    }
-  if (gh_trust_get_n_keys (trust) == 0)
-    {
-      g_message ("Not watching for configuration bundles: no HQ key to trust (--trust FILE)");
-      return;
-    }
-
-  self->inbox = gh_inbox_new (store, self->inbox_dir, trust);
-  g_signal_connect_object (self->inbox, "config-changed", G_CALLBACK (on_config_changed), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->inbox, "bundle-rejected", G_CALLBACK (on_bundle_rejected), self,
-                           G_CONNECT_SWAPPED);
-  gh_inbox_set_hold (self->inbox, self->in_visit);
-  if (!gh_inbox_start (self->inbox, &error))
-    g_message ("Not watching for configuration bundles: %s", error->message);
-}
-
-static void
-load_catalog_done (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GhWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  const LoadRequest *request = g_task_get_task_data (G_TASK (result));
-  gboolean superseded = request->generation != self->catalog_generation;
-  Loaded *loaded;
-
-  self->loads_in_flight--;
-  loaded = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (loaded == NULL)
-    {
-      /* The attract page says the kiosk is not set up; staff find the reason in the log. */
-      g_message ("Cannot open the store: %s", error->message);
-      return;
-    }
-  /* Even without a config: the first bundle may be on its way. */
-  start_inbox (self, loaded->store);
-  g_clear_object (&loaded->store);
-  /* Never swap the config under a shopper, nor back to one the inbox has replaced. */
-  if (loaded->catalog != NULL && !self->in_visit && !superseded)
-    apply_catalog (self, loaded->catalog);
-  loaded_free (loaded);
-}
-
-static void
-load_catalog (GhWindow *self)
-{
-  g_autoptr(GTask) task = NULL;
-  LoadRequest *request;
-
-  if (self->db_path == NULL)
-    return;
-  request = g_new0 (LoadRequest, 1);
-  request->db_path = g_strdup (self->db_path);
-  request->generation = self->catalog_generation;
-  self->loads_in_flight++;
-  task = g_task_new (NULL, self->cancellable, load_catalog_done, g_object_ref (self));
-  g_task_set_task_data (task, request, (GDestroyNotify) load_request_free);
-  g_task_run_in_thread (task, load_catalog_thread);
 }
 
 /* ---- idle timeout ------------------------------------------------------------------ */
 
-static guint
-idle_ms (GhWindow *self)
+static void
+sync_idle_timeouts (GhWindow *self)
 {
-  if (self->idle_ms_override > 0)
-    return self->idle_ms_override;
-  return self->catalog != NULL ? (guint) gh_catalog_get_idle_timeout (self->catalog) * 1000
-                               : 60 * 1000;
-}
-
-static guint
-warning_seconds (GhWindow *self)
-{
-  if (self->warning_override > 0)
-    return self->warning_override;
+  GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
+  guint idle_ms = catalog != NULL ? (guint) gh_catalog_get_idle_timeout (catalog) * 1000
+                                  : 60 * 1000;
   /* WCAG 2.2.1 gives a person at least 20 seconds to ask for more time, whatever
    * the config says (docs/config-format.md). */
-  return self->catalog != NULL ? MAX (20, (guint) gh_catalog_get_warning_seconds (self->catalog))
-                               : 20;
+  guint warning = catalog != NULL ? MAX (20, (guint) gh_catalog_get_warning_seconds (catalog))
+                                  : 20;
+
+  if (self->idle_ms_override > 0)
+    idle_ms = self->idle_ms_override;
+  if (self->warning_override > 0)
+    warning = self->warning_override;
+  gh_idle_timer_set_timeouts (self->idle, idle_ms, warning);
 }
 
 static void
 update_idle_label (GhWindow *self)
 {
+  int left = gh_idle_timer_get_seconds_left (self->idle);
   g_autofree char *text =
     g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                   "For your privacy, this visit ends in %d second and the "
                                   "screen is cleared.",
                                   "For your privacy, this visit ends in %d seconds and the "
-                                  "screen is cleared.", self->warning_left), self->warning_left);
+                                  "screen is cleared.", left), left);
 
   gtk_label_set_label (self->idle_label, text);
-}
-
-static gboolean
-warning_tick (gpointer user_data)
-{
-  GhWindow *self = user_data;
-
-  if (--self->warning_left <= 0)
-    {
-      self->warning_source = 0;
-      end_visit (self);
-      return G_SOURCE_REMOVE;
-    }
-  update_idle_label (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-idle_expired (gpointer user_data)
-{
-  GhWindow *self = user_data;
-
-  self->idle_source = 0;
-  self->warning_left = warning_seconds (self);
-  update_idle_label (self);
-  gtk_widget_set_visible (self->idle_scrim, TRUE);
-  gtk_widget_grab_focus (self->more_time_button);
-  self->warning_source = g_timeout_add_seconds (1, warning_tick, self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-stop_idle (GhWindow *self)
-{
-  g_clear_handle_id (&self->idle_source, g_source_remove);
-  g_clear_handle_id (&self->warning_source, g_source_remove);
-  gtk_widget_set_visible (self->idle_scrim, FALSE);
-}
-
-static void
-restart_idle (GhWindow *self)
-{
-  stop_idle (self);
-  if (self->in_visit)
-    self->idle_source = g_timeout_add (idle_ms (self), idle_expired, self);
 }
 
 /* The idle warning is modal for the keyboard too: only "I need more time" (and what
  * else the warning holds) takes the focus while it shows. */
 static void
-on_idle_scrim_visible (GhWindow *self)
+on_idle_warning (GhWindow *self)
 {
-  GtkWidget *overlay = gtk_widget_get_parent (self->idle_scrim);
+  gboolean warning = gh_idle_timer_get_warning (self->idle);
 
-  gtk_widget_set_can_focus (gtk_overlay_get_child (GTK_OVERLAY (overlay)),
-                            !gtk_widget_get_visible (self->idle_scrim));
+  if (warning)
+    update_idle_label (self);
+  gtk_widget_set_visible (self->idle_scrim, warning);
+  gtk_widget_set_can_focus (gtk_overlay_get_child (self->overlay), !warning);
+  if (warning)
+    gtk_widget_grab_focus (self->more_time_button);
 }
 
 static gboolean
@@ -515,8 +267,7 @@ on_any_event (GhWindow *self,
     case GDK_SCROLL:
     case GDK_MOTION_NOTIFY:
       /* While the warning shows, only "I need more time" extends: the choice is explicit. */
-      if (self->in_visit && self->warning_source == 0)
-        restart_idle (self);
+      gh_idle_timer_poke (self->idle);
       break;
     default:
       break;
@@ -526,10 +277,16 @@ on_any_event (GhWindow *self,
 
 /* ---- the visit ---------------------------------------------------------------------- */
 
+gboolean
+gh_window_in_visit (GhWindow *self)
+{
+  return gh_kiosk_get_in_visit (self->kiosk);
+}
+
 /* Both follow-up buttons wait while a receipt is being signed, so one tap makes one receipt. */
-static void
-set_follow_up_enabled (GhWindow *self,
-                       gboolean  enabled)
+void
+gh_window_set_follow_up_enabled (GhWindow *self,
+                                 gboolean  enabled)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.copy-data", enabled);
@@ -546,13 +303,22 @@ is_portrait (GhWindow *self)
   return width < height;
 }
 
+void
+gh_window_new_dashboard_page (GhWindow *self)
+{
+  GtkWidget *dashboard = gh_dashboard_page_new (self->session);
+
+  /* Laid out for the screen from the start: a landscape layout first would widen a
+   * portrait window to its minimum width. */
+  gh_dashboard_page_set_portrait (GH_DASHBOARD_PAGE (dashboard), is_portrait (self));
+  gh_window_replace_page (self, &self->dashboard_page, dashboard, "dashboard");
+}
+
 static void
 on_signed_in (GhWindow  *self,
               GhSession *session)
 {
-  GtkWidget *dashboard;
-
-  if (!self->in_visit)
+  if (!gh_window_in_visit (self))
     {
       /* Timed out while the PIN was being checked: nobody is there to see it. */
       gh_session_end (session);
@@ -562,92 +328,55 @@ on_signed_in (GhWindow  *self,
   g_set_object (&self->session, session);
   gh_staff_controller_set_session (self->staff, session);
   gh_session_set_language (session, self->language);
-  dashboard = gh_dashboard_page_new (session);
-  /* Laid out for the screen from the start: a landscape layout first would widen a
-   * portrait window to its minimum width. */
-  gh_dashboard_page_set_portrait (GH_DASHBOARD_PAGE (dashboard), is_portrait (self));
-  replace_page (self, &self->dashboard_page, dashboard, "dashboard");
-  show_page (self, dashboard);
+  gh_window_new_dashboard_page (self);
+  gh_window_show_page (self, self->dashboard_page);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", TRUE);
-  set_follow_up_enabled (self, TRUE);
-  restart_idle (self);
+  gh_window_set_follow_up_enabled (self, TRUE);
+  gh_idle_timer_start (self->idle);
+}
+
+void
+gh_window_begin_visit (GhWindow *self)
+{
+  gh_kiosk_begin_visit (self->kiosk);
+  gh_identify_page_reset (GH_IDENTIFY_PAGE (self->identify_page));
+  gh_window_show_page (self, self->identify_page);
+  gh_idle_timer_start (self->idle);
 }
 
 static void
 end_visit (GhWindow *self)
 {
-  gboolean language_changed;
+  GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
 
-  stop_idle (self);
-  self->in_visit = FALSE;
-  if (self->inbox != NULL)
-    gh_inbox_set_hold (self->inbox, FALSE);
+  gh_idle_timer_stop (self->idle);
   if (self->session != NULL)
     gh_session_end (self->session);
   g_clear_object (&self->session);
   gh_staff_controller_set_session (self->staff, NULL);
 
   gtk_stack_set_visible_child (self->stack, self->attract_page);
-  replace_page (self, &self->dashboard_page, NULL, NULL);
-  replace_page (self, &self->forget_page, NULL, NULL);
-  replace_page (self, &self->follow_up_page, NULL, NULL);
+  gh_window_replace_page (self, &self->dashboard_page, NULL, NULL);
+  gh_window_replace_page (self, &self->forget_page, NULL, NULL);
+  gh_window_replace_page (self, &self->follow_up_page, NULL, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);
-  set_follow_up_enabled (self, FALSE);
+  gh_window_set_follow_up_enabled (self, FALSE);
 
   /* The display choices and the language last for the visit only. */
   gh_accessibility_reset (gh_accessibility_get_for_display (
     gtk_widget_get_display (GTK_WIDGET (self))));
-  language_changed = self->catalog != NULL
-                     && g_strcmp0 (self->language,
-                                   gh_catalog_get_default_language (self->catalog)) != 0;
-  if (language_changed)
+  if (catalog != NULL
+      && g_strcmp0 (self->language, gh_catalog_get_default_language (catalog)) != 0)
     {
-      g_free (self->language);
-      self->language = g_strdup (gh_catalog_get_default_language (self->catalog));
-      apply_gettext_language (self->language);
-      rebuild_language_box (self);
-      build_static_pages (self);
+      gh_window_set_language_field (self, gh_catalog_get_default_language (catalog));
+      gh_window_rebuild_language_box (self);
+      gh_staff_controller_relabel (self->staff);
     }
-  else
-    gh_identify_page_reset (GH_IDENTIFY_PAGE (self->identify_page));
-  show_page (self, self->attract_page);
-
-  /* A configuration that arrived during the visit applies now. */
-  load_catalog (self);
-}
-
-static void
-kiosk_start (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  GhWindow *self = GH_WINDOW (widget);
-
-  if (self->catalog == NULL)
-    return;
-  self->in_visit = TRUE;
-  /* HQ's bundles wait until the visit ends: texts never change under a shopper. */
-  if (self->inbox != NULL)
-    gh_inbox_set_hold (self->inbox, TRUE);
   gh_identify_page_reset (GH_IDENTIFY_PAGE (self->identify_page));
-  show_page (self, self->identify_page);
-  restart_idle (self);
-}
+  gh_window_show_page (self, self->attract_page);
 
-static void
-kiosk_sign_out (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  end_visit (GH_WINDOW (widget));
-}
-
-static void
-kiosk_more_time (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  restart_idle (GH_WINDOW (widget));
+  /* Reads the store's config again: one that arrived during the visit applies now. */
+  gh_kiosk_end_visit (self->kiosk);
 }
 
 /* The shopper is forgotten: the dashboard (their data, offers, name) goes at once, not at
@@ -656,211 +385,17 @@ kiosk_more_time (GtkWidget  *widget,
 static void
 on_erased (GhWindow *self)
 {
-  replace_page (self, &self->dashboard_page, NULL, NULL);
+  gh_window_replace_page (self, &self->dashboard_page, NULL, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);
-  set_follow_up_enabled (self, FALSE);
+  gh_window_set_follow_up_enabled (self, FALSE);
 }
 
-static void
-new_forget_page (GhWindow *self)
+void
+gh_window_new_forget_page (GhWindow *self)
 {
-  replace_page (self, &self->forget_page, gh_forget_page_new (self->session), "forget");
+  gh_window_replace_page (self, &self->forget_page, gh_forget_page_new (self->session), "forget");
   g_signal_connect_object (self->forget_page, "erased", G_CALLBACK (on_erased), self,
                            G_CONNECT_SWAPPED);
-}
-
-static void
-kiosk_forget (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  GhWindow *self = GH_WINDOW (widget);
-
-  if (self->session == NULL)
-    return;
-  if (self->forget_page == NULL)
-    new_forget_page (self);
-  show_page (self, self->forget_page);
-}
-
-/* ---- follow-up on the phone ----------------------------------------------------- */
-
-static void
-on_follow_up_done (GhWindow *self)
-{
-  if (self->follow_up_ends_visit || self->dashboard_page == NULL)
-    {
-      end_visit (self);
-      return;
-    }
-  show_page (self, self->dashboard_page);
-  replace_page (self, &self->follow_up_page, NULL, NULL);
-}
-
-static void
-show_follow_up (GhWindow  *self,
-                GhReceipt *receipt,
-                gboolean   ends_visit)
-{
-  GtkWidget *page = gh_follow_up_page_new ();
-
-  gh_follow_up_page_set_receipt (GH_FOLLOW_UP_PAGE (page), receipt, self->catalog);
-  g_signal_connect_object (page, "done", G_CALLBACK (on_follow_up_done), self,
-                           G_CONNECT_SWAPPED);
-  self->follow_up_ends_visit = ends_visit;
-  replace_page (self, &self->follow_up_page, page, "follow-up");
-  show_page (self, page);
-}
-
-static void
-receipt_issued (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GhWindow) self = user_data;
-  g_autoptr(GhReceipt) receipt = NULL;
-  g_autoptr(GError) error = NULL;
-
-  receipt = gh_receipt_issue_for_session_finish (result, &error);
-  if (self->session == NULL || gh_session_get_ended (self->session))
-    return;
-  set_follow_up_enabled (self, TRUE);
-  if (receipt == NULL)
-    /* The page says the code cannot be shown and sends the shopper to staff. */
-    g_message ("No follow-up receipt: %s", error->message);
-  show_follow_up (self, receipt, FALSE);
-}
-
-static void
-issue_follow_up (GhWindow      *self,
-                 GhReceiptKind  kind)
-{
-  if (self->session == NULL)
-    return;
-  set_follow_up_enabled (self, FALSE);
-  gh_receipt_issue_for_session_async (self->session, kind, self->cancellable, receipt_issued,
-                                      g_object_ref (self));
-}
-
-static void
-kiosk_follow_up (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  GhWindow *self = GH_WINDOW (widget);
-
-  if (self->session == NULL)
-    return;
-  /* A visit with changes takes its consent receipt; otherwise a copy of the data. */
-  issue_follow_up (self, gh_session_get_changes (self->session)->len > 0 ? GH_RECEIPT_KIND_CONSENT
-                                                                          : GH_RECEIPT_KIND_ACCESS);
-}
-
-/* Art. 15/20 on request, whatever else the visit did: the data copy travels to HQ's
- * portal, and the QR code takes the shopper there. */
-static void
-kiosk_copy_data (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  issue_follow_up (GH_WINDOW (widget), GH_RECEIPT_KIND_ACCESS);
-}
-
-static void
-kiosk_forget_done (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  GhWindow *self = GH_WINDOW (widget);
-  GhReceipt *receipt = NULL;
-
-  if (self->forget_page != NULL)
-    receipt = gh_forget_page_get_receipt (GH_FORGET_PAGE (self->forget_page));
-  if (receipt == NULL)
-    {
-      end_visit (self);
-      return;
-    }
-  show_follow_up (self, receipt, TRUE);
-}
-
-static void
-kiosk_dashboard (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  GhWindow *self = GH_WINDOW (widget);
-
-  if (self->dashboard_page == NULL)
-    return;
-  if (self->forget_page != NULL && gh_forget_page_get_done (GH_FORGET_PAGE (self->forget_page)))
-    return;
-  show_page (self, self->dashboard_page);
-  replace_page (self, &self->forget_page, NULL, NULL);
-}
-
-static void
-kiosk_language (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  GhWindow *self = GH_WINDOW (widget);
-  const char *language = g_variant_get_string (parameter, NULL);
-  const char * const *languages;
-
-  if (self->catalog == NULL)
-    return;
-  languages = gh_catalog_get_languages (self->catalog);
-  if (!g_strv_contains (languages, language) || g_strcmp0 (language, self->language) == 0)
-    {
-      rebuild_language_box (self);  /* keeps the toggle on the current language */
-      return;
-    }
-
-  g_free (self->language);
-  self->language = g_strdup (language);
-  apply_gettext_language (language);
-  rebuild_language_box (self);
-  build_static_pages (self);
-
-  /* After an erasure there is no dashboard to bring back. */
-  if (self->session != NULL && self->dashboard_page != NULL)
-    {
-      GtkWidget *visible = gtk_stack_get_visible_child (self->stack);
-      gboolean on_dashboard = visible == self->dashboard_page;
-      gboolean on_forget = visible == self->forget_page && self->forget_page != NULL;
-
-      gh_session_set_language (self->session, language);
-      replace_page (self, &self->dashboard_page, gh_dashboard_page_new (self->session),
-                    "dashboard");
-      gh_dashboard_page_set_portrait (GH_DASHBOARD_PAGE (self->dashboard_page),
-                                      is_portrait (self));
-      if (on_forget && !gh_forget_page_get_done (GH_FORGET_PAGE (self->forget_page)))
-        {
-          new_forget_page (self);
-          show_page (self, self->forget_page);
-        }
-      else if (on_dashboard)
-        show_page (self, self->dashboard_page);
-    }
-
-  /* The follow-up screen keeps its code; only its words change. */
-  if (self->follow_up_page != NULL)
-    {
-      GhFollowUpPage *old = GH_FOLLOW_UP_PAGE (self->follow_up_page);
-      GtkWidget *page = gh_follow_up_page_new ();
-      gboolean on_follow_up = gtk_stack_get_visible_child (self->stack) == self->follow_up_page;
-
-      gh_follow_up_page_set_kind (GH_FOLLOW_UP_PAGE (page), gh_follow_up_page_get_kind (old));
-      gh_follow_up_page_set_short_code (GH_FOLLOW_UP_PAGE (page),
-                                        gh_follow_up_page_get_short_code (old));
-      gh_follow_up_page_set_url (GH_FOLLOW_UP_PAGE (page), gh_follow_up_page_get_url (old));
-      g_signal_connect_object (page, "done", G_CALLBACK (on_follow_up_done), self,
-                               G_CONNECT_SWAPPED);
-      replace_page (self, &self->follow_up_page, page, "follow-up");
-      if (on_follow_up)
-        show_page (self, page);
-    }
 }
 
 /* ---- object ------------------------------------------------------------------------ */
@@ -890,8 +425,9 @@ gh_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->idle_source, g_source_remove);
-  g_clear_handle_id (&self->warning_source, g_source_remove);
+  if (self->idle != NULL)
+    gh_idle_timer_stop (self->idle);
+  g_clear_object (&self->idle);
   if (self->session != NULL)
     gh_session_end (self->session);
   g_clear_object (&self->session);
@@ -899,8 +435,7 @@ gh_window_dispose (GObject *object)
     gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
                                                    GTK_STYLE_PROVIDER (self->brand_css));
   g_clear_object (&self->brand_css);
-  g_clear_object (&self->catalog);
-  g_clear_object (&self->inbox);
+  g_clear_object (&self->kiosk);
   g_clear_object (&self->staff);
 
   G_OBJECT_CLASS (gh_window_parent_class)->dispose (object);
@@ -911,12 +446,46 @@ gh_window_finalize (GObject *object)
 {
   GhWindow *self = GH_WINDOW (object);
 
-  g_free (self->db_path);
-  g_free (self->inbox_dir);
-  g_free (self->trust_file);
   g_free (self->language);
 
   G_OBJECT_CLASS (gh_window_parent_class)->finalize (object);
+}
+
+static void
+gh_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  GhWindow *self = GH_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LANGUAGE:
+      /* The action's state is a string: "" before any config. */
+      g_value_set_string (value, self->language != NULL ? self->language : "");
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  GhWindow *self = GH_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LANGUAGE:
+      gh_window_set_language (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -927,19 +496,19 @@ gh_window_class_init (GhWindowClass *klass)
 
   object_class->dispose = gh_window_dispose;
   object_class->finalize = gh_window_finalize;
+  object_class->get_property = gh_window_get_property;
+  object_class->set_property = gh_window_set_property;
+
+  /* The visit's language, one of the config's; kiosk.language is its action. */
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Tests build windows without main(): make sure our catalogs are bound. */
   gh_i18n_init ();
 
-  gtk_widget_class_install_action (widget_class, "kiosk.start", NULL, kiosk_start);
-  gtk_widget_class_install_action (widget_class, "kiosk.sign-out", NULL, kiosk_sign_out);
-  gtk_widget_class_install_action (widget_class, "kiosk.more-time", NULL, kiosk_more_time);
-  gtk_widget_class_install_action (widget_class, "kiosk.forget", NULL, kiosk_forget);
-  gtk_widget_class_install_action (widget_class, "kiosk.dashboard", NULL, kiosk_dashboard);
-  gtk_widget_class_install_action (widget_class, "kiosk.follow-up", NULL, kiosk_follow_up);
-  gtk_widget_class_install_action (widget_class, "kiosk.copy-data", NULL, kiosk_copy_data);
-  gtk_widget_class_install_action (widget_class, "kiosk.forget-done", NULL, kiosk_forget_done);
-  gtk_widget_class_install_action (widget_class, "kiosk.language", "s", kiosk_language);
+  gh_window_class_install_actions (widget_class);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/glasshouse/Kiosk/gh-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GhWindow, banner_box);
@@ -952,6 +521,7 @@ gh_window_class_init (GhWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhWindow, language_popover);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, a11y_box);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, sign_out_button);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, overlay);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_scrim);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_title);
@@ -966,17 +536,20 @@ gh_window_init (GhWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->staff = gh_staff_controller_new (self->stack, self->banner_box);
-  gh_staff_controller_watch_logo (self->staff, self->brand_box);
+
+  self->idle = gh_idle_timer_new ();
+  g_signal_connect_object (self->idle, "notify::warning", G_CALLBACK (on_idle_warning), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->idle, "notify::seconds-left", G_CALLBACK (update_idle_label),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->idle, "expired", G_CALLBACK (end_visit), self,
+                           G_CONNECT_SWAPPED);
 
   ensure_style (gtk_widget_get_display (GTK_WIDGET (self)));
   self->brand_css = gtk_css_provider_new ();
   gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
                                               GTK_STYLE_PROVIDER (self->brand_css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
-
-  g_signal_connect_object (self->idle_scrim, "notify::visible",
-                           G_CALLBACK (on_idle_scrim_visible), self, G_CONNECT_SWAPPED);
 
   activity = gtk_event_controller_legacy_new ();
   gtk_event_controller_set_propagation_phase (activity, GTK_PHASE_CAPTURE);
@@ -986,8 +559,7 @@ gh_window_init (GhWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.start", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);
-  set_follow_up_enabled (self, FALSE);
-  apply_catalog (self, NULL);
+  gh_window_set_follow_up_enabled (self, FALSE);
 }
 
 GhWindow *
@@ -999,12 +571,14 @@ gh_window_new (GtkApplication *application,
 {
   GhWindow *self = g_object_new (GH_TYPE_WINDOW, "application", application, NULL);
 
-  self->db_path = g_strdup (db_path);
-  gh_staff_controller_set_db_path (self->staff, db_path);
-  self->inbox_dir = g_strdup (inbox_dir);
-  self->trust_file = g_strdup (trust_file);
-  self->demo = demo;
-  load_catalog (self);
+  self->kiosk = gh_kiosk_new (db_path, inbox_dir, trust_file, demo);
+  g_signal_connect_object (self->kiosk, "catalog-changed", G_CALLBACK (apply_catalog), self,
+                           G_CONNECT_SWAPPED);
+  self->staff = gh_staff_controller_new (self->stack, self->banner_box, db_path);
+  gh_staff_controller_watch_logo (self->staff, GTK_WIDGET (self->top_logo));
+  gh_staff_controller_watch_logo (self->staff, GTK_WIDGET (self->top_brand_label));
+  apply_catalog (self, NULL);
+  gh_kiosk_load (self->kiosk);
   return self;
 }
 
@@ -1012,7 +586,7 @@ GhCatalog *
 gh_window_get_catalog (GhWindow *self)
 {
   g_return_val_if_fail (GH_IS_WINDOW (self), NULL);
-  return self->catalog;
+  return gh_kiosk_get_catalog (self->kiosk);
 }
 
 GhSession *
@@ -1037,30 +611,6 @@ gh_window_get_language (GhWindow *self)
 }
 
 void
-gh_window_add_banner (GhWindow  *self,
-                      GtkWidget *banner)
-{
-  g_return_if_fail (GH_IS_WINDOW (self));
-  gtk_box_append (self->banner_box, banner);
-}
-
-void
-gh_window_remove_banner (GhWindow  *self,
-                         GtkWidget *banner)
-{
-  g_return_if_fail (GH_IS_WINDOW (self));
-  if (gtk_widget_get_parent (banner) == GTK_WIDGET (self->banner_box))
-    gtk_box_remove (self->banner_box, banner);
-}
-
-GtkWidget *
-gh_window_get_brand_widget (GhWindow *self)
-{
-  g_return_val_if_fail (GH_IS_WINDOW (self), NULL);
-  return self->brand_box;
-}
-
-void
 gh_window_end_visit (GhWindow *self)
 {
   g_return_if_fail (GH_IS_WINDOW (self));
@@ -1074,8 +624,7 @@ _gh_window_set_idle_timeout (GhWindow *self,
 {
   self->idle_ms_override = idle_ms;
   self->warning_override = warning_seconds;
-  if (self->idle_source != 0)
-    restart_idle (self);
+  sync_idle_timeouts (self);
 }
 
 gboolean
@@ -1100,17 +649,17 @@ _gh_window_get_staff (GhWindow *self)
 GhInbox *
 _gh_window_get_inbox (GhWindow *self)
 {
-  return self->inbox;
+  return gh_kiosk_get_inbox (self->kiosk);
 }
 
 void
 _gh_window_reload_config (GhWindow *self)
 {
-  load_catalog (self);
+  gh_kiosk_load (self->kiosk);
 }
 
 gboolean
 _gh_window_is_loading_config (GhWindow *self)
 {
-  return self->loads_in_flight > 0;
+  return gh_kiosk_get_loading (self->kiosk);
 }

@@ -26,14 +26,6 @@ GhSession  *gh_window_get_session        (GhWindow       *self);
 const char *gh_window_get_page_name      (GhWindow       *self);
 const char *gh_window_get_language       (GhWindow       *self);
 
-/* A slot above every screen for banners such as "Staff assisting: Sam". */
-void        gh_window_add_banner         (GhWindow       *self,
-                                          GtkWidget      *banner);
-void        gh_window_remove_banner      (GhWindow       *self,
-                                          GtkWidget      *banner);
-/* The brand mark in the top bar (staff mode's long press goes here). */
-GtkWidget  *gh_window_get_brand_widget   (GhWindow       *self);
-
 /* Ends the visit as sign-out does: the session is wiped, its pages destroyed. */
 void        gh_window_end_visit          (GhWindow       *self);
 

@@ -1,6 +1,9 @@
 /* GhSession: one shopper's visit (see gh-session.h for the threading rules).
  * Store work runs in GTask workers on the session's own connection, one worker
- * at a time under store_lock; results are swapped in on the main thread.
+ * at a time under store_lock; results are swapped in on the main thread, by the
+ * task itself, and announced by property notifications. This file holds the
+ * object, loading and reading, and the end; gh-session-consent.c and
+ * gh-session-requests.c the visit's operations.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "config.h"
@@ -8,48 +11,17 @@
 #include <string.h>
 
 #include "auth/gh-auth.h"
-#include "visit/gh-session.h"
-
-struct _GhSession
-{
-  GObject       parent_instance;
-
-  GMutex        store_lock;
-  GhStore      *store;       /* touched only by workers holding store_lock */
-  char         *db_path;
-  GhCatalog    *catalog;
-  GhCustomer   *customer;
-  char         *language;
-  char         *actor;
-
-  GPtrArray    *items;       /* GhDataItem*, never changes during a visit */
-  GPtrArray    *consents;    /* GhConsent*, replaced on change */
-  GPtrArray    *offers;      /* GhOfferMatch*, replaced on change */
-  GPtrArray    *unused;      /* GhDataItem*, borrowed from items */
-  GPtrArray    *changes;     /* GhSessionChange* */
-
-  GCancellable *cancellable;
-  guint         ended : 1;
-};
+#include "visit/gh-session-private.h"
 
 G_DEFINE_FINAL_TYPE (GhSession, gh_session, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_LANGUAGE,
-  PROP_ACTOR,
-  PROP_CONSENTS,
-  PROP_OFFERS,
-  PROP_ENDED,
-  N_PROPS
-};
 
 enum {
   ENDED,
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
+GParamSpec *_gh_session_properties[N_PROPS];
+#define properties _gh_session_properties
 static guint signals[N_SIGNALS];
 
 G_DEFINE_QUARK (gh-session-error-quark, gh_session_error)
@@ -98,6 +70,7 @@ gh_session_dispose (GObject *object)
   /* Workers hold a reference to the session, so none is running here. */
   g_clear_object (&self->store);
   wipe (self);
+  g_clear_object (&self->offer_list);
   g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (gh_session_parent_class)->dispose (object);
@@ -126,11 +99,23 @@ gh_session_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
     case PROP_LANGUAGE:
       g_value_set_string (value, self->language);
       break;
     case PROP_ACTOR:
       g_value_set_string (value, self->actor);
+      break;
+    case PROP_ITEMS:
+      g_value_set_boxed (value, self->items);
+      break;
+    case PROP_UNUSED_ITEMS:
+      g_value_set_boxed (value, self->unused);
+      break;
+    case PROP_CHANGES:
+      g_value_set_boxed (value, self->changes);
       break;
     case PROP_CONSENTS:
       g_value_set_boxed (value, self->consents);
@@ -177,6 +162,21 @@ gh_session_class_init (GhSessionClass *klass)
   object_class->get_property = gh_session_get_property;
   object_class->set_property = gh_session_set_property;
 
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, GH_TYPE_CATALOG,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The snapshots (GPtrArray, do not modify): replaced as a whole, and notified, when a
+   * change is recorded (consents, offers, unused-items, changes) and when the visit
+   * ends (all of them, emptied). */
+  properties[PROP_ITEMS] =
+    g_param_spec_boxed ("items", NULL, NULL, G_TYPE_PTR_ARRAY,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UNUSED_ITEMS] =
+    g_param_spec_boxed ("unused-items", NULL, NULL, G_TYPE_PTR_ARRAY,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CHANGES] =
+    g_param_spec_boxed ("changes", NULL, NULL, G_TYPE_PTR_ARRAY,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LANGUAGE] =
     g_param_spec_string ("language", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -205,6 +205,7 @@ gh_session_init (GhSession *self)
   self->actor = g_strdup ("shopper");
   self->cancellable = g_cancellable_new ();
   self->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_session_change_free);
+  self->offer_list = g_list_store_new (GH_TYPE_OFFER);
 }
 
 /* ---- loading (worker side) ------------------------------------------------ */
@@ -229,10 +230,10 @@ sign_in_data_free (SignInData *data)
   g_free (data);
 }
 
-static GPtrArray *
-evaluate_offers (GhCatalog *catalog,
-                 GPtrArray *items,
-                 GPtrArray *consents)
+GPtrArray *
+_gh_session_evaluate_offers (GhCatalog *catalog,
+                             GPtrArray *items,
+                             GPtrArray *consents)
 {
   GPtrArray *offers = gh_offers_evaluate (catalog, items, consents);
 
@@ -270,8 +271,9 @@ session_new_loaded (GhStore     *store,
                                               : gh_catalog_get_default_language (catalog));
   self->items = g_steal_pointer (&items);
   self->consents = g_steal_pointer (&consents);
-  self->offers = evaluate_offers (catalog, self->items, self->consents);
+  self->offers = _gh_session_evaluate_offers (catalog, self->items, self->consents);
   self->unused = gh_offers_unused_items (catalog, self->items, self->consents);
+  _gh_session_sync_offer_list (self);
   return g_steal_pointer (&self);
 }
 
@@ -572,268 +574,28 @@ gh_session_unlock_store (GhSession *self)
 
 /* ---- tasks on a visit ----------------------------------------------------- */
 
-static void
-return_ended (GTask *task)
+void
+_gh_session_return_ended (GTask *task)
 {
   g_task_return_new_error (task, GH_SESSION_ERROR, GH_SESSION_ERROR_ENDED, "the visit has ended");
 }
 
-/* A task on @self; NULL, with the task already answered, when the visit has ended. */
-static GTask *
-session_task_new (GhSession           *self,
-                  gpointer             source_tag,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
+GTask *
+_gh_session_task_new (GhSession           *self,
+                      gpointer             source_tag,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
   if (self->ended)
     {
-      return_ended (task);
+      _gh_session_return_ended (task);
       return NULL;
     }
   return g_steal_pointer (&task);
-}
-
-/* ---- what-if ------------------------------------------------------------- */
-
-typedef struct {
-  GhCatalog      *catalog;
-  GPtrArray      *items;
-  GPtrArray      *consents;
-  char           *purpose_id;
-  GhConsentState  state;
-  GPtrArray      *added;
-} WhatIfData;
-
-static void
-what_if_data_free (WhatIfData *data)
-{
-  g_clear_object (&data->catalog);
-  g_clear_pointer (&data->items, g_ptr_array_unref);
-  g_clear_pointer (&data->consents, g_ptr_array_unref);
-  g_clear_pointer (&data->added, g_ptr_array_unref);
-  g_free (data->purpose_id);
-  g_free (data);
-}
-
-static void
-what_if_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  WhatIfData *data = task_data;
-  GPtrArray *removed;
-
-  removed = gh_offers_what_if (data->catalog, data->items, data->consents, data->purpose_id,
-                               data->state, &data->added);
-  g_ptr_array_set_free_func (removed, (GDestroyNotify) gh_offer_match_free);
-  if (data->added != NULL)
-    g_ptr_array_set_free_func (data->added, (GDestroyNotify) gh_offer_match_free);
-  g_task_return_pointer (task, removed, (GDestroyNotify) g_ptr_array_unref);
-}
-
-void
-gh_session_what_if_async (GhSession           *self,
-                          const char          *purpose_id,
-                          GhConsentState       state,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  WhatIfData *data;
-
-  g_return_if_fail (GH_IS_SESSION (self));
-  g_return_if_fail (purpose_id != NULL);
-
-  task = session_task_new (self, gh_session_what_if_async, cancellable, callback, user_data);
-  if (task == NULL)
-    return;
-
-  data = g_new0 (WhatIfData, 1);
-  data->catalog = g_object_ref (self->catalog);
-  data->items = g_ptr_array_ref (self->items);
-  data->consents = g_ptr_array_ref (self->consents);
-  data->purpose_id = g_strdup (purpose_id);
-  data->state = state;
-  g_task_set_task_data (task, data, (GDestroyNotify) what_if_data_free);
-  g_task_run_in_thread (task, what_if_thread);
-}
-
-GPtrArray *
-gh_session_what_if_finish (GhSession     *self,
-                           GAsyncResult  *result,
-                           GPtrArray    **added,
-                           GError       **error)
-{
-  GPtrArray *removed;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  removed = g_task_propagate_pointer (G_TASK (result), error);
-  if (added != NULL)
-    {
-      WhatIfData *data = g_task_get_task_data (G_TASK (result));
-      *added = (removed != NULL && data != NULL) ? g_steal_pointer (&data->added) : NULL;
-    }
-  return removed;
-}
-
-/* ---- changing a consent ----------------------------------------------------- */
-
-typedef struct {
-  GhCatalog       *catalog;
-  GPtrArray       *items;
-  GhCustomer      *customer;     /* a copy of the ids the store needs */
-  char            *purpose_id;
-  char            *notice_version;
-  char            *actor;
-  GhConsentState   from;
-  GhConsentState   state;
-  gint64           event_seq;
-  GPtrArray       *consents;     /* results */
-  GPtrArray       *offers;
-  GPtrArray       *unused;
-} SetConsentData;
-
-static void
-set_consent_data_free (SetConsentData *data)
-{
-  g_clear_object (&data->catalog);
-  g_clear_pointer (&data->unused, g_ptr_array_unref);
-  g_clear_pointer (&data->offers, g_ptr_array_unref);
-  g_clear_pointer (&data->consents, g_ptr_array_unref);
-  g_clear_pointer (&data->items, g_ptr_array_unref);
-  g_clear_pointer (&data->customer, gh_customer_wipe);
-  g_free (data->purpose_id);
-  g_free (data->notice_version);
-  g_free (data->actor);
-  g_free (data);
-}
-
-static void
-set_consent_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  GhSession *self = source_object;
-  SetConsentData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  GhStore *store;
-
-  store = gh_session_lock_store (self);
-  if (store == NULL)
-    {
-      return_ended (task);
-      return;
-    }
-
-  data->event_seq = gh_store_set_consent (store, data->customer, data->purpose_id, data->state,
-                                          data->notice_version, data->actor, &error);
-  if (data->event_seq >= 0)
-    data->consents = gh_store_list_consents (store, data->customer->id, &error);
-  gh_session_unlock_store (self);
-
-  if (data->consents == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  data->offers = evaluate_offers (data->catalog, data->items, data->consents);
-  data->unused = gh_offers_unused_items (data->catalog, data->items, data->consents);
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-gh_session_set_consent_async (GhSession           *self,
-                              const char          *purpose_id,
-                              GhConsentState       state,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  SetConsentData *data;
-  GhPurpose *purpose;
-
-  g_return_if_fail (GH_IS_SESSION (self));
-  g_return_if_fail (purpose_id != NULL);
-
-  task = session_task_new (self, gh_session_set_consent_async, cancellable, callback, user_data);
-  if (task == NULL)
-    return;
-
-  purpose = gh_catalog_find_purpose (self->catalog, purpose_id);
-  if (purpose == NULL || (state == GH_CONSENT_REVOKED && !gh_purpose_get_can_revoke (purpose)))
-    {
-      g_task_return_new_error (task, GH_SESSION_ERROR, GH_SESSION_ERROR_NOT_ALLOWED,
-                               "purpose %s cannot be set to %s", purpose_id,
-                               gh_consent_state_to_string (state));
-      return;
-    }
-
-  data = g_new0 (SetConsentData, 1);
-  data->catalog = g_object_ref (self->catalog);
-  data->items = g_ptr_array_ref (self->items);
-  data->customer = g_new0 (GhCustomer, 1);
-  data->customer->id = self->customer->id;
-  data->customer->ref = g_strdup (self->customer->ref);
-  data->customer->loyalty_id = g_strdup (self->customer->loyalty_id);
-  data->purpose_id = g_strdup (purpose_id);
-  data->notice_version = g_strdup (gh_purpose_get_notice_version (purpose));
-  data->actor = g_strdup (self->actor);
-  data->from = gh_session_get_state (self, purpose_id);
-  data->state = state;
-  g_task_set_task_data (task, data, (GDestroyNotify) set_consent_data_free);
-  g_task_run_in_thread (task, set_consent_thread);
-}
-
-gboolean
-gh_session_set_consent_finish (GhSession     *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  SetConsentData *data;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-
-  /* The visit may have ended while the worker ran: the choice is recorded in the
-   * store, but there is nothing left on screen to refresh. */
-  if (self->ended)
-    return TRUE;
-
-  data = g_task_get_task_data (G_TASK (result));
-  if (data->event_seq > 0)
-    {
-      GhSessionChange *change = g_new0 (GhSessionChange, 1);
-
-      change->purpose_id = g_strdup (data->purpose_id);
-      change->from = data->from;
-      change->to = data->state;
-      change->at = g_get_real_time () / G_USEC_PER_SEC;
-      change->event_seq = data->event_seq;
-      change->actor = g_strdup (data->actor);
-      g_ptr_array_add (self->changes, change);
-    }
-
-  g_clear_pointer (&self->unused, g_ptr_array_unref);
-  self->unused = g_steal_pointer (&data->unused);
-  g_clear_pointer (&self->consents, g_ptr_array_unref);
-  self->consents = g_steal_pointer (&data->consents);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSENTS]);
-  g_clear_pointer (&self->offers, g_ptr_array_unref);
-  self->offers = g_steal_pointer (&data->offers);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFERS]);
-  return TRUE;
 }
 
 /* ---- the end ------------------------------------------------------------------ */
@@ -874,8 +636,16 @@ gh_session_end (GhSession *self)
 
   wipe (self);
   self->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_session_change_free);
+  g_list_store_remove_all (self->offer_list);
 
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEMS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSENTS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFERS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNUSED_ITEMS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANGES]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENDED]);
+  g_object_thaw_notify (G_OBJECT (self));
   g_signal_emit (self, signals[ENDED], 0);
   g_object_unref (self);
 }

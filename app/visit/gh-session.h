@@ -7,8 +7,11 @@
  * connection, opened by the worker that signs in, and only ever uses it from
  * worker threads, one at a time, under the session's store lock
  * (gh_session_lock_store). The data the UI reads (items, consents, offers) are
- * immutable snapshots: a change builds new arrays in the worker and swaps them
- * in on the main thread, so a worker can read a snapshot while the UI does too.
+ * immutable snapshots: a change builds new arrays in the worker and the task swaps
+ * them in on the main thread, before its callback runs, announcing each with a
+ * property notification (notify::consents, ::offers, ::unused-items, ::changes);
+ * a worker can read a snapshot while the UI does too. _finish () only hands back
+ * the outcome. Receipts and erasure: gh-session-requests.h.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
@@ -84,12 +87,18 @@ const char *gh_session_get_actor         (GhSession           *self);
 void        gh_session_set_actor         (GhSession           *self,
                                           const char          *actor);
 
-/* Snapshots; do not modify. Replaced as a whole when something changes
- * (notify::consents, notify::offers). */
+/* Snapshots; do not modify. Replaced as a whole when something changes, and
+ * emptied when the visit ends (notify::items, ::consents, ::offers, ::unused-items). */
 GPtrArray  *gh_session_get_items         (GhSession           *self);  /* GhDataItem* */
 GPtrArray  *gh_session_get_consents      (GhSession           *self);  /* GhConsent* */
 GPtrArray  *gh_session_get_offers        (GhSession           *self);  /* GhOfferMatch* */
 GPtrArray  *gh_session_get_unused_items  (GhSession           *self);  /* GhDataItem*, borrowed */
+/* The offers shown, as a list model (GhOffer) that follows "offers": a change removes
+ * and inserts only what went and came. Empty once the visit has ended. */
+GListModel *gh_session_get_offer_list    (GhSession           *self);
+/* The match (with its "because" items) of @offer among the offers now, or NULL. */
+const GhOfferMatch *gh_session_find_offer_match (GhSession    *self,
+                                                 GhOffer      *offer);
 gboolean    gh_session_item_is_unused    (GhSession           *self,
                                           const GhDataItem    *item);
 
@@ -115,8 +124,10 @@ GPtrArray  *gh_session_what_if_finish    (GhSession           *self,
                                           GPtrArray          **added,
                                           GError             **error);
 
-/* Records the choice (state + event + outbox, durable) as the current actor,
- * then refreshes consents and offers. Appends to the visit's changes. */
+/* Records the choice (state + event + outbox, durable) as the current actor; the
+ * task then replaces consents, offers and unused items and appends to the visit's
+ * changes (with their notifications) before @callback runs, even when
+ * gh_session_set_consent_finish () is never called. */
 void        gh_session_set_consent_async (GhSession           *self,
                                           const char          *purpose_id,
                                           GhConsentState       state,
@@ -127,7 +138,7 @@ gboolean    gh_session_set_consent_finish (GhSession          *self,
                                            GAsyncResult       *result,
                                            GError            **error);
 
-/* The changes made in this visit, oldest first (GhSessionChange*). */
+/* The changes made in this visit, oldest first (GhSessionChange*; notify::changes). */
 GPtrArray  *gh_session_get_changes       (GhSession           *self);
 
 /* For other modules' workers (receipts, erasure): the visit's store connection,

@@ -146,7 +146,7 @@ gh_a11y_assert_all_named (GtkWidget  *root,
   g_test_message ("%s: %u controls, all named: %s", screen, n_checked,
                   problems->len == 0 ? "yes" : "no");
   if (problems->len > 0)
-    g_error ("%s: controls without an accessible name:%s", screen, problems->str);
+    gh_ui_test_fail ("%s: controls without an accessible name:%s", screen, problems->str);
   g_assert_cmpuint (n_checked, >, 0);
 }
 
@@ -210,7 +210,7 @@ gh_a11y_assert_labels_fit (GtkWidget  *root,
   g_autofree char *problems = gh_a11y_find_clipped_labels (root);
 
   if (problems != NULL)
-    g_error ("%s: clipped labels:%s", screen, problems);
+    gh_ui_test_fail ("%s: clipped labels:%s", screen, problems);
 }
 
 GtkWidget *
@@ -236,20 +236,42 @@ gh_a11y_press_tab (GtkWindow *window,
     }
 }
 
+static void
+set_true (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
 void
 gh_a11y_press_enter (GtkWindow *window)
 {
-  GtkWidget *focus = gh_a11y_focus (window);
+  g_autoptr(GtkWidget) focus = gh_a11y_focus (window);
+  gboolean clicked = FALSE;
+  gulong handler = 0;
 
   g_assert_nonnull (focus);
+  g_object_ref (focus);
   gtk_window_set_focus_visible (window, TRUE);
   /* Enter and Space are bound to the focused widget's activate signal; a button
    * shows itself pressed for a moment and then clicks, as it does for a real key. */
+  if (GTK_IS_BUTTON (focus))
+    handler = g_signal_connect_swapped (focus, "clicked", G_CALLBACK (set_true), &clicked);
   if (GTK_IS_TEXT (focus))
     g_signal_emit_by_name (focus, "activate");  /* GtkText binds Enter to its "activate" */
   else
     g_assert_true (gtk_widget_activate (focus));
-  gh_ui_test_spin (GTK_IS_BUTTON (focus) ? 350 : 50);
+  if (handler != 0)
+    {
+      g_assert_true (gh_ui_test_wait (is_true, &clicked, 2000));
+      g_signal_handler_disconnect (focus, handler);
+    }
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
 }
 
 gboolean
@@ -329,7 +351,8 @@ gh_a11y_focus_ring_visible (GtkWindow *window)
     target = gtk_widget_get_parent (focus);
 
   gtk_window_set_focus_visible (window, TRUE);
-  gh_ui_test_spin (100);  /* also lets a page built a moment ago get its size */
+  /* Also lets a page built a moment ago get its size. */
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 3));
   g_assert_true (gtk_widget_translate_coordinates (target, GTK_WIDGET (window), 0, 0, &x, &y));
   g_assert_cmpint (gtk_widget_get_width (target), >, 0);
   /* Outlines are drawn outside the widget: look a little around it. */
@@ -340,11 +363,11 @@ gh_a11y_focus_ring_visible (GtkWindow *window)
 
   /* The same control without the focus, then the focus back where it was. */
   gtk_window_set_focus (window, NULL);
-  gh_ui_test_spin (100);
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
   without_ring = render_area (window, &bounds, &stride);
   gtk_widget_grab_focus (focus);
   gtk_window_set_focus_visible (window, TRUE);
-  gh_ui_test_spin (50);
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 1));
   g_assert_true (gh_a11y_focus (window) == focus);
   return !g_bytes_equal (with_ring, without_ring);
 }

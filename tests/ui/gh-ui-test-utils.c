@@ -28,7 +28,7 @@ gh_ui_test_demo_store (const char *dir,
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                                NULL, &err, &status, NULL));
   if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("glasshouse-ctl demo failed: %s", err);
+    gh_ui_test_fail ("glasshouse-ctl demo failed: %s", err);
   return g_steal_pointer (&db);
 }
 
@@ -84,16 +84,43 @@ gh_ui_test_wait (GhUiTestCondition condition,
   return condition (data);
 }
 
+typedef struct {
+  GdkFrameClock *clock;
+  gint64         target;
+} FrameWait;
+
 static gboolean
-never (gpointer data)
+frames_done (gpointer data)
 {
-  return FALSE;
+  FrameWait *wait = data;
+
+  return gdk_frame_clock_get_frame_counter (wait->clock) >= wait->target;
 }
 
-void
-gh_ui_test_spin (guint ms)
+static gboolean
+keep_ticking (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       data)
 {
-  gh_ui_test_wait (never, NULL, ms);
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+gh_ui_test_wait_frames (GtkWidget *widget,
+                        guint      n_frames)
+{
+  FrameWait wait = { gtk_widget_get_frame_clock (widget), 0 };
+  gboolean done;
+  guint tick;
+
+  if (wait.clock == NULL)
+    return FALSE;
+  wait.target = gdk_frame_clock_get_frame_counter (wait.clock) + n_frames;
+  /* A tick callback keeps the clock running even when nothing else asks for a frame. */
+  tick = gtk_widget_add_tick_callback (widget, keep_ticking, NULL, NULL);
+  done = gh_ui_test_wait (frames_done, &wait, 5000);
+  gtk_widget_remove_tick_callback (widget, tick);
+  return done;
 }
 
 static gboolean
@@ -113,7 +140,7 @@ gh_ui_test_settle (GtkWidget *root)
   /* A fixed pause once caught the PIN stage still fading out on a busy machine:
    * wait for every stack's transition to end, then for the layout after it. */
   g_assert_true (gh_ui_test_wait (transitions_done, root, 10000));
-  gh_ui_test_spin (200);
+  g_assert_true (gh_ui_test_wait_frames (root, 3));
 }
 
 typedef struct {
@@ -137,6 +164,29 @@ gh_ui_test_wait_page (GhWindow   *window,
   PageWait wait = { window, page };
 
   return gh_ui_test_wait (page_is, &wait, timeout_ms);
+}
+
+static gboolean
+no_spinner_shown (gpointer data)
+{
+  g_autoptr(GPtrArray) spinners = gh_ui_test_find_all (data, GTK_TYPE_SPINNER);
+
+  for (guint i = 0; i < spinners->len; i++)
+    if (gtk_widget_get_visible (g_ptr_array_index (spinners, i)))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+gh_ui_test_wait_idle_page (GhWindow   *window,
+                           const char *page_name,
+                           guint       timeout_ms)
+{
+  GtkWidget *page = _gh_window_get_page (window, page_name);
+
+  g_assert_nonnull (page);
+  return gh_ui_test_wait (no_spinner_shown, page, timeout_ms)
+         && gh_ui_test_wait_frames (GTK_WIDGET (window), 2);
 }
 
 void
@@ -280,7 +330,7 @@ gh_ui_test_save_png (GtkWidget  *widget,
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   if (node == NULL)
-    g_error ("nothing to render: %s is %s, %s, %dx%d", G_OBJECT_TYPE_NAME (widget),
+    gh_ui_test_fail ("nothing to render: %s is %s, %s, %dx%d", G_OBJECT_TYPE_NAME (widget),
              gtk_widget_get_visible (widget) ? "visible" : "hidden",
              gtk_widget_get_mapped (widget) ? "mapped" : "unmapped", width, height);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -312,7 +362,7 @@ gh_ui_test_ctl_json (const char *db,
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
                                &out, &err, &status, NULL));
   if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("glasshouse-ctl %s failed: %s", first_arg, err);
+    gh_ui_test_fail ("glasshouse-ctl %s failed: %s", first_arg, err);
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
   return json_node_copy (json_parser_get_root (parser));

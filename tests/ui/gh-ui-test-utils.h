@@ -11,6 +11,16 @@
 
 G_BEGIN_DECLS
 
+/* Fails the test with a message, as a failed g_assert_* does (TAP "not ok" with the
+ * reason, the test stops). */
+#define gh_ui_test_fail(...)                                                       \
+  G_STMT_START {                                                                   \
+    char *gh_ui_test_message_ = g_strdup_printf (__VA_ARGS__);                      \
+    g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC,              \
+                         gh_ui_test_message_);                                     \
+    g_free (gh_ui_test_message_);                                                  \
+  } G_STMT_END
+
 /* A demo store with @n_customers shoppers at @dir/store.db; returns its path. */
 char      *gh_ui_test_demo_store     (const char   *dir,
                                       guint         n_customers);
@@ -24,14 +34,22 @@ typedef gboolean (*GhUiTestCondition) (gpointer data);
 gboolean   gh_ui_test_wait           (GhUiTestCondition condition,
                                       gpointer          data,
                                       guint             timeout_ms);
-/* Spins the main loop for @ms. */
-void       gh_ui_test_spin           (guint         ms);
-/* Waits until no stack under @root is in a transition, then a little for layout:
+/* Spins the main loop until @widget's frame clock has drawn @n_frames more frames
+ * (layout and paint done for what changed before); FALSE after 5 s. */
+gboolean   gh_ui_test_wait_frames    (GtkWidget    *widget,
+                                      guint         n_frames);
+/* Waits until no stack under @root is in a transition, then for the frames after it:
  * before a screenshot. */
 void       gh_ui_test_settle         (GtkWidget    *root);
 /* Waits for the window to show @page ("dashboard", ...). */
 gboolean   gh_ui_test_wait_page      (GhWindow     *window,
                                       const char   *page,
+                                      guint         timeout_ms);
+
+/* Waits until the page called @page_name shows no spinner (its worker is done: a PIN
+ * checked, figures read), then for the frames after it. */
+gboolean   gh_ui_test_wait_idle_page (GhWindow     *window,
+                                      const char   *page_name,
                                       guint         timeout_ms);
 
 /* Types @digits on the identify page's keypad and presses OK. */

@@ -131,7 +131,7 @@ tour (const char *orientation,
   g_free (shoot (window, orientation, ++n, "pin"));
 
   gh_ui_test_keypad_type (window, "9999");
-  gh_ui_test_spin (1500);
+  g_assert_true (gh_ui_test_wait_idle_page (window, "identify", 10000));
   g_free (shoot (window, orientation, ++n, "wrong-pin"));
 
   gh_ui_test_keypad_type (window, "0003");
@@ -157,11 +157,9 @@ tour (const char *orientation,
   g_free (shoot (window, orientation, ++n, "preview"));
 
   gtk_widget_activate_action (dashboard, "dashboard.confirm", NULL);
-  gh_ui_test_spin (50);
   g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
   g_free (shoot (window, orientation, ++n, "undo"));
   gtk_widget_activate_action (dashboard, "dashboard.undo", NULL);
-  gh_ui_test_spin (50);
   g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
 
   /* "Take it with you": the visit's receipt as a QR code that really scans. */
@@ -217,7 +215,8 @@ staff_tour (const char *orientation,
 
   gh_ui_test_keypad_type_on (window, "staff-sign-in", "2468");
   g_assert_true (gh_ui_test_wait_page (window, "staff", 10000));
-  gh_ui_test_spin (1500);  /* the health figures come from a worker */
+  /* The health figures come from a worker. */
+  g_assert_true (gh_ui_test_wait_idle_page (window, "staff", 10000));
   g_free (shoot (window, orientation, ++n, "staff-page"));
 
   g_assert_true (gtk_widget_activate_action (_gh_window_get_page (window, "staff"), "staff-page.done",

@@ -121,11 +121,11 @@ check_screen (GhWindow   *window,
 {
   GtkWidget *toggles;
 
-  gh_ui_test_spin (200);
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 3));
   gh_a11y_assert_all_named (GTK_WIDGET (window), screen);
   toggles = shown_toggles (window);
   if (toggles == NULL)
-    g_error ("%s: no Larger text / High contrast toggles on screen", screen);
+    gh_ui_test_fail ("%s: no Larger text / High contrast toggles on screen", screen);
   g_assert_nonnull (nth_of_type (toggles, GTK_TYPE_TOGGLE_BUTTON, 0));
 }
 
@@ -146,7 +146,7 @@ walk_every_screen (int width,
   gh_ui_test_keypad_type (window, "4000000005");
   check_screen (window, "identify: PIN");
   gh_ui_test_keypad_type (window, "9999");
-  gh_ui_test_spin (1500);
+  g_assert_true (gh_ui_test_wait_idle_page (window, "identify", 10000));
   check_screen (window, "identify: wrong PIN");
   gh_ui_test_keypad_type (window, "0005");
   g_assert_true (gh_ui_test_wait_page (window, "dashboard", 10000));
@@ -182,7 +182,6 @@ walk_every_screen (int width,
   g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
   check_screen (window, "dashboard: undo");
   gtk_widget_activate_action (dashboard, "dashboard.undo", NULL);
-  gh_ui_test_spin (50);
   g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.forget", NULL));
@@ -249,7 +248,7 @@ expect_ring (GtkWindow  *window,
                                                "a11y-no-focus-ring.png", NULL);
 
       gh_ui_test_save_png (GTK_WIDGET (window), png);
-      g_error ("%s: the focused %s shows no focus ring", where,
+      gh_ui_test_fail ("%s: the focused %s shows no focus ring", where,
              G_OBJECT_TYPE_NAME (gh_a11y_focus (window)));
     }
 }
@@ -276,7 +275,7 @@ expect_modal_focus (GtkWindow *window,
       if (gtk_widget_is_ancestor (focus, page) && !gtk_widget_is_ancestor (focus, layer))
         {
           g_autofree char *text = gh_a11y_visible_text (focus);
-          g_error ("Tab reached \"%s\" (%s) behind the scrim", text, G_OBJECT_TYPE_NAME (focus));
+          gh_ui_test_fail ("Tab reached \"%s\" (%s) behind the scrim", text, G_OBJECT_TYPE_NAME (focus));
         }
     }
 }
@@ -298,7 +297,7 @@ test_keyboard_visit (void)
   expect_ring (win, "attract");
   gh_a11y_press_enter (win);
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "identify");
-  gh_ui_test_spin (300);
+  gh_ui_test_settle (GTK_WIDGET (window));
 
   /* The loyalty number field has the focus already: a scanner can type into it. */
   identify = _gh_window_get_page (window, "identify");
@@ -308,7 +307,7 @@ test_keyboard_visit (void)
   expect_ring (win, "loyalty number");
   type_text (win, loyalty);
   gh_a11y_press_enter (win);
-  gh_ui_test_spin (300);
+  gh_ui_test_settle (GTK_WIDGET (window));
 
   /* The focus goes the way the screen reads: the field, the keypad row by row, then
    * "Start over". */
@@ -345,7 +344,7 @@ test_keyboard_visit (void)
   gh_a11y_press_enter (win);
   g_assert_true (gh_ui_test_wait_page (window, "dashboard", 10000));
   dashboard = _gh_window_get_page (window, "dashboard");
-  gh_ui_test_spin (300);
+  gh_ui_test_settle (GTK_WIDGET (window));
 
   /* Switch "personalized offers" off: Tab to its switch, Enter; the preview takes
    * the focus to its confirm button once it knows what would go. */
@@ -356,7 +355,7 @@ test_keyboard_visit (void)
   gh_a11y_press_enter (win);
   g_assert_true (gh_ui_test_wait (preview_shown, dashboard, 5000));
   g_assert_true (gh_ui_test_wait (preview_ready, dashboard, 5000));
-  gh_ui_test_spin (100);
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
   g_assert_true (gh_a11y_focus_is_button (gh_a11y_focus (win), (gpointer) "Switch off"));
   expect_ring (win, "preview");
   /* The sheet is modal for the keyboard: Tab goes round it (and the top bar), never
@@ -374,7 +373,6 @@ test_keyboard_visit (void)
   g_assert_true (gh_a11y_tab_until (win, focus_is_undo, NULL, 300));
   expect_ring (win, "undo");
   gh_a11y_press_enter (win);
-  gh_ui_test_spin (50);
   g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
   state = ctl_consent_state (loyalty, "personalize.offers");
   g_assert_cmpstr (state, ==, "granted");
@@ -426,7 +424,8 @@ toggle_labelled (GtkWidget  *toggles,
       if (g_strcmp0 (shown, text) == 0)
         return buttons->pdata[i];
     }
-  g_error ("no toggle \"%s\"", text);
+  gh_ui_test_fail ("no toggle \"%s\"", text);
+  return NULL;
 }
 
 static void
@@ -463,7 +462,9 @@ test_display_toggles (void)
   contrast = toggle_labelled (shown_toggles (window), "High contrast");
   /* A button activated clicks after showing itself pressed for a moment. */
   gtk_widget_activate (GTK_WIDGET (larger));
-  gh_ui_test_spin (400);
+  g_assert_true (gh_ui_test_wait ((GhUiTestCondition) gh_accessibility_get_larger_text, a11y,
+                                  2000));
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
   g_assert_true (gh_accessibility_get_larger_text (a11y));
   after = font_size_of (promise);
   g_test_message ("promise: %.1f px, with larger text %.1f px", before, after);
@@ -479,7 +480,7 @@ test_display_toggles (void)
         if (!gtk_widget_is_drawable (labels->pdata[i]))
           continue;  /* styles of what is not shown are brought up to date when shown */
         if (was != NULL && font_size_of (labels->pdata[i]) < *was * 1.5 - 0.5)
-          g_error ("\"%s\" grew from %.1f px only to %.1f px",
+          gh_ui_test_fail ("\"%s\" grew from %.1f px only to %.1f px",
                    gtk_label_get_text (labels->pdata[i]), *was, font_size_of (labels->pdata[i]));
       }
   }
@@ -488,7 +489,9 @@ test_display_toggles (void)
   g_assert_true (gdk_rgba_equal (&accent, &brand));
 
   gtk_widget_activate (GTK_WIDGET (contrast));
-  gh_ui_test_spin (400);
+  g_assert_true (gh_ui_test_wait ((GhUiTestCondition) gh_accessibility_get_high_contrast, a11y,
+                                  2000));
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
   g_assert_true (gh_accessibility_get_high_contrast (a11y));
   accent = named_color (promise, "gh_accent");
   g_assert_cmpfloat (accent.red + accent.green + accent.blue, ==, 0);
@@ -502,7 +505,7 @@ test_display_toggles (void)
                                                                 "High contrast")));
   /* …and end with it. */
   gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
-  gh_ui_test_spin (100);
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
   g_assert_false (gh_accessibility_get_larger_text (a11y));
   g_assert_false (gh_accessibility_get_high_contrast (a11y));
   promise = nth_of_type (_gh_window_get_page (window, "attract"), GTK_TYPE_LABEL, 1);
@@ -599,11 +602,11 @@ test_accent_contrast (void)
           g_autofree char *text = css_color (css, "gh_accent_text");
 
           if (gh_branding_contrast (fg, bg) < 4.5)
-            g_error ("accent %s: button text %s on %s is %.2f:1", accent, fg, bg,
+            gh_ui_test_fail ("accent %s: button text %s on %s is %.2f:1", accent, fg, bg,
                      gh_branding_contrast (fg, bg));
           if (gh_branding_contrast (text, "#ffffff") < 4.5
               || gh_branding_contrast (text, "#f6f5f4") < 4.5)
-            g_error ("accent %s: accent text %s on the page is %.2f:1", accent, text,
+            gh_ui_test_fail ("accent %s: accent text %s on the page is %.2f:1", accent, text,
                      gh_branding_contrast (text, "#f6f5f4"));
           checked++;
         }
@@ -743,13 +746,13 @@ assert_sharing_told (GtkWidget  *dashboard,
   Shown shown = { row, sentence };
 
   if (strstr (text, sentence) == NULL)
-    g_error ("%s: no \"%s\" in the row:\n%s", purpose_id, sentence, text);
+    gh_ui_test_fail ("%s: no \"%s\" in the row:\n%s", purpose_id, sentence, text);
   if (!gh_ui_test_wait (row_shows, &shown, 5000))
-    g_error ("%s: \"%s\" is not drawn", purpose_id, sentence);
+    gh_ui_test_fail ("%s: \"%s\" is not drawn", purpose_id, sentence);
   problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row),
                                                 GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sentence);
   if (problem != NULL)
-    g_error ("%s: the row's accessible description: %s", purpose_id, problem);
+    gh_ui_test_fail ("%s: the row's accessible description: %s", purpose_id, problem);
   if (gh_purpose_get_can_revoke (gh_consent_row_get_purpose (GH_CONSENT_ROW (row))))
     {
       GtkWidget *toggle = nth_of_type (row, GTK_TYPE_SWITCH, 0);
@@ -757,7 +760,7 @@ assert_sharing_told (GtkWidget  *dashboard,
       problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (toggle),
                                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sentence);
       if (problem != NULL)
-        g_error ("%s: the switch's accessible description: %s", purpose_id, problem);
+        gh_ui_test_fail ("%s: the switch's accessible description: %s", purpose_id, problem);
     }
   gh_a11y_assert_labels_fit (row, purpose_id);
 }

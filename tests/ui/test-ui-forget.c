@@ -224,7 +224,7 @@ action_button (GtkWidget  *root,
         found = buttons->pdata[i];
       }
   if (found == NULL)
-    g_error ("no button for %s under %s", action, G_OBJECT_TYPE_NAME (root));
+    gh_ui_test_fail ("no button for %s under %s", action, G_OBJECT_TYPE_NAME (root));
   return found;
 }
 
@@ -299,11 +299,11 @@ assert_lists_categories (GtkWidget *forget,
           g_autofree char *held = g_strdup_printf ("%s%s\n", heading, reason);
 
           if (strstr (kept, held) == NULL || strstr (deleted, bullet) != NULL)
-            g_error ("%s is not listed as kept with its reason:\n%s", id, kept);
+            gh_ui_test_fail ("%s is not listed as kept with its reason:\n%s", id, kept);
           n_held_categories++;
         }
       else if (strstr (deleted, bullet) == NULL || strstr (kept, heading) != NULL)
-        g_error ("%s is not listed as deleted:\n%s", id, deleted);
+        gh_ui_test_fail ("%s is not listed as deleted:\n%s", id, deleted);
     }
   /* The shopper must hold something the law keeps, or this proves little. */
   g_assert_cmpuint (n_held_categories, >, 0);
@@ -424,7 +424,7 @@ assert_outbox_tells_hq (Shopper    *shopper,
   for (guint i = 0; i < shopper->values->len; i++)
     if (shopper->values->pdata[i] != shopper->ref  /* the pseudonym is what HQ is told */
         && strstr (out, shopper->values->pdata[i]) != NULL)
-      g_error ("the outbox holds the shopper's \"%s\"", (char *) shopper->values->pdata[i]);
+      gh_ui_test_fail ("the outbox holds the shopper's \"%s\"", (char *) shopper->values->pdata[i]);
 
   lines = g_strsplit (out, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -498,14 +498,14 @@ assert_dashboard_gone (GhWindow *window,
   for (guint i = 0; i < shopper->values->len; i++)
     if (shopper->values->pdata[i] != shopper->ref  /* never shown; a pseudonym */
         && strstr (text, shopper->values->pdata[i]) != NULL)
-      g_error ("\"%s\" is still on a widget after the erasure", (char *) shopper->values->pdata[i]);
-  gh_ui_test_spin (300);  /* a frame with the dashboard gone */
+      gh_ui_test_fail ("\"%s\" is still on a widget after the erasure", (char *) shopper->values->pdata[i]);
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));  /* the dashboard gone */
   gh_ui_test_save_png (GTK_WIDGET (window), png);
   /* A copy of data that is gone, or a second erasure, would only issue empty receipts:
    * both are switched off (activating them leaves the screen as it is). */
   gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.copy-data", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.forget", NULL);
-  gh_ui_test_spin (1000);
+  g_assert_false (gh_ui_test_wait_page (window, "follow-up", 1000));
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "forget");
   g_assert_null (_gh_window_get_page (window, "follow-up"));
 }
@@ -519,7 +519,7 @@ assert_no_trace (GhWindow   *window,
 
   for (guint i = 0; i < shopper->values->len; i++)
     if (strstr (text, shopper->values->pdata[i]) != NULL)
-      g_error ("\"%s\" is still on a widget after the visit", (char *) shopper->values->pdata[i]);
+      gh_ui_test_fail ("\"%s\" is still on a widget after the visit", (char *) shopper->values->pdata[i]);
   if (url != NULL)
     g_assert_null (strstr (text, url));
   g_assert_null (_gh_window_get_page (window, "dashboard"));

@@ -36,6 +36,14 @@ dashboard_idle (gpointer data)
 }
 
 static gboolean
+dashboard_portrait (gpointer data)
+{
+  return gh_dashboard_page_get_portrait (data);
+}
+
+static gboolean inbox_started (gpointer data);
+
+static gboolean
 preview_ready (gpointer data)
 {
   GtkWidget *body = gh_ui_test_find_named (data, "preview-list");
@@ -199,7 +207,7 @@ test_sign_in_matches_store (void)
         json_array_get_length (json_object_get_array_member (group, "items")));
 
       if (strstr (text, heading) == NULL)
-        g_error ("category heading %s not on screen", heading);
+        gh_ui_test_fail ("category heading %s not on screen", heading);
     }
 
   /* The offers on screen are exactly the engine's, in its order. */
@@ -465,7 +473,7 @@ test_idle_timeout_wipes (void)
   g_assert_null (gh_session_get_items (session));
   g_object_unref (session);
 
-  gh_ui_test_spin (300);
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
   text = gh_ui_test_collect_text (GTK_WIDGET (window));
   g_assert_null (strstr (text, name));
   g_assert_null (strstr (text, email));
@@ -483,13 +491,13 @@ test_sign_out_wipes (void)
   g_autofree char *copy = NULL;
 
   g_assert_true (gh_ui_test_sign_in (window, "4000000007", "0007"));
-  gh_ui_test_spin (300);
+  g_assert_true (gh_ui_test_wait (dashboard_portrait, dashboard_of (window), 5000));
   g_assert_true (gh_dashboard_page_get_portrait (dashboard_of (window)));
   name = gh_session_get_display_name (gh_window_get_session (window));
   copy = g_strdup (name);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL));
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
-  gh_ui_test_spin (300);
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
   text = gh_ui_test_collect_text (GTK_WIDGET (window));
   g_assert_null (strstr (text, copy));
   g_assert_null (strstr (text, "4000000007"));
@@ -557,18 +565,18 @@ test_config_waits_for_the_visit (void)
   g_autofree char *text = NULL;
 
   /* Let the inbox start (it waits for the attract screen's first frame). */
-  gh_ui_test_spin (500);
+  g_assert_true (gh_ui_test_wait (inbox_started, window, 10000));
   g_assert_true (gh_ui_test_sign_in (window, "4000000008", "0008"));
   drop_bundle (inbox, 2, renamed.brand);
-  gh_ui_test_spin (3000);
   /* Nothing changes under the shopper... */
+  g_assert_false (gh_ui_test_wait (brand_is, &renamed, 3000));
   g_assert_false (brand_is (&renamed));
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "dashboard");
 
   /* ...and the new config is in force once the visit ends. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL));
   g_assert_true (gh_ui_test_wait (brand_is, &renamed, 10000));
-  gh_ui_test_spin (100);
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
   text = gh_ui_test_collect_text (_gh_window_get_page (window, "attract"));
   g_assert_nonnull (strstr (text, renamed.brand));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -629,7 +637,7 @@ test_inbox_config_outlives_older_read (void)
   g_assert_true (brand_is (&newer_brand));
 
   g_assert_true (gh_ui_test_wait (config_read_done, window, 10000));
-  gh_ui_test_spin (100);
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
   g_assert_true (brand_is (&newer_brand));
   gtk_window_destroy (GTK_WINDOW (window));
 }

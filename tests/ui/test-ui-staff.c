@@ -89,6 +89,34 @@ staff_inactive (gpointer mode)
   return !gh_staff_mode_get_active (mode);
 }
 
+typedef struct {
+  GtkWidget  *root;
+  const char *text;
+} TextWait;
+
+static gboolean
+text_shown (gpointer data)
+{
+  TextWait *wait = data;
+  g_autofree char *all = gh_ui_test_collect_text (wait->root);
+
+  return strstr (all, wait->text) != NULL;
+}
+
+typedef struct {
+  const char *sql;
+  const char *arg;
+  gint64      than;
+} CountWait;
+
+static gboolean
+count_above (gpointer data)
+{
+  CountWait *wait = data;
+
+  return count_sql (wait->sql, wait->arg) > wait->than;
+}
+
 static GhStaffMember *
 demo_staff (GhWindow *window)
 {
@@ -130,9 +158,9 @@ test_long_press_and_pin (void)
 
   /* Let go early: nothing happens. */
   g_signal_emit_by_name (gesture, "pressed", 10.0, 10.0);
-  gh_ui_test_spin (300);
+  g_assert_false (gh_ui_test_wait_page (window, "staff-sign-in", 300));
   g_signal_emit_by_name (gesture, "end", NULL);
-  gh_ui_test_spin (2500);
+  g_assert_false (gh_ui_test_wait_page (window, "staff-sign-in", 2500));
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
 
   /* Held: the staff PIN screen comes up after the full three seconds. */
@@ -143,21 +171,12 @@ test_long_press_and_pin (void)
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 1900 * 1000);
 
   gh_ui_test_keypad_type_on (window, "staff-sign-in", "0000");
-  gh_ui_test_spin (100);
-  g_assert_true (gh_ui_test_wait_page (window, "staff-sign-in", 10));
   {
-    GtkWidget *sign_in = _gh_window_get_page (window, "staff-sign-in");
-    gboolean refused = FALSE;
+    TextWait refused = { _gh_window_get_page (window, "staff-sign-in"), "not right" };
 
-    for (int i = 0; i < 100 && !refused; i++)
-      {
-        g_autofree char *all = NULL;
-        gh_ui_test_spin (50);
-        all = gh_ui_test_collect_text (sign_in);
-        refused = strstr (all, "not right") != NULL;
-      }
-    g_assert_true (refused);
+    g_assert_true (gh_ui_test_wait (text_shown, &refused, 5000));
   }
+  g_assert_true (gh_ui_test_wait_page (window, "staff-sign-in", 10));
   g_assert_false (gh_staff_mode_get_active (mode));
 
   gh_ui_test_keypad_type_on (window, "staff-sign-in", STAFF_PIN);
@@ -199,12 +218,29 @@ find_long_press_widget (GtkWidget *root)
   return NULL;
 }
 
+static void
+hold_ended (GPid     pid,
+            int      status,
+            gpointer data)
+{
+  g_spawn_close_pid (pid);
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
 /* Presses the X server's first mouse button on @widget's middle for @hold_s seconds,
  * through xdotool (XTEST): a real pointer hold, as a finger on the touchscreen gives,
- * with GTK's own gesture timing. Returns at once; the press goes on in the background. */
+ * with GTK's own gesture timing. Returns at once; the press goes on in the background
+ * and sets *@released once the button is up again. */
 static void
 hold_pointer_on (GtkWidget  *widget,
-                 const char *hold_s)
+                 const char *hold_s,
+                 gboolean   *released)
 {
   GtkNative *native = gtk_widget_get_native (widget);
   GdkSurface *surface = gtk_native_get_surface (native);
@@ -227,9 +263,14 @@ hold_pointer_on (GtkWidget  *widget,
     const char *argv[] = { "xdotool", "mousemove", "--sync", "--window", xid, x, y,
                            "mousedown", "1", "sleep", hold_s, "mouseup", "1", NULL };
 
-    g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                                  NULL, &error));
+    GPid pid;
+
+    *released = FALSE;
+    g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                  G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                  &pid, &error));
     g_assert_no_error (error);
+    g_child_watch_add (pid, hold_ended, released);
   }
 }
 
@@ -240,25 +281,28 @@ test_real_pointer_hold (void)
 {
   GhWindow *window = gh_ui_test_window_new (db_path, 1280, 800);
   GtkWidget *logo = find_long_press_widget (GTK_WIDGET (window));
+  gboolean released = FALSE;
   gint64 start;
   double held_s;
 
   g_assert_nonnull (logo);
   g_assert_true (gh_ui_test_wait (is_mapped, logo, 5000));
 
-  hold_pointer_on (logo, "1.5");
-  gh_ui_test_spin (4500);
+  /* Let go at 1.5 s: the PIN screen does not come, not even in the 3 s after. */
+  hold_pointer_on (logo, "1.5", &released);
+  g_assert_true (gh_ui_test_wait (is_true, &released, 10000));
+  g_assert_false (gh_ui_test_wait_page (window, "staff-sign-in", 3000));
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
 
   start = g_get_monotonic_time ();
-  hold_pointer_on (logo, "4");
+  hold_pointer_on (logo, "4", &released);
   g_assert_true (gh_ui_test_wait_page (window, "staff-sign-in", 8000));
   held_s = (g_get_monotonic_time () - start) / 1e6;
   g_test_message ("staff PIN screen after a %.2f s hold", held_s);
   g_assert_cmpfloat (held_s, >=, 2.9);
 
   /* Let the background press finish before the window goes. */
-  gh_ui_test_spin (1500);
+  g_assert_true (gh_ui_test_wait (is_true, &released, 10000));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -352,7 +396,7 @@ test_banner_every_screen (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.forget", NULL));
   g_assert_true (gh_ui_test_wait_page (window, "forget", 5000));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.follow-up", NULL));
-  gh_ui_test_spin (200);
+  g_assert_true (gh_ui_test_wait_page (window, "follow-up", 5000));
 
   stack = GTK_STACK (gtk_widget_get_parent (_gh_window_get_page (window, "attract")));
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack)); child != NULL;
@@ -389,9 +433,11 @@ test_banner_every_screen (void)
     g_assert_nonnull (purpose_id);
     gh_session_set_consent_async (session, purpose_id, to, NULL, NULL, NULL);
   }
-  for (int i = 0; i < 100 && count_sql ("SELECT count(*) FROM event WHERE actor = ?1",
-                                        "staff:s-0042") == before; i++)
-    gh_ui_test_spin (50);
+  {
+    CountWait recorded = { "SELECT count(*) FROM event WHERE actor = ?1", "staff:s-0042", before };
+
+    g_assert_true (gh_ui_test_wait (count_above, &recorded, 5000));
+  }
   g_assert_cmpint (count_sql ("SELECT count(*) FROM event WHERE actor = ?1", "staff:s-0042"),
                    ==, before + 1);
 
@@ -434,9 +480,9 @@ test_staff_mode_times_out (void)
 
   /* Activity restarts the clock... */
   start = g_get_monotonic_time ();
-  gh_ui_test_spin (1500);
+  g_assert_false (gh_ui_test_wait (staff_inactive, mode, 1500));
   gh_staff_mode_extend (mode);
-  gh_ui_test_spin (1000);
+  g_assert_false (gh_ui_test_wait (staff_inactive, mode, 1000));
   g_assert_true (gh_staff_mode_get_active (mode));
 
   /* ...and without it, staff mode ends by itself. */
@@ -448,9 +494,12 @@ test_staff_mode_times_out (void)
   g_assert_null (gh_staff_mode_get_actor (mode));
 
   /* On the record: who assisted, and that the timeout ended it. */
-  for (int i = 0; i < 100 && count_sql ("SELECT count(*) FROM event WHERE kind = 'staff.assist_ended'"
-                                        " AND body = ?1", "{\"timed_out\":true}") == 0; i++)
-    gh_ui_test_spin (50);
+  {
+    CountWait ended = { "SELECT count(*) FROM event WHERE kind = 'staff.assist_ended'"
+                        " AND body = ?1", "{\"timed_out\":true}", 0 };
+
+    g_assert_true (gh_ui_test_wait (count_above, &ended, 5000));
+  }
   g_assert_cmpint (count_sql ("SELECT count(*) FROM event WHERE kind = 'staff.assist_ended'"
                               " AND actor = 'staff:s-0042' AND body = ?1", "{\"timed_out\":true}"),
                    >=, 1);
@@ -562,19 +611,22 @@ test_clear_lockout (void)
   gtk_editable_set_text (g_ptr_array_index (entries, 0), loyalty_id);
   /* Not before staff say they checked the shopper's identity. */
   gtk_widget_activate_action (page, "staff-page.clear-lockout", NULL);
-  gh_ui_test_spin (500);
+  {
+    CountWait cleared = { "SELECT count(*) FROM event WHERE kind = 'staff.lockout_cleared'"
+                          " AND customer_ref = ?1", ref, before };
+
+    g_assert_false (gh_ui_test_wait (count_above, &cleared, 500));
+  }
   g_assert_cmpint (count_sql ("SELECT count(*) FROM event WHERE kind = 'staff.lockout_cleared'"
                               " AND customer_ref = ?1", ref), ==, before);
   gtk_check_button_set_active (g_ptr_array_index (checks, 0), TRUE);
   g_assert_true (gtk_widget_activate_action (page, "staff-page.clear-lockout", NULL));
-  for (int i = 0; i < 200; i++)
-    {
-      g_free (text);
-      text = gh_ui_test_collect_text (page);
-      if (strstr (text, "Lockout cleared") != NULL)
-        break;
-      gh_ui_test_spin (50);
-    }
+  {
+    TextWait cleared = { page, "Lockout cleared" };
+
+    g_assert_true (gh_ui_test_wait (text_shown, &cleared, 10000));
+  }
+  text = gh_ui_test_collect_text (page);
   g_assert_nonnull (strstr (text, "Lockout cleared"));
   /* The number does not stay on screen once used. */
   g_assert_null (strstr (text, loyalty_id));
