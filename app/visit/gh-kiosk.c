@@ -7,6 +7,7 @@
 #include "visit/gh-kiosk.h"
 
 #include "config/gh-config.h"
+#include "members/gh-retention.h"
 
 struct _GhKiosk
 {
@@ -138,6 +139,7 @@ typedef struct {
   GWeakRef  kiosk;        /* a read does not keep a kiosk that is gone alive */
   char     *db_path;
   guint     generation;   /* self->generation when the read started */
+  gboolean  retention;    /* no visit when the read started: carry out retention first */
 } LoadRequest;
 
 static void
@@ -154,6 +156,35 @@ loaded_free (Loaded *loaded)
   g_clear_object (&loaded->catalog);
   g_clear_object (&loaded->store);
   g_free (loaded);
+}
+
+/* The date a shopper reads as "Will be deleted on" is kept by deleting then: at
+ * start and after each visit, never during one, the kiosk runs the retention job
+ * when the store says something is due (a look at one meta row, no scan). A
+ * failure is logged and retried after the next visit; the daily timer runs the
+ * same job too. */
+static void
+carry_out_retention (GhStore *store)
+{
+  g_autoptr(GhRetentionResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean due = FALSE;
+
+  if (!gh_retention_is_due (store, now, &due, &error))
+    {
+      g_message ("Cannot tell whether retention is due: %s", error->message);
+      return;
+    }
+  if (!due)
+    return;
+  result = gh_retention_run (store, now, &error);
+  if (result == NULL)
+    g_message ("Retention not carried out (tried again after the next visit): %s",
+               error->message);
+  else
+    g_message ("Retention: %" G_GUINT64_FORMAT " data items and %" G_GUINT64_FORMAT
+               " legal-hold records past their date deleted", result->items, result->legal_holds);
 }
 
 /* Opens the store and reads its config in a worker. The connection comes back too:
@@ -175,6 +206,8 @@ load_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  if (request->retention)
+    carry_out_retention (loaded->store);
   loaded->catalog = gh_catalog_load_active (loaded->store, &error);
   if (loaded->catalog == NULL)
     g_message ("No configuration to show: %s", error->message);
@@ -231,6 +264,7 @@ gh_kiosk_load (GhKiosk *self)
   g_weak_ref_init (&request->kiosk, self);
   request->db_path = g_strdup (self->db_path);
   request->generation = self->generation;
+  request->retention = !self->in_visit;
   if (self->loads_in_flight++ == 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
   task = g_task_new (NULL, self->cancellable, load_done, NULL);

@@ -28,7 +28,9 @@ GhCatalog  *gh_kiosk_get_catalog  (GhKiosk    *self);
 
 /* Reads the store's active config in a worker (opening the store the first time
  * starts the inbox too). A read that started before the inbox handed over a newer
- * config is discarded when it finishes. */
+ * config is discarded when it finishes. Outside a visit the worker first carries
+ * out retention when something is due (gh-retention.h): at start and after each
+ * visit, never during one. */
 void        gh_kiosk_load         (GhKiosk    *self);
 /* TRUE while a read started by gh_kiosk_load() has not finished. */
 gboolean    gh_kiosk_get_loading  (GhKiosk    *self);
