@@ -18,7 +18,7 @@
 /* Bounded in time, not only in rounds: every round walks a chain the writer keeps
  * growing, and a loaded CI machine must not turn that into minutes. */
 #define LIBRARY_SECONDS 4
-#define ROUNDS_CLI      12
+#define ROUNDS_CLI      30
 
 /* A child that toggles a consent as fast as it can until it is killed. */
 static pid_t
