@@ -96,14 +96,7 @@ read_lock_state (GhStore      *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      state->failed = sqlite3_column_int (stmt, 0);
-      state->locked_until = sqlite3_column_int64 (stmt, 1);
-      state->lock_count = sqlite3_column_int (stmt, 2);
-    }
-  sqlite3_reset (stmt);
+  rc = _gh_auth_lockout_step (stmt, state);
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, GH_STORE_ERROR, GH_STORE_ERROR_NOT_FOUND,
@@ -128,7 +121,6 @@ write_lock_state (GhStore            *store,
   sqlite3_stmt *stmt = _gh_store_prepare (store,
       "UPDATE customer SET failed_pins = ?2, locked_until = ?3, lock_count = ?4,"
       " pin_hash = coalesce (?5, pin_hash) WHERE id = ?1", error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
@@ -137,14 +129,7 @@ write_lock_state (GhStore            *store,
   sqlite3_bind_int64 (stmt, 3, state->locked_until);
   sqlite3_bind_int (stmt, 4, state->lock_count);
   sqlite3_bind_text (stmt, 5, new_pin_hash, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _gh_store_set_error (store, rc, error, "recording a sign-in attempt");
-      return FALSE;
-    }
-  return TRUE;
+  return _gh_store_step_done (store, stmt, "recording a sign-in attempt", error);
 }
 
 /* Opens the transaction and reads @target's counters into @state. Returns 0
