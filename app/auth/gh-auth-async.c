@@ -43,9 +43,15 @@ auth_task_free (AuthTask *data)
   g_free (data);
 }
 
+/* A task tagged @source_tag whose data holds copies of the strings (each may
+ * be NULL when the call has none); the caller sets the rest of *@data. */
 static GTask *
 auth_task_new (gpointer              source_object,
                gpointer              source_tag,
+               const char           *db_path,
+               const char           *loyalty_id,
+               const char           *staff_id,
+               const char           *pin,
                GCancellable         *cancellable,
                GAsyncReadyCallback   callback,
                gpointer              user_data,
@@ -55,8 +61,23 @@ auth_task_new (gpointer              source_object,
 
   g_task_set_source_tag (task, source_tag);
   *data = g_new0 (AuthTask, 1);
+  (*data)->db_path = g_strdup (db_path);
+  (*data)->loyalty_id = g_strdup (loyalty_id);
+  (*data)->staff_id = g_strdup (staff_id);
+  (*data)->pin = g_strdup (pin);
   g_task_set_task_data (task, *data, (GDestroyNotify) auth_task_free);
   return task;
+}
+
+/* The _finish of a task that answers TRUE or an error, checked to be @source_tag's. */
+static gboolean
+auth_task_finish_boolean (GAsyncResult  *result,
+                          gpointer       source_tag,
+                          GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- shoppers ------------------------------------------------------------ */
@@ -100,10 +121,8 @@ gh_auth_sign_in_async (const char          *db_path,
 
   g_return_if_fail (db_path != NULL && loyalty_id != NULL && pin != NULL);
 
-  task = auth_task_new (NULL, gh_auth_sign_in_async, cancellable, callback, user_data, &data);
-  data->db_path = g_strdup (db_path);
-  data->loyalty_id = g_strdup (loyalty_id);
-  data->pin = g_strdup (pin);
+  task = auth_task_new (NULL, gh_auth_sign_in_async, db_path, loyalty_id, NULL, pin,
+                        cancellable, callback, user_data, &data);
   /* Once started, an attempt is counted whatever the caller does meanwhile. */
   g_task_set_return_on_cancel (task, FALSE);
   g_task_run_in_thread (task, sign_in_thread);
@@ -165,11 +184,8 @@ gh_auth_staff_sign_in_async (const char          *db_path,
   g_return_if_fail (GH_IS_CATALOG (catalog));
   g_return_if_fail (staff_id != NULL && pin != NULL);
 
-  task = auth_task_new (catalog, gh_auth_staff_sign_in_async, cancellable, callback, user_data,
-                        &data);
-  data->db_path = g_strdup (db_path);
-  data->staff_id = g_strdup (staff_id);
-  data->pin = g_strdup (pin);
+  task = auth_task_new (catalog, gh_auth_staff_sign_in_async, db_path, NULL, staff_id, pin,
+                        cancellable, callback, user_data, &data);
   g_task_run_in_thread (task, staff_sign_in_thread);
 }
 
@@ -226,11 +242,8 @@ gh_auth_clear_lockout_async (const char          *db_path,
 
   g_return_if_fail (db_path != NULL && loyalty_id != NULL);
 
-  task = auth_task_new (NULL, gh_auth_clear_lockout_async, cancellable, callback, user_data,
-                        &data);
-  data->db_path = g_strdup (db_path);
-  data->loyalty_id = g_strdup (loyalty_id);
-  data->staff_id = g_strdup (staff_id);
+  task = auth_task_new (NULL, gh_auth_clear_lockout_async, db_path, loyalty_id, staff_id, NULL,
+                        cancellable, callback, user_data, &data);
   data->action = clear_lockout;
   g_task_run_in_thread (task, store_action_thread);
 }
@@ -239,10 +252,7 @@ gboolean
 gh_auth_clear_lockout_finish (GAsyncResult  *result,
                               GError       **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_auth_clear_lockout_async,
-                        FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return auth_task_finish_boolean (result, gh_auth_clear_lockout_async, error);
 }
 
 static gboolean
@@ -282,10 +292,9 @@ gh_auth_record_staff_assist_async (const char          *db_path,
 
   g_return_if_fail (db_path != NULL && staff_id != NULL);
 
-  task = auth_task_new (NULL, gh_auth_record_staff_assist_async, cancellable,
-                        callback != NULL ? callback : assist_logged, user_data, &data);
-  data->db_path = g_strdup (db_path);
-  data->staff_id = g_strdup (staff_id);
+  task = auth_task_new (NULL, gh_auth_record_staff_assist_async, db_path, NULL, staff_id, NULL,
+                        cancellable, callback != NULL ? callback : assist_logged, user_data,
+                        &data);
   data->started = started;
   data->timed_out = timed_out;
   data->action = record_assist;
