@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/gh-auth.h"
 #include "store/gh-store-private.h"
 #include "gh-test-utils.h"
 
@@ -419,4 +420,77 @@ gh_test_init_capturing (int    *argc,
   g_log_set_debug_enabled (TRUE);
   gh_test_log_capture_start ();
   g_assert_cmpint (sodium_init (), >=, 0);
+}
+
+/* ---- PIN tests ----------------------------------------------------------- */
+
+void
+gh_test_auth_load_catalog (GhTestAuthFixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&fixture->catalog);
+  fixture->catalog = gh_catalog_load_active (fixture->store, &error);
+  g_assert_no_error (error);
+}
+
+void
+gh_test_auth_set_up (GhTestAuthFixture *fixture,
+                     gboolean           real_cost,
+                     const char        *staff_pin,
+                     const char        *loyalty_id,
+                     const char        *name,
+                     const char        *pin)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *staff_hash = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *pin_hash = NULL;
+
+  if (!real_cost)
+    gh_auth_set_cost_for_testing (crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
+  gh_test_fake_now = 1800000000;
+  gh_auth_set_clock_for_testing (gh_test_fake_clock, NULL);
+
+  fixture->dir = gh_test_mkdtemp ();
+  fixture->path = g_build_filename (fixture->dir, "store.db", NULL);
+  fixture->store = gh_store_open (fixture->path, GH_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  staff_hash = gh_auth_hash_pin (staff_pin);
+  json = gh_test_privacy_config (1, staff_hash);
+  gh_test_activate_config (fixture->store, 1, json);
+  gh_test_auth_load_catalog (fixture);
+  pin_hash = gh_auth_hash_pin (pin);
+  gh_store_add_customer (fixture->store, loyalty_id, "ref-known", name, pin_hash, &error);
+  g_assert_no_error (error);
+}
+
+void
+gh_test_auth_tear_down (GhTestAuthFixture *fixture)
+{
+  g_clear_object (&fixture->catalog);
+  g_clear_object (&fixture->store);
+  gh_test_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+  gh_auth_set_clock_for_testing (NULL, NULL);
+  gh_auth_set_cost_for_testing (0, 0);
+}
+
+void
+gh_test_got_result (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GhTestWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+GAsyncResult *
+gh_test_wait_for (GhTestWait *wait)
+{
+  g_main_loop_run (wait->loop);
+  return wait->result;
 }

@@ -5,6 +5,9 @@
 
 #include <glib.h>
 
+#include <gio/gio.h>
+
+#include "config/gh-catalog.h"
 #include "store/gh-store.h"
 
 G_BEGIN_DECLS
@@ -101,5 +104,41 @@ gint64    gh_test_fake_clock           (gpointer     user_data);
  * every log line captured (gh_test_log_capture_start), libsodium started. */
 void      gh_test_init_capturing       (int         *argc,
                                         char      ***argv);
+
+/* For the PIN tests (test-auth, test-lockout): a store at @dir/store.db with
+ * gh_test_privacy_config active, its staff member "s-0042" on @staff_pin, and
+ * one shopper (@loyalty_id, ref "ref-known", @name) on @pin. Unless
+ * @real_cost, hashes are the cheapest libsodium allows; the sign-in clock is
+ * gh_test_fake_clock, starting at 1800000000. */
+typedef struct {
+  char      *dir;
+  char      *path;
+  GhStore   *store;
+  GhCatalog *catalog;
+} GhTestAuthFixture;
+
+void      gh_test_auth_set_up          (GhTestAuthFixture *fixture,
+                                        gboolean           real_cost,
+                                        const char        *staff_pin,
+                                        const char        *loyalty_id,
+                                        const char        *name,
+                                        const char        *pin);
+/* Closes and deletes it all, and puts the real clock and cost back. */
+void      gh_test_auth_tear_down       (GhTestAuthFixture *fixture);
+/* (Re)reads @fixture's catalog from its store's active config. */
+void      gh_test_auth_load_catalog    (GhTestAuthFixture *fixture);
+
+/* Waiting for an _async call: pass gh_test_got_result and a GhTestWait with a
+ * main loop as its callback and data; gh_test_wait_for runs the loop until the
+ * result came and returns it (the caller clears wait->result). */
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} GhTestWait;
+
+void          gh_test_got_result       (GObject      *source,
+                                        GAsyncResult *result,
+                                        gpointer      user_data);
+GAsyncResult *gh_test_wait_for         (GhTestWait   *wait);
 
 G_END_DECLS
