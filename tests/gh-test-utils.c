@@ -494,3 +494,21 @@ gh_test_wait_for (GhTestWait *wait)
   g_main_loop_run (wait->loop);
   return wait->result;
 }
+
+gint64
+gh_test_store_int (GhStore    *store,
+                   const char *sql,
+                   const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = _gh_store_prepare (store, sql, &error);
+  gint64 value;
+
+  g_assert_no_error (error);
+  if (text != NULL)
+    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}

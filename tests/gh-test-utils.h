@@ -22,6 +22,10 @@ G_BEGIN_DECLS
     g_free (gh_test_fail_message_); \
   } G_STMT_END
 
+/* g_test_add with the calling file's own Fixture, fixture_set_up and fixture_tear_down. */
+#define GH_TEST_ADD_FIXTURE(path, data, func) \
+  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+
 /* A new empty folder under the system's temp folder, removed with its contents by gh_test_rmdir. */
 char     *gh_test_mkdtemp              (void);
 void      gh_test_rmdir                (const char  *path);
@@ -95,6 +99,12 @@ GhDataItem *gh_test_data_item_new      (gint64       id,
                                         const char  *attributes,
                                         gint64       now,
                                         gint64       age_days);
+
+/* The integer the one-row query @sql answers on @store, ?1 bound to @text
+ * unless it is NULL; fails the test when there is no row. */
+gint64    gh_test_store_int            (GhStore     *store,
+                                        const char  *sql,
+                                        const char  *text);
 
 /* A clock for gh_auth_set_clock_for_testing that says gh_test_fake_now. */
 extern gint64 gh_test_fake_now;

@@ -688,8 +688,7 @@ test_no_identifiers_logged (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (log_text, "capture-check"));
 }
 
-#define ADD(path, func, real_cost) \
-  g_test_add (path, Fixture, GINT_TO_POINTER (real_cost), fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func, real_cost) GH_TEST_ADD_FIXTURE (path, GINT_TO_POINTER (real_cost), func)
 
 int
 main (int    argc,

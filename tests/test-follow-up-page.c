@@ -339,8 +339,7 @@ main (int    argc,
       g_test_skip ("no display: run the suite under xvfb-run");
       return g_test_run ();
     }
-#define ADD(path, kind, func) \
-  g_test_add (path, Fixture, GINT_TO_POINTER (kind), fixture_set_up, func, fixture_tear_down)
+#define ADD(path, kind, func) GH_TEST_ADD_FIXTURE (path, GINT_TO_POINTER (kind), func)
   ADD ("/follow-up-page/landscape-and-portrait", GH_RECEIPT_KIND_ACCESS, test_landscape_and_portrait);
   ADD ("/follow-up-page/smallest", GH_RECEIPT_KIND_ERASURE, test_smallest);
   ADD ("/follow-up-page/dark-theme", GH_RECEIPT_KIND_ACCESS, test_dark_theme);

@@ -112,17 +112,8 @@ static gint64
 count_rows (GhStore    *store,
             const char *kind)
 {
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = _gh_store_prepare (store,
-      "SELECT count(*) FROM pin_lockout WHERE ?1 IS NULL OR kind = ?1", &error);
-  gint64 n;
-
-  g_assert_no_error (error);
-  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  return gh_test_store_int (store,
+      "SELECT count(*) FROM pin_lockout WHERE ?1 IS NULL OR kind = ?1", kind);
 }
 
 /* The unknown number locks after five wrong PINs, just as the real one does,
@@ -588,8 +579,7 @@ test_bad_key (Fixture *fixture, gconstpointer data)
     }
 }
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) GH_TEST_ADD_FIXTURE (path, NULL, func)
 
 int
 main (int    argc,

@@ -795,7 +795,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) GH_TEST_ADD_FIXTURE (path, NULL, func)
   ADD ("/receipt/consent", test_consent_receipt);
   ADD ("/receipt/third-parties", test_third_parties);
   ADD ("/receipt/qr-carries-no-identifiers", test_qr_carries_no_identifiers);

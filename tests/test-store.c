@@ -592,8 +592,7 @@ test_enum_names (void)
   g_assert_false (gh_consent_state_from_string ("maybe", &state));
 }
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) GH_TEST_ADD_FIXTURE (path, NULL, func)
 
 int
 main (int    argc,
