@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "auth/gh-auth.h"
+#include "receipts/gh-kiosk-keys.h"
 #include "store/gh-store-private.h"
 #include "gh-test-utils.h"
 
@@ -511,4 +512,45 @@ gh_test_store_int (GhStore    *store,
   value = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return value;
+}
+
+char *
+gh_test_zbar_decode (const char *png_path)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "zbarimg", "--raw", "-q", png_path, NULL };
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                     &out, &err, &status, &error))
+    gh_test_fail ("cannot run zbarimg: %s", error->message);
+  if (!g_spawn_check_wait_status (status, NULL) || out == NULL || *out == '\0')
+    return NULL;
+  if (g_str_has_suffix (out, "\n"))
+    out[strlen (out) - 1] = '\0';
+  return g_steal_pointer (&out);
+}
+
+GhStore *
+gh_test_demo_kiosk_store (const char  *db_path,
+                          GhCatalog  **catalog)
+{
+  g_autofree char *config_path = g_build_filename (g_getenv ("GLASSHOUSE_SOURCE_DIR"), "data",
+                                                   "demo", "config.json", NULL);
+  g_autofree char *config = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GhStore *store = gh_store_open (db_path, GH_STORE_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (gh_kiosk_keys_ensure (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (config_path, &config, NULL, &error));
+  gh_test_activate_config (store, 1, config);
+  bytes = g_bytes_new (config, strlen (config));
+  *catalog = gh_catalog_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+  return store;
 }

@@ -106,6 +106,15 @@ gint64    gh_test_store_int            (GhStore     *store,
                                         const char  *sql,
                                         const char  *text);
 
+/* What zbarimg reads from the QR code in @png_path, without the trailing
+ * newline; NULL when it finds none. Fails the test when zbarimg cannot run. */
+char     *gh_test_zbar_decode          (const char  *png_path);
+
+/* A kiosk store at @db_path with its kiosk keys and data/demo/config.json
+ * active as version 1; @catalog receives that config. */
+GhStore  *gh_test_demo_kiosk_store     (const char  *db_path,
+                                        GhCatalog  **catalog);
+
 /* A clock for gh_auth_set_clock_for_testing that says gh_test_fake_now. */
 extern gint64 gh_test_fake_now;
 gint64    gh_test_fake_clock           (gpointer     user_data);

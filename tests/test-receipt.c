@@ -36,26 +36,13 @@ static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  g_autofree char *config_path = g_build_filename (g_getenv ("GLASSHOUSE_SOURCE_DIR"), "data", "demo",
-                                                   "config.json", NULL);
-  g_autofree char *config = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 id;
 
   fx->dir = gh_test_mkdtemp ();
   fx->db_path = g_build_filename (fx->dir, "kiosk.db", NULL);
-  fx->store = gh_store_open (fx->db_path, GH_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  g_assert_true (gh_kiosk_keys_ensure (fx->store, &error));
-  g_assert_no_error (error);
-
-  g_assert_true (g_file_get_contents (config_path, &config, NULL, &error));
-  gh_test_activate_config (fx->store, 1, config);
-  bytes = g_bytes_new (config, strlen (config));
-  fx->catalog = gh_catalog_new_from_bytes (bytes, &error);
-  g_assert_no_error (error);
+  fx->store = gh_test_demo_kiosk_store (fx->db_path, &fx->catalog);
 
   id = gh_store_add_customer (fx->store, LOYALTY_ID, REF, NAME, NULL, &error);
   g_assert_no_error (error);
@@ -137,21 +124,6 @@ write_trust (Fixture *fx)
                           gh_store_get_kiosk_id (fx->store), b64);
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
   return path;
-}
-
-static char *
-zbar_decode (const char *png_path)
-{
-  g_autofree char *out = NULL;
-  const char *argv[] = { "zbarimg", "--raw", "-q", png_path, NULL };
-  int status = 0;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               &out, NULL, &status, NULL));
-  if (!g_spawn_check_wait_status (status, NULL) || out == NULL || *out == '\0')
-    return NULL;
-  g_strchomp (out);
-  return g_steal_pointer (&out);
 }
 
 static JsonObject *
@@ -401,7 +373,7 @@ test_qr_carries_no_identifiers (Fixture       *fx,
       g_assert_no_error (error);
       g_assert_cmpint (gh_qr_get_version (qr), <=, 10);
       g_assert_true (gh_qr_write_png (qr, png, 4, &error));
-      decoded = zbar_decode (png);
+      decoded = gh_test_zbar_decode (png);
       g_assert_cmpstr (decoded, ==, url);
       assert_no_identifiers (decoded);
       assert_no_identifiers (gh_receipt_get_token (receipt));
