@@ -98,6 +98,23 @@ make_changes (Fixture    *fx,
   return changes;
 }
 
+/* A receipt of @kind for the fixture's shopper, which must be issued. */
+static GhReceipt *
+issue (Fixture       *fx,
+       GhReceiptKind  kind,
+       GPtrArray     *changes,
+       const char    *actor,
+       const char    *lang)
+{
+  g_autoptr(GError) error = NULL;
+  GhReceipt *receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, kind, changes,
+                                         actor, lang, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (receipt);
+  return receipt;
+}
+
 static void
 assert_no_identifiers (const char *text)
 {
@@ -163,9 +180,7 @@ test_consent_receipt (Fixture       *fx,
   const GhEvent *last;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, GH_RECEIPT_KIND_CONSENT,
-                              changes, "s-0042", "de", &error);
-  g_assert_no_error (error);
+  receipt = issue (fx, GH_RECEIPT_KIND_CONSENT, changes, "s-0042", "de");
   g_assert_nonnull (receipt);
   g_assert_true (g_uuid_string_is_valid (gh_receipt_get_id (receipt)));
   g_assert_cmpint (gh_receipt_get_kind (receipt), ==, GH_RECEIPT_KIND_CONSENT);
@@ -366,8 +381,7 @@ test_qr_carries_no_identifiers (Fixture       *fx,
       g_autofree char *png = g_strdup_printf ("%s/receipt-%d.png", fx->dir, kind);
       g_autofree char *decoded = NULL;
 
-      receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, kind, changes, NULL, NULL, &error);
-      g_assert_no_error (error);
+      receipt = issue (fx, kind, changes, NULL, NULL);
       url = gh_receipt_get_follow_up_url (receipt, fx->catalog);
       qr = gh_qr_new (url, &error);
       g_assert_no_error (error);
@@ -399,9 +413,7 @@ test_access_export (Fixture       *fx,
   const GhEvent *last;
   gboolean saw_email = FALSE;
 
-  receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, GH_RECEIPT_KIND_ACCESS,
-                              NULL, NULL, "en", &error);
-  g_assert_no_error (error);
+  receipt = issue (fx, GH_RECEIPT_KIND_ACCESS, NULL, NULL, "en");
   g_assert_cmpint (gh_receipt_get_kind (receipt), ==, GH_RECEIPT_KIND_ACCESS);
   /* The receipt itself stays pseudonymous... */
   g_assert_null (strstr (gh_receipt_get_body (receipt), EMAIL));
@@ -468,9 +480,7 @@ test_access_export_gone_after_ack (Fixture       *fx,
   g_autofree char *out = NULL;
   gint64 last_seq;
 
-  receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, GH_RECEIPT_KIND_ACCESS,
-                              NULL, NULL, "en", &error);
-  g_assert_no_error (error);
+  receipt = issue (fx, GH_RECEIPT_KIND_ACCESS, NULL, NULL, "en");
   g_assert_cmpint (gh_test_run_ctl (&out, NULL, "outbox", "export", "--db", fx->db_path, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "\"attachment\""));
   g_assert_nonnull (strstr (out, EMAIL));
@@ -481,12 +491,8 @@ test_access_export_gone_after_ack (Fixture       *fx,
   g_assert_no_error (error);
   /* Delivered: the kiosk keeps no copy of what it only held for HQ. */
   g_assert_cmpint (gh_store_get_schema_version (fx->store), >=, 3);
-  {
-    sqlite3_stmt *stmt = _gh_store_prepare (fx->store, "SELECT count(*) FROM event_attachment", &error);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
-    sqlite3_reset (stmt);
-  }
+  g_assert_cmpint (gh_test_store_int (fx->store, "SELECT count(*) FROM event_attachment", NULL),
+                   ==, 0);
 }
 
 static void
@@ -537,9 +543,7 @@ test_inside_callers_transaction (Fixture       *fx,
   gint64 events_before = gh_store_count_events (fx->store, NULL);
 
   g_assert_true (gh_store_begin (fx->store, &error));
-  receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, GH_RECEIPT_KIND_ERASURE,
-                              NULL, NULL, "fr", &error);
-  g_assert_no_error (error);
+  receipt = issue (fx, GH_RECEIPT_KIND_ERASURE, NULL, NULL, "fr");
   g_assert_true (_gh_store_in_transaction (fx->store));
   gh_store_rollback (fx->store);
 
@@ -569,9 +573,7 @@ test_ctl_round_trip (Fixture       *fx,
   g_autoptr(JsonNode) verified = NULL;
   JsonObject *object;
 
-  receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, GH_RECEIPT_KIND_CONSENT,
-                              changes, NULL, NULL, &error);
-  g_assert_no_error (error);
+  receipt = issue (fx, GH_RECEIPT_KIND_CONSENT, changes, NULL, NULL);
 
   g_assert_cmpint (gh_test_run_ctl (&out, &err, "outbox", "export", "--db", fx->db_path, NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
