@@ -83,17 +83,29 @@ events_of_kind (GhStore    *store,
   return matching;
 }
 
-/* One wrong attempt; returns the lock's length when this attempt locked, else 0. */
+/* One attempt that must succeed (@right) or be refused. Returns the lock's
+ * length when this refused attempt locked, else 0. */
 static gint64
-fail_once (Fixture    *fixture,
-           const char *loyalty_id,
-           const char *pin)
+sign_in_once (Fixture    *fixture,
+              const char *loyalty_id,
+              const char *pin,
+              gboolean    right)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GhCustomer) customer = NULL;
   gint64 locked = -1;
 
   customer = gh_auth_sign_in (fixture->store, loyalty_id, pin, &locked, &error);
+  if (right)
+    {
+      g_assert_no_error (error);
+      g_assert_nonnull (customer);
+      g_assert_cmpstr (customer->loyalty_id, ==, loyalty_id);
+      g_assert_cmpint (customer->failed_pins, ==, 0);
+      g_assert_cmpint (customer->locked_until, ==, 0);
+      g_assert_cmpint (locked, ==, 0);
+      return 0;
+    }
   g_assert_null (customer);
   g_assert_nonnull (error);
   g_assert_true (error->domain == GH_AUTH_ERROR);
@@ -107,22 +119,20 @@ fail_once (Fixture    *fixture,
   return locked;
 }
 
+static gint64
+fail_once (Fixture    *fixture,
+           const char *loyalty_id,
+           const char *pin)
+{
+  return sign_in_once (fixture, loyalty_id, pin, FALSE);
+}
+
 static void
 sign_in_ok (Fixture    *fixture,
             const char *loyalty_id,
             const char *pin)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GhCustomer) customer = NULL;
-  gint64 locked = -1;
-
-  customer = gh_auth_sign_in (fixture->store, loyalty_id, pin, &locked, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (customer);
-  g_assert_cmpstr (customer->loyalty_id, ==, loyalty_id);
-  g_assert_cmpint (customer->failed_pins, ==, 0);
-  g_assert_cmpint (customer->locked_until, ==, 0);
-  g_assert_cmpint (locked, ==, 0);
+  sign_in_once (fixture, loyalty_id, pin, TRUE);
 }
 
 static void
