@@ -554,3 +554,20 @@ gh_test_demo_kiosk_store (const char  *db_path,
   g_assert_no_error (error);
   return store;
 }
+
+GhStore *
+gh_test_kiosk_store_new (const char *path,
+                         const char *kiosk_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhStore) store = gh_store_open (path, GH_STORE_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (gh_store_set_meta (store, "kiosk_id", kiosk_id, &error));
+  g_clear_object (&store);
+  store = gh_store_open (path, GH_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gh_store_get_kiosk_id (store), ==, kiosk_id);
+  g_assert_true (_gh_store_exec (store, "PRAGMA synchronous = OFF", &error));
+  return g_steal_pointer (&store);
+}

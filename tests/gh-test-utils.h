@@ -55,6 +55,11 @@ const char *gh_test_small_config       (void);
  * loyalty id "1000", ref "ref-1000", with a few data items. */
 GhStore  *gh_test_store_with_shopper   (const char  *dir);
 
+/* A new store at @path named @kiosk_id (meta.kiosk_id, read back on reopening),
+ * with synchronous = OFF: a test's own writes need not wait for the disk. */
+GhStore  *gh_test_kiosk_store_new      (const char  *path,
+                                        const char  *kiosk_id);
+
 /* Runs glasshouse-ctl with @args (NULL-terminated) and returns its exit code;
  * @out and @err receive what it printed (either may be NULL). */
 int       gh_test_run_ctl              (char       **out,
