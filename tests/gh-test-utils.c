@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/gh-auth.h"
+#include "receipts/gh-kiosk-keys.h"
 #include "store/gh-store-private.h"
 #include "gh-test-utils.h"
 
@@ -419,4 +421,153 @@ gh_test_init_capturing (int    *argc,
   g_log_set_debug_enabled (TRUE);
   gh_test_log_capture_start ();
   g_assert_cmpint (sodium_init (), >=, 0);
+}
+
+/* ---- PIN tests ----------------------------------------------------------- */
+
+void
+gh_test_auth_load_catalog (GhTestAuthFixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&fixture->catalog);
+  fixture->catalog = gh_catalog_load_active (fixture->store, &error);
+  g_assert_no_error (error);
+}
+
+void
+gh_test_auth_set_up (GhTestAuthFixture *fixture,
+                     gboolean           real_cost,
+                     const char        *staff_pin,
+                     const char        *loyalty_id,
+                     const char        *name,
+                     const char        *pin)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *staff_hash = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *pin_hash = NULL;
+
+  if (!real_cost)
+    gh_auth_set_cost_for_testing (crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
+  gh_test_fake_now = 1800000000;
+  gh_auth_set_clock_for_testing (gh_test_fake_clock, NULL);
+
+  fixture->dir = gh_test_mkdtemp ();
+  fixture->path = g_build_filename (fixture->dir, "store.db", NULL);
+  fixture->store = gh_store_open (fixture->path, GH_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  staff_hash = gh_auth_hash_pin (staff_pin);
+  json = gh_test_privacy_config (1, staff_hash);
+  gh_test_activate_config (fixture->store, 1, json);
+  gh_test_auth_load_catalog (fixture);
+  pin_hash = gh_auth_hash_pin (pin);
+  gh_store_add_customer (fixture->store, loyalty_id, "ref-known", name, pin_hash, &error);
+  g_assert_no_error (error);
+}
+
+void
+gh_test_auth_tear_down (GhTestAuthFixture *fixture)
+{
+  g_clear_object (&fixture->catalog);
+  g_clear_object (&fixture->store);
+  gh_test_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+  gh_auth_set_clock_for_testing (NULL, NULL);
+  gh_auth_set_cost_for_testing (0, 0);
+}
+
+void
+gh_test_got_result (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GhTestWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+GAsyncResult *
+gh_test_wait_for (GhTestWait *wait)
+{
+  g_main_loop_run (wait->loop);
+  return wait->result;
+}
+
+gint64
+gh_test_store_int (GhStore    *store,
+                   const char *sql,
+                   const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = _gh_store_prepare (store, sql, &error);
+  gint64 value;
+
+  g_assert_no_error (error);
+  if (text != NULL)
+    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+char *
+gh_test_zbar_decode (const char *png_path)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "zbarimg", "--raw", "-q", png_path, NULL };
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                     &out, &err, &status, &error))
+    gh_test_fail ("cannot run zbarimg: %s", error->message);
+  if (!g_spawn_check_wait_status (status, NULL) || out == NULL || *out == '\0')
+    return NULL;
+  if (g_str_has_suffix (out, "\n"))
+    out[strlen (out) - 1] = '\0';
+  return g_steal_pointer (&out);
+}
+
+GhStore *
+gh_test_demo_kiosk_store (const char  *db_path,
+                          GhCatalog  **catalog)
+{
+  g_autofree char *config_path = g_build_filename (g_getenv ("GLASSHOUSE_SOURCE_DIR"), "data",
+                                                   "demo", "config.json", NULL);
+  g_autofree char *config = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GhStore *store = gh_store_open (db_path, GH_STORE_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (gh_kiosk_keys_ensure (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (config_path, &config, NULL, &error));
+  gh_test_activate_config (store, 1, config);
+  bytes = g_bytes_new (config, strlen (config));
+  *catalog = gh_catalog_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+GhStore *
+gh_test_kiosk_store_new (const char *path,
+                         const char *kiosk_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhStore) store = gh_store_open (path, GH_STORE_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (gh_store_set_meta (store, "kiosk_id", kiosk_id, &error));
+  g_clear_object (&store);
+  store = gh_store_open (path, GH_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gh_store_get_kiosk_id (store), ==, kiosk_id);
+  g_assert_true (_gh_store_exec (store, "PRAGMA synchronous = OFF", &error));
+  return g_steal_pointer (&store);
 }

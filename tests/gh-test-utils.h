@@ -5,6 +5,9 @@
 
 #include <glib.h>
 
+#include <gio/gio.h>
+
+#include "config/gh-catalog.h"
 #include "store/gh-store.h"
 
 G_BEGIN_DECLS
@@ -18,6 +21,10 @@ G_BEGIN_DECLS
     g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, gh_test_fail_message_); \
     g_free (gh_test_fail_message_); \
   } G_STMT_END
+
+/* g_test_add with the calling file's own Fixture, fixture_set_up and fixture_tear_down. */
+#define GH_TEST_ADD_FIXTURE(path, data, func) \
+  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
 /* A new empty folder under the system's temp folder, removed with its contents by gh_test_rmdir. */
 char     *gh_test_mkdtemp              (void);
@@ -47,6 +54,11 @@ const char *gh_test_small_config       (void);
 /* A store at @dir/store.db with gh_test_small_config active and one shopper,
  * loyalty id "1000", ref "ref-1000", with a few data items. */
 GhStore  *gh_test_store_with_shopper   (const char  *dir);
+
+/* A new store at @path named @kiosk_id (meta.kiosk_id, read back on reopening),
+ * with synchronous = OFF: a test's own writes need not wait for the disk. */
+GhStore  *gh_test_kiosk_store_new      (const char  *path,
+                                        const char  *kiosk_id);
 
 /* Runs glasshouse-ctl with @args (NULL-terminated) and returns its exit code;
  * @out and @err receive what it printed (either may be NULL). */
@@ -93,6 +105,21 @@ GhDataItem *gh_test_data_item_new      (gint64       id,
                                         gint64       now,
                                         gint64       age_days);
 
+/* The integer the one-row query @sql answers on @store, ?1 bound to @text
+ * unless it is NULL; fails the test when there is no row. */
+gint64    gh_test_store_int            (GhStore     *store,
+                                        const char  *sql,
+                                        const char  *text);
+
+/* What zbarimg reads from the QR code in @png_path, without the trailing
+ * newline; NULL when it finds none. Fails the test when zbarimg cannot run. */
+char     *gh_test_zbar_decode          (const char  *png_path);
+
+/* A kiosk store at @db_path with its kiosk keys and data/demo/config.json
+ * active as version 1; @catalog receives that config. */
+GhStore  *gh_test_demo_kiosk_store     (const char  *db_path,
+                                        GhCatalog  **catalog);
+
 /* A clock for gh_auth_set_clock_for_testing that says gh_test_fake_now. */
 extern gint64 gh_test_fake_now;
 gint64    gh_test_fake_clock           (gpointer     user_data);
@@ -101,5 +128,41 @@ gint64    gh_test_fake_clock           (gpointer     user_data);
  * every log line captured (gh_test_log_capture_start), libsodium started. */
 void      gh_test_init_capturing       (int         *argc,
                                         char      ***argv);
+
+/* For the PIN tests (test-auth, test-lockout): a store at @dir/store.db with
+ * gh_test_privacy_config active, its staff member "s-0042" on @staff_pin, and
+ * one shopper (@loyalty_id, ref "ref-known", @name) on @pin. Unless
+ * @real_cost, hashes are the cheapest libsodium allows; the sign-in clock is
+ * gh_test_fake_clock, starting at 1800000000. */
+typedef struct {
+  char      *dir;
+  char      *path;
+  GhStore   *store;
+  GhCatalog *catalog;
+} GhTestAuthFixture;
+
+void      gh_test_auth_set_up          (GhTestAuthFixture *fixture,
+                                        gboolean           real_cost,
+                                        const char        *staff_pin,
+                                        const char        *loyalty_id,
+                                        const char        *name,
+                                        const char        *pin);
+/* Closes and deletes it all, and puts the real clock and cost back. */
+void      gh_test_auth_tear_down       (GhTestAuthFixture *fixture);
+/* (Re)reads @fixture's catalog from its store's active config. */
+void      gh_test_auth_load_catalog    (GhTestAuthFixture *fixture);
+
+/* Waiting for an _async call: pass gh_test_got_result and a GhTestWait with a
+ * main loop as its callback and data; gh_test_wait_for runs the loop until the
+ * result came and returns it (the caller clears wait->result). */
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} GhTestWait;
+
+void          gh_test_got_result       (GObject      *source,
+                                        GAsyncResult *result,
+                                        gpointer      user_data);
+GAsyncResult *gh_test_wait_for         (GhTestWait   *wait);
 
 G_END_DECLS

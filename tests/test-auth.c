@@ -24,26 +24,7 @@
 #define UNKNOWN_ID  "731994669999"
 #define STAFF_PIN   "9137"
 
-typedef struct {
-  char      *dir;
-  char      *path;
-  GhStore   *store;
-  GhCatalog *catalog;
-} Fixture;
-
-static GhCatalog *
-make_catalog (GhStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *staff_hash = gh_auth_hash_pin (STAFF_PIN);
-  g_autofree char *json = gh_test_privacy_config (1, staff_hash);
-  GhCatalog *catalog;
-
-  gh_test_activate_config (store, 1, json);
-  catalog = gh_catalog_load_active (store, &error);
-  g_assert_no_error (error);
-  return catalog;
-}
+typedef GhTestAuthFixture Fixture;
 
 static void
 add_shopper (GhStore    *store,
@@ -57,40 +38,20 @@ add_shopper (GhStore    *store,
   g_assert_no_error (error);
 }
 
-/* Cheap hashes and a fake clock: for the tests about counting, not about cost. */
+/* Cheap hashes and a fake clock, unless @data asks for the real cost: for the
+ * tests about counting, not about cost. */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *hash = NULL;
-  gboolean real_cost = GPOINTER_TO_INT (data);
-
-  if (!real_cost)
-    gh_auth_set_cost_for_testing (crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
-  gh_test_fake_now = 1800000000;
-  gh_auth_set_clock_for_testing (gh_test_fake_clock, NULL);
-
-  fixture->dir = gh_test_mkdtemp ();
-  fixture->path = g_build_filename (fixture->dir, "store.db", NULL);
-  fixture->store = gh_store_open (fixture->path, GH_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  fixture->catalog = make_catalog (fixture->store);
-  hash = gh_auth_hash_pin (KNOWN_PIN);
-  add_shopper (fixture->store, KNOWN_ID, "ref-known", hash);
+  gh_test_auth_set_up (fixture, GPOINTER_TO_INT (data), STAFF_PIN, KNOWN_ID, KNOWN_NAME, KNOWN_PIN);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_clear_object (&fixture->catalog);
-  g_clear_object (&fixture->store);
-  gh_test_rmdir (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->path);
-  gh_auth_set_clock_for_testing (NULL, NULL);
-  gh_auth_set_cost_for_testing (0, 0);
+  gh_test_auth_tear_down (fixture);
 }
 
 static GhCustomer *
@@ -122,17 +83,29 @@ events_of_kind (GhStore    *store,
   return matching;
 }
 
-/* One wrong attempt; returns the lock's length when this attempt locked, else 0. */
+/* One attempt that must succeed (@right) or be refused. Returns the lock's
+ * length when this refused attempt locked, else 0. */
 static gint64
-fail_once (Fixture    *fixture,
-           const char *loyalty_id,
-           const char *pin)
+sign_in_once (Fixture    *fixture,
+              const char *loyalty_id,
+              const char *pin,
+              gboolean    right)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GhCustomer) customer = NULL;
   gint64 locked = -1;
 
   customer = gh_auth_sign_in (fixture->store, loyalty_id, pin, &locked, &error);
+  if (right)
+    {
+      g_assert_no_error (error);
+      g_assert_nonnull (customer);
+      g_assert_cmpstr (customer->loyalty_id, ==, loyalty_id);
+      g_assert_cmpint (customer->failed_pins, ==, 0);
+      g_assert_cmpint (customer->locked_until, ==, 0);
+      g_assert_cmpint (locked, ==, 0);
+      return 0;
+    }
   g_assert_null (customer);
   g_assert_nonnull (error);
   g_assert_true (error->domain == GH_AUTH_ERROR);
@@ -146,22 +119,20 @@ fail_once (Fixture    *fixture,
   return locked;
 }
 
+static gint64
+fail_once (Fixture    *fixture,
+           const char *loyalty_id,
+           const char *pin)
+{
+  return sign_in_once (fixture, loyalty_id, pin, FALSE);
+}
+
 static void
 sign_in_ok (Fixture    *fixture,
             const char *loyalty_id,
             const char *pin)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GhCustomer) customer = NULL;
-  gint64 locked = -1;
-
-  customer = gh_auth_sign_in (fixture->store, loyalty_id, pin, &locked, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (customer);
-  g_assert_cmpstr (customer->loyalty_id, ==, loyalty_id);
-  g_assert_cmpint (customer->failed_pins, ==, 0);
-  g_assert_cmpint (customer->locked_until, ==, 0);
-  g_assert_cmpint (locked, ==, 0);
+  sign_in_once (fixture, loyalty_id, pin, TRUE);
 }
 
 static void
@@ -585,29 +556,6 @@ test_staff_sign_in (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (member);
 }
 
-typedef struct {
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-got_result (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-static GAsyncResult *
-wait_for (Wait *wait)
-{
-  g_main_loop_run (wait->loop);
-  return wait->result;
-}
-
 static void
 test_async (Fixture *fixture, gconstpointer data)
 {
@@ -615,11 +563,11 @@ test_async (Fixture *fixture, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GhCustomer) customer = NULL;
   g_autoptr(GhStaffMember) member = NULL;
-  Wait wait = { loop, NULL };
+  GhTestWait wait = { loop, NULL };
   gint64 locked = -1;
 
-  gh_auth_sign_in_async (fixture->path, KNOWN_ID, KNOWN_PIN, NULL, got_result, &wait);
-  customer = gh_auth_sign_in_finish (wait_for (&wait), &locked, &error);
+  gh_auth_sign_in_async (fixture->path, KNOWN_ID, KNOWN_PIN, NULL, gh_test_got_result, &wait);
+  customer = gh_auth_sign_in_finish (gh_test_wait_for (&wait), &locked, &error);
   g_clear_object (&wait.result);
   g_assert_no_error (error);
   g_assert_cmpstr (customer->ref, ==, "ref-known");
@@ -628,8 +576,8 @@ test_async (Fixture *fixture, gconstpointer data)
 
   for (int i = 0; i < 5; i++)
     {
-      gh_auth_sign_in_async (fixture->path, KNOWN_ID, "0000", NULL, got_result, &wait);
-      customer = gh_auth_sign_in_finish (wait_for (&wait), &locked, &error);
+      gh_auth_sign_in_async (fixture->path, KNOWN_ID, "0000", NULL, gh_test_got_result, &wait);
+      customer = gh_auth_sign_in_finish (gh_test_wait_for (&wait), &locked, &error);
       g_clear_object (&wait.result);
       g_assert_null (customer);
       g_assert_error (error, GH_AUTH_ERROR, (i < 4 ? GH_AUTH_ERROR_REJECTED : GH_AUTH_ERROR_LOCKED));
@@ -638,16 +586,17 @@ test_async (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (locked, ==, 60);
 
   /* A store that is not there is a store error, not a wrong PIN. */
-  gh_auth_sign_in_async ("/nonexistent/glasshouse.db", KNOWN_ID, KNOWN_PIN, NULL, got_result, &wait);
-  customer = gh_auth_sign_in_finish (wait_for (&wait), &locked, &error);
+  gh_auth_sign_in_async ("/nonexistent/glasshouse.db", KNOWN_ID, KNOWN_PIN, NULL,
+                         gh_test_got_result, &wait);
+  customer = gh_auth_sign_in_finish (gh_test_wait_for (&wait), &locked, &error);
   g_clear_object (&wait.result);
   g_assert_null (customer);
   g_assert_error (error, GH_STORE_ERROR, GH_STORE_ERROR_IO);
   g_clear_error (&error);
 
   gh_auth_staff_sign_in_async (fixture->path, fixture->catalog, "s-0042", STAFF_PIN, NULL,
-                               got_result, &wait);
-  member = gh_auth_staff_sign_in_finish (wait_for (&wait), &error);
+                               gh_test_got_result, &wait);
+  member = gh_auth_staff_sign_in_finish (gh_test_wait_for (&wait), &error);
   g_clear_object (&wait.result);
   g_assert_no_error (error);
   g_assert_cmpstr (gh_staff_member_get_id (member), ==, "s-0042");
@@ -663,12 +612,12 @@ test_staff_async (Fixture *fixture, gconstpointer data)
   g_autoptr(GhCustomer) customer = NULL;
   g_autoptr(GPtrArray) cleared = NULL;
   g_autoptr(GPtrArray) ended = NULL;
-  Wait wait = { loop, NULL };
+  GhTestWait wait = { loop, NULL };
 
   for (int i = 0; i < 5; i++)
     fail_once (fixture, KNOWN_ID, "0000");
-  gh_auth_clear_lockout_async (fixture->path, KNOWN_ID, "s-0042", NULL, got_result, &wait);
-  g_assert_true (gh_auth_clear_lockout_finish (wait_for (&wait), &error));
+  gh_auth_clear_lockout_async (fixture->path, KNOWN_ID, "s-0042", NULL, gh_test_got_result, &wait);
+  g_assert_true (gh_auth_clear_lockout_finish (gh_test_wait_for (&wait), &error));
   g_clear_object (&wait.result);
   g_assert_no_error (error);
   customer = reload (fixture, KNOWN_ID);
@@ -676,14 +625,16 @@ test_staff_async (Fixture *fixture, gconstpointer data)
   cleared = events_of_kind (fixture->store, "staff.lockout_cleared");
   g_assert_cmpuint (cleared->len, ==, 1);
 
-  gh_auth_clear_lockout_async (fixture->path, KNOWN_ID, "sam smith", NULL, got_result, &wait);
-  g_assert_false (gh_auth_clear_lockout_finish (wait_for (&wait), &error));
+  gh_auth_clear_lockout_async (fixture->path, KNOWN_ID, "sam smith", NULL, gh_test_got_result,
+                               &wait);
+  g_assert_false (gh_auth_clear_lockout_finish (gh_test_wait_for (&wait), &error));
   g_clear_object (&wait.result);
   g_assert_error (error, GH_STORE_ERROR, GH_STORE_ERROR_INVALID);
   g_clear_error (&error);
 
-  gh_auth_record_staff_assist_async (fixture->path, "s-0042", FALSE, TRUE, NULL, got_result, &wait);
-  g_assert_true (gh_auth_record_staff_assist_finish (wait_for (&wait), &error));
+  gh_auth_record_staff_assist_async (fixture->path, "s-0042", FALSE, TRUE, NULL, gh_test_got_result,
+                                     &wait);
+  g_assert_true (gh_auth_record_staff_assist_finish (gh_test_wait_for (&wait), &error));
   g_clear_object (&wait.result);
   g_assert_no_error (error);
   ended = events_of_kind (fixture->store, "staff.assist_ended");
@@ -712,7 +663,7 @@ test_no_identifiers_logged (Fixture *fixture, gconstpointer data)
   g_autofree char *err_text = NULL;
   g_autofree char *log_text = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Wait wait = { loop, NULL };
+  GhTestWait wait = { loop, NULL };
   int saved;
 
   saved = gh_test_capture_begin (err_path);
@@ -725,7 +676,7 @@ test_no_identifiers_logged (Fixture *fixture, gconstpointer data)
     }
   gh_auth_clear_lockout (fixture->store, KNOWN_ID, "s-0042", NULL);
   gh_auth_clear_lockout (fixture->store, UNKNOWN_ID, "s-0042", NULL);
-  gh_auth_sign_in_async (fixture->path, KNOWN_ID, WEAK_PIN, NULL, got_result, &wait);
+  gh_auth_sign_in_async (fixture->path, KNOWN_ID, WEAK_PIN, NULL, gh_test_got_result, &wait);
   g_main_loop_run (loop);
   g_assert_null (gh_auth_sign_in_finish (wait.result, NULL, NULL));
   g_clear_object (&wait.result);
@@ -747,8 +698,7 @@ test_no_identifiers_logged (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (log_text, "capture-check"));
 }
 
-#define ADD(path, func, real_cost) \
-  g_test_add (path, Fixture, GINT_TO_POINTER (real_cost), fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func, real_cost) GH_TEST_ADD_FIXTURE (path, GINT_TO_POINTER (real_cost), func)
 
 int
 main (int    argc,

@@ -48,18 +48,10 @@ static gint64
 count_applied (GhStore *store,
                gint64   version)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *pattern = g_strdup_printf ("{\"version\":%" G_GINT64_FORMAT ",%%", version);
-  sqlite3_stmt *stmt = _gh_store_prepare (store,
-      "SELECT count(*) FROM event WHERE kind = 'config.applied' AND body LIKE ?1", &error);
-  gint64 n;
 
-  g_assert_no_error (error);
-  sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  return gh_test_store_int (store,
+      "SELECT count(*) FROM event WHERE kind = 'config.applied' AND body LIKE ?1", pattern);
 }
 
 static void

@@ -345,8 +345,7 @@ test_locked (Fixture *fixture, gconstpointer data)
   assert_error_line (err, "another process is writing");
 }
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) GH_TEST_ADD_FIXTURE (path, NULL, func)
 
 int
 main (int    argc,

@@ -101,15 +101,7 @@ static gint64
 query_int (GhStore    *store,
            const char *sql)
 {
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = _gh_store_prepare (store, sql, &error);
-  gint64 value;
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return value;
+  return gh_test_store_int (store, sql, NULL);
 }
 
 static char *

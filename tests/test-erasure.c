@@ -165,17 +165,7 @@ count (GhStore    *store,
        const char *sql,
        const char *text)
 {
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = _gh_store_prepare (store, sql, &error);
-  gint64 n;
-
-  g_assert_no_error (error);
-  if (text != NULL)
-    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  return gh_test_store_int (store, sql, text);
 }
 
 static void
@@ -578,8 +568,7 @@ test_no_identifiers_logged (Fixture *fixture, gconstpointer data)
     }
 }
 
-#define ADD(path, func, with_config) \
-  g_test_add (path, Fixture, GINT_TO_POINTER (with_config), fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func, with_config) GH_TEST_ADD_FIXTURE (path, GINT_TO_POINTER (with_config), func)
 
 int
 main (int    argc,

@@ -33,25 +33,14 @@ static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  g_autofree char *config_path = g_build_filename (g_getenv ("GLASSHOUSE_SOURCE_DIR"), "data", "demo",
-                                                   "config.json", NULL);
   g_autofree char *db_path = NULL;
-  g_autofree char *config = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GhCustomer) customer = NULL;
   g_autoptr(GError) error = NULL;
   gint64 id;
 
   fx->dir = gh_test_mkdtemp ();
   db_path = g_build_filename (fx->dir, "kiosk.db", NULL);
-  fx->store = gh_store_open (db_path, GH_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  g_assert_true (gh_kiosk_keys_ensure (fx->store, &error));
-  g_assert_true (g_file_get_contents (config_path, &config, NULL, &error));
-  gh_test_activate_config (fx->store, 1, config);
-  bytes = g_bytes_new (config, strlen (config));
-  fx->catalog = gh_catalog_new_from_bytes (bytes, &error);
-  g_assert_no_error (error);
+  fx->store = gh_test_demo_kiosk_store (db_path, &fx->catalog);
 
   id = gh_store_add_customer (fx->store, LOYALTY_ID, REF, NAME, NULL, &error);
   g_assert_no_error (error);
@@ -77,22 +66,6 @@ fixture_tear_down (Fixture       *fx,
   gh_test_rmdir (fx->dir);
   g_free (fx->dir);
   g_free (fx->url);
-}
-
-static char *
-zbar_decode (const char *png_path)
-{
-  g_autofree char *out = NULL;
-  const char *argv[] = { "zbarimg", "--raw", "-q", png_path, NULL };
-  int status = 0;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, &out, NULL, &status, NULL));
-  if (!g_spawn_check_wait_status (status, NULL) || out == NULL || *out == '\0')
-    return NULL;
-  if (g_str_has_suffix (out, "\n"))
-    out[strlen (out) - 1] = '\0';
-  return g_steal_pointer (&out);
 }
 
 static void
@@ -185,7 +158,7 @@ render (GtkWidget  *window,
 
   g_test_message ("%s: window %d x %d, code %d px, %d px per module", path, w, h,
                   out->code_side, out->module_px);
-  return zbar_decode (path);
+  return gh_test_zbar_decode (path);
 }
 
 static GtkWidget *
@@ -352,8 +325,7 @@ main (int    argc,
       g_test_add_func ("/follow-up-page/display", no_display);
       return g_test_run ();
     }
-#define ADD(path, kind, func) \
-  g_test_add (path, Fixture, GINT_TO_POINTER (kind), fixture_set_up, func, fixture_tear_down)
+#define ADD(path, kind, func) GH_TEST_ADD_FIXTURE (path, GINT_TO_POINTER (kind), func)
   ADD ("/follow-up-page/landscape-and-portrait", GH_RECEIPT_KIND_ACCESS, test_landscape_and_portrait);
   ADD ("/follow-up-page/smallest", GH_RECEIPT_KIND_ERASURE, test_smallest);
   ADD ("/follow-up-page/dark-theme", GH_RECEIPT_KIND_ACCESS, test_dark_theme);

@@ -80,16 +80,9 @@ make_store (const char *path,
             int         n_customers)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GhStore) store = gh_store_open (path, GH_STORE_OPEN_CREATE, &error);
+  /* The pusher's acks still wait for the disk. */
+  g_autoptr(GhStore) store = gh_test_kiosk_store_new (path, kiosk_id);
 
-  g_assert_no_error (error);
-  g_assert_true (gh_store_set_meta (store, "kiosk_id", kiosk_id, &error));
-  g_clear_object (&store);
-  store = gh_store_open (path, GH_STORE_OPEN_DEFAULT, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (gh_store_get_kiosk_id (store), ==, kiosk_id);
-  /* The test's own writes need not wait for the disk; the pusher's acks still do. */
-  g_assert_true (_gh_store_exec (store, "PRAGMA synchronous = OFF", &error));
   gh_test_activate_config (store, 1, gh_test_small_config ());
   for (int i = 0; i < n_customers; i++)
     {
@@ -133,15 +126,7 @@ static gint64
 store_int (GhStore    *store,
            const char *sql)
 {
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = _gh_store_prepare (store, sql, &error);
-  gint64 value;
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return value;
+  return gh_test_store_int (store, sql, NULL);
 }
 
 /* The invariants that must hold after any push, finished or killed:

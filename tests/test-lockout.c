@@ -24,61 +24,21 @@
 #define STAFF_PIN     "9137"
 #define STRANGER_ID   "s-7777"        /* a staff id the config does not know */
 
-typedef struct {
-  char      *dir;
-  char      *path;
-  GhStore   *store;
-  GhCatalog *catalog;
-} Fixture;
-
-static void
-load_catalog (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_clear_object (&fixture->catalog);
-  fixture->catalog = gh_catalog_load_active (fixture->store, &error);
-  g_assert_no_error (error);
-}
+typedef GhTestAuthFixture Fixture;
 
 /* Cheap hashes and a fake clock: these tests are about counting, not cost. */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *staff_hash = NULL;
-  g_autofree char *json = NULL;
-  g_autofree char *pin_hash = NULL;
-
-  gh_auth_set_cost_for_testing (crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
-  gh_test_fake_now = 1800000000;
-  gh_auth_set_clock_for_testing (gh_test_fake_clock, NULL);
-
-  fixture->dir = gh_test_mkdtemp ();
-  fixture->path = g_build_filename (fixture->dir, "store.db", NULL);
-  fixture->store = gh_store_open (fixture->path, GH_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  staff_hash = gh_auth_hash_pin (STAFF_PIN);
-  json = gh_test_privacy_config (1, staff_hash);
-  gh_test_activate_config (fixture->store, 1, json);
-  load_catalog (fixture);
-  pin_hash = gh_auth_hash_pin (KNOWN_PIN);
-  gh_store_add_customer (fixture->store, KNOWN_ID, "ref-known", "Known Shopper", pin_hash, &error);
-  g_assert_no_error (error);
+  gh_test_auth_set_up (fixture, FALSE, STAFF_PIN, KNOWN_ID, "Known Shopper", KNOWN_PIN);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_clear_object (&fixture->catalog);
-  g_clear_object (&fixture->store);
-  gh_test_rmdir (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->path);
-  gh_auth_set_clock_for_testing (NULL, NULL);
-  gh_auth_set_cost_for_testing (0, 0);
+  gh_test_auth_tear_down (fixture);
 }
 
 /* What a power cycle does: every connection closed, a new one on the same
@@ -92,7 +52,7 @@ restart (Fixture *fixture)
   g_clear_object (&fixture->store);
   fixture->store = gh_store_open (fixture->path, GH_STORE_OPEN_DEFAULT, &error);
   g_assert_no_error (error);
-  load_catalog (fixture);
+  gh_test_auth_load_catalog (fixture);
 }
 
 /* One shopper attempt, as the kiosk would show it: the error code and
@@ -152,17 +112,8 @@ static gint64
 count_rows (GhStore    *store,
             const char *kind)
 {
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = _gh_store_prepare (store,
-      "SELECT count(*) FROM pin_lockout WHERE ?1 IS NULL OR kind = ?1", &error);
-  gint64 n;
-
-  g_assert_no_error (error);
-  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  return gh_test_store_int (store,
+      "SELECT count(*) FROM pin_lockout WHERE ?1 IS NULL OR kind = ?1", kind);
 }
 
 /* The unknown number locks after five wrong PINs, just as the real one does,
@@ -230,22 +181,6 @@ assert_staff (Fixture    *fixture,
   g_assert_error (error, GH_AUTH_ERROR, expected);
 }
 
-typedef struct {
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-got_result (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
 /* The staff PIN lock, for a real staff id and for one the config does not
  * know, survives a restart, doubles, ends after its time, and a right PIN
  * wipes it (the row goes). */
@@ -255,7 +190,7 @@ test_staff_survives_restart (Fixture *fixture, gconstpointer data)
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) error = NULL;
   g_autoptr(GhStaffMember) member = NULL;
-  Wait wait = { loop, NULL };
+  GhTestWait wait = { loop, NULL };
 
   for (int i = 0; i < 4; i++)
     {
@@ -270,7 +205,7 @@ test_staff_survives_restart (Fixture *fixture, gconstpointer data)
   assert_staff (fixture, STAFF_ID, STAFF_PIN, GH_AUTH_ERROR_LOCKED);
   /* The kiosk's own path: a worker with its own connection sees the lock too. */
   gh_auth_staff_sign_in_async (fixture->path, fixture->catalog, STAFF_ID, STAFF_PIN, NULL,
-                               got_result, &wait);
+                               gh_test_got_result, &wait);
   g_main_loop_run (loop);
   member = gh_auth_staff_sign_in_finish (wait.result, &error);
   g_clear_object (&wait.result);
@@ -296,7 +231,7 @@ test_staff_survives_restart (Fixture *fixture, gconstpointer data)
     assert_staff (fixture, STAFF_ID, "0000", GH_AUTH_ERROR_REJECTED);
   assert_staff (fixture, STAFF_ID, "0000", GH_AUTH_ERROR_LOCKED);
   gh_auth_staff_sign_in_async (fixture->path, fixture->catalog, STAFF_ID, "0000", NULL,
-                               got_result, &wait);
+                               gh_test_got_result, &wait);
   g_main_loop_run (loop);
   g_assert_null (gh_auth_staff_sign_in_finish (wait.result, &error));
   g_clear_object (&wait.result);
@@ -644,8 +579,7 @@ test_bad_key (Fixture *fixture, gconstpointer data)
     }
 }
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) GH_TEST_ADD_FIXTURE (path, NULL, func)
 
 int
 main (int    argc,

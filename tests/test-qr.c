@@ -11,26 +11,6 @@
 #include "gh-test-utils.h"
 #include "receipts/gh-token.h"
 
-/* What zbarimg reads from @png_path, without the trailing newline; NULL if nothing. */
-static char *
-zbar_decode (const char *png_path)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { "zbarimg", "--raw", "-q", png_path, NULL };
-  int status = 0;
-
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                     &out, &err, &status, &error))
-    gh_test_fail ("cannot run zbarimg: %s", error->message);
-  if (!g_spawn_check_wait_status (status, NULL) || out == NULL || *out == '\0')
-    return NULL;
-  if (g_str_has_suffix (out, "\n"))
-    out[strlen (out) - 1] = '\0';
-  return g_steal_pointer (&out);
-}
-
 /* A follow-up URL as the kiosk makes it: the demo portal, a real signed token. */
 static char *
 realistic_url (const char *portal,
@@ -120,7 +100,7 @@ test_png_decodes (void)
       g_assert_cmpint ((data[16] << 24) | (data[17] << 16) | (data[18] << 8) | data[19], ==, side);
       g_assert_true (gh_qr_write_png (qr, path, scale, &error));
       g_assert_no_error (error);
-      decoded = zbar_decode (path);
+      decoded = gh_test_zbar_decode (path);
       g_assert_cmpstr (decoded, ==, url);
     }
   gh_test_rmdir (dir);
@@ -164,7 +144,7 @@ test_ctl_qr (void)
 
   g_assert_cmpint (gh_test_run_ctl (&out, &err, "qr", url, "--png", png, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "QR version 9"));
-  decoded = zbar_decode (png);
+  decoded = gh_test_zbar_decode (png);
   g_assert_cmpstr (decoded, ==, url);
 
   g_clear_pointer (&err, g_free);

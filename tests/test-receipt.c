@@ -36,26 +36,13 @@ static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  g_autofree char *config_path = g_build_filename (g_getenv ("GLASSHOUSE_SOURCE_DIR"), "data", "demo",
-                                                   "config.json", NULL);
-  g_autofree char *config = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 id;
 
   fx->dir = gh_test_mkdtemp ();
   fx->db_path = g_build_filename (fx->dir, "kiosk.db", NULL);
-  fx->store = gh_store_open (fx->db_path, GH_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  g_assert_true (gh_kiosk_keys_ensure (fx->store, &error));
-  g_assert_no_error (error);
-
-  g_assert_true (g_file_get_contents (config_path, &config, NULL, &error));
-  gh_test_activate_config (fx->store, 1, config);
-  bytes = g_bytes_new (config, strlen (config));
-  fx->catalog = gh_catalog_new_from_bytes (bytes, &error);
-  g_assert_no_error (error);
+  fx->store = gh_test_demo_kiosk_store (fx->db_path, &fx->catalog);
 
   id = gh_store_add_customer (fx->store, LOYALTY_ID, REF, NAME, NULL, &error);
   g_assert_no_error (error);
@@ -111,6 +98,23 @@ make_changes (Fixture    *fx,
   return changes;
 }
 
+/* A receipt of @kind for the fixture's shopper, which must be issued. */
+static GhReceipt *
+issue (Fixture       *fx,
+       GhReceiptKind  kind,
+       GPtrArray     *changes,
+       const char    *actor,
+       const char    *lang)
+{
+  g_autoptr(GError) error = NULL;
+  GhReceipt *receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, kind, changes,
+                                         actor, lang, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (receipt);
+  return receipt;
+}
+
 static void
 assert_no_identifiers (const char *text)
 {
@@ -137,21 +141,6 @@ write_trust (Fixture *fx)
                           gh_store_get_kiosk_id (fx->store), b64);
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
   return path;
-}
-
-static char *
-zbar_decode (const char *png_path)
-{
-  g_autofree char *out = NULL;
-  const char *argv[] = { "zbarimg", "--raw", "-q", png_path, NULL };
-  int status = 0;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               &out, NULL, &status, NULL));
-  if (!g_spawn_check_wait_status (status, NULL) || out == NULL || *out == '\0')
-    return NULL;
-  g_strchomp (out);
-  return g_steal_pointer (&out);
 }
 
 static JsonObject *
@@ -191,9 +180,7 @@ test_consent_receipt (Fixture       *fx,
   const GhEvent *last;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, GH_RECEIPT_KIND_CONSENT,
-                              changes, "s-0042", "de", &error);
-  g_assert_no_error (error);
+  receipt = issue (fx, GH_RECEIPT_KIND_CONSENT, changes, "s-0042", "de");
   g_assert_nonnull (receipt);
   g_assert_true (g_uuid_string_is_valid (gh_receipt_get_id (receipt)));
   g_assert_cmpint (gh_receipt_get_kind (receipt), ==, GH_RECEIPT_KIND_CONSENT);
@@ -394,14 +381,13 @@ test_qr_carries_no_identifiers (Fixture       *fx,
       g_autofree char *png = g_strdup_printf ("%s/receipt-%d.png", fx->dir, kind);
       g_autofree char *decoded = NULL;
 
-      receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, kind, changes, NULL, NULL, &error);
-      g_assert_no_error (error);
+      receipt = issue (fx, kind, changes, NULL, NULL);
       url = gh_receipt_get_follow_up_url (receipt, fx->catalog);
       qr = gh_qr_new (url, &error);
       g_assert_no_error (error);
       g_assert_cmpint (gh_qr_get_version (qr), <=, 10);
       g_assert_true (gh_qr_write_png (qr, png, 4, &error));
-      decoded = zbar_decode (png);
+      decoded = gh_test_zbar_decode (png);
       g_assert_cmpstr (decoded, ==, url);
       assert_no_identifiers (decoded);
       assert_no_identifiers (gh_receipt_get_token (receipt));
@@ -427,9 +413,7 @@ test_access_export (Fixture       *fx,
   const GhEvent *last;
   gboolean saw_email = FALSE;
 
-  receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, GH_RECEIPT_KIND_ACCESS,
-                              NULL, NULL, "en", &error);
-  g_assert_no_error (error);
+  receipt = issue (fx, GH_RECEIPT_KIND_ACCESS, NULL, NULL, "en");
   g_assert_cmpint (gh_receipt_get_kind (receipt), ==, GH_RECEIPT_KIND_ACCESS);
   /* The receipt itself stays pseudonymous... */
   g_assert_null (strstr (gh_receipt_get_body (receipt), EMAIL));
@@ -496,9 +480,7 @@ test_access_export_gone_after_ack (Fixture       *fx,
   g_autofree char *out = NULL;
   gint64 last_seq;
 
-  receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, GH_RECEIPT_KIND_ACCESS,
-                              NULL, NULL, "en", &error);
-  g_assert_no_error (error);
+  receipt = issue (fx, GH_RECEIPT_KIND_ACCESS, NULL, NULL, "en");
   g_assert_cmpint (gh_test_run_ctl (&out, NULL, "outbox", "export", "--db", fx->db_path, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "\"attachment\""));
   g_assert_nonnull (strstr (out, EMAIL));
@@ -509,12 +491,8 @@ test_access_export_gone_after_ack (Fixture       *fx,
   g_assert_no_error (error);
   /* Delivered: the kiosk keeps no copy of what it only held for HQ. */
   g_assert_cmpint (gh_store_get_schema_version (fx->store), >=, 3);
-  {
-    sqlite3_stmt *stmt = _gh_store_prepare (fx->store, "SELECT count(*) FROM event_attachment", &error);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
-    sqlite3_reset (stmt);
-  }
+  g_assert_cmpint (gh_test_store_int (fx->store, "SELECT count(*) FROM event_attachment", NULL),
+                   ==, 0);
 }
 
 static void
@@ -565,9 +543,7 @@ test_inside_callers_transaction (Fixture       *fx,
   gint64 events_before = gh_store_count_events (fx->store, NULL);
 
   g_assert_true (gh_store_begin (fx->store, &error));
-  receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, GH_RECEIPT_KIND_ERASURE,
-                              NULL, NULL, "fr", &error);
-  g_assert_no_error (error);
+  receipt = issue (fx, GH_RECEIPT_KIND_ERASURE, NULL, NULL, "fr");
   g_assert_true (_gh_store_in_transaction (fx->store));
   gh_store_rollback (fx->store);
 
@@ -597,9 +573,7 @@ test_ctl_round_trip (Fixture       *fx,
   g_autoptr(JsonNode) verified = NULL;
   JsonObject *object;
 
-  receipt = gh_receipt_issue (fx->store, fx->catalog, fx->customer, GH_RECEIPT_KIND_CONSENT,
-                              changes, NULL, NULL, &error);
-  g_assert_no_error (error);
+  receipt = issue (fx, GH_RECEIPT_KIND_CONSENT, changes, NULL, NULL);
 
   g_assert_cmpint (gh_test_run_ctl (&out, &err, "outbox", "export", "--db", fx->db_path, NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
@@ -795,7 +769,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) GH_TEST_ADD_FIXTURE (path, NULL, func)
   ADD ("/receipt/consent", test_consent_receipt);
   ADD ("/receipt/third-parties", test_third_parties);
   ADD ("/receipt/qr-carries-no-identifiers", test_qr_carries_no_identifiers);

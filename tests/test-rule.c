@@ -155,82 +155,84 @@ test_parse_categories (void)
   gh_rule_unref (rule);
 }
 
-static void
-test_op_equals (void)
-{
-  g_autofree char *string = filter_rule ("department", "equals", "\"running\"");
-  g_autofree char *number = filter_rule ("amount", "equals", "120");
-  g_autofree char *boolean = filter_rule ("consumable", "equals", "true");
+/* One filter of an op and the attributes of the one item it is tried on. */
+typedef struct {
+  const char *attribute;
+  const char *op;
+  const char *value;       /* JSON */
+  const char *attributes;  /* the item's, JSON */
+  gboolean    matches;
+} OpCase;
 
-  g_assert_true (matches_one (string, "{\"department\": \"running\"}"));
-  g_assert_false (matches_one (string, "{\"department\": \"Running\"}"));
-  g_assert_false (matches_one (string, "{\"department\": \"running shoes\"}"));
-  g_assert_true (matches_one (number, "{\"amount\": 120}"));
-  g_assert_true (matches_one (number, "{\"amount\": 120.0}"));
-  g_assert_false (matches_one (number, "{\"amount\": 120.5}"));
-  g_assert_false (matches_one (number, "{\"amount\": \"120\"}"));
-  g_assert_true (matches_one (boolean, "{\"consumable\": true}"));
-  g_assert_false (matches_one (boolean, "{\"consumable\": false}"));
-  g_assert_false (matches_one (boolean, "{\"consumable\": 1}"));
-  g_assert_false (matches_one (boolean, "{\"consumable\": null}"));
-}
+static const OpCase op_equals[] = {
+  { "department", "equals", "\"running\"", "{\"department\": \"running\"}", TRUE },
+  { "department", "equals", "\"running\"", "{\"department\": \"Running\"}", FALSE },
+  { "department", "equals", "\"running\"", "{\"department\": \"running shoes\"}", FALSE },
+  { "amount", "equals", "120", "{\"amount\": 120}", TRUE },
+  { "amount", "equals", "120", "{\"amount\": 120.0}", TRUE },
+  { "amount", "equals", "120", "{\"amount\": 120.5}", FALSE },
+  { "amount", "equals", "120", "{\"amount\": \"120\"}", FALSE },
+  { "consumable", "equals", "true", "{\"consumable\": true}", TRUE },
+  { "consumable", "equals", "true", "{\"consumable\": false}", FALSE },
+  { "consumable", "equals", "true", "{\"consumable\": 1}", FALSE },
+  { "consumable", "equals", "true", "{\"consumable\": null}", FALSE },
+  { NULL }
+};
 
-static void
-test_op_in (void)
-{
-  g_autofree char *rule = filter_rule ("department", "in", "[\"running\", \"outdoor\", 3]");
+static const OpCase op_in[] = {
+  { "department", "in", "[\"running\", \"outdoor\", 3]", "{\"department\": \"running\"}", TRUE },
+  { "department", "in", "[\"running\", \"outdoor\", 3]", "{\"department\": \"outdoor\"}", TRUE },
+  { "department", "in", "[\"running\", \"outdoor\", 3]", "{\"department\": 3}", TRUE },
+  { "department", "in", "[\"running\", \"outdoor\", 3]", "{\"department\": \"kids\"}", FALSE },
+  { "department", "in", "[\"running\", \"outdoor\", 3]", "{\"department\": [\"running\"]}", FALSE },
+  { NULL }
+};
 
-  g_assert_true (matches_one (rule, "{\"department\": \"running\"}"));
-  g_assert_true (matches_one (rule, "{\"department\": \"outdoor\"}"));
-  g_assert_true (matches_one (rule, "{\"department\": 3}"));
-  g_assert_false (matches_one (rule, "{\"department\": \"kids\"}"));
-  g_assert_false (matches_one (rule, "{\"department\": [\"running\"]}"));
-}
-
-static void
-test_op_gte_lte (void)
-{
-  g_autofree char *gte = filter_rule ("amount", "gte", "100");
-  g_autofree char *lte = filter_rule ("amount", "lte", "100");
-  g_autofree char *date = filter_rule ("date", "gte", "\"2026-03-01\"");
-
-  g_assert_true (matches_one (gte, "{\"amount\": 100}"));
-  g_assert_true (matches_one (gte, "{\"amount\": 100.01}"));
-  g_assert_false (matches_one (gte, "{\"amount\": 99.99}"));
-  g_assert_false (matches_one (gte, "{\"amount\": \"150\"}"));
-  g_assert_true (matches_one (lte, "{\"amount\": 100}"));
-  g_assert_true (matches_one (lte, "{\"amount\": -5}"));
-  g_assert_false (matches_one (lte, "{\"amount\": 100.5}"));
-  g_assert_false (matches_one (lte, "{\"amount\": true}"));
+static const OpCase op_gte_lte[] = {
+  { "amount", "gte", "100", "{\"amount\": 100}", TRUE },
+  { "amount", "gte", "100", "{\"amount\": 100.01}", TRUE },
+  { "amount", "gte", "100", "{\"amount\": 99.99}", FALSE },
+  { "amount", "gte", "100", "{\"amount\": \"150\"}", FALSE },
+  { "amount", "lte", "100", "{\"amount\": 100}", TRUE },
+  { "amount", "lte", "100", "{\"amount\": -5}", TRUE },
+  { "amount", "lte", "100", "{\"amount\": 100.5}", FALSE },
+  { "amount", "lte", "100", "{\"amount\": true}", FALSE },
   /* ISO dates order as text. */
-  g_assert_true (matches_one (date, "{\"date\": \"2026-03-01\"}"));
-  g_assert_true (matches_one (date, "{\"date\": \"2026-11-30\"}"));
-  g_assert_false (matches_one (date, "{\"date\": \"2025-12-31\"}"));
-  g_assert_false (matches_one (date, "{\"date\": 20260301}"));
-}
+  { "date", "gte", "\"2026-03-01\"", "{\"date\": \"2026-03-01\"}", TRUE },
+  { "date", "gte", "\"2026-03-01\"", "{\"date\": \"2026-11-30\"}", TRUE },
+  { "date", "gte", "\"2026-03-01\"", "{\"date\": \"2025-12-31\"}", FALSE },
+  { "date", "gte", "\"2026-03-01\"", "{\"date\": 20260301}", FALSE },
+  { NULL }
+};
+
+static const OpCase op_contains[] = {
+  { "item", "contains", "\"Trail\"", "{\"item\": \"Trail running shoes\"}", TRUE },
+  { "item", "contains", "\"Trail\"", "{\"item\": \"ULTRA TRAIL vest\"}", TRUE },
+  { "item", "contains", "\"Trail\"", "{\"item\": \"Sentier trail\"}", TRUE },
+  { "item", "contains", "\"Trail\"", "{\"item\": \"Road shoes\"}", FALSE },
+  { "item", "contains", "\"Trail\"", "{\"item\": 12}", FALSE },
+  { "tags", "contains", "\"gore-tex\"", "{\"tags\": [\"waterproof\", \"gore-tex\"]}", TRUE },
+  { "tags", "contains", "\"gore-tex\"",
+    "{\"tags\": [\"waterproof\", \"Gore-Tex lining\"]}", FALSE },
+  { "tags", "contains", "\"gore-tex\"", "{\"tags\": []}", FALSE },
+  { "sizes", "contains", "42", "{\"sizes\": [41, 42]}", TRUE },
+  { "sizes", "contains", "42", "{\"sizes\": \"42\"}", FALSE },
+  /* Non-ASCII text folds too. */
+  { "item", "contains", "\"ÜBER\"", "{\"item\": \"Überjacke\"}", TRUE },
+  { NULL }
+};
 
 static void
-test_op_contains (void)
+test_op (gconstpointer data)
 {
-  g_autofree char *text = filter_rule ("item", "contains", "\"Trail\"");
-  g_autofree char *member = filter_rule ("tags", "contains", "\"gore-tex\"");
-  g_autofree char *number = filter_rule ("sizes", "contains", "42");
+  for (const OpCase *c = data; c->attribute != NULL; c++)
+    {
+      g_autofree char *rule = filter_rule (c->attribute, c->op, c->value);
 
-  g_assert_true (matches_one (text, "{\"item\": \"Trail running shoes\"}"));
-  g_assert_true (matches_one (text, "{\"item\": \"ULTRA TRAIL vest\"}"));
-  g_assert_true (matches_one (text, "{\"item\": \"Sentier trail\"}"));
-  g_assert_false (matches_one (text, "{\"item\": \"Road shoes\"}"));
-  g_assert_false (matches_one (text, "{\"item\": 12}"));
-  g_assert_true (matches_one (member, "{\"tags\": [\"waterproof\", \"gore-tex\"]}"));
-  g_assert_false (matches_one (member, "{\"tags\": [\"waterproof\", \"Gore-Tex lining\"]}"));
-  g_assert_false (matches_one (member, "{\"tags\": []}"));
-  g_assert_true (matches_one (number, "{\"sizes\": [41, 42]}"));
-  g_assert_false (matches_one (number, "{\"sizes\": \"42\"}"));
-  /* Non-ASCII text folds too. */
-  {
-    g_autofree char *umlaut = filter_rule ("item", "contains", "\"ÜBER\"");
-    g_assert_true (matches_one (umlaut, "{\"item\": \"Überjacke\"}"));
-  }
+      if (!matches_one (rule, c->attributes) != !c->matches)
+        gh_test_fail ("%s %s %s on %s: expected %s", c->attribute, c->op, c->value,
+                      c->attributes, c->matches ? "a match" : "no match");
+    }
 }
 
 static void
@@ -525,10 +527,10 @@ main (int    argc,
 
   g_test_add_func ("/rule/parse/errors", test_parse_errors);
   g_test_add_func ("/rule/parse/categories", test_parse_categories);
-  g_test_add_func ("/rule/op/equals", test_op_equals);
-  g_test_add_func ("/rule/op/in", test_op_in);
-  g_test_add_func ("/rule/op/gte-lte", test_op_gte_lte);
-  g_test_add_func ("/rule/op/contains", test_op_contains);
+  g_test_add_data_func ("/rule/op/equals", op_equals, test_op);
+  g_test_add_data_func ("/rule/op/in", op_in, test_op);
+  g_test_add_data_func ("/rule/op/gte-lte", op_gte_lte, test_op);
+  g_test_add_data_func ("/rule/op/contains", op_contains, test_op);
   g_test_add_func ("/rule/several-filters", test_several_filters);
   g_test_add_func ("/rule/window", test_window);
   g_test_add_func ("/rule/count", test_count);

@@ -335,12 +335,32 @@ test_events_and_chain (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (bad, ==, 0);
 }
 
+/* One way of editing the chain behind the store's back, and what verifying it
+ * must then say: the first bad event, and part of the message. */
+typedef struct {
+  const char *sql;
+  gint64      expected_bad;
+  const char *message_part;
+} Tampering;
+
+static const Tampering chain_edited = {
+  "UPDATE event SET body = '{\"n\":99}' WHERE seq = 3", 3, "event 3"
+};
+static const Tampering chain_deleted_middle = { "DELETE FROM event WHERE seq = 2", 2, "event 2" };
+static const Tampering chain_deleted_tail = {
+  "DELETE FROM event WHERE seq = 5", 5, "missing from the end"
+};
+/* Re-linking a forged event needs every later hash redone; changing just one
+ * row's prev_hash is still caught at that row. */
+static const Tampering chain_relinked = {
+  "UPDATE event SET prev_hash = hash WHERE seq = 4", 4, "does not link"
+};
+
 static void
-tamper_and_expect (Fixture    *fixture,
-                   const char *sql,
-                   gint64      expected_bad,
-                   const char *message_part)
+test_chain_tampered (Fixture       *fixture,
+                     gconstpointer  data)
 {
+  const Tampering *tampering = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GhStore) reopened = NULL;
   gint64 bad = 0;
@@ -351,41 +371,15 @@ tamper_and_expect (Fixture    *fixture,
 
   db = raw_open (fixture->path);
   raw_exec (db, "DROP TRIGGER event_no_update; DROP TRIGGER event_no_delete;");
-  raw_exec (db, sql);
+  raw_exec (db, tampering->sql);
   sqlite3_close (db);
 
   reopened = gh_store_open (fixture->path, GH_STORE_OPEN_DEFAULT, &error);
   g_assert_no_error (error);
   g_assert_false (gh_store_verify_chain (reopened, NULL, &bad, &error));
   g_assert_error (error, GH_STORE_ERROR, GH_STORE_ERROR_CORRUPT);
-  g_assert_cmpint (bad, ==, expected_bad);
-  g_assert_nonnull (strstr (error->message, message_part));
-}
-
-static void
-test_chain_edited (Fixture *fixture, gconstpointer data)
-{
-  tamper_and_expect (fixture, "UPDATE event SET body = '{\"n\":99}' WHERE seq = 3", 3, "event 3");
-}
-
-static void
-test_chain_deleted_middle (Fixture *fixture, gconstpointer data)
-{
-  tamper_and_expect (fixture, "DELETE FROM event WHERE seq = 2", 2, "event 2");
-}
-
-static void
-test_chain_deleted_tail (Fixture *fixture, gconstpointer data)
-{
-  tamper_and_expect (fixture, "DELETE FROM event WHERE seq = 5", 5, "missing from the end");
-}
-
-static void
-test_chain_rehashed_forgery (Fixture *fixture, gconstpointer data)
-{
-  /* Re-linking a forged event needs every later hash redone; changing just one
-   * row's prev_hash is still caught at that row. */
-  tamper_and_expect (fixture, "UPDATE event SET prev_hash = hash WHERE seq = 4", 4, "does not link");
+  g_assert_cmpint (bad, ==, tampering->expected_bad);
+  g_assert_nonnull (strstr (error->message, tampering->message_part));
 }
 
 static void
@@ -592,8 +586,7 @@ test_enum_names (void)
   g_assert_false (gh_consent_state_from_string ("maybe", &state));
 }
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) GH_TEST_ADD_FIXTURE (path, NULL, func)
 
 int
 main (int    argc,
@@ -613,10 +606,10 @@ main (int    argc,
   ADD ("/store/consent/set", test_set_consent);
   ADD ("/store/consent/unknown-customer", test_set_consent_unknown_customer);
   ADD ("/store/chain/intact", test_events_and_chain);
-  ADD ("/store/chain/edited", test_chain_edited);
-  ADD ("/store/chain/deleted-middle", test_chain_deleted_middle);
-  ADD ("/store/chain/deleted-tail", test_chain_deleted_tail);
-  ADD ("/store/chain/relinked", test_chain_rehashed_forgery);
+  GH_TEST_ADD_FIXTURE ("/store/chain/edited", &chain_edited, test_chain_tampered);
+  GH_TEST_ADD_FIXTURE ("/store/chain/deleted-middle", &chain_deleted_middle, test_chain_tampered);
+  GH_TEST_ADD_FIXTURE ("/store/chain/deleted-tail", &chain_deleted_tail, test_chain_tampered);
+  GH_TEST_ADD_FIXTURE ("/store/chain/relinked", &chain_relinked, test_chain_tampered);
   ADD ("/store/chain/append-only", test_events_append_only);
   ADD ("/store/outbox", test_outbox);
   ADD ("/store/transactions", test_transactions);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* What a worker needs; each call fills the fields it uses. */
-typedef struct {
+typedef struct _AuthTask {
   char     *db_path;
   char     *loyalty_id;      /* a secret: wiped */
   char     *staff_id;
@@ -19,8 +19,11 @@ typedef struct {
   gboolean  started;
   gboolean  timed_out;
   gint64    locked_seconds;  /* sign-in's answer, read by _finish */
-  /* What store_action_thread runs. */
-  gboolean (*action) (GhStore *store, gpointer data, GError **error);
+  /* What store_action_thread runs on the worker's own connection: NULL with
+   * @error set on failure; otherwise the task's pointer result, freed with
+   * @result_free, or (when that is NULL) any non-NULL for TRUE. */
+  gpointer (*action) (GTask *task, GhStore *store, struct _AuthTask *data, GError **error);
+  GDestroyNotify result_free;
 } AuthTask;
 
 static void
@@ -43,9 +46,15 @@ auth_task_free (AuthTask *data)
   g_free (data);
 }
 
+/* A task tagged @source_tag whose data holds copies of the strings (each may
+ * be NULL when the call has none); the caller sets the rest of *@data. */
 static GTask *
 auth_task_new (gpointer              source_object,
                gpointer              source_tag,
+               const char           *db_path,
+               const char           *loyalty_id,
+               const char           *staff_id,
+               const char           *pin,
                GCancellable         *cancellable,
                GAsyncReadyCallback   callback,
                gpointer              user_data,
@@ -55,36 +64,60 @@ auth_task_new (gpointer              source_object,
 
   g_task_set_source_tag (task, source_tag);
   *data = g_new0 (AuthTask, 1);
+  (*data)->db_path = g_strdup (db_path);
+  (*data)->loyalty_id = g_strdup (loyalty_id);
+  (*data)->staff_id = g_strdup (staff_id);
+  (*data)->pin = g_strdup (pin);
   g_task_set_task_data (task, *data, (GDestroyNotify) auth_task_free);
   return task;
 }
 
-/* ---- shoppers ------------------------------------------------------------ */
+/* The _finish of a task that answers TRUE or an error, checked to be @source_tag's. */
+static gboolean
+auth_task_finish_boolean (GAsyncResult  *result,
+                          gpointer       source_tag,
+                          GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
 
+/* Opens the store in the worker and runs the task's action on it. */
 static void
-sign_in_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+store_action_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
 {
   AuthTask *data = task_data;
   g_autoptr(GhStore) store = NULL;
   GError *error = NULL;
-  GhCustomer *customer;
+  gpointer result = NULL;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
   store = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  customer = gh_auth_sign_in (store, data->loyalty_id, data->pin, &data->locked_seconds, &error);
-  if (customer == NULL)
+  if (store != NULL)
+    result = data->action (task, store, data, &error);
+  if (result == NULL)
     g_task_return_error (task, error);
+  else if (data->result_free != NULL)
+    g_task_return_pointer (task, result, data->result_free);
   else
-    g_task_return_pointer (task, customer, (GDestroyNotify) gh_customer_free);
+    g_task_return_boolean (task, TRUE);
+}
+
+/* ---- shoppers ------------------------------------------------------------ */
+
+static gpointer
+sign_in (GTask     *task,
+         GhStore   *store,
+         AuthTask  *data,
+         GError   **error)
+{
+  /* An attempt cancelled before the worker got to it is not made. */
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), error))
+    return NULL;
+  return gh_auth_sign_in (store, data->loyalty_id, data->pin, &data->locked_seconds, error);
 }
 
 void
@@ -100,13 +133,13 @@ gh_auth_sign_in_async (const char          *db_path,
 
   g_return_if_fail (db_path != NULL && loyalty_id != NULL && pin != NULL);
 
-  task = auth_task_new (NULL, gh_auth_sign_in_async, cancellable, callback, user_data, &data);
-  data->db_path = g_strdup (db_path);
-  data->loyalty_id = g_strdup (loyalty_id);
-  data->pin = g_strdup (pin);
+  task = auth_task_new (NULL, gh_auth_sign_in_async, db_path, loyalty_id, NULL, pin,
+                        cancellable, callback, user_data, &data);
+  data->action = sign_in;
+  data->result_free = (GDestroyNotify) gh_customer_free;
   /* Once started, an attempt is counted whatever the caller does meanwhile. */
   g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, sign_in_thread);
+  g_task_run_in_thread (task, store_action_thread);
 }
 
 GhCustomer *
@@ -127,26 +160,15 @@ gh_auth_sign_in_finish (GAsyncResult  *result,
 
 /* ---- staff --------------------------------------------------------------- */
 
-static void
-staff_sign_in_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+static gpointer
+staff_sign_in (GTask     *task,
+               GhStore   *store,
+               AuthTask  *data,
+               GError   **error)
 {
-  AuthTask *data = task_data;
-  g_autoptr(GhStore) store = NULL;
-  GError *error = NULL;
-  GhStaffMember *member = NULL;
-
-  store = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error);
   /* A catalog is immutable once built, so reading it from a worker is safe. */
-  if (store != NULL)
-    member = gh_auth_staff_sign_in (store, GH_CATALOG (source_object), data->staff_id, data->pin,
-                                    &error);
-  if (member == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, member, g_object_unref);
+  return gh_auth_staff_sign_in (store, GH_CATALOG (g_task_get_source_object (task)),
+                                data->staff_id, data->pin, error);
 }
 
 void
@@ -165,12 +187,11 @@ gh_auth_staff_sign_in_async (const char          *db_path,
   g_return_if_fail (GH_IS_CATALOG (catalog));
   g_return_if_fail (staff_id != NULL && pin != NULL);
 
-  task = auth_task_new (catalog, gh_auth_staff_sign_in_async, cancellable, callback, user_data,
-                        &data);
-  data->db_path = g_strdup (db_path);
-  data->staff_id = g_strdup (staff_id);
-  data->pin = g_strdup (pin);
-  g_task_run_in_thread (task, staff_sign_in_thread);
+  task = auth_task_new (catalog, gh_auth_staff_sign_in_async, db_path, NULL, staff_id, pin,
+                        cancellable, callback, user_data, &data);
+  data->action = staff_sign_in;
+  data->result_free = g_object_unref;
+  g_task_run_in_thread (task, store_action_thread);
 }
 
 GhStaffMember *
@@ -185,32 +206,14 @@ gh_auth_staff_sign_in_finish (GAsyncResult  *result,
 
 /* ---- staff clearing a lockout, and staff mode on the record -------------- */
 
-/* Opens the store in the worker and runs the task's action on it. */
-static void
-store_action_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
+static gpointer
+clear_lockout (GTask     *task,
+               GhStore   *store,
+               AuthTask  *data,
+               GError   **error)
 {
-  AuthTask *data = task_data;
-  g_autoptr(GhStore) store = NULL;
-  GError *error = NULL;
-
-  store = gh_store_open (data->db_path, GH_STORE_OPEN_DEFAULT, &error);
-  if (store == NULL || !data->action (store, data, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-clear_lockout (GhStore  *store,
-               gpointer  task_data,
-               GError  **error)
-{
-  AuthTask *data = task_data;
-
-  return gh_auth_clear_lockout (store, data->loyalty_id, data->staff_id, error);
+  return gh_auth_clear_lockout (store, data->loyalty_id, data->staff_id, error)
+         ? GINT_TO_POINTER (TRUE) : NULL;
 }
 
 void
@@ -226,11 +229,8 @@ gh_auth_clear_lockout_async (const char          *db_path,
 
   g_return_if_fail (db_path != NULL && loyalty_id != NULL);
 
-  task = auth_task_new (NULL, gh_auth_clear_lockout_async, cancellable, callback, user_data,
-                        &data);
-  data->db_path = g_strdup (db_path);
-  data->loyalty_id = g_strdup (loyalty_id);
-  data->staff_id = g_strdup (staff_id);
+  task = auth_task_new (NULL, gh_auth_clear_lockout_async, db_path, loyalty_id, staff_id, NULL,
+                        cancellable, callback, user_data, &data);
   data->action = clear_lockout;
   g_task_run_in_thread (task, store_action_thread);
 }
@@ -239,21 +239,18 @@ gboolean
 gh_auth_clear_lockout_finish (GAsyncResult  *result,
                               GError       **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_auth_clear_lockout_async,
-                        FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return auth_task_finish_boolean (result, gh_auth_clear_lockout_async, error);
 }
 
-static gboolean
-record_assist (GhStore  *store,
-               gpointer  task_data,
-               GError  **error)
+static gpointer
+record_assist (GTask     *task,
+               GhStore   *store,
+               AuthTask  *data,
+               GError   **error)
 {
-  AuthTask *data = task_data;
-
   return gh_auth_record_staff_assist (store, data->staff_id, data->started, data->timed_out,
-                                      error);
+                                      error)
+         ? GINT_TO_POINTER (TRUE) : NULL;
 }
 
 static void
@@ -282,10 +279,9 @@ gh_auth_record_staff_assist_async (const char          *db_path,
 
   g_return_if_fail (db_path != NULL && staff_id != NULL);
 
-  task = auth_task_new (NULL, gh_auth_record_staff_assist_async, cancellable,
-                        callback != NULL ? callback : assist_logged, user_data, &data);
-  data->db_path = g_strdup (db_path);
-  data->staff_id = g_strdup (staff_id);
+  task = auth_task_new (NULL, gh_auth_record_staff_assist_async, db_path, NULL, staff_id, NULL,
+                        cancellable, callback != NULL ? callback : assist_logged, user_data,
+                        &data);
   data->started = started;
   data->timed_out = timed_out;
   data->action = record_assist;

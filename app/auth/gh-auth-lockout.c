@@ -81,6 +81,22 @@ _gh_auth_lockout_subject (GhStore     *store,
   return g_strdup (sodium_bin2hex (hex, sizeof hex, digest, sizeof digest));
 }
 
+int
+_gh_auth_lockout_step (sqlite3_stmt *stmt,
+                       GhLockState  *state)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    {
+      state->failed = sqlite3_column_int (stmt, 0);
+      state->locked_until = sqlite3_column_int64 (stmt, 1);
+      state->lock_count = sqlite3_column_int (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  return rc;
+}
+
 gboolean
 _gh_auth_lockout_read (GhStore      *store,
                        const char   *subject,
@@ -95,14 +111,7 @@ _gh_auth_lockout_read (GhStore      *store,
     return FALSE;
   *state = (GhLockState) { 0 };
   sqlite3_bind_text (stmt, 1, subject, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      state->failed = sqlite3_column_int (stmt, 0);
-      state->locked_until = sqlite3_column_int64 (stmt, 1);
-      state->lock_count = sqlite3_column_int (stmt, 2);
-    }
-  sqlite3_reset (stmt);
+  rc = _gh_auth_lockout_step (stmt, state);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       _gh_store_set_error (store, rc, error, "reading a PIN lockout");

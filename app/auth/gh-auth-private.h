@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <sqlite3.h>
+
 #include "store/gh-store.h"
 
 G_BEGIN_DECLS
@@ -30,6 +32,11 @@ char     *_gh_auth_lockout_subject (GhStore      *store,
                                     const char   *kind,
                                     const char   *identifier,
                                     GError      **error);
+/* Steps @stmt, whose columns are failed, locked_until and lock_count, into
+ * @state (untouched when there is no row) and resets it: the one reading of
+ * the counters for customer rows and pin_lockout rows. Returns SQLite's code. */
+int       _gh_auth_lockout_step    (sqlite3_stmt *stmt,
+                                    GhLockState  *state);
 /* @subject's counters, all zero when it has no row. */
 gboolean  _gh_auth_lockout_read    (GhStore      *store,
                                     const char   *subject,

@@ -41,14 +41,6 @@ gh_auth_lock_seconds_for (int lock_count)
   return MIN (seconds, LONGEST_LOCK_SECS);
 }
 
-static void
-set_locked_error (GError **error,
-                  gint64   seconds)
-{
-  g_set_error (error, GH_AUTH_ERROR, GH_AUTH_ERROR_LOCKED,
-               "Too many wrong PINs: try again in %" G_GINT64_FORMAT " seconds", seconds);
-}
-
 /* Counts one wrong PIN in @state; returns the new lock's length when this one
  * locked, else 0. The one schedule for shoppers, made-up numbers and staff. */
 static gint64
@@ -66,7 +58,16 @@ count_failure (GhLockState *state,
   return locked;
 }
 
-/* ---- throttling numbers that do not exist (and staff ids) ---------------- */
+/* ---- where a subject's counters live ------------------------------------- */
+
+/* A shopper's counters live in their customer row; those of a number that does
+ * not exist, and of staff ids, in a pin_lockout row. Both go through the same
+ * transactions below so the schedule and the races are handled once. */
+typedef struct {
+  const GhCustomer *customer;  /* NULL: the pin_lockout row of @subject */
+  const char       *subject;
+  const char       *kind;      /* GH_LOCKOUT_SHOPPER or GH_LOCKOUT_STAFF */
+} LockTarget;
 
 /* Seconds left on @subject's lock, 0 when not locked, -1 with @error set. One
  * read outside a transaction, as a shopper's own lock is read with their row. */
@@ -82,71 +83,6 @@ phantom_check (GhStore     *store,
   return MAX (state.locked_until - _gh_auth_now (), 0);
 }
 
-/* As record_failure () for a shopper, in one transaction, minus the event:
- * a pin.locked event would have no shopper to name, and a flood of made-up
- * numbers would grow the append-only chain without end. */
-static gint64
-phantom_fail (GhStore     *store,
-              const char  *subject,
-              const char  *kind,
-              GError     **error)
-{
-  GhLockState state;
-  gint64 now = _gh_auth_now (), locked;
-
-  if (!gh_store_begin (store, error))
-    return -1;
-  if (!_gh_auth_lockout_read (store, subject, &state, error))
-    goto fail;
-  if (state.locked_until > now)
-    {
-      /* Another attempt locked it while this one was hashing. */
-      gh_store_rollback (store);
-      return state.locked_until - now;
-    }
-  locked = count_failure (&state, now);
-  if (!_gh_auth_lockout_prune (store, now, error) ||
-      !_gh_auth_lockout_write (store, subject, kind, &state, now, error) ||
-      !gh_store_commit (store, error))
-    goto fail;
-  return locked;
-
-fail:
-  gh_store_rollback (store);
-  return -1;
-}
-
-/* A right PIN forgets the counters and the doubling. Returns the seconds left
- * when a parallel attempt locked it meanwhile, 0 on success, -1 on error. */
-static gint64
-phantom_reset (GhStore     *store,
-               const char  *subject,
-               GError     **error)
-{
-  GhLockState state;
-  gint64 now = _gh_auth_now ();
-
-  if (!gh_store_begin (store, error))
-    return -1;
-  if (!_gh_auth_lockout_read (store, subject, &state, error))
-    goto fail;
-  if (state.locked_until > now)
-    {
-      gh_store_rollback (store);
-      return state.locked_until - now;
-    }
-  if (!_gh_auth_lockout_forget (store, subject, error) ||
-      !gh_store_commit (store, error))
-    goto fail;
-  return 0;
-
-fail:
-  gh_store_rollback (store);
-  return -1;
-}
-
-/* ---- shoppers ------------------------------------------------------------ */
-
 static gboolean
 read_lock_state (GhStore      *store,
                  gint64        customer_id,
@@ -160,14 +96,7 @@ read_lock_state (GhStore      *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      state->failed = sqlite3_column_int (stmt, 0);
-      state->locked_until = sqlite3_column_int64 (stmt, 1);
-      state->lock_count = sqlite3_column_int (stmt, 2);
-    }
-  sqlite3_reset (stmt);
+  rc = _gh_auth_lockout_step (stmt, state);
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, GH_STORE_ERROR, GH_STORE_ERROR_NOT_FOUND,
@@ -192,7 +121,6 @@ write_lock_state (GhStore            *store,
   sqlite3_stmt *stmt = _gh_store_prepare (store,
       "UPDATE customer SET failed_pins = ?2, locked_until = ?3, lock_count = ?4,"
       " pin_hash = coalesce (?5, pin_hash) WHERE id = ?1", error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
@@ -201,50 +129,78 @@ write_lock_state (GhStore            *store,
   sqlite3_bind_int64 (stmt, 3, state->locked_until);
   sqlite3_bind_int (stmt, 4, state->lock_count);
   sqlite3_bind_text (stmt, 5, new_pin_hash, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  return _gh_store_step_done (store, stmt, "recording a sign-in attempt", error);
+}
+
+/* Opens the transaction and reads @target's counters into @state. Returns 0
+ * inside the transaction; otherwise it is rolled back and the result is the
+ * seconds left on a lock another attempt set while this one was hashing, or
+ * -1 with @error set. */
+static gint64
+begin_unlocked (GhStore           *store,
+                const LockTarget  *target,
+                GhLockState       *state,
+                gint64             now,
+                GError           **error)
+{
+  if (!gh_store_begin (store, error))
+    return -1;
+  if (target->customer != NULL
+      ? !read_lock_state (store, target->customer->id, state, error)
+      : !_gh_auth_lockout_read (store, target->subject, state, error))
     {
-      _gh_store_set_error (store, rc, error, "recording a sign-in attempt");
-      return FALSE;
+      gh_store_rollback (store);
+      return -1;
     }
-  return TRUE;
+  if (state->locked_until > now)
+    {
+      gh_store_rollback (store);
+      return state->locked_until - now;
+    }
+  return 0;
+}
+
+/* The kiosk locks, not a person: actor "system"; the shopper appears only as
+ * their ref. Only for shoppers: for a made-up number or a staff id a pin.locked
+ * event would have no shopper to name, and a flood of made-up numbers would
+ * grow the append-only chain without end. */
+static gboolean
+append_locked_event (GhStore            *store,
+                     const GhCustomer   *customer,
+                     const GhLockState  *state,
+                     gint64              locked,
+                     GError            **error)
+{
+  g_autofree char *until = _gh_store_format_unix (state->locked_until, "?");
+  g_autofree char *body = g_strdup_printf ("{\"lock_count\":%d,\"seconds\":%" G_GINT64_FORMAT
+                                           ",\"locked_until\":\"%s\"}",
+                                           state->lock_count, locked, until);
+
+  return gh_store_append_event (store, "system", customer->ref, "pin.locked", body, error) >= 0;
 }
 
 /* Records a failure in one transaction; returns the new lock's length (0: not locked now). */
 static gint64
 record_failure (GhStore           *store,
-                const GhCustomer  *customer,
+                const LockTarget  *target,
                 GError           **error)
 {
   GhLockState state;
   gint64 now = _gh_auth_now (), locked;
 
-  if (!gh_store_begin (store, error))
-    return -1;
-  if (!read_lock_state (store, customer->id, &state, error))
-    goto fail;
-  if (state.locked_until > now)
-    {
-      /* Another attempt locked it while this one was hashing. */
-      gh_store_rollback (store);
-      return state.locked_until - now;
-    }
+  locked = begin_unlocked (store, target, &state, now, error);
+  if (locked != 0)
+    return locked;
   locked = count_failure (&state, now);
-  if (locked > 0)
-    {
-      g_autofree char *until = _gh_store_format_unix (state.locked_until, "?");
-      g_autofree char *body = g_strdup_printf ("{\"lock_count\":%d,\"seconds\":%" G_GINT64_FORMAT
-                                               ",\"locked_until\":\"%s\"}",
-                                               state.lock_count, locked, until);
-
-      /* The kiosk locks, not a person: actor "system"; the shopper appears only as their ref. */
-      if (gh_store_append_event (store, "system", customer->ref, "pin.locked", body, error) < 0)
-        goto fail;
-    }
-  /* Pruned here too, so a wrong PIN costs the same work whether the number exists or not. */
+  if (locked > 0 && target->customer != NULL &&
+      !append_locked_event (store, target->customer, &state, locked, error))
+    goto fail;
+  /* Pruned for shoppers too, so a wrong PIN costs the same work whether the
+   * number exists or not. */
   if (!_gh_auth_lockout_prune (store, now, error) ||
-      !write_lock_state (store, customer->id, &state, NULL, error) ||
+      !(target->customer != NULL
+        ? write_lock_state (store, target->customer->id, &state, NULL, error)
+        : _gh_auth_lockout_write (store, target->subject, target->kind, &state, now, error)) ||
       !gh_store_commit (store, error))
     goto fail;
   return locked;
@@ -254,35 +210,56 @@ fail:
   return -1;
 }
 
-/* Resets the counters (and upgrades the hash) in one transaction. Returns the
- * seconds left when a parallel attempt locked the account meanwhile, 0 on success. */
+/* A right PIN forgets the counters and the doubling (and upgrades a shopper's
+ * hash to @new_pin_hash), in one transaction. Returns the seconds left when a
+ * parallel attempt locked it meanwhile, 0 on success, -1 on error. */
 static gint64
 record_success (GhStore           *store,
-                const GhCustomer  *customer,
+                const LockTarget  *target,
                 const char        *new_pin_hash,
                 GError           **error)
 {
   GhLockState state;
-  gint64 now = _gh_auth_now ();
+  gint64 left = begin_unlocked (store, target, &state, _gh_auth_now (), error);
 
-  if (!gh_store_begin (store, error))
-    return -1;
-  if (!read_lock_state (store, customer->id, &state, error))
-    goto fail;
-  if (state.locked_until > now)
+  if (left != 0)
+    return left;
+  state = (GhLockState) { 0 };
+  if (!(target->customer != NULL
+        ? write_lock_state (store, target->customer->id, &state, new_pin_hash, error)
+        : _gh_auth_lockout_forget (store, target->subject, error)) ||
+      !gh_store_commit (store, error))
     {
       gh_store_rollback (store);
-      return state.locked_until - now;
+      return -1;
     }
-  state = (GhLockState) { 0 };
-  if (!write_lock_state (store, customer->id, &state, new_pin_hash, error) ||
-      !gh_store_commit (store, error))
-    goto fail;
   return 0;
+}
 
-fail:
-  gh_store_rollback (store);
-  return -1;
+/* Sets the locked error for @seconds and tells @locked_seconds (may be NULL). */
+static void
+refuse_locked (GError **error,
+               gint64  *locked_seconds,
+               gint64   seconds)
+{
+  if (locked_seconds != NULL)
+    *locked_seconds = seconds;
+  g_set_error (error, GH_AUTH_ERROR, GH_AUTH_ERROR_LOCKED,
+               "Too many wrong PINs: try again in %" G_GINT64_FORMAT " seconds", seconds);
+}
+
+/* A wrong PIN's answer: the attempt that locks says so, so the shopper knows
+ * to stop trying; the others get @message, the same for every cause. */
+static void
+reject (GError     **error,
+        gint64      *locked_seconds,
+        gint64       locked,
+        const char  *message)
+{
+  if (locked > 0)
+    refuse_locked (error, locked_seconds, locked);
+  else
+    g_set_error_literal (error, GH_AUTH_ERROR, GH_AUTH_ERROR_REJECTED, message);
 }
 
 GhCustomer *
@@ -296,7 +273,8 @@ gh_auth_sign_in (GhStore     *store,
   g_autoptr(GError) lookup_error = NULL;
   g_autofree char *phantom = NULL;
   g_autofree char *new_hash = NULL;
-  gint64 now, left;
+  LockTarget target;
+  gint64 left;
 
   g_return_val_if_fail (GH_IS_STORE (store), NULL);
   g_return_val_if_fail (loyalty_id != NULL && pin != NULL, NULL);
@@ -318,70 +296,39 @@ gh_auth_sign_in (GhStore     *store,
       g_propagate_error (error, g_steal_pointer (&lookup_error));
       return NULL;
     }
+  target = (LockTarget) { customer, phantom, GH_LOCKOUT_SHOPPER };
 
-  if (customer == NULL)
-    {
-      left = phantom_check (store, phantom, error);
-      if (left < 0)
-        return NULL;
-      if (left > 0)
-        {
-          if (locked_seconds != NULL)
-            *locked_seconds = left;
-          set_locked_error (error, left);
-          return NULL;
-        }
-      _gh_auth_verify_constant_cost (NULL, pin);
-      left = phantom_fail (store, phantom, GH_LOCKOUT_SHOPPER, error);
-      if (left < 0)
-        return NULL;
-      goto rejected;
-    }
-
-  now = _gh_auth_now ();
-  if (customer->locked_until > now)
-    {
-      left = customer->locked_until - now;
-      if (locked_seconds != NULL)
-        *locked_seconds = left;
-      set_locked_error (error, left);
-      return NULL;
-    }
-
-  if (!_gh_auth_verify_constant_cost (customer->pin_hash, pin))
-    {
-      left = record_failure (store, customer, error);
-      if (left < 0)
-        return NULL;
-      goto rejected;
-    }
-
-  if (_gh_auth_needs_rehash (customer->pin_hash))
-    new_hash = gh_auth_hash_pin (pin);
-  left = record_success (store, customer, new_hash, error);
+  left = customer != NULL ? MAX (customer->locked_until - _gh_auth_now (), 0)
+                          : phantom_check (store, phantom, error);
   if (left < 0)
     return NULL;
   if (left > 0)
     {
-      if (locked_seconds != NULL)
-        *locked_seconds = left;
-      set_locked_error (error, left);
+      refuse_locked (error, locked_seconds, left);
+      return NULL;
+    }
+
+  /* A number that does not exist has no hash: nothing matches, at full cost. */
+  if (!_gh_auth_verify_constant_cost (customer != NULL ? customer->pin_hash : NULL, pin))
+    {
+      left = record_failure (store, &target, error);
+      if (left >= 0)
+        reject (error, locked_seconds, left, rejected_message);
+      return NULL;
+    }
+
+  if (_gh_auth_needs_rehash (customer->pin_hash))
+    new_hash = gh_auth_hash_pin (pin);
+  left = record_success (store, &target, new_hash, error);
+  if (left < 0)
+    return NULL;
+  if (left > 0)
+    {
+      refuse_locked (error, locked_seconds, left);
       return NULL;
     }
   g_clear_pointer (&customer, gh_customer_free);
   return gh_store_find_customer (store, loyalty_id, error);
-
-rejected:
-  /* The attempt that locks says so, so the shopper knows to stop trying. */
-  if (left > 0)
-    {
-      if (locked_seconds != NULL)
-        *locked_seconds = left;
-      set_locked_error (error, left);
-    }
-  else
-    g_set_error_literal (error, GH_AUTH_ERROR, GH_AUTH_ERROR_REJECTED, rejected_message);
-  return NULL;
 }
 
 /* ---- staff --------------------------------------------------------------- */
@@ -395,6 +342,7 @@ gh_auth_staff_sign_in (GhStore     *store,
 {
   g_autofree char *subject = NULL;
   GhStaffMember *member;
+  LockTarget target;
   gint64 left;
 
   g_return_val_if_fail (GH_IS_STORE (store), NULL);
@@ -407,12 +355,13 @@ gh_auth_staff_sign_in (GhStore     *store,
   subject = _gh_auth_lockout_subject (store, GH_LOCKOUT_STAFF, staff_id, error);
   if (subject == NULL)
     return NULL;
+  target = (LockTarget) { NULL, subject, GH_LOCKOUT_STAFF };
   left = phantom_check (store, subject, error);
   if (left < 0)
     return NULL;
   if (left > 0)
     {
-      set_locked_error (error, left);
+      refuse_locked (error, NULL, left);
       return NULL;
     }
 
@@ -420,25 +369,20 @@ gh_auth_staff_sign_in (GhStore     *store,
   if (_gh_auth_verify_constant_cost (member != NULL ? gh_staff_member_get_pin_hash (member) : NULL,
                                      pin))
     {
-      left = phantom_reset (store, subject, error);
+      left = record_success (store, &target, NULL, error);
       if (left < 0)
         return NULL;
       if (left > 0)
         {
-          set_locked_error (error, left);
+          refuse_locked (error, NULL, left);
           return NULL;
         }
       return g_object_ref (member);
     }
 
-  left = phantom_fail (store, subject, GH_LOCKOUT_STAFF, error);
-  if (left < 0)
-    return NULL;
-  if (left > 0)
-    set_locked_error (error, left);
-  else
-    g_set_error_literal (error, GH_AUTH_ERROR, GH_AUTH_ERROR_REJECTED,
-                         "That staff id and PIN do not match");
+  left = record_failure (store, &target, error);
+  if (left >= 0)
+    reject (error, NULL, left, "That staff id and PIN do not match");
   return NULL;
 }
 

@@ -62,6 +62,29 @@ split_message (const char  *message,
   *reason = g_strdup (colon + 2);
 }
 
+/* Adds member @name, the string @value, to @builder's open object. */
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+/* The bundle's file name, when it came from a file: never its folders, which
+ * may name a person's home. */
+static void
+add_source (JsonBuilder *builder,
+            const char  *source)
+{
+  if (source != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (source);
+      add_string (builder, "source", base);
+    }
+}
+
 static gboolean
 record_rejection (GhStore       *store,
                   const GError  *reason_error,
@@ -77,21 +100,13 @@ record_rejection (GhStore       *store,
 
   split_message (reason_error->message, &path, &reason);
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "path");
-  json_builder_add_string_value (builder, path);
-  json_builder_set_member_name (builder, "reason");
-  json_builder_add_string_value (builder, reason);
-  if (source != NULL)
-    {
-      g_autofree char *base = g_path_get_basename (source);
-      json_builder_set_member_name (builder, "source");
-      json_builder_add_string_value (builder, base);
-    }
+  add_string (builder, "path", path);
+  add_string (builder, "reason", reason);
+  add_source (builder, source);
   if (bundle != NULL)
     {
       g_autofree char *digest = sha256_hex (bundle);
-      json_builder_set_member_name (builder, "bundle_sha256");
-      json_builder_add_string_value (builder, digest);
+      add_string (builder, "bundle_sha256", digest);
     }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
@@ -223,20 +238,11 @@ applied_body (GhCatalog  *catalog,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, gh_catalog_get_version (catalog));
-  json_builder_set_member_name (builder, "key_id");
-  json_builder_add_string_value (builder, gh_bundle_get_key_id (bundle));
-  json_builder_set_member_name (builder, "issued_at");
-  json_builder_add_string_value (builder, gh_catalog_get_issued_at (catalog));
-  json_builder_set_member_name (builder, "expires_at");
-  json_builder_add_string_value (builder, gh_catalog_get_expires_at (catalog));
-  json_builder_set_member_name (builder, "payload_sha256");
-  json_builder_add_string_value (builder, digest);
-  if (source != NULL)
-    {
-      g_autofree char *base = g_path_get_basename (source);
-      json_builder_set_member_name (builder, "source");
-      json_builder_add_string_value (builder, base);
-    }
+  add_string (builder, "key_id", gh_bundle_get_key_id (bundle));
+  add_string (builder, "issued_at", gh_catalog_get_issued_at (catalog));
+  add_string (builder, "expires_at", gh_catalog_get_expires_at (catalog));
+  add_string (builder, "payload_sha256", digest);
+  add_source (builder, source);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);

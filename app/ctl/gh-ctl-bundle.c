@@ -23,6 +23,34 @@ require_option (const char *value,
   return FALSE;
 }
 
+/* The preamble of the commands that check a bundle against HQ's keys: parses
+ * --trust PUBFILE and the one BUNDLE argument, and loads the trust file. NULL
+ * with *@exit_code set (after printing why) when any of it fails. */
+static GhTrust *
+parse_with_trust (int          *argc,
+                  char       ***argv,
+                  const char   *usage,
+                  gboolean      with_json,
+                  GhCtlCommon  *common,
+                  int          *exit_code)
+{
+  g_autofree char *trust_path = NULL;
+  g_autoptr(GError) error = NULL;
+  GhTrust *trust;
+  GOptionEntry entries[] = {
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME, &trust_path, "The trusted HQ public keys", "PUBFILE" },
+    { NULL }
+  };
+
+  *exit_code = GH_CTL_EXIT_USAGE;
+  if (!gh_ctl_parse (argc, argv, usage, entries, with_json, 1, common)
+      || !require_option (trust_path, "--trust", usage))
+    return NULL;
+  if ((trust = gh_trust_new_from_file (trust_path, &error)) == NULL)
+    *exit_code = gh_ctl_fail (error);
+  return trust;
+}
+
 int
 gh_ctl_keygen (int    argc,
                char **argv)
@@ -130,25 +158,19 @@ int
 gh_ctl_bundle_verify (int    argc,
                       char **argv)
 {
-  static const char *usage = "bundle verify --trust PUBFILE BUNDLE [--json]";
   g_auto(GhCtlCommon) common = { 0 };
-  g_autofree char *trust_path = NULL;
   g_autoptr(GhTrust) trust = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GhBundle) bundle = NULL;
   g_autoptr(GhCatalog) catalog = NULL;
   g_autoptr(GError) error = NULL;
-  GOptionEntry entries[] = {
-    { "trust", 0, 0, G_OPTION_ARG_FILENAME, &trust_path, "The trusted HQ public keys", "PUBFILE" },
-    { NULL }
-  };
+  int exit_code;
 
-  if (!gh_ctl_parse (&argc, &argv, usage, entries, TRUE, 1, &common)
-      || !require_option (trust_path, "--trust", usage))
-    return GH_CTL_EXIT_USAGE;
-
-  if ((trust = gh_trust_new_from_file (trust_path, &error)) == NULL
-      || (bytes = gh_bundle_read_file (argv[1], &error)) == NULL
+  trust = parse_with_trust (&argc, &argv, "bundle verify --trust PUBFILE BUNDLE [--json]", TRUE,
+                            &common, &exit_code);
+  if (trust == NULL)
+    return exit_code;
+  if ((bytes = gh_bundle_read_file (argv[1], &error)) == NULL
       || (bundle = gh_bundle_open (bytes, trust, &error)) == NULL
       || (catalog = gh_catalog_new_from_bytes (gh_bundle_get_payload (bundle), &error)) == NULL)
     return gh_ctl_fail (error);
@@ -180,24 +202,18 @@ int
 gh_ctl_config_apply (int    argc,
                      char **argv)
 {
-  static const char *usage = "config apply --trust PUBFILE BUNDLE";
   g_auto(GhCtlCommon) common = { 0 };
-  g_autofree char *trust_path = NULL;
   g_autoptr(GhTrust) trust = NULL;
   g_autoptr(GhStore) store = NULL;
   g_autoptr(GhCatalog) catalog = NULL;
   g_autoptr(GError) error = NULL;
-  GOptionEntry entries[] = {
-    { "trust", 0, 0, G_OPTION_ARG_FILENAME, &trust_path, "The trusted HQ public keys", "PUBFILE" },
-    { NULL }
-  };
+  int exit_code;
 
-  if (!gh_ctl_parse (&argc, &argv, usage, entries, FALSE, 1, &common)
-      || !require_option (trust_path, "--trust", usage))
-    return GH_CTL_EXIT_USAGE;
-
-  if ((trust = gh_trust_new_from_file (trust_path, &error)) == NULL
-      || (store = gh_ctl_open_store (&common, FALSE, &error)) == NULL
+  trust = parse_with_trust (&argc, &argv, "config apply --trust PUBFILE BUNDLE", FALSE, &common,
+                            &exit_code);
+  if (trust == NULL)
+    return exit_code;
+  if ((store = gh_ctl_open_store (&common, FALSE, &error)) == NULL
       || (catalog = gh_config_apply_file (store, argv[1], trust, &error)) == NULL)
     return gh_ctl_fail (error);
   printf ("applied config version %" G_GINT64_FORMAT " (%u offers), expires %s\n",

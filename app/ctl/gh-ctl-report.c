@@ -226,6 +226,25 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char **) a, *(const char **) b);
 }
 
+/* Opens the JSON object of category @id with the items held and, when
+ * @with_idle, those doing nothing; the caller adds the rest and closes it. */
+static void
+begin_category (JsonBuilder *builder,
+                Report      *report,
+                const char  *id,
+                gboolean     with_idle)
+{
+  json_builder_begin_object (builder);
+  gh_ctl_add_string (builder, "category", id);
+  json_builder_set_member_name (builder, "items_held");
+  json_builder_add_int_value (builder, category_count (report->held, id));
+  if (with_idle)
+    {
+      json_builder_set_member_name (builder, "items_doing_nothing");
+      json_builder_add_int_value (builder, category_count (report->idle, id));
+    }
+}
+
 static void
 report_print (Report    *report,
               GhCatalog *catalog,
@@ -271,12 +290,7 @@ report_print (Report    *report,
                   declared_text);
           continue;
         }
-      json_builder_begin_object (builder);
-      gh_ctl_add_string (builder, "category", id);
-      json_builder_set_member_name (builder, "items_held");
-      json_builder_add_int_value (builder, category_count (report->held, id));
-      json_builder_set_member_name (builder, "items_doing_nothing");
-      json_builder_add_int_value (builder, category_count (report->idle, id));
+      begin_category (builder, report, id, TRUE);
       json_builder_set_member_name (builder, "declared_by");
       json_builder_begin_array (builder);
       for (guint j = 0; j < declared_by->len; j++)
@@ -308,12 +322,7 @@ report_print (Report    *report,
                   category_count (report->held, id));
           continue;
         }
-      json_builder_begin_object (builder);
-      gh_ctl_add_string (builder, "category", id);
-      json_builder_set_member_name (builder, "items_held");
-      json_builder_add_int_value (builder, category_count (report->held, id));
-      json_builder_set_member_name (builder, "items_doing_nothing");
-      json_builder_add_int_value (builder, idle);
+      begin_category (builder, report, id, TRUE);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -340,10 +349,7 @@ report_print (Report    *report,
                   category_count (report->held, id));
           continue;
         }
-      json_builder_begin_object (builder);
-      gh_ctl_add_string (builder, "category", id);
-      json_builder_set_member_name (builder, "items_held");
-      json_builder_add_int_value (builder, category_count (report->held, id));
+      begin_category (builder, report, id, FALSE);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
