@@ -146,6 +146,14 @@ check_hq_has_store (PGconn   *hq,
   sqlite3_stmt *stmt;
   gint64 at_hq, n_events, outbox_count, outbox_min;
 
+  /* A pusher killed after sending COMMIT leaves its server backend finishing the
+   * transaction: wait until no other session is left on the database, so the events
+   * and the kiosk's last_seq below are read after it, not half before. */
+  for (gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+       gh_test_pg_int (hq, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                           " AND pid <> pg_backend_pid ()") > 0 &&
+       g_get_monotonic_time () < deadline;)
+    g_usleep (5000);
   rows = PQexecParams (hq, "SELECT seq, hash, glasshouse.event_hash (e) = hash"
                            " FROM glasshouse.event e WHERE kiosk_id = $1 ORDER BY seq",
                        1, NULL, params, NULL, NULL, 0);
