@@ -71,16 +71,81 @@ print_usage (FILE *out)
   fprintf (out, "\nExit codes: 0 done, 2 usage, 3 input rejected, 4 store problem.\n");
 }
 
+/* Options may stand before the subcommand as well as after it: `--db X audit verify`
+ * is `audit verify --db X`. The store and --json are the options every command
+ * shares; they are moved behind the command's words. Returns the new argv. */
+static char **
+options_after_words (int    *argc,
+                     char  **argv)
+{
+  GPtrArray *front = g_ptr_array_new ();
+  GPtrArray *out = g_ptr_array_new ();
+  int i = 1;
+
+  while (i < *argc && argv[i][0] == '-')
+    {
+      if (g_str_equal (argv[i], "--db") && i + 1 < *argc)
+        {
+          g_ptr_array_add (front, argv[i++]);
+          g_ptr_array_add (front, argv[i++]);
+        }
+      else if (g_str_has_prefix (argv[i], "--db=") || g_str_equal (argv[i], "--json"))
+        g_ptr_array_add (front, argv[i++]);
+      else
+        break;
+    }
+  g_ptr_array_add (out, argv[0]);
+  /* The command's words (one or two), then the moved options, then the rest. */
+  for (int words = 0; i < *argc && words < 2 && argv[i][0] != '-'; words++)
+    g_ptr_array_add (out, argv[i++]);
+  for (guint k = 0; k < front->len; k++)
+    g_ptr_array_add (out, front->pdata[k]);
+  for (; i < *argc; i++)
+    g_ptr_array_add (out, argv[i]);
+  g_ptr_array_free (front, TRUE);
+  *argc = out->len;
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+/* `glasshouse-ctl outbox` alone: the verbs of that group, as a hint. */
+static gboolean
+print_group (const char *group)
+{
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (commands[i].verb != NULL && g_str_equal (commands[i].group, group))
+      {
+        if (!found)
+          fprintf (stderr, "glasshouse-ctl: error: \"%s\" needs one of:\n", group);
+        fprintf (stderr, "  glasshouse-ctl %s %s %s\n", group, commands[i].verb, commands[i].args);
+        found = TRUE;
+      }
+  return found;
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_autofree char **args = NULL;
+
   setlocale (LC_ALL, "");
   /* Past a file-size limit the kernel would kill us without a word (SIGXFSZ); ignored,
    * the write fails instead and sqlite rolls the transaction back with an error that
-   * says so ("database or disk is full"). */
+   * says so. */
   signal (SIGXFSZ, SIG_IGN);
+  /* Every subcommand's --help then says "glasshouse-ctl", not its own first word. */
+  g_set_prgname ("glasshouse-ctl");
 
+  args = options_after_words (&argc, argv);
+  argv = args;
+  if (argc >= 2 && (g_str_equal (argv[1], "--version") || g_str_equal (argv[1], "-V")))
+    {
+      printf ("glasshouse-ctl %s\n", PACKAGE_VERSION);
+      return GH_CTL_EXIT_OK;
+    }
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
       print_usage (argc < 2 ? stderr : stdout);
@@ -90,7 +155,6 @@ main (int    argc,
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       const GhCtlCommand *command = &commands[i];
-
       g_autofree char *words = NULL;
 
       if (!g_str_equal (argv[1], command->group))
@@ -103,6 +167,8 @@ main (int    argc,
         return command->func (argc - 2, argv + 2);
     }
 
+  if ((argc < 3 || argv[2][0] == '-') && print_group (argv[1]))
+    return GH_CTL_EXIT_USAGE;
   fprintf (stderr, "glasshouse-ctl: error: unknown command \"%s%s%s\" (see glasshouse-ctl --help)\n",
            argv[1], argc >= 3 ? " " : "", argc >= 3 ? argv[2] : "");
   return GH_CTL_EXIT_USAGE;
