@@ -148,7 +148,7 @@ gh_ctl_bundle_verify (int    argc,
     return GH_CTL_EXIT_USAGE;
 
   if ((trust = gh_trust_new_from_file (trust_path, &error)) == NULL
-      || (bytes = gh_bundle_read_file (argv[1], &error)) == NULL
+      || (bytes = gh_bundle_read_file (argv[1], GH_FILE_READ_DEFAULT, &error)) == NULL
       || (bundle = gh_bundle_open (bytes, trust, &error)) == NULL
       || (catalog = gh_catalog_new_from_bytes (gh_bundle_get_payload (bundle), &error)) == NULL)
     return gh_ctl_fail (error);
@@ -198,7 +198,8 @@ gh_ctl_config_apply (int    argc,
 
   if ((trust = gh_trust_new_from_file (trust_path, &error)) == NULL
       || (store = gh_ctl_open_store (&common, FALSE, &error)) == NULL
-      || (catalog = gh_config_apply_file (store, argv[1], trust, &error)) == NULL)
+      || (catalog = gh_config_apply_file (store, argv[1], trust, GH_FILE_READ_DEFAULT,
+                                          &error)) == NULL)
     return gh_ctl_fail (error);
   printf ("applied config version %" G_GINT64_FORMAT " (%u offers), expires %s\n",
           gh_catalog_get_version (catalog),
