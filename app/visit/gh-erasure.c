@@ -326,8 +326,11 @@ gh_erasure_forget_customer (GhStore           *store,
     goto fail;
   result->receipt_id = g_strdup (gh_receipt_get_id (result->receipt));
 
-  /* A copy of their data that still waits for HQ is personal data too. */
+  /* A copy of their data that still waits for HQ is personal data too; and the
+   * tokens they took home must not open anything once they are forgotten. */
   if (!gh_store_forget_attachments (store, customer->ref, error) ||
+      !gh_receipt_withdraw_for (store, customer->ref, result->receipt_id, result->erasure_id,
+                                error) ||
       !delete_customer (store, customer->id, error) ||
       !suppress_and_close (store, result->erasure_id, customer->ref, result->receipt_id, error))
     goto fail;
