@@ -72,6 +72,15 @@ gh_json_check_text (const char  *data,
 
           if (*p == '"')
             in_string = FALSE;
+          else if ((guchar) *p < 0x20)
+            {
+              /* JSON wants these escaped; json-glib takes them raw, and a raw one in a
+               * name or text would reach the screen, a receipt or a log as it is. */
+              g_set_error (error, domain, code, "%s: a raw control character (U+%04X) in a "
+                           "string at byte %" G_GSIZE_FORMAT " (JSON needs it escaped)",
+                           path, (guint) (guchar) *p, (gsize) (p - data));
+              return FALSE;
+            }
           else if (*p == '\\' && p + 1 < end)
             {
               p++;
