@@ -407,7 +407,10 @@ gh_hq_init_schema (GhHq    *self,
   /* One simple-protocol query string runs as one implicit transaction: all or nothing.
    * The NOTICEs of a re-run ("already exists, skipping") are expected; keep them off stderr. */
   PQsetNoticeProcessor (self->conn, ignore_notice, NULL);
+  /* hq init against a hung HQ gives up like a push does. */
+  _gh_hq_arm_deadline (self);
   result = PQexec (self->conn, text);
+  _gh_hq_disarm_deadline (self);
   if (result != NULL && PQresultStatus (result) == PGRES_TUPLES_OK)
     return TRUE;
   if (!_gh_hq_check_result (self, result, PGRES_COMMAND_OK, "creating the Glasshouse schema",
