@@ -369,3 +369,13 @@ gh_test_pg_int (PGconn     *conn,
   g_assert_nonnull (value);
   return g_ascii_strtoll (value, NULL, 10);
 }
+
+GPid
+gh_test_pg_postmaster_pid (GhTestPg *pg)
+{
+  g_autofree char *pid_file = g_build_filename (pg->data_dir, "postmaster.pid", NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (pid_file, &text, NULL, NULL));
+  return (GPid) g_ascii_strtoll (text, NULL, 10);
+}

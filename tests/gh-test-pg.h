@@ -21,6 +21,8 @@ GhTestPg   *gh_test_pg_start       (gboolean     durable,
                                     char       **skip_reason);
 void        gh_test_pg_stop        (GhTestPg    *pg);
 int         gh_test_pg_port        (GhTestPg    *pg);
+/* The server's postmaster process (from postmaster.pid). */
+GPid        gh_test_pg_postmaster_pid (GhTestPg *pg);
 
 /* "host=127.0.0.1 port=N dbname=@dbname user=@user [password=@password]". */
 char       *gh_test_pg_conninfo    (GhTestPg    *pg,

@@ -62,7 +62,7 @@ case "$mode" in
     xvfb-run -a -s "-screen 0 1920x1080x24" meson test -C "$build" --print-errorlogs --num-processes 2 \
       || status=$?
     fuzz_log="$build/meson-logs/fuzz-bundle.log"
-    echo "== fuzzing the bundle parser briefly (log: $fuzz_log)"
+    echo "== fuzzing the bundle, member feed and token parsers briefly (log: $fuzz_log)"
     fuzz_status=0
     tests/fuzz/run-fuzz.sh 60 > "$fuzz_log" 2>&1 || fuzz_status=$?
     if [ "$fuzz_status" -ne 0 ]; then
@@ -83,8 +83,11 @@ for test in failures:
     print(f"== {test['result']}: {test['name']} after {test['duration']:.1f} s")
     for line in (test.get("stdout") or "").splitlines()[-15:]:
         print(f"   {line}")
+# One "Done N runs in S second(s)" per target (bundle, member feed, token): the sum, and each.
 runs = re.findall(r"Done (\d+) runs in (\d+) second", open(fuzz_log, errors="replace").read())
-fuzz = (f"fuzz: {runs[-1][0]} inputs in {runs[-1][1]} s, no crash" if fuzz_status == 0 and runs
+each = ", ".join(f"{int(n)} in {int(s)} s" for n, s in runs)
+fuzz = (f"fuzz: {sum(int(n) for n, _ in runs)} inputs in {sum(int(s) for _, s in runs)} s"
+        f" over {len(runs)} targets ({each}), no crash" if fuzz_status == 0 and runs
         else f"fuzz: FAILED (exit {fuzz_status}), see {fuzz_log}")
 print(fuzz)
 names = ", ".join(test["name"] for test in failures)

@@ -128,21 +128,24 @@ gh_trust_load_file (GhTrust     *self,
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   gsize length = 0;
   guint added = 0;
 
   g_return_val_if_fail (GH_IS_TRUST (self), FALSE);
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  bytes = gh_file_read_bounded (path, MAX_KEY_FILE_BYTES, GH_FILE_READ_DEFAULT, &local_error);
+  if (bytes == NULL)
     {
-      g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_TRUST, "trust file %s: %s", path,
+      g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_TRUST, "trust file %s",
                    local_error->message);
       return FALSE;
     }
-  if (length > MAX_KEY_FILE_BYTES || !g_utf8_validate_len (contents, length, NULL))
+  contents = g_strndup (g_bytes_get_data (bytes, &length), g_bytes_get_size (bytes));
+  if (!g_utf8_validate_len (contents, length, NULL))
     {
       g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_TRUST,
-                   "trust file %s: not a trust file (too large, or not text)", path);
+                   "trust file %s: not a trust file (not text)", path);
       return FALSE;
     }
 
@@ -312,14 +315,19 @@ gh_bundle_read_secret_key (const char  *path,
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   gsize length = 0;
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  /* A secret key behind a link would be a surprise: whoever planted it chose the key. */
+  bytes = gh_file_read_bounded (path, MAX_KEY_FILE_BYTES, GH_FILE_READ_NO_FOLLOW, &local_error);
+  if (bytes == NULL)
     {
-      g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_KEY, "key file %s: %s", path,
+      g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_KEY, "key file %s",
                    local_error->message);
       return FALSE;
     }
+  contents = g_strndup (g_bytes_get_data (bytes, &length), g_bytes_get_size (bytes));
+  sodium_memzero ((gpointer) g_bytes_get_data (bytes, NULL), length);
   lines = g_strsplit (contents, "\n", -1);
   sodium_memzero (contents, length);
   for (guint i = 0; lines[i] != NULL; i++)

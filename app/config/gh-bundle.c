@@ -6,12 +6,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <sodium.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "config/gh-bundle.h"
 #include "config/gh-bundle-private.h"
@@ -78,39 +76,21 @@ gh_bundle_init (GhBundle *self)
 }
 
 GBytes *
-gh_bundle_read_file (const char  *path,
-                     GError     **error)
+gh_bundle_read_file (const char       *path,
+                     GhFileReadFlags   flags,
+                     GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
-  GStatBuf st;
-  char *contents = NULL;
-  gsize length = 0;
+  GBytes *bytes = gh_file_read_bounded (path, GH_BUNDLE_MAX_BYTES, flags, &local_error);
 
-  if (g_stat (path, &st) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_IO, "%s: %s", path, g_strerror (saved));
-      return NULL;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_IO, "%s: not a regular file", path);
-      return NULL;
-    }
-  /* Checked before reading, so a huge file is never loaded; gh_bundle_open checks again. */
-  if (st.st_size > GH_BUNDLE_MAX_BYTES)
-    {
-      g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_TOO_LARGE,
-                   "bundle: %" G_GINT64_FORMAT " bytes, more than the limit of %d",
-                   (gint64) st.st_size, GH_BUNDLE_MAX_BYTES);
-      return NULL;
-    }
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_IO, "%s", local_error->message);
-      return NULL;
-    }
-  return g_bytes_new_take (contents, length);
+  /* Too large is a refusal of the bundle ("bundle: ...", recorded like any other);
+   * the rest are about the file. */
+  if (bytes == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+    g_set_error (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_TOO_LARGE,
+                 "bundle: more than the limit of %d bytes", GH_BUNDLE_MAX_BYTES);
+  else if (bytes == NULL)
+    g_set_error_literal (error, GH_BUNDLE_ERROR, GH_BUNDLE_ERROR_IO, local_error->message);
+  return bytes;
 }
 
 /* The envelope is one flat object of four strings, one of them the whole config

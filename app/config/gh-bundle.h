@@ -7,6 +7,8 @@
 
 #include <glib-object.h>
 
+#include "store/gh-file-read.h"
+
 G_BEGIN_DECLS
 
 #define GH_BUNDLE_ERROR (gh_bundle_error_quark ())
@@ -75,10 +77,13 @@ GBytes       *gh_bundle_sign          (GBytes        *config,
 #define GH_TYPE_BUNDLE (gh_bundle_get_type ())
 G_DECLARE_FINAL_TYPE (GhBundle, gh_bundle, GH, BUNDLE, GObject)
 
-/* Reads a bundle file, refusing one larger than GH_BUNDLE_MAX_BYTES before
- * reading it all (GH_BUNDLE_ERROR_TOO_LARGE). */
-GBytes       *gh_bundle_read_file     (const char    *path,
-                                       GError       **error);
+/* Reads a bundle file with gh_file_read_bounded (@flags: whether a link is followed,
+ * whether the file must be the user's own), refusing one larger than
+ * GH_BUNDLE_MAX_BYTES while reading it (GH_BUNDLE_ERROR_TOO_LARGE); any other
+ * refusal is GH_BUNDLE_ERROR_IO. */
+GBytes       *gh_bundle_read_file     (const char      *path,
+                                       GhFileReadFlags  flags,
+                                       GError         **error);
 /* Checks, in order: size, envelope, key, signature. The config inside is not
  * looked at. Errors say "<path>: <reason>", e.g. "bundle.signature: ...". */
 GhBundle     *gh_bundle_open          (GBytes        *bundle,

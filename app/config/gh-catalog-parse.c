@@ -150,7 +150,7 @@ parse_category (GhCatalog   *self,
 static char *
 third_party_key (const char *name)
 {
-  g_autofree char *stripped = g_strstrip (g_strdup (name));
+  g_autofree char *stripped = _gh_catalog_strip_space (name);
 
   return g_utf8_casefold (stripped, -1);
 }
@@ -187,7 +187,7 @@ parse_third_party (GhCatalog   *self,
                                quoted,
                                GPOINTER_TO_UINT (first));
     }
-  party->name = g_strstrip (g_strdup (name));  /* the spaces would show in the sentence */
+  party->name = _gh_catalog_strip_space (name);  /* the spaces would show in the sentence */
   if (!_gh_catalog_read_required_text (self, object, path, "reason", GH_CATALOG_MAX_TEXT_BYTES,
                                        &party->reason,
                                        error))

@@ -169,6 +169,8 @@ gboolean _gh_catalog_read_url (JsonNode     *node,
                                const char  **out,
                                GError      **error);
 gboolean _gh_catalog_is_language_code (const char *code);
+/* @text without the Unicode white space (no-break and zero-width spaces too) around it. */
+char    *_gh_catalog_strip_space      (const char *text);
 gboolean _gh_catalog_read_optional_text (GhCatalog    *self,
                                          JsonObject   *object,
                                          const char   *path,

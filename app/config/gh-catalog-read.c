@@ -186,6 +186,24 @@ _gh_catalog_read_time (JsonNode     *node,
   return TRUE;
 }
 
+/* GUri takes almost anything as a host ("exa mple.org" included); a link a phone
+ * must open needs a real one: a DNS name (letters, digits, '-', '.', or non-ASCII
+ * letters of an IDN), or an IP literal GUri has already checked. */
+static gboolean
+url_host_is_valid (const char *host)
+{
+  if (host[0] == '[')
+    return TRUE;
+  for (const char *p = host; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x80 ? !(g_ascii_isalnum (c) || c == '-' || c == '.') : !g_unichar_isalnum (c))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 _gh_catalog_read_url (JsonNode     *node,
                       const char   *path,
@@ -202,6 +220,7 @@ _gh_catalog_read_url (JsonNode     *node,
   uri = g_uri_parse (*out, G_URI_FLAGS_NONE, NULL);
   scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
+      || !url_host_is_valid (g_uri_get_host (uri))
       || (g_ascii_strcasecmp (scheme, "https") != 0
           && (https_only || g_ascii_strcasecmp (scheme, "http") != 0)))
     {
@@ -428,4 +447,31 @@ _gh_catalog_read_title_and_description (GhCatalog    *self,
          && _gh_catalog_read_required_text (self, object, path, "description",
                                             GH_CATALOG_MAX_TEXT_BYTES,
                                             description, error);
+}
+
+/* Unicode's idea of white space, not only ASCII's: a no-break space (U+00A0), an
+ * ideographic space, a zero-width space all look like nothing on the screen. */
+static gboolean
+is_blank_char (gunichar c)
+{
+  return g_unichar_isspace (c) || c == 0x00a0 || c == 0x200b || c == 0x2060 || c == 0xfeff
+         || c == 0x180e;
+}
+
+char *
+_gh_catalog_strip_space (const char *text)
+{
+  const char *start = text, *end = text + strlen (text);
+
+  while (*start != '\0' && is_blank_char (g_utf8_get_char (start)))
+    start = g_utf8_next_char (start);
+  while (end > start)
+    {
+      const char *last = g_utf8_find_prev_char (start, end);
+
+      if (last == NULL || !is_blank_char (g_utf8_get_char (last)))
+        break;
+      end = last;
+    }
+  return g_strndup (start, end - start);
 }

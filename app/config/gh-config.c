@@ -332,15 +332,16 @@ gh_config_apply (GhStore     *store,
 }
 
 GhCatalog *
-gh_config_apply_file (GhStore     *store,
-                      const char  *path,
-                      GhTrust     *trust,
-                      GError     **error)
+gh_config_apply_file (GhStore          *store,
+                      const char       *path,
+                      GhTrust          *trust,
+                      GhFileReadFlags   flags,
+                      GError          **error)
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  bytes = gh_bundle_read_file (path, &local_error);
+  bytes = gh_bundle_read_file (path, flags, &local_error);
   if (bytes == NULL)
     {
       if (gh_config_is_rejection (local_error))
@@ -644,7 +645,7 @@ gh_config_apply_demo (GhStore  *store,
       return FALSE;
     }
   if ((trust = gh_config_new_demo_trust (error)) == NULL
-      || (bytes = gh_bundle_read_file (path, error)) == NULL)
+      || (bytes = gh_bundle_read_file (path, GH_FILE_READ_DEFAULT, error)) == NULL)
     return FALSE;
 
   /* Already active, byte for byte: nothing to do. The signature is still checked,

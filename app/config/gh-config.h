@@ -36,12 +36,13 @@ GhCatalog *gh_config_apply          (GhStore      *store,
                                      GhTrust      *trust,
                                      const char   *source,
                                      GError      **error);
-/* gh_config_apply on a file; a file too large is refused (and recorded)
- * without being read. */
-GhCatalog *gh_config_apply_file     (GhStore      *store,
-                                     const char   *path,
-                                     GhTrust      *trust,
-                                     GError      **error);
+/* gh_config_apply on a file read with gh_bundle_read_file (@flags); a file too
+ * large is refused (and recorded) without being read past the limit. */
+GhCatalog *gh_config_apply_file     (GhStore         *store,
+                                     const char      *path,
+                                     GhTrust         *trust,
+                                     GhFileReadFlags  flags,
+                                     GError         **error);
 /* Whether @error is a refusal of the bundle itself (recorded as config.rejected),
  * rather than a problem of the store, the trust file or the file system. */
 gboolean   gh_config_is_rejection   (const GError *error);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config/gh-config.h"
 #include "config/gh-inbox.h"
@@ -221,6 +222,7 @@ list_bundles (const char *directory)
   GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
   const char *name;
+  GStatBuf st;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
@@ -229,8 +231,10 @@ list_bundles (const char *directory)
       /* Dot files are HQ's tools still writing. */
       if (name[0] == '.' || !g_str_has_suffix (name, ".bundle"))
         continue;
+      /* Not g_file_test: it follows links. Anything else named *.bundle (a link,
+       * a FIFO, someone else's file) is listed too, and refused by the read. */
       path = g_build_filename (directory, name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+      if (g_lstat (path, &st) == 0 && !S_ISDIR (st.st_mode))
         g_ptr_array_add (names, g_strdup (name));
     }
   g_ptr_array_sort (names, compare_names);
@@ -269,7 +273,9 @@ file_away (const char *directory,
       g_autofree char *text = g_strconcat (reason, "\n", NULL);
       g_autoptr(GError) error = NULL;
 
-      if (!g_file_set_contents (reason_path, text, -1, &error))
+      /* Only the kiosk's user reads why HQ's bundle was refused. */
+      if (!g_file_set_contents_full (reason_path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                     &error))
         g_warning ("Could not write %s: %s", reason_path, error->message);
     }
   /* Last, so a bundle is never gone from the inbox before its reason is written. */
@@ -307,15 +313,17 @@ scan_in_thread (GTask        *task,
       g_autofree char *path = g_build_filename (self->directory, name, NULL);
       g_autoptr(GError) apply_error = NULL;
       Outcome *outcome;
+      GStatBuf st;
 
       if (g_atomic_int_get (&self->hold) || g_cancellable_is_cancelled (cancellable))
         break;
-      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        continue;
-
+      if (g_lstat (path, &st) != 0)
+        continue;  /* taken away since the listing */
       outcome = g_new0 (Outcome, 1);
       outcome->name = g_strdup (name);
-      outcome->catalog = gh_config_apply_file (store, path, self->trust, &apply_error);
+      outcome->catalog = gh_config_apply_file (store, path, self->trust,
+                                               GH_FILE_READ_NO_FOLLOW | GH_FILE_READ_OWNED,
+                                               &apply_error);
       if (outcome->catalog != NULL)
         file_away (self->directory, name, "applied", NULL);
       else if (apply_error->domain == GH_STORE_ERROR)

@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "config/gh-json-limits.h"
@@ -71,6 +72,15 @@ gh_json_check_text (const char  *data,
 
           if (*p == '"')
             in_string = FALSE;
+          else if ((guchar) *p < 0x20)
+            {
+              /* JSON wants these escaped; json-glib takes them raw, and a raw one in a
+               * name or text would reach the screen, a receipt or a log as it is. */
+              g_set_error (error, domain, code, "%s: a raw control character (U+%04X) in a "
+                           "string at byte %" G_GSIZE_FORMAT " (JSON needs it escaped)",
+                           path, (guint) (guchar) *p, (gsize) (p - data));
+              return FALSE;
+            }
           else if (*p == '\\' && p + 1 < end)
             {
               p++;
@@ -200,6 +210,45 @@ find_object_path (JsonNode   *node,
   return FALSE;
 }
 
+/* json-glib's messages quote the token it did not expect ("unexpected identifier
+ * `hunter2'"): a refused input's content would reach logs, the .reason file and the
+ * audit chain sent to HQ. Keep only its position, and say why from the error code. */
+static char *
+parse_error_reason (const GError *parse_error)
+{
+  const char *why = "syntax error";
+  unsigned line = 0, column = 0;
+
+  if (parse_error->domain == JSON_PARSER_ERROR)
+    switch (parse_error->code)
+      {
+      case JSON_PARSER_ERROR_TRAILING_COMMA:
+        why = "a trailing comma";
+        break;
+      case JSON_PARSER_ERROR_MISSING_COMMA:
+        why = "a missing comma";
+        break;
+      case JSON_PARSER_ERROR_MISSING_COLON:
+        why = "a missing colon";
+        break;
+      case JSON_PARSER_ERROR_INVALID_BAREWORD:
+        why = "an unquoted word";
+        break;
+      case JSON_PARSER_ERROR_EMPTY_MEMBER_NAME:
+        why = "an empty member name";
+        break;
+      case JSON_PARSER_ERROR_INVALID_DATA:
+        why = "invalid data";
+        break;
+      default:
+        break;
+      }
+  /* json-glib names the input "<data>" and gives "LINE:COLUMN" after it. */
+  if (sscanf (parse_error->message, "<data>:%u:%u:", &line, &column) == 2)
+    return g_strdup_printf ("%s at line %u, column %u", why, line, column);
+  return g_strdup (why);
+}
+
 JsonNode *
 gh_json_parse (const char  *data,
                gsize        length,
@@ -225,12 +274,9 @@ gh_json_parse (const char  *data,
   g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &watch);
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
-      const char *message = local_error->message;
+      g_autofree char *reason = parse_error_reason (local_error);
 
-      /* json-glib names the input "<data>"; the path says which input it was. */
-      if (g_str_has_prefix (message, "<data>:"))
-        message += strlen ("<data>:");
-      g_set_error (error, domain, code, "%s: not valid JSON: %s", path, message);
+      g_set_error (error, domain, code, "%s: not valid JSON: %s", path, reason);
       root = NULL;
       goto out;
     }

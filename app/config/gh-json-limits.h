@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /* Checks @data before a parser sees it: at most @max_bytes, valid UTF-8 without
- * NUL bytes, arrays and objects nested at most @max_depth deep, no "\u0000"
+ * NUL bytes, no raw control character inside a string (JSON requires them escaped), arrays and objects nested at most @max_depth deep, no "\u0000"
  * escape (json-glib would cut the string there) and no unpaired surrogate escape
  * (it would produce invalid UTF-8). Errors are "<path>: <reason>" in @domain/@code. */
 gboolean  gh_json_check_text (const char  *data,

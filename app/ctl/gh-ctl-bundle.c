@@ -87,11 +87,9 @@ gh_ctl_bundle_sign (int    argc,
   g_auto(GhCtlCommon) common = { 0 };
   g_autofree char *key_path = NULL;
   gboolean unchecked = FALSE;
-  g_autofree char *contents = NULL;
   g_autoptr(GBytes) config = NULL;
   g_autoptr(GBytes) bundle = NULL;
   g_autoptr(GError) error = NULL;
-  gsize length = 0;
   GOptionEntry entries[] = {
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "HQ's secret key (PREFIX.key from keygen)", "KEY" },
     { "unchecked", 0, 0, G_OPTION_ARG_NONE, &unchecked, "Sign even a config the kiosk would refuse "
@@ -102,9 +100,9 @@ gh_ctl_bundle_sign (int    argc,
   if (!gh_ctl_parse (&argc, &argv, usage, entries, FALSE, 1, &common)
       || !require_option (key_path, "--key", usage))
     return GH_CTL_EXIT_USAGE;
-  if (!g_file_get_contents (argv[1], &contents, &length, &error))
+  if ((config = gh_file_read_bounded (argv[1], GH_CATALOG_MAX_BYTES, GH_FILE_READ_DEFAULT,
+                                      &error)) == NULL)
     return gh_ctl_fail (error);
-  config = g_bytes_new_take (g_steal_pointer (&contents), length);
   /* A config every kiosk would refuse is better caught here, once, than by the fleet.
    * The kiosk checks again all the same: it trusts the key, not the tool. */
   if (!unchecked)
@@ -170,7 +168,7 @@ gh_ctl_bundle_verify (int    argc,
                             &common, &exit_code);
   if (trust == NULL)
     return exit_code;
-  if ((bytes = gh_bundle_read_file (argv[1], &error)) == NULL
+  if ((bytes = gh_bundle_read_file (argv[1], GH_FILE_READ_DEFAULT, &error)) == NULL
       || (bundle = gh_bundle_open (bytes, trust, &error)) == NULL
       || (catalog = gh_catalog_new_from_bytes (gh_bundle_get_payload (bundle), &error)) == NULL)
     return gh_ctl_fail (error);
@@ -214,7 +212,8 @@ gh_ctl_config_apply (int    argc,
   if (trust == NULL)
     return exit_code;
   if ((store = gh_ctl_open_store (&common, FALSE, &error)) == NULL
-      || (catalog = gh_config_apply_file (store, argv[1], trust, &error)) == NULL)
+      || (catalog = gh_config_apply_file (store, argv[1], trust, GH_FILE_READ_DEFAULT,
+                                          &error)) == NULL)
     return gh_ctl_fail (error);
   printf ("applied config version %" G_GINT64_FORMAT " (%u offers), expires %s\n",
           gh_catalog_get_version (catalog),

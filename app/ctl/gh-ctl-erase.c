@@ -30,6 +30,9 @@ result_to_json (const GhErasureResult *result)
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "log_emptied");
   json_builder_add_boolean_value (builder, !result->log_pending);
+  /* As the erasure row says: 'log_pending' until the bytes are gone from the files. */
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, result->log_pending ? "log_pending" : "completed");
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -61,8 +64,9 @@ gh_ctl_erase (int    argc,
     return gh_ctl_fail (error);
   if (result->log_pending)
     fprintf (stderr, "glasshouse-ctl: warning: erasure %" G_GINT64_FORMAT " recorded, but another "
-             "process (the kiosk?) kept the write-ahead log busy: deleted bytes stay in %s-wal "
-             "until its next checkpoint\n", result->erasure_id, gh_store_get_path (store));
+             "process (the kiosk?) was reading: the deleted bytes are still in %s and its -wal "
+             "file, and will be wiped at the next checkpoint (every later command retries it)\n",
+             result->erasure_id, gh_store_get_path (store));
 
   if (common.json)
     {

@@ -289,7 +289,8 @@ gh_ctl_retention_run (int    argc,
             result->items == 1 ? "" : "s", result->legal_holds,
             result->legal_holds == 1 ? "" : "s");
   if (result->log_pending)
-    fprintf (stderr, "glasshouse-ctl: warning: deleted, but another process kept the write-ahead "
-             "log busy: the deleted bytes leave it at the next checkpoint\n");
+    fprintf (stderr, "glasshouse-ctl: warning: deleted, but another process was reading: the "
+             "deleted bytes are still in the database file and its -wal file, and will be wiped "
+             "at the next checkpoint (every later command retries it)\n");
   return GH_CTL_EXIT_OK;
 }

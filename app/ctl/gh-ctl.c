@@ -8,6 +8,7 @@
 
 #include "ctl/gh-ctl.h"
 #include "ctl/gh-ctl-commands.h"
+#include "visit/gh-erasure.h"
 
 G_DEFINE_QUARK (gh-ctl-error-quark, gh_ctl_error)
 
@@ -223,15 +224,20 @@ gh_ctl_open_store (GhCtlCommon  *common,
                    GError      **error)
 {
   const char *path = common->db_path;
+  g_autoptr(GhStore) store = NULL;
 
   if (path == NULL)
     path = g_getenv ("GLASSHOUSE_DB");
   if (path == NULL)
     path = "glasshouse.db";
-  if (create)
-    return gh_store_open (path, GH_STORE_OPEN_CREATE, error);
-  return gh_store_open (path, store_read_only ? GH_STORE_OPEN_READ_ONLY : GH_STORE_OPEN_DEFAULT,
-                        error);
+  if (!create && store_read_only)
+    return gh_store_open (path, GH_STORE_OPEN_READ_ONLY, error);
+  store = gh_store_open (path, create ? GH_STORE_OPEN_CREATE : GH_STORE_OPEN_DEFAULT, error);
+  /* An erasure is not finished until its bytes are gone: every writer retries
+   * the wipe an earlier one could not complete. */
+  if (store != NULL && !gh_erasure_finish_pending (store, NULL, error))
+    return NULL;
+  return g_steal_pointer (&store);
 }
 
 int

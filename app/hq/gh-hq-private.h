@@ -14,6 +14,16 @@ struct _GhHq
   PGconn   *conn;
   char     *target;
   gboolean  schema_checked;
+
+  /* The answer deadline (gh-hq.c): a watchdog thread shuts the socket down when HQ
+   * has not answered in time, which is the one way to end a blocking libpq call. */
+  int       answer_timeout;   /* seconds */
+  GThread  *watchdog;
+  GMutex    watchdog_lock;
+  GCond     watchdog_cond;
+  gint64    deadline;         /* monotonic; 0: none armed */
+  gboolean  stopping;
+  gint      timed_out;        /* atomic */
 };
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
@@ -33,6 +43,10 @@ gboolean  _gh_hq_exec_command     (GhHq            *self,
                                    const char      *sql,
                                    const char      *what,
                                    GError         **error);
+/* Gives HQ answer_timeout seconds from now to answer everything up to the next
+ * call; past that the connection is cut and the step fails "did not answer within". */
+void      _gh_hq_arm_deadline     (GhHq            *self);
+void      _gh_hq_disarm_deadline  (GhHq            *self);
 /* Rolls back the open transaction, if the connection still has one. */
 void      _gh_hq_rollback         (GhHq            *self);
 

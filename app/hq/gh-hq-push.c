@@ -344,6 +344,9 @@ ack_batch (GhStore  *store,
   return gh_store_commit (store, error);
 }
 
+static gboolean push_all (GhHq *self, GhStore *store, int batch_size, GhHqProgressFunc progress,
+                          gpointer user_data, GhHqPushResult *result, GError **error);
+
 gboolean
 gh_hq_push (GhHq              *self,
             GhStore           *store,
@@ -354,6 +357,7 @@ gh_hq_push (GhHq              *self,
             GError           **error)
 {
   GhHqPushResult local = { 0 };
+  gboolean ok;
 
   g_return_val_if_fail (GH_IS_HQ (self), FALSE);
   g_return_val_if_fail (GH_IS_STORE (store), FALSE);
@@ -362,9 +366,22 @@ gh_hq_push (GhHq              *self,
   if (result == NULL)
     result = &local;
   *result = (GhHqPushResult) { 0 };
-  if (!prepare_for_push (self, error))
-    return FALSE;
+  _gh_hq_arm_deadline (self);
+  ok = prepare_for_push (self, error) && push_all (self, store, batch_size, progress, user_data,
+                                                   result, error);
+  _gh_hq_disarm_deadline (self);
+  return ok;
+}
 
+static gboolean
+push_all (GhHq              *self,
+          GhStore           *store,
+          int                batch_size,
+          GhHqProgressFunc   progress,
+          gpointer           user_data,
+          GhHqPushResult    *result,
+          GError           **error)
+{
   for (;;)
     {
       g_autoptr(GPtrArray) events = gh_store_outbox_list (store, 0, batch_size, error);
@@ -387,6 +404,8 @@ gh_hq_push (GhHq              *self,
             break;
           }
 
+      /* Each batch gets the whole deadline: a long backlog is not a hung HQ. */
+      _gh_hq_arm_deadline (self);
       if (!push_batch (self, events, progress, user_data, &sent, &skipped, error))
         return FALSE;
       last_seq = ((const GhEvent *) g_ptr_array_index (events, events->len - 1))->seq;

@@ -14,10 +14,15 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "gh-hq-resources.h"
 
 #define DEFAULT_CONNECT_TIMEOUT 10
+/* How long a step of a push may wait for HQ's answers. A stopped or wedged server
+ * keeps TCP alive (its kernel still acknowledges), so neither keepalives nor
+ * statement_timeout end the wait; only the client can. */
+#define DEFAULT_ANSWER_TIMEOUT 120
 
 G_DEFINE_FINAL_TYPE (GhHq, gh_hq, G_TYPE_OBJECT)
 
@@ -28,6 +33,16 @@ gh_hq_finalize (GObject *object)
 {
   GhHq *self = GH_HQ (object);
 
+  if (self->watchdog != NULL)
+    {
+      g_mutex_lock (&self->watchdog_lock);
+      self->stopping = TRUE;
+      g_cond_signal (&self->watchdog_cond);
+      g_mutex_unlock (&self->watchdog_lock);
+      g_thread_join (self->watchdog);
+    }
+  g_mutex_clear (&self->watchdog_lock);
+  g_cond_clear (&self->watchdog_cond);
   g_clear_pointer (&self->conn, PQfinish);
   g_free (self->target);
 
@@ -43,6 +58,63 @@ gh_hq_class_init (GhHqClass *klass)
 static void
 gh_hq_init (GhHq *self)
 {
+  g_mutex_init (&self->watchdog_lock);
+  g_cond_init (&self->watchdog_cond);
+  self->answer_timeout = DEFAULT_ANSWER_TIMEOUT;
+}
+
+/* $GLASSHOUSE_HQ_TIMEOUT: seconds for connecting and for each answer (tests make it short). */
+static int
+timeout_from_environment (int fallback)
+{
+  const char *text = g_getenv ("GLASSHOUSE_HQ_TIMEOUT");
+  gint64 value = text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+
+  return value > 0 && value < 86400 ? (int) value : fallback;
+}
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  GhHq *self = data;
+
+  g_mutex_lock (&self->watchdog_lock);
+  while (!self->stopping)
+    {
+      if (self->deadline == 0)
+        g_cond_wait (&self->watchdog_cond, &self->watchdog_lock);
+      else if (!g_cond_wait_until (&self->watchdog_cond, &self->watchdog_lock, self->deadline)
+               && !self->stopping && self->deadline != 0
+               && g_get_monotonic_time () >= self->deadline)
+        {
+          /* The blocked libpq call sees the connection end and returns. */
+          g_atomic_int_set (&self->timed_out, 1);
+          shutdown (PQsocket (self->conn), SHUT_RDWR);
+          self->deadline = 0;
+        }
+    }
+  g_mutex_unlock (&self->watchdog_lock);
+  return NULL;
+}
+
+void
+_gh_hq_arm_deadline (GhHq *self)
+{
+  g_mutex_lock (&self->watchdog_lock);
+  if (self->watchdog == NULL)
+    self->watchdog = g_thread_new ("gh-hq-deadline", watchdog_thread, self);
+  self->deadline = g_get_monotonic_time () + (gint64) self->answer_timeout * G_USEC_PER_SEC;
+  g_cond_signal (&self->watchdog_cond);
+  g_mutex_unlock (&self->watchdog_lock);
+}
+
+void
+_gh_hq_disarm_deadline (GhHq *self)
+{
+  g_mutex_lock (&self->watchdog_lock);
+  self->deadline = 0;
+  g_cond_signal (&self->watchdog_cond);
+  g_mutex_unlock (&self->watchdog_lock);
 }
 
 /* libpq's messages span lines ("...failed: Connection refused\n\tIs the server
@@ -153,15 +225,23 @@ GhHq *
 gh_hq_connect (const char  *conninfo,
                GError     **error)
 {
-  /* Entries before "dbname" are defaults the string may override; those after it win. */
-  const char *keywords[] = { "fallback_application_name", "dbname", "client_encoding", NULL };
-  const char *values[] = { "glasshouse-push", conninfo, "UTF8", NULL };
+  /* Entries before "dbname" are defaults the string may override; those after it win.
+   * Keepalives notice a peer that is gone (a cable, a crashed host), statement_timeout
+   * a statement the server itself cannot finish; the answer deadline covers the rest. */
+  int answer = timeout_from_environment (DEFAULT_ANSWER_TIMEOUT);
+  g_autofree char *statement = g_strdup_printf ("-c statement_timeout=%ds", answer);
+  g_autofree char *user_timeout = g_strdup_printf ("%d", answer * 1000);
+  const char *keywords[] = { "fallback_application_name", "keepalives", "keepalives_idle",
+                             "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+                             "options", "dbname", "client_encoding", NULL };
+  const char *values[] = { "glasshouse-push", "1", "30", "10", "3", user_timeout,
+                           statement, conninfo, "UTF8", NULL };
   g_autoptr(GhHq) self = NULL;
   PQconninfoOption *parsed;
   char *parse_error = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *sqlstate = NULL;
-  int timeout = DEFAULT_CONNECT_TIMEOUT;
+  int timeout = timeout_from_environment (DEFAULT_CONNECT_TIMEOUT);
   gboolean timed_out = FALSE;
 
   g_return_val_if_fail (conninfo != NULL, NULL);
@@ -183,6 +263,7 @@ gh_hq_connect (const char  *conninfo,
   PQconninfoFree (parsed);
 
   self = g_object_new (GH_TYPE_HQ, NULL);
+  self->answer_timeout = answer;
   self->conn = connect_verbose (keywords, values, timeout, &timed_out);
   if (self->conn == NULL)
     {
@@ -240,6 +321,13 @@ _gh_hq_set_result_error (GhHq        *self,
   g_autofree char *detail = one_line (primary != NULL ? primary : PQerrorMessage (self->conn));
   GhHqError code = GH_HQ_ERROR_FAILED;
 
+  if (g_atomic_int_get (&self->timed_out))
+    {
+      g_set_error (error, GH_HQ_ERROR, GH_HQ_ERROR_UNREACHABLE,
+                   "HQ %s did not answer within %d s (while %s)", self->target,
+                   self->answer_timeout, what);
+      return;
+    }
   if (PQstatus (self->conn) != CONNECTION_OK
       || (sqlstate != NULL && g_str_has_prefix (sqlstate, "08"))
       || g_strcmp0 (sqlstate, "57P01") == 0 || g_strcmp0 (sqlstate, "57P02") == 0
@@ -319,7 +407,10 @@ gh_hq_init_schema (GhHq    *self,
   /* One simple-protocol query string runs as one implicit transaction: all or nothing.
    * The NOTICEs of a re-run ("already exists, skipping") are expected; keep them off stderr. */
   PQsetNoticeProcessor (self->conn, ignore_notice, NULL);
+  /* hq init against a hung HQ gives up like a push does. */
+  _gh_hq_arm_deadline (self);
   result = PQexec (self->conn, text);
+  _gh_hq_disarm_deadline (self);
   if (result != NULL && PQresultStatus (result) == PGRES_TUPLES_OK)
     return TRUE;
   if (!_gh_hq_check_result (self, result, PGRES_COMMAND_OK, "creating the Glasshouse schema",

@@ -449,6 +449,13 @@ gh_receipt_load (GhStore     *store,
 
   body = json_from_string (self->body, NULL);
   object = body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
+  if (object != NULL && json_object_has_member (object, "withdrawn"))
+    {
+      g_set_error (error, GH_RECEIPT_ERROR, GH_RECEIPT_ERROR_WITHDRAWN,
+                   "%s: receipt %s was withdrawn: its shopper asked to be forgotten",
+                   gh_store_get_path (store), receipt_id);
+      return NULL;
+    }
   if (self->kind == 0 || object == NULL
       || !json_object_has_member (object, "kioskId"))
     {
@@ -463,6 +470,31 @@ gh_receipt_load (GhStore     *store,
   if (keys == NULL || !sign_token (self, keys, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+gboolean
+gh_receipt_withdraw_for (GhStore     *store,
+                         const char  *customer_ref,
+                         const char  *keep_id,
+                         gint64       erasure_id,
+                         GError     **error)
+{
+  /* The row stays (its id is in the chain's receipt.issued event), reduced to what
+   * says why it is void; kioskId keeps it readable as a receipt of this kiosk. */
+  sqlite3_stmt *stmt = _gh_store_prepare (store,
+      "UPDATE receipt SET body = json_object ('kioskId', json_extract (body, '$.kioskId'),"
+      "  'withdrawn', json_object ('erasureId', ?3))"
+      " WHERE customer_ref = ?1 AND id IS NOT ?2", error);
+
+  g_return_val_if_fail (GH_IS_STORE (store), FALSE);
+  g_return_val_if_fail (customer_ref != NULL, FALSE);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, customer_ref, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, keep_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, erasure_id);
+  return _gh_store_step_done (store, stmt, "withdrawing a forgotten shopper's receipts", error);
 }
 
 /* ---- accessors ---------------------------------------------------------- */

@@ -20,6 +20,7 @@ GQuark gh_receipt_error_quark (void);
 typedef enum {
   GH_RECEIPT_ERROR_INVALID,    /* e.g. a consent receipt without changes, a bad staff id */
   GH_RECEIPT_ERROR_NOT_FOUND,  /* no receipt with that id in this store */
+  GH_RECEIPT_ERROR_WITHDRAWN,  /* its shopper was forgotten: the receipt and its token are void */
 } GhReceiptError;
 
 /* The Kantara specification version the body follows. */
@@ -56,6 +57,17 @@ GhReceipt     *gh_receipt_issue_as            (GhStore            *store,
                                                GPtrArray          *changes,
                                                const char         *actor,
                                                const char         *language,
+                                               GError            **error);
+
+/* Withdraws every receipt of @customer_ref but @keep_id (the erasure's own receipt,
+ * which proves the erasure): the body is cut down to the kiosk id and the erasure
+ * id, so nothing the shopper was told stays, and gh_receipt_load refuses it
+ * (GH_RECEIPT_ERROR_WITHDRAWN), so its token no longer opens anything. Call inside
+ * the erasure's transaction. */
+gboolean       gh_receipt_withdraw_for        (GhStore            *store,
+                                               const char         *customer_ref,
+                                               const char         *keep_id,
+                                               gint64              erasure_id,
                                                GError            **error);
 
 /* The same for a visit, in a worker holding the session's store lock: the

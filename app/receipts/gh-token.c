@@ -12,6 +12,7 @@
 #include "receipts/gh-token.h"
 
 #include "config/gh-base64.h"
+#include "store/gh-file-read.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #define HEADER_BYTES      (1 + GH_TOKEN_RECEIPT_ID_BYTES + 4 + 1)
 #define MIN_TOKEN_BYTES   (HEADER_BYTES + 1 + crypto_sign_BYTES)
 #define MAX_TOKEN_BYTES   (HEADER_BYTES + GH_TOKEN_KIOSK_ID_MAX + crypto_sign_BYTES)
+#define TOKEN_TRUST_MAX_BYTES (1024 * 1024)  /* one line per kiosk of a large fleet */
 
 G_DEFINE_QUARK (gh-token-error-quark, gh_token_error)
 
@@ -264,15 +266,18 @@ gh_token_trust_load (const char  *path,
 {
   g_autoptr(GhTokenTrust) trust = gh_token_trust_new ();
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *text = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
-  if (!g_file_get_contents (path, &text, NULL, &local_error))
+  bytes = gh_file_read_bounded (path, TOKEN_TRUST_MAX_BYTES, GH_FILE_READ_DEFAULT, &local_error);
+  if (bytes == NULL)
     {
       g_set_error (error, GH_TOKEN_ERROR, GH_TOKEN_ERROR_TRUST,
-                   "%s: cannot read the trust file: %s", path, local_error->message);
+                   "cannot read the trust file %s", local_error->message);
       return NULL;
     }
+  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   if (!gh_token_trust_parse (trust, text, path, error))
     return NULL;
   return g_steal_pointer (&trust);

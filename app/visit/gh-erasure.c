@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "visit/gh-erasure.h"
+#include "visit/gh-erasure-private.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -24,10 +25,6 @@
 #include "receipts/gh-receipt.h"
 #include "store/gh-store-private.h"
 
-/* How long an erasure waits for readers to let go of the WAL, in all: each attempt may
- * also wait through the busy handler, so the bound is on time, not on attempts. */
-#define CHECKPOINT_PATIENCE_US (5 * G_USEC_PER_SEC)
-#define CHECKPOINT_PAUSE_US (100 * 1000)
 
 G_DEFINE_QUARK (gh-erasure-error-quark, gh_erasure_error)
 
@@ -245,36 +242,6 @@ legal_holds (GhCatalog *catalog)
   return holds;
 }
 
-gboolean
-gh_erasure_checkpoint (GhStore  *store,
-                       GError  **error)
-{
-  sqlite3 *db = _gh_store_get_db (store);
-  int rc = SQLITE_OK, log_frames = -1, done_frames = -1;
-  gint64 deadline = g_get_monotonic_time () + CHECKPOINT_PATIENCE_US;
-
-  g_return_val_if_fail (GH_IS_STORE (store), FALSE);
-
-  /* TRUNCATE already waits through the busy handler; this covers a reader that
-   * keeps an old snapshot a little longer (the kiosk's own session connection). */
-  for (;;)
-    {
-      rc = sqlite3_wal_checkpoint_v2 (db, "main", SQLITE_CHECKPOINT_TRUNCATE,
-                                      &log_frames, &done_frames);
-      if (rc == SQLITE_OK)
-        return TRUE;
-      if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
-          || g_get_monotonic_time () >= deadline)
-        break;
-      g_usleep (CHECKPOINT_PAUSE_US);
-    }
-  _gh_store_set_error (store, rc, error,
-                       "erasure recorded, but another reader kept the write-ahead log from"
-                       " being emptied yet (the next erasure, or the last connection closing,"
-                       " empties it)");
-  return FALSE;
-}
-
 GhErasureResult *
 gh_erasure_forget_customer (GhStore           *store,
                             GhCatalog         *catalog,
@@ -359,8 +326,11 @@ gh_erasure_forget_customer (GhStore           *store,
     goto fail;
   result->receipt_id = g_strdup (gh_receipt_get_id (result->receipt));
 
-  /* A copy of their data that still waits for HQ is personal data too. */
+  /* A copy of their data that still waits for HQ is personal data too; and the
+   * tokens they took home must not open anything once they are forgotten. */
   if (!gh_store_forget_attachments (store, customer->ref, error) ||
+      !gh_receipt_withdraw_for (store, customer->ref, result->receipt_id, result->erasure_id,
+                                error) ||
       !delete_customer (store, customer->id, error) ||
       !suppress_and_close (store, result->erasure_id, customer->ref, result->receipt_id, error))
     goto fail;
@@ -377,9 +347,14 @@ gh_erasure_forget_customer (GhStore           *store,
 
     if (!gh_erasure_checkpoint (store, &checkpoint_error))
       {
+        g_autoptr(GError) mark_error = NULL;
+
         g_message ("Erasure %" G_GINT64_FORMAT ": %s", result->erasure_id,
                    checkpoint_error->message);
         result->log_pending = TRUE;
+        /* Not finished until the bytes are gone: gh_erasure_finish_pending retries. */
+        if (!_gh_erasure_mark_log_pending (store, result->erasure_id, &mark_error))
+          g_warning ("Erasure %" G_GINT64_FORMAT ": %s", result->erasure_id, mark_error->message);
       }
   }
   return g_steal_pointer (&result);

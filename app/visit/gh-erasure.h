@@ -33,9 +33,9 @@ typedef struct {
   GhReceipt *receipt;        /* the same, with its follow-up token for the QR code */
   guint      deleted_items;
   GPtrArray *kept;           /* GhErasureKept*, in config order; only categories with items */
-  /* The erasure is committed, but a reader kept the write-ahead log from being emptied
-   * in time: deleted bytes may stay in the -wal file until the next checkpoint (the
-   * next erasure, gh_erasure_checkpoint, or the last connection closing). */
+  /* The erasure is committed, but a reader kept the checkpoint from completing in
+   * time: deleted bytes may stay in the database file and its -wal until
+   * gh_erasure_finish_pending succeeds (the erasure row says 'log_pending'). */
   gboolean   log_pending;
 } GhErasureResult;
 
@@ -84,8 +84,21 @@ GhErasureResult *gh_erasure_forget_finish   (GAsyncResult        *result,
                                              GError             **error);
 
 /* Folds the WAL into the database file and truncates it to nothing, waiting
- * (about 5 s in all, in steps) for readers that still hold old pages. */
+ * (about 5 s in all, in steps) for readers that still hold old pages. A failure
+ * is remembered in the store (meta.wipe_pending), so gh_erasure_finish_pending
+ * retries it. */
 gboolean         gh_erasure_checkpoint      (GhStore             *store,
+                                             GError             **error);
+/* Finishes what an earlier erasure or retention run could not: when a wipe is
+ * pending (a reader kept the checkpoint from completing), checkpoints again, waiting
+ * at most about a second; on success each erasure left in status 'log_pending'
+ * becomes 'completed' with an erasure.log_emptied event, and the flag goes. Cheap
+ * when nothing is pending (one read). Returns FALSE with an error only when the store
+ * fails; @still_pending (may be NULL) says whether bytes may still be in the files.
+ * glasshouse-ctl calls it on every store it opens for writing; the kiosk should call
+ * it when idle and from its timers. Not inside a transaction. */
+gboolean         gh_erasure_finish_pending  (GhStore             *store,
+                                             gboolean            *still_pending,
                                              GError             **error);
 
 G_END_DECLS
