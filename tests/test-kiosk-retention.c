@@ -1,10 +1,12 @@
 /* The kiosk carries out retention itself: when it starts and after a visit, never
  * during one, an item past its date is deleted (bytes and all) without anyone
- * running glasshouse-ctl.
+ * running glasshouse-ctl; and it finishes an erasure whose wipe a reader delayed.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "receipts/gh-kiosk-keys.h"
 #include "store/gh-store-private.h"
+#include "visit/gh-erasure.h"
 #include "visit/gh-kiosk.h"
 #include "gh-test-utils.h"
 
@@ -92,6 +94,38 @@ test_not_during_a_visit (void)
   gh_test_rmdir (dir);
 }
 
+/* An erasure whose bytes a reader kept in the files is finished by the kiosk itself
+ * at its next quiet moment (here: its start), and recorded. */
+static void
+test_finishes_a_pending_wipe (void)
+{
+  g_autofree char *dir = gh_test_mkdtemp ();
+  g_autofree char *path = NULL;
+  g_autoptr(GhKiosk) kiosk = NULL;
+
+  {
+    g_autoptr(GhStore) store = gh_test_store_with_shopper (dir);
+    g_autoptr(GhErasureResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (gh_kiosk_keys_ensure (store, &error));
+    result = gh_erasure_forget (store, NULL, "1000", "shopper", &error);
+    g_assert_no_error (error);
+    /* As a reader would have left it: the wipe still to do. */
+    g_assert_true (_gh_store_exec (store, "UPDATE erasure SET status = 'log_pending';"
+                                          "INSERT OR REPLACE INTO meta (key, value)"
+                                          " VALUES ('wipe_pending', '1')", &error));
+    path = g_strdup (gh_store_get_path (store));
+  }
+  kiosk = gh_kiosk_new (path, NULL, NULL, FALSE);
+  gh_kiosk_load (kiosk);
+  wait_until_loaded (kiosk);
+  g_assert_cmpint (count (path, "SELECT count (*) FROM erasure WHERE status = 'completed'"), ==, 1);
+  g_assert_cmpint (count (path, "SELECT count (*) FROM event WHERE kind = 'erasure.log_emptied'"),
+                   ==, 1);
+  gh_test_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -99,5 +133,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/kiosk/retention/at-start", test_at_start);
   g_test_add_func ("/kiosk/retention/not-during-a-visit", test_not_during_a_visit);
+  g_test_add_func ("/kiosk/erasure/finishes-a-pending-wipe", test_finishes_a_pending_wipe);
   return g_test_run ();
 }

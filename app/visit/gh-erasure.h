@@ -95,8 +95,8 @@ gboolean         gh_erasure_checkpoint      (GhStore             *store,
  * becomes 'completed' with an erasure.log_emptied event, and the flag goes. Cheap
  * when nothing is pending (one read). Returns FALSE with an error only when the store
  * fails; @still_pending (may be NULL) says whether bytes may still be in the files.
- * glasshouse-ctl calls it on every store it opens for writing; the kiosk should call
- * it when idle and from its timers. Not inside a transaction. */
+ * glasshouse-ctl calls it on every store it opens for writing; the kiosk at start and
+ * after each visit (gh-kiosk.c). Not inside a transaction. */
 gboolean         gh_erasure_finish_pending  (GhStore             *store,
                                              gboolean            *still_pending,
                                              GError             **error);

@@ -8,6 +8,7 @@
 
 #include "config/gh-config.h"
 #include "members/gh-retention.h"
+#include "visit/gh-erasure.h"
 
 struct _GhKiosk
 {
@@ -207,7 +208,16 @@ load_thread (GTask        *task,
       return;
     }
   if (request->retention)
-    carry_out_retention (loaded->store);
+    {
+      g_autoptr(GError) wipe_error = NULL;
+
+      /* An erasure whose bytes a reader kept in the file is finished now, between
+       * visits, not left to chance (gh-erasure-wipe.c). */
+      if (!gh_erasure_finish_pending (loaded->store, NULL, &wipe_error))
+        g_message ("An erased shopper's bytes are still waiting to be wiped: %s",
+                   wipe_error->message);
+      carry_out_retention (loaded->store);
+    }
   loaded->catalog = gh_catalog_load_active (loaded->store, &error);
   if (loaded->catalog == NULL)
     g_message ("No configuration to show: %s", error->message);
