@@ -170,11 +170,11 @@ run (GhMemberImport *import,
   GhMemberParser *parser;
   gboolean ok = TRUE, last = FALSE;
 
-  /* While the import runs: a 64 MiB page cache, as the indexes of a store with
+  /* While the import runs: a 256 MiB page cache, as the indexes of a store with
    * millions of items are written all over; and synchronous = NORMAL, which in WAL
    * mode survives a kill of the process and keeps the file consistent through a
    * power cut, at the price of the last batches (a feed is simply run again). */
-  if (!_gh_store_exec (import->store, "PRAGMA cache_size = -65536; PRAGMA synchronous = NORMAL",
+  if (!_gh_store_exec (import->store, "PRAGMA cache_size = -262144; PRAGMA synchronous = NORMAL",
                        error))
     return FALSE;
   parser = gh_member_parser_start (reader, import->catalog, store_id, batch_lines, cancellable);

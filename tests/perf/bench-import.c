@@ -147,7 +147,7 @@ floor_insert (const char *source,
   check_sqlite (NULL, sqlite3_open_v2 (source, &in, SQLITE_OPEN_READONLY, NULL), "open source");
   check_sqlite (NULL, sqlite3_open (target, &out), "open target");
   sqlite3_exec (out, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                     "PRAGMA cache_size = -65536; PRAGMA foreign_keys = ON;"
+                     "PRAGMA cache_size = -262144; PRAGMA foreign_keys = ON;"
                      "PRAGMA secure_delete = ON;", NULL, NULL, NULL);
   sqlite3_prepare_v2 (in, "SELECT id, loyalty_id, ref, display_name, pin_hash, created_at"
                           " FROM customer ORDER BY id", -1, &customers, NULL);
