@@ -17,20 +17,7 @@ append_json_string (GString    *out,
                     const char *text)
 {
   g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guchar c = *p;
-
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
-    }
+  _gh_demo_append_json_escaped (out, text);
   g_string_append_c (out, '"');
 }
 

@@ -12,9 +12,9 @@
 
 #include "gh-demo-resources.h"
 
-static void
-append_json_escaped (GString    *out,
-                     const char *text)
+void
+_gh_demo_append_json_escaped (GString    *out,
+                              const char *text)
 {
   for (const char *p = text; *p != '\0'; p++)
     {
@@ -36,7 +36,7 @@ static char *
 json_escaped (const char *text)
 {
   GString *out = g_string_new (NULL);
-  append_json_escaped (out, text);
+  _gh_demo_append_json_escaped (out, text);
   return g_string_free (out, FALSE);
 }
 
@@ -231,9 +231,9 @@ load_departments (GhDemoInputs *inputs,
           else
             return inputs_fail (error, product_path, "size must be \"shoe\" or \"clothing\"");
           json = g_string_new ("\"item\":\"");
-          append_json_escaped (json, item);
+          _gh_demo_append_json_escaped (json, item);
           g_string_append (json, "\",\"sku\":\"");
-          append_json_escaped (json, sku);
+          _gh_demo_append_json_escaped (json, sku);
           g_string_append_c (json, '"');
           entry.item_json = g_string_free (json, FALSE);
           g_array_append_val (inputs->departments[d].products, entry);

@@ -124,6 +124,10 @@ typedef struct {
   GPtrArray *partners;               /* JSON-escaped */
 } GhDemoInputs;
 
+/* Appends @text escaped for a JSON string (without the quotes). */
+void _gh_demo_append_json_escaped (GString    *out,
+                                   const char *text);
+
 /* Parsed once per process and never freed: the inputs are immutable and small. */
 const GhDemoInputs *_gh_demo_get_inputs (GError **error);
 
