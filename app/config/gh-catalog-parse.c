@@ -11,6 +11,7 @@
 
 #include "config/gh-catalog.h"
 #include "config/gh-catalog-private.h"
+#include "config/gh-svg-check.h"
 #include "config/gh-json-limits.h"
 
 #define CONFIG_FORMAT "glasshouse-config/1"
@@ -584,6 +585,12 @@ parse_branding (GhCatalog   *self,
       if (strstr (text, "<svg") == NULL)
         return _gh_catalog_fail (error, "branding", "logo_svg",
                                  "not an SVG document (no <svg> element)");
+      {
+        g_autoptr(GError) refusal = NULL;
+
+        if (!gh_svg_check_logo (text, GH_CATALOG_ERROR, GH_CATALOG_ERROR_INVALID, &refusal))
+          return _gh_catalog_fail (error, "branding", "logo_svg", "%s", refusal->message);
+      }
       self->logo_svg = g_strdup (text);
     }
   return TRUE;
