@@ -211,12 +211,15 @@ static void
 sync_idle_timeouts (GhWindow *self)
 {
   GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
-  guint idle_ms = catalog != NULL ? (guint) gh_catalog_get_idle_timeout (catalog) * 1000
-                                  : 60 * 1000;
+  guint total = catalog != NULL ? (guint) gh_catalog_get_idle_timeout (catalog) : 60;
   /* WCAG 2.2.1 gives a person at least 20 seconds to ask for more time, whatever
    * the config says (docs/config-format.md). */
   guint warning = catalog != NULL ? MAX (20, (guint) gh_catalog_get_warning_seconds (catalog))
                                   : 20;
+  /* idle_timeout_seconds is the whole time from the last touch to the screen being
+   * cleared, the warning included: the shopper's data is never on screen longer. At
+   * least 10 s pass before the warning, so a pause to read is not interrupted. */
+  guint idle_ms = (total > warning + 10 ? total - warning : 10) * 1000;
 
   if (self->idle_ms_override > 0)
     idle_ms = self->idle_ms_override;
@@ -249,6 +252,9 @@ on_idle_warning (GhWindow *self)
   if (warning)
     update_idle_label (self);
   gtk_widget_set_visible (self->idle_scrim, warning);
+  /* Whoever steps up to an unattended kiosk sees the warning, not the shopper's data:
+   * the page behind it is hidden until "I need more time". */
+  gtk_widget_set_visible (GTK_WIDGET (self->stack), !warning);
   gtk_widget_set_can_focus (gtk_overlay_get_child (self->overlay), !warning);
   if (warning)
     gtk_widget_grab_focus (self->more_time_button);

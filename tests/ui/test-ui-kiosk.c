@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "gh-consent-row.h"
+#include "gh-data-item-row.h"
 #include "gh-dashboard-page.h"
 #include "gh-offer-card.h"
 #include "gh-ui-test-utils.h"
@@ -425,6 +426,31 @@ on_attract (gpointer data)
   return g_strcmp0 (gh_window_get_page_name (data), "attract") == 0;
 }
 
+/* No data item row is on screen, and no mapped label shows @name or @email. */
+static void
+assert_no_data_mapped (GhWindow   *window,
+                       const char *name,
+                       const char *email)
+{
+  g_autoptr(GPtrArray) rows =
+    gh_ui_test_find_all (_gh_window_get_page (window, "dashboard"), GH_TYPE_DATA_ITEM_ROW);
+  g_autoptr(GPtrArray) labels = gh_ui_test_find_all (GTK_WIDGET (window), GTK_TYPE_LABEL);
+
+  g_assert_cmpuint (rows->len, >, 0);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_false (gtk_widget_get_mapped (g_ptr_array_index (rows, i)));
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (labels, i);
+      const char *text = gtk_label_get_label (GTK_LABEL (label));
+
+      if (!gtk_widget_get_mapped (label))
+        continue;
+      if (strstr (text, email) != NULL || strstr (text, name) != NULL)
+        gh_ui_test_fail ("\"%s\" readable behind the idle warning", text);
+    }
+}
+
 static void
 test_idle_timeout_wipes (void)
 {
@@ -437,6 +463,7 @@ test_idle_timeout_wipes (void)
   JsonArray *categories = json_object_get_array_member (customer, "categories");
   g_autofree char *text = NULL;
   GhSession *session;
+  GPtrArray *rows;
 
   for (guint i = 0; i < json_array_get_length (categories); i++)
     {
@@ -459,9 +486,17 @@ test_idle_timeout_wipes (void)
   _gh_window_set_idle_timeout (window, 300, 2);
   g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown, window,
                                   3000));
+  /* Behind the warning nothing of the shopper's is readable. */
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
+  assert_no_data_mapped (window, name, email);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.more-time", NULL));
   g_assert_false (_gh_window_get_idle_warning_shown (window));
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "dashboard");
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
+  rows = gh_ui_test_find_all (_gh_window_get_page (window, "dashboard"), GH_TYPE_DATA_ITEM_ROW);
+  g_assert_cmpuint (rows->len, >, 0);
+  g_assert_true (gtk_widget_get_mapped (g_ptr_array_index (rows, 0)));
+  g_ptr_array_unref (rows);
 
   /* Left alone: warning, countdown, back to attract. */
   g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown, window,
