@@ -335,7 +335,7 @@ show_words (GhDashboardPage *self)
                                            : g_strdup (_("Hello"));
   gtk_label_set_label (self->greeting_label, greeting);
 
-  set_button_words (self->follow_up_button, self->follow_up_label, _("Take it with you"));
+  set_button_words (self->follow_up_button, self->follow_up_label, _("Receipt of my choices"));
   set_button_words (self->copy_data_button, self->copy_data_label, _("Copy of my data"));
   set_button_words (self->forget_button, self->forget_label, _("Forget me"));
   gtk_button_set_label (GTK_BUTTON (self->data_tab), _("Your data"));
@@ -367,6 +367,15 @@ on_language_changed (GhDashboardPage *self)
   bind_offers (self);
 }
 
+/* A receipt is offered once there is something to receipt. */
+static void
+on_changes_changed (GhDashboardPage *self)
+{
+  GPtrArray *changes = gh_session_get_changes (self->session);
+
+  gtk_widget_set_visible (self->follow_up_button, changes != NULL && changes->len > 0);
+}
+
 static void
 gh_dashboard_page_constructed (GObject *object)
 {
@@ -385,6 +394,9 @@ gh_dashboard_page_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::language", G_CALLBACK (on_language_changed),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::changes", G_CALLBACK (on_changes_changed),
+                           self, G_CONNECT_SWAPPED);
+  on_changes_changed (self);
 }
 
 static void

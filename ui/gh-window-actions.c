@@ -172,9 +172,12 @@ kiosk_follow_up (GtkWidget  *widget,
 {
   GhWindow *self = GH_WINDOW (widget);
 
-  if (self->session == NULL)
+  /* The receipt of the visit's changes, and only that: without a change there is
+   * nothing to receipt (the button is hidden) and "Copy of my data" is its own tap. */
+  if (self->session == NULL
+      || gh_session_get_follow_up_kind (self->session) != GH_RECEIPT_KIND_CONSENT)
     return;
-  issue_follow_up (self, gh_session_get_follow_up_kind (self->session));
+  issue_follow_up (self, GH_RECEIPT_KIND_CONSENT);
 }
 
 /* Art. 15/20 on request, whatever else the visit did: the data copy travels to HQ's

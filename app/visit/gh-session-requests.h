@@ -14,7 +14,9 @@ G_BEGIN_DECLS
  * otherwise a copy of the shopper's data (Art. 15). */
 GhReceiptKind    gh_session_get_follow_up_kind   (GhSession           *self);
 
-/* Issues a receipt of @kind for the visit (gh_receipt_issue_for_session_async). */
+/* Issues a receipt of @kind for the visit (gh_receipt_issue_for_session_async); asked
+ * again, returns the same receipt instead of a new one: the data copy once a visit, the
+ * consent receipt until the visit changes something more. */
 void             gh_session_issue_receipt_async  (GhSession           *self,
                                                   GhReceiptKind        kind,
                                                   GCancellable        *cancellable,

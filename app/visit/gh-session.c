@@ -56,6 +56,8 @@ wipe (GhSession *self)
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->changes, g_ptr_array_unref);
   g_clear_pointer (&self->customer, gh_customer_wipe);
+  g_clear_object (&self->access_receipt);
+  g_clear_object (&self->consent_receipt);
 }
 
 static void

@@ -162,7 +162,7 @@ tour (const char *orientation,
   gtk_widget_activate_action (dashboard, "dashboard.undo", NULL);
   g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
 
-  /* "Take it with you": the visit's receipt as a QR code that really scans. */
+  /* "Receipt of my choices": the visit's receipt as a QR code that really scans. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.follow-up", NULL));
   g_assert_true (gh_ui_test_wait_page (window, "follow-up", 10000));
   path = shoot (window, orientation, ++n, "follow-up");

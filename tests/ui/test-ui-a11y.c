@@ -693,7 +693,7 @@ test_language_for_the_visit (void)
   g_assert_true (text_shown (dashboard, gh_purpose_get_title (purpose, "fr")));
 
   /* On the follow-up screen too: its words change, it stays. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.follow-up", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.copy-data", NULL));
   g_assert_true (gh_ui_test_wait (follow_up_shown, window, 10000));
   g_assert_true (text_shown (_gh_window_get_page (window, "follow-up"), "Terminé"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.language", "s", "es"));

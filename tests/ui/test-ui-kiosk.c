@@ -13,6 +13,7 @@
 #include "gh-consent-row.h"
 #include "gh-data-item-row.h"
 #include "gh-dashboard-page.h"
+#include "gh-follow-up-page.h"
 #include "gh-offer-card.h"
 #include "gh-ui-test-utils.h"
 
@@ -171,6 +172,48 @@ last_event (const char *kind,
         found = g_strdup (lines[i]);
       }
   return found;
+}
+
+/* How many receipt.issued events of receipt kind @receipt_kind the outbox holds. */
+static guint
+count_receipts_issued (const char *receipt_kind)
+{
+  const char *argv[] = { g_getenv ("GLASSHOUSE_CTL"), "outbox", "export", "--db", db_path, NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *wanted = g_strdup_printf ("%s\\\\?\"", receipt_kind);
+  g_autofree char *pattern = g_strconcat ("\\\\?\"kind\\\\?\":\\\\?\"", wanted, NULL);
+  g_autoptr(GRegex) of_kind = g_regex_new (pattern, 0, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (of_kind);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                               NULL, NULL, NULL));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "\"kind\":\"receipt.issued\"") != NULL
+        && g_regex_match (of_kind, lines[i], 0, NULL))
+      n++;
+  return n;
+}
+
+static gboolean
+on_follow_up (gpointer data)
+{
+  return g_strcmp0 (gh_window_get_page_name (data), "follow-up") == 0;
+}
+
+/* The dashboard's button that activates @action (borrowed). */
+static GtkWidget *
+button_for_action (GtkWidget  *root,
+                   const char *action)
+{
+  g_autoptr(GPtrArray) buttons = gh_ui_test_find_all (root, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)), action) == 0)
+      return g_ptr_array_index (buttons, i);
+  return NULL;
 }
 
 /* ---- tests ---------------------------------------------------------------------- */
@@ -451,6 +494,58 @@ assert_no_data_mapped (GhWindow   *window,
     }
 }
 
+/* "Copy of my data" tapped three times issues one copy and shows its code three times;
+ * the receipt button appears only once there is a change to receipt, and each page says
+ * what it is and how long its code works. */
+static void
+test_copy_once_per_visit (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GtkWidget *copy_button;
+  GtkWidget *receipt_button;
+  g_autofree char *first_code = NULL;
+  guint before = count_receipts_issued ("access");
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000011", "0011"));
+  copy_button = button_for_action (_gh_window_get_page (window, "dashboard"), "kiosk.copy-data");
+  receipt_button = button_for_action (_gh_window_get_page (window, "dashboard"),
+                                      "kiosk.follow-up");
+  g_assert_nonnull (copy_button);
+  g_assert_nonnull (receipt_button);
+  /* Nothing changed yet: no receipt to offer, and its action does nothing. */
+  g_assert_false (gtk_widget_get_visible (receipt_button));
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.follow-up", NULL);
+  g_assert_false (gh_ui_test_wait (on_follow_up, window, 500));
+
+  for (guint tap = 0; tap < 3; tap++)
+    {
+      GtkWidget *page;
+      g_auto(GStrv) texts = NULL;
+      g_autofree char *all = NULL;
+
+      g_assert_true (gtk_widget_is_sensitive (copy_button));
+      g_assert_true (gtk_widget_activate (copy_button));
+      g_assert_true (gh_ui_test_wait (on_follow_up, window, 10000));
+      page = _gh_window_get_page (window, "follow-up");
+      g_assert_cmpint (gh_follow_up_page_get_kind (GH_FOLLOW_UP_PAGE (page)), ==,
+                       GH_RECEIPT_KIND_ACCESS);
+      texts = gh_ui_test_label_texts (page);
+      all = g_strjoinv ("\n", texts);
+      g_assert_nonnull (strstr (all, "A copy of your data"));
+      g_assert_nonnull (strstr (all, "The code works for 30 days."));
+      g_assert_null (strstr (all, "at any time"));
+      if (first_code == NULL)
+        first_code = g_strdup (gh_follow_up_page_get_short_code (GH_FOLLOW_UP_PAGE (page)));
+      else
+        g_assert_cmpstr (gh_follow_up_page_get_short_code (GH_FOLLOW_UP_PAGE (page)), ==,
+                         first_code);
+      g_signal_emit_by_name (page, "done");
+      g_assert_true (gh_ui_test_wait_page (window, "dashboard", 2000));
+    }
+  g_assert_cmpuint (count_receipts_issued ("access"), ==, before + 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_idle_timeout_wipes (void)
 {
@@ -691,6 +786,7 @@ main (int   argc,
   g_test_add_func ("/kiosk/revoke-preview-confirm-undo", test_revoke_preview_confirm_undo);
   g_test_add_func ("/kiosk/contract-cannot-be-switched-off", test_cannot_switch_off_contract);
   g_test_add_func ("/kiosk/wrong-pin-then-lockout", test_wrong_pin_then_lockout);
+  g_test_add_func ("/kiosk/copy-once-per-visit", test_copy_once_per_visit);
   g_test_add_func ("/kiosk/idle-timeout-wipes", test_idle_timeout_wipes);
   g_test_add_func ("/kiosk/sign-out-wipes", test_sign_out_wipes);
   g_test_add_func ("/kiosk/config-waits-for-the-visit", test_config_waits_for_the_visit);
