@@ -49,6 +49,11 @@ retranslate_chrome (GhWindow *self)
 
   gtk_label_set_label (self->idle_title, _("Are you still there?"));
   gtk_button_set_label (GTK_BUTTON (self->more_time_button), _("I need more time"));
+  gtk_label_set_label (self->leave_title, _("Before you go"));
+  gtk_label_set_label (self->leave_label, _("You changed your choices today. Take a receipt of "
+                                            "them with you on your phone?"));
+  gtk_button_set_label (self->leave_receipt_button, _("Show my receipt"));
+  gtk_button_set_label (self->leave_button, _("Sign out without it"));
   gtk_button_set_label (self->sign_out_button,
                         self->session != NULL ? _("Sign out") : _("Cancel"));
   gtk_picture_set_alternative_text (self->top_logo, _("Logo"));
@@ -296,6 +301,7 @@ gh_window_set_follow_up_enabled (GhWindow *self,
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.copy-data", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.leave-with-receipt", enabled);
 }
 
 static gboolean
@@ -356,6 +362,7 @@ end_visit (GhWindow *self)
   GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
 
   gh_idle_timer_stop (self->idle);
+  self->leaving = FALSE;
   if (self->session != NULL)
     gh_session_end (self->session);
   g_clear_object (&self->session);
@@ -532,6 +539,12 @@ gh_window_class_init (GhWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_scrim);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_title);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_label);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, leave_page);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, leave_title);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, leave_label);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, leave_buttons);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, leave_receipt_button);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, leave_button);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, more_time_button);
 }
 

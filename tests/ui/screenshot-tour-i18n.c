@@ -184,8 +184,13 @@ run_tour (const char *language,
   g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown,
                                   tour.window, 3000));
   shoot (&tour, "idle-warning");
+  _gh_window_set_idle_timeout (tour.window, 0, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.more-time", NULL));
 
   gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.sign-out", NULL);
+  g_assert_cmpstr (gh_window_get_page_name (tour.window), ==, "leave");
+  shoot (&tour, "leave");
+  gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.leave", NULL);
   g_assert_false (gh_accessibility_get_larger_text (a11y));
   g_assert_false (gh_accessibility_get_high_contrast (a11y));
   gtk_window_destroy (GTK_WINDOW (tour.window));

@@ -192,8 +192,14 @@ tour (const char *orientation,
   g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown, window,
                                   3000));
   g_free (shoot (window, orientation, ++n, "idle-warning"));
+  _gh_window_set_idle_timeout (window, 0, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.more-time", NULL));
 
+  /* The visit changed something: signing out offers its receipt first. */
   gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "leave");
+  g_free (shoot (window, orientation, ++n, "leave"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.leave", NULL);
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -382,6 +382,16 @@ test_keyboard_visit (void)
   g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_button, (gpointer) "Sign out", 300));
   expect_ring (win, "sign out");
   gh_a11y_press_enter (win);
+  /* The visit changed something: the receipt is offered on the way out, with the focus
+   * on it; leaving without it is a Tab away. */
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "leave");
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
+  g_assert_true (gh_a11y_focus_is_button (gh_a11y_focus (win), (gpointer) "Show my receipt"));
+  check_screen (window, "leave");
+  g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_button,
+                                    (gpointer) "Sign out without it", 20));
+  expect_ring (win, "sign out without it");
+  gh_a11y_press_enter (win);
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
   g_assert_null (gh_window_get_session (window));
 

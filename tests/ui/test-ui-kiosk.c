@@ -634,6 +634,83 @@ test_sign_out_wipes (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Switches personalize.offers the other way for @loyalty, confirming a switch-off. */
+static void
+change_a_choice (GhWindow   *window,
+                 const char *loyalty)
+{
+  GhDashboardPage *dashboard = dashboard_of (window);
+  g_autofree char *state = ctl_consent_state (loyalty, "personalize.offers");
+  gboolean granted = g_strcmp0 (state, "granted") == 0;
+
+  tap_switch (choice_row (window, "personalize.offers"), !granted);
+  if (granted)
+    {
+      g_assert_true (gh_ui_test_wait (preview_ready, dashboard, 5000));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.confirm",
+                                                 NULL));
+    }
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  g_assert_cmpuint (gh_session_get_changes (gh_window_get_session (window))->len, ==, 1);
+}
+
+static gboolean
+on_leave (gpointer data)
+{
+  return g_strcmp0 (gh_window_get_page_name (data), "leave") == 0;
+}
+
+/* Signing out after a change offers the receipt: one tap shows the code, one leaves;
+ * or one tap leaves without it. */
+static void
+test_sign_out_offers_receipt (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GtkWidget *sign_out = button_for_action (GTK_WIDGET (window), "kiosk.sign-out");
+  GtkWidget *page;
+  GtkWidget *done;
+  guint before = count_receipts_issued ("consent");
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000012", "0012"));
+  change_a_choice (window, "4000000012");
+  g_assert_true (gtk_widget_activate (sign_out));
+  g_assert_true (gh_ui_test_wait (on_leave, window, 2000));
+  g_assert_nonnull (gh_window_get_session (window));
+  /* Tap 1: the code. */
+  g_assert_true (gtk_widget_activate (button_for_action (_gh_window_get_page (window, "leave"),
+                                                         "kiosk.leave-with-receipt")));
+  g_assert_true (gh_ui_test_wait (on_follow_up, window, 10000));
+  page = _gh_window_get_page (window, "follow-up");
+  g_assert_cmpint (gh_follow_up_page_get_kind (GH_FOLLOW_UP_PAGE (page)), ==,
+                   GH_RECEIPT_KIND_CONSENT);
+  g_assert_nonnull (gh_follow_up_page_get_url (GH_FOLLOW_UP_PAGE (page)));
+  g_assert_cmpuint (count_receipts_issued ("consent"), ==, before + 1);
+  /* Tap 2: gone, and the visit with it. */
+  {
+    g_autoptr(GPtrArray) buttons = gh_ui_test_find_all (page, GTK_TYPE_BUTTON);
+    done = NULL;
+    for (guint i = 0; i < buttons->len; i++)
+      if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "Done") == 0)
+        done = buttons->pdata[i];
+  }
+  g_assert_nonnull (done);
+  g_assert_true (gtk_widget_activate (done));
+  g_assert_true (gh_ui_test_wait (on_attract, window, 2000));
+  g_assert_null (gh_window_get_session (window));
+
+  /* Or one tap leaves without it. */
+  g_assert_true (gh_ui_test_sign_in (window, "4000000012", "0012"));
+  change_a_choice (window, "4000000012");
+  g_assert_true (gtk_widget_activate (sign_out));
+  g_assert_true (gh_ui_test_wait (on_leave, window, 2000));
+  g_assert_true (gtk_widget_activate (button_for_action (_gh_window_get_page (window, "leave"),
+                                                         "kiosk.leave")));
+  g_assert_true (gh_ui_test_wait (on_attract, window, 2000));
+  g_assert_null (gh_window_get_session (window));
+  g_assert_cmpuint (count_receipts_issued ("consent"), ==, before + 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Writes the demo config as version @version under the brand @brand, signed with the
  * demo key, into @inbox the way HQ's delivery does (a temporary name, then renamed). */
 static void
@@ -789,6 +866,7 @@ main (int   argc,
   g_test_add_func ("/kiosk/copy-once-per-visit", test_copy_once_per_visit);
   g_test_add_func ("/kiosk/idle-timeout-wipes", test_idle_timeout_wipes);
   g_test_add_func ("/kiosk/sign-out-wipes", test_sign_out_wipes);
+  g_test_add_func ("/kiosk/sign-out-offers-receipt", test_sign_out_offers_receipt);
   g_test_add_func ("/kiosk/config-waits-for-the-visit", test_config_waits_for_the_visit);
   g_test_add_func ("/kiosk/inbox-config-outlives-older-read",
                    test_inbox_config_outlives_older_read);
