@@ -158,6 +158,13 @@ run_tour (const char *language,
   g_assert_cmpuint (chips->len, >, 0);
   gtk_menu_button_popup (chips->pdata[0]);
   shoot (&tour, "because");
+  {
+    /* The popover is a surface of its own, not in the window's picture. */
+    g_autofree char *file = g_strdup_printf ("%s-%02d-because-popover.png", tour.prefix, tour.n);
+    g_autofree char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".", file,
+                                              NULL);
+    gh_ui_test_save_png (GTK_WIDGET (gtk_menu_button_get_popover (chips->pdata[0])), path);
+  }
   gtk_menu_button_popdown (chips->pdata[0]);
   g_ptr_array_unref (chips);
 

@@ -409,6 +409,67 @@ font_size_of (GtkWidget *widget)
          / (double) PANGO_SCALE;
 }
 
+/* The first label under @root whose text starts with @prefix (borrowed). */
+static GtkWidget *
+label_starting (GtkWidget  *root,
+                const char *prefix)
+{
+  g_autoptr(GPtrArray) labels = gh_ui_test_find_all (root, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (g_str_has_prefix (gtk_label_get_label (labels->pdata[i]), prefix))
+      return labels->pdata[i];
+  return NULL;
+}
+
+/* The "because…" popovers speak at the kiosk's size, and grow with Larger text:
+ * a popover does not inherit its window's font (the theme resets it). */
+static void
+test_popover_text_size (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GhAccessibility *a11y = gh_accessibility_get_for_display (gtk_widget_get_display (
+                                                              GTK_WIDGET (window)));
+  GtkWidget *dashboard;
+  GtkWidget *hint;
+  g_autoptr(GPtrArray) chips = NULL;
+  GtkPopover *popover;
+  GtkWidget *used;
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000002", "0002"));
+  dashboard = _gh_window_get_page (window, "dashboard");
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  hint = label_starting (dashboard, "Switch off anything");
+  g_assert_nonnull (hint);
+
+  for (guint larger = 0; larger < 2; larger++)
+    {
+      double body, in_popover;
+
+      gh_accessibility_set_larger_text (a11y, larger);
+      chips = gh_ui_test_find_all (dashboard, GTK_TYPE_MENU_BUTTON);
+      g_assert_cmpuint (chips->len, >, 0);
+      gtk_menu_button_popup (chips->pdata[0]);
+      popover = gtk_menu_button_get_popover (chips->pdata[0]);
+      g_assert_nonnull (popover);
+      g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 3));
+      used = label_starting (GTK_WIDGET (popover), "This is used for");
+      g_assert_nonnull (used);
+      g_assert_true (gtk_widget_is_drawable (used));
+      body = font_size_of (hint);
+      in_popover = font_size_of (used);
+      g_test_message ("larger text %s: body %.1f, popover %.1f", larger ? "on" : "off", body,
+                      in_popover);
+      g_assert_cmpfloat (body, >, 0);
+      g_assert_cmpfloat (in_popover, >=, body - 0.5);
+      g_assert_cmpfloat (in_popover, <=, body + 0.5);
+      gtk_menu_button_popdown (chips->pdata[0]);
+      g_clear_pointer (&chips, g_ptr_array_unref);
+    }
+  gh_accessibility_set_larger_text (a11y, FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static GdkRGBA
 named_color (GtkWidget  *widget,
              const char *name)
@@ -841,6 +902,7 @@ main (int   argc,
   g_test_add_func ("/a11y/names/portrait", test_names_portrait);
   g_test_add_func ("/a11y/keyboard-visit", test_keyboard_visit);
   g_test_add_func ("/a11y/display-toggles", test_display_toggles);
+  g_test_add_func ("/a11y/popover-text-size", test_popover_text_size);
   g_test_add_func ("/a11y/idle-warning", test_idle_warning_announced);
   g_test_add_func ("/a11y/language-for-the-visit", test_language_for_the_visit);
   g_test_add_func ("/a11y/sharing-told", test_sharing_told);
