@@ -382,6 +382,78 @@ test_revoke_preview_confirm_undo (void)
 }
 
 static void
+count_change_requested (GhConsentRow *row,
+                        const char   *purpose_id,
+                        gboolean      granted,
+                        guint        *count)
+{
+  (*count)++;
+}
+
+/* The row's click gesture (borrowed). */
+static GtkGestureClick *
+row_click (GtkWidget *row)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller))
+        return GTK_GESTURE_CLICK (controller);
+    }
+  return NULL;
+}
+
+/* A consent switch is a 64 px target, and the whole row is its target: a tap on the
+ * row's title asks for the change as a tap on the switch does. */
+static void
+test_consent_row_is_the_target (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GhDashboardPage *dashboard;
+  GhConsentRow *row;
+  g_autoptr(GPtrArray) switches = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  GtkWidget *title = NULL;
+  GtkGestureClick *click;
+  graphene_point_t at;
+  guint requested = 0;
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000013", "0013"));
+  dashboard = dashboard_of (window);
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 3));
+  row = choice_row (window, "personalize.offers");
+  switches = gh_ui_test_find_all (GTK_WIDGET (row), GTK_TYPE_SWITCH);
+  g_assert_cmpuint (switches->len, ==, 1);
+  g_test_message ("switch: %dx%d", gtk_widget_get_width (switches->pdata[0]),
+                  gtk_widget_get_height (switches->pdata[0]));
+  g_assert_cmpint (gtk_widget_get_height (switches->pdata[0]), >=, 64);
+  g_assert_cmpint (gtk_widget_get_width (switches->pdata[0]), >=, 64);
+
+  labels = gh_ui_test_find_all (GTK_WIDGET (row), GTK_TYPE_LABEL);
+  for (guint i = 0; i < labels->len && title == NULL; i++)
+    if (gtk_widget_has_css_class (labels->pdata[i], "row-title"))
+      title = labels->pdata[i];
+  g_assert_nonnull (title);
+  click = row_click (GTK_WIDGET (row));
+  g_assert_nonnull (click);
+  g_assert_true (gtk_widget_compute_point (title, GTK_WIDGET (row),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (title) / 2.f,
+                                                                 gtk_widget_get_height (title) / 2.f),
+                                           &at));
+  g_signal_connect (row, "change-requested", G_CALLBACK (count_change_requested), &requested);
+  g_assert_false (gh_dashboard_page_get_preview_shown (dashboard));
+  g_signal_emit_by_name (click, "released", 1, (double) at.x, (double) at.y);
+  g_assert_cmpuint (requested, ==, 1);
+  /* The shopper's switch-off goes to the preview, as from the switch. */
+  if (gh_consent_row_get_granted (row))
+    g_assert_true (gh_dashboard_page_get_preview_shown (dashboard));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_cannot_switch_off_contract (void)
 {
   GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
@@ -862,6 +934,7 @@ main (int   argc,
   g_test_add_func ("/kiosk/sign-in-matches-store", test_sign_in_matches_store);
   g_test_add_func ("/kiosk/revoke-preview-confirm-undo", test_revoke_preview_confirm_undo);
   g_test_add_func ("/kiosk/contract-cannot-be-switched-off", test_cannot_switch_off_contract);
+  g_test_add_func ("/kiosk/consent-row-is-the-target", test_consent_row_is_the_target);
   g_test_add_func ("/kiosk/wrong-pin-then-lockout", test_wrong_pin_then_lockout);
   g_test_add_func ("/kiosk/copy-once-per-visit", test_copy_once_per_visit);
   g_test_add_func ("/kiosk/idle-timeout-wipes", test_idle_timeout_wipes);
