@@ -453,6 +453,28 @@ test_consent_row_is_the_target (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A deletion date still to come reads as one: "Will be deleted on …", never
+ * "Deleted on …" for data the shopper can see is still held. */
+static void
+test_deletion_dates_in_the_future (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  g_auto(GStrv) texts = NULL;
+  guint future = 0;
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000014", "0014"));
+  texts = gh_ui_test_label_texts (_gh_window_get_page (window, "dashboard"));
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (texts[i], "Deleted on"))
+        gh_ui_test_fail ("\"%s\" reads as already deleted", texts[i]);
+      if (g_str_has_prefix (texts[i], "Will be deleted on "))
+        future++;
+    }
+  g_assert_cmpuint (future, >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_cannot_switch_off_contract (void)
 {
@@ -935,6 +957,7 @@ main (int   argc,
   g_test_add_func ("/kiosk/revoke-preview-confirm-undo", test_revoke_preview_confirm_undo);
   g_test_add_func ("/kiosk/contract-cannot-be-switched-off", test_cannot_switch_off_contract);
   g_test_add_func ("/kiosk/consent-row-is-the-target", test_consent_row_is_the_target);
+  g_test_add_func ("/kiosk/deletion-dates-in-the-future", test_deletion_dates_in_the_future);
   g_test_add_func ("/kiosk/wrong-pin-then-lockout", test_wrong_pin_then_lockout);
   g_test_add_func ("/kiosk/copy-once-per-visit", test_copy_once_per_visit);
   g_test_add_func ("/kiosk/idle-timeout-wipes", test_idle_timeout_wipes);
