@@ -89,6 +89,7 @@ static gint64
 phantom_fail (GhStore     *store,
               const char  *subject,
               const char  *kind,
+              int         *failed,
               GError     **error)
 {
   GhLockState state;
@@ -105,6 +106,7 @@ phantom_fail (GhStore     *store,
       return state.locked_until - now;
     }
   locked = count_failure (&state, now);
+  *failed = state.failed;
   if (!_gh_auth_lockout_prune (store, now, error) ||
       !_gh_auth_lockout_write (store, subject, kind, &state, now, error) ||
       !gh_store_commit (store, error))
@@ -215,6 +217,7 @@ write_lock_state (GhStore            *store,
 static gint64
 record_failure (GhStore           *store,
                 const GhCustomer  *customer,
+                int               *failed,
                 GError           **error)
 {
   GhLockState state;
@@ -231,6 +234,7 @@ record_failure (GhStore           *store,
       return state.locked_until - now;
     }
   locked = count_failure (&state, now);
+  *failed = state.failed;
   if (locked > 0)
     {
       g_autofree char *until = _gh_store_format_unix (state.locked_until, "?");
@@ -292,6 +296,18 @@ gh_auth_sign_in (GhStore     *store,
                  gint64      *locked_seconds,
                  GError     **error)
 {
+  return gh_auth_sign_in_full (store, loyalty_id, pin, locked_seconds, NULL, error);
+}
+
+GhCustomer *
+gh_auth_sign_in_full (GhStore     *store,
+                      const char  *loyalty_id,
+                      const char  *pin,
+                      gint64      *locked_seconds,
+                      int         *tries_left,
+                      GError     **error)
+{
+  int failed = 0;
   g_autoptr(GhCustomer) customer = NULL;
   g_autoptr(GError) lookup_error = NULL;
   g_autofree char *phantom = NULL;
@@ -303,6 +319,8 @@ gh_auth_sign_in (GhStore     *store,
 
   if (locked_seconds != NULL)
     *locked_seconds = 0;
+  if (tries_left != NULL)
+    *tries_left = 0;
   /* The dummy hash is made before the lookup so the first attempt costs the
    * same either way. */
   _gh_auth_warm_up ();
@@ -332,7 +350,7 @@ gh_auth_sign_in (GhStore     *store,
           return NULL;
         }
       _gh_auth_verify_constant_cost (NULL, pin);
-      left = phantom_fail (store, phantom, GH_LOCKOUT_SHOPPER, error);
+      left = phantom_fail (store, phantom, GH_LOCKOUT_SHOPPER, &failed, error);
       if (left < 0)
         return NULL;
       goto rejected;
@@ -350,7 +368,7 @@ gh_auth_sign_in (GhStore     *store,
 
   if (!_gh_auth_verify_constant_cost (customer->pin_hash, pin))
     {
-      left = record_failure (store, customer, error);
+      left = record_failure (store, customer, &failed, error);
       if (left < 0)
         return NULL;
       goto rejected;
@@ -380,7 +398,12 @@ rejected:
       set_locked_error (error, left);
     }
   else
-    g_set_error_literal (error, GH_AUTH_ERROR, GH_AUTH_ERROR_REJECTED, rejected_message);
+    {
+      /* Counted alike for a made-up number, so the count tells nothing either. */
+      if (tries_left != NULL)
+        *tries_left = MAX (MAX_FAILED_PINS - failed, 1);
+      g_set_error_literal (error, GH_AUTH_ERROR, GH_AUTH_ERROR_REJECTED, rejected_message);
+    }
   return NULL;
 }
 
@@ -396,6 +419,7 @@ gh_auth_staff_sign_in (GhStore     *store,
   g_autofree char *subject = NULL;
   GhStaffMember *member;
   gint64 left;
+  int failed = 0;
 
   g_return_val_if_fail (GH_IS_STORE (store), NULL);
   g_return_val_if_fail (GH_IS_CATALOG (catalog), NULL);
@@ -431,7 +455,7 @@ gh_auth_staff_sign_in (GhStore     *store,
       return g_object_ref (member);
     }
 
-  left = phantom_fail (store, subject, GH_LOCKOUT_STAFF, error);
+  left = phantom_fail (store, subject, GH_LOCKOUT_STAFF, &failed, error);
   if (left < 0)
     return NULL;
   if (left > 0)

@@ -521,17 +521,28 @@ test_wrong_pin_then_lockout (void)
   TextWait locked = { window, "Too many wrong PINs" };
   TextWait checking = { window, "Checking…" };
 
+  TextWait four_left = { window, "try the PIN 4 more times" };
+  TextWait three_left = { window, "try the PIN 3 more times" };
+  TextWait pin_step = { window, "Enter your PIN" };
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.start", NULL));
   gh_ui_test_keypad_type (window, "4000000005");
   gh_ui_test_keypad_type (window, "1234");
   g_assert_true (gh_ui_test_wait (identify_says, &mismatch, 5000));
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "identify");
+  /* Still on the PIN step, told how many tries are left. */
+  g_assert_true (identify_says (&pin_step));
+  g_assert_true (identify_says (&four_left));
+  gh_ui_test_keypad_type (window, "4321");
+  g_assert_true (gh_ui_test_wait (identify_says, &three_left, 5000));
+  g_assert_true (identify_says (&pin_step));
 
   /* An unknown number reads exactly the same. */
   gtk_widget_activate_action (_gh_window_get_page (window, "identify"), "identify.back", NULL);
   gh_ui_test_keypad_type (window, "4999999999");
   gh_ui_test_keypad_type (window, "1234");
   g_assert_true (gh_ui_test_wait (identify_says, &mismatch, 5000));
+  g_assert_true (identify_says (&four_left));
 
   /* Wrong again and again: the account locks and the page says how long to wait. */
   gtk_widget_activate_action (_gh_window_get_page (window, "identify"), "identify.back", NULL);
