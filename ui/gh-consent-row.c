@@ -139,6 +139,7 @@ gh_consent_row_class_init (GhConsentRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhConsentRow, lock_image);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "consentrow");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 /* The whole row is the switch's target: a tap on its title or words flips it, as the
@@ -250,6 +251,9 @@ gh_consent_row_new (GhPurpose  *purpose,
   gtk_widget_set_visible (GTK_WIDGET (self->explain_label), !compact || !can_revoke);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gh_purpose_get_title (purpose, language), -1);
+  /* A screen reader announces the row by its purpose, not as "GhConsentRow". */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   gh_purpose_get_title (purpose, language), -1);
   show_sharing (self, language, compact);
   if (!can_revoke)

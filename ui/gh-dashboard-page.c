@@ -334,6 +334,8 @@ show_words (GhDashboardPage *self)
   greeting = name != NULL && *name != '\0' ? g_strdup_printf (_("Hello, %s"), name)
                                            : g_strdup (_("Hello"));
   gtk_label_set_label (self->greeting_label, greeting);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Your data, offers and choices"), -1);
 
   set_button_words (self->follow_up_button, self->follow_up_label, _("Receipt of my choices"));
   set_button_words (self->copy_data_button, self->copy_data_label, _("Copy of my data"));
@@ -443,6 +445,7 @@ gh_dashboard_page_class_init (GhDashboardPageClass *klass)
                                    dashboard_show_section);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "dashboard.cancel", NULL);
 
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/glasshouse/Kiosk/gh-dashboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, overlay);

@@ -209,6 +209,10 @@ static void
 gh_offer_card_init (GhOfferCard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->title_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LEVEL, 3, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->chips_box),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Because…"), -1);
   /* Weak: the popovers belong to their menu buttons. */
   self->popovers = g_ptr_array_new ();
 }

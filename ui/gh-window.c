@@ -119,6 +119,25 @@ gh_window_set_language_field (GhWindow   *self,
 static void on_signed_in (GhWindow  *self,
                           GhSession *session);
 
+/* Only the page on screen is there for a screen reader: the stack keeps the others
+ * as children (unmapped), which AT-SPI would otherwise offer as if they were shown. */
+static void
+sync_hidden_pages (GhWindow *self)
+{
+  GtkWidget *shown = gtk_stack_get_visible_child (self->stack);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gboolean hidden = child != shown;
+
+      gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_HIDDEN, hidden,
+                                   -1);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (gtk_stack_get_page (self->stack, child)),
+                                   GTK_ACCESSIBLE_STATE_HIDDEN, hidden, -1);
+    }
+}
+
 void
 gh_window_replace_page (GhWindow    *self,
                         GtkWidget  **slot,
@@ -130,6 +149,7 @@ gh_window_replace_page (GhWindow    *self,
   *slot = page;
   if (page != NULL)
     gtk_stack_add_named (self->stack, page, name);
+  sync_hidden_pages (self);
 }
 
 static void
@@ -556,6 +576,9 @@ gh_window_init (GhWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 
+  g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (sync_hidden_pages),
+                           self, G_CONNECT_SWAPPED);
+  sync_hidden_pages (self);
   self->idle = gh_idle_timer_new ();
   g_signal_connect_object (self->idle, "notify::warning", G_CALLBACK (on_idle_warning), self,
                            G_CONNECT_SWAPPED);

@@ -16,6 +16,7 @@
 #include "gh-consent-row.h"
 #include "gh-dashboard-page.h"
 #include "gh-i18n.h"
+#include "gh-keypad.h"
 #include "gh-ui-a11y-utils.h"
 #include "gh-ui-test-utils.h"
 
@@ -470,6 +471,117 @@ test_popover_text_size (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* What a screen reader meets: only the page on screen (the stack's other pages are
+ * hidden from it), containers with a role and a name a person understands, category
+ * and offer titles as headings. */
+static void
+test_accessibility_tree (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GtkWidget *dashboard;
+  GtkStack *stack;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  g_autoptr(GPtrArray) flowboxes = NULL;
+  guint n_category = 0, n_offer = 0;
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000002", "0002"));
+  dashboard = _gh_window_get_page (window, "dashboard");
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 3));
+
+  stack = GTK_STACK (gtk_widget_get_parent (dashboard));
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gboolean shown = child == dashboard;
+      GtkStackPage *page = gtk_stack_get_page (stack, child);
+      const char *name = gtk_stack_page_get_name (page);
+      g_autofree char *problem = NULL;
+
+      g_assert_true (shown == (child == gtk_stack_get_visible_child (stack)));
+      if (shown && gtk_test_accessible_has_state (GTK_ACCESSIBLE (child),
+                                                  GTK_ACCESSIBLE_STATE_HIDDEN))
+        problem = gtk_test_accessible_check_state (GTK_ACCESSIBLE (child),
+                                                   GTK_ACCESSIBLE_STATE_HIDDEN, FALSE);
+      else if (!shown)
+        problem = gtk_test_accessible_check_state (GTK_ACCESSIBLE (child),
+                                                   GTK_ACCESSIBLE_STATE_HIDDEN, TRUE);
+      if (problem == NULL && !shown)
+        problem = gtk_test_accessible_check_state (GTK_ACCESSIBLE (page),
+                                                   GTK_ACCESSIBLE_STATE_HIDDEN, TRUE);
+      if (problem != NULL)
+        gh_ui_test_fail ("page %s (%s): %s", name, shown ? "on screen" : "not on screen",
+                         problem);
+    }
+
+  g_assert_true (gtk_test_accessible_has_role (GTK_ACCESSIBLE (dashboard),
+                                               GTK_ACCESSIBLE_ROLE_GROUP));
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (dashboard),
+                                                   GTK_ACCESSIBLE_PROPERTY_LABEL));
+  rows = gh_ui_test_find_all (dashboard, GH_TYPE_CONSENT_ROW);
+  g_assert_cmpuint (rows->len, >, 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autofree char *problem =
+        gtk_test_accessible_check_property (rows->pdata[i], GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                            gh_purpose_get_title (gh_consent_row_get_purpose (
+                                                                    rows->pdata[i]), "en"));
+      g_assert_true (gtk_test_accessible_has_role (rows->pdata[i], GTK_ACCESSIBLE_ROLE_GROUP));
+      if (problem != NULL)
+        gh_ui_test_fail ("consent row: %s", problem);
+    }
+  flowboxes = gh_ui_test_find_all (dashboard, GTK_TYPE_FLOW_BOX);
+  g_assert_cmpuint (flowboxes->len, >, 0);
+  for (guint i = 0; i < flowboxes->len; i++)
+    {
+      g_assert_false (gtk_test_accessible_has_role (flowboxes->pdata[i], GTK_ACCESSIBLE_ROLE_GRID));
+      g_assert_true (gtk_test_accessible_has_property (flowboxes->pdata[i],
+                                                       GTK_ACCESSIBLE_PROPERTY_LABEL));
+    }
+
+  labels = gh_ui_test_find_all (dashboard, GTK_TYPE_LABEL);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = labels->pdata[i];
+      gboolean category = gtk_widget_has_css_class (label, "category-title");
+      gboolean offer = gtk_widget_has_css_class (label, "card-title");
+      g_autofree char *problem = NULL;
+
+      if (!category && !offer)
+        continue;
+      n_category += category;
+      n_offer += offer;
+      if (!gtk_test_accessible_has_role (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_ROLE_HEADING))
+        gh_ui_test_fail ("\"%s\" is not a heading", gtk_label_get_label (GTK_LABEL (label)));
+      problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (label),
+                                                    GTK_ACCESSIBLE_PROPERTY_LEVEL, 3);
+      if (problem != NULL)
+        gh_ui_test_fail ("\"%s\": %s", gtk_label_get_label (GTK_LABEL (label)), problem);
+    }
+  g_assert_cmpuint (n_category, >, 0);
+  g_assert_cmpuint (n_offer, >, 0);
+
+  /* The keypad, on the way out and in again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.start", NULL));
+  {
+    g_autoptr(GPtrArray) keypads = gh_ui_test_find_all (_gh_window_get_page (window, "identify"),
+                                                        GH_TYPE_KEYPAD);
+    g_assert_cmpuint (keypads->len, >, 0);
+    g_assert_true (gtk_test_accessible_has_role (keypads->pdata[0], GTK_ACCESSIBLE_ROLE_GROUP));
+    g_assert_true (gtk_test_accessible_has_property (keypads->pdata[0],
+                                                     GTK_ACCESSIBLE_PROPERTY_LABEL));
+  }
+  {
+    g_autofree char *problem =
+      gtk_test_accessible_check_state (GTK_ACCESSIBLE (_gh_window_get_page (window, "attract")),
+                                       GTK_ACCESSIBLE_STATE_HIDDEN, TRUE);
+    g_assert_null (problem);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static GdkRGBA
 named_color (GtkWidget  *widget,
              const char *name)
@@ -903,6 +1015,7 @@ main (int   argc,
   g_test_add_func ("/a11y/keyboard-visit", test_keyboard_visit);
   g_test_add_func ("/a11y/display-toggles", test_display_toggles);
   g_test_add_func ("/a11y/popover-text-size", test_popover_text_size);
+  g_test_add_func ("/a11y/accessibility-tree", test_accessibility_tree);
   g_test_add_func ("/a11y/idle-warning", test_idle_warning_announced);
   g_test_add_func ("/a11y/language-for-the-visit", test_language_for_the_visit);
   g_test_add_func ("/a11y/sharing-told", test_sharing_told);
