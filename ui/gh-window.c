@@ -36,6 +36,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void end_visit (GhWindow *self);
+static void sync_hidden_pages (GhWindow *self);
 static void update_idle_label (GhWindow *self);
 
 /* ---- language ---------------------------------------------------------------------- */
@@ -61,6 +62,7 @@ retranslate_chrome (GhWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Language"), -1);
   if (gh_idle_timer_get_warning (self->idle))
     update_idle_label (self);
+  sync_hidden_pages (self);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->a11y_box))) != NULL)
     gtk_box_remove (self->a11y_box, child);
@@ -121,6 +123,27 @@ static void on_signed_in (GhWindow  *self,
 
 /* Only the page on screen is there for a screen reader: the stack keeps the others
  * as children (unmapped), which AT-SPI would otherwise offer as if they were shown. */
+/* What a screen reader calls each page, instead of "GtkStackPage". */
+static const char *
+page_title (const char *name)
+{
+  static const struct { const char *name; const char *title; } titles[] = {
+    { "attract", N_("Welcome") },
+    { "identify", N_("Sign in") },
+    { "dashboard", N_("Your data, offers and choices") },
+    { "forget", N_("Forget me") },
+    { "follow-up", N_("Follow up on your phone") },
+    { "leave", N_("Before you go") },
+    { "staff-sign-in", N_("Staff sign-in") },
+    { "staff", N_("Staff mode") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_strcmp0 (name, titles[i].name) == 0)
+      return _(titles[i].title);
+  return NULL;
+}
+
 static void
 sync_hidden_pages (GhWindow *self)
 {
@@ -133,8 +156,13 @@ sync_hidden_pages (GhWindow *self)
 
       gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_HIDDEN, hidden,
                                    -1);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (gtk_stack_get_page (self->stack, child)),
-                                   GTK_ACCESSIBLE_STATE_HIDDEN, hidden, -1);
+      GtkStackPage *page = gtk_stack_get_page (self->stack, child);
+      const char *title = page_title (gtk_stack_page_get_name (page));
+
+      gtk_accessible_update_state (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_STATE_HIDDEN, hidden, -1);
+      if (title != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        title, -1);
     }
 }
 

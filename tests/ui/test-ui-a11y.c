@@ -513,6 +513,8 @@ test_accessibility_tree (void)
       if (problem != NULL)
         gh_ui_test_fail ("page %s (%s): %s", name, shown ? "on screen" : "not on screen",
                          problem);
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        gh_ui_test_fail ("page %s has no name", name);
     }
 
   g_assert_true (gtk_test_accessible_has_role (GTK_ACCESSIBLE (dashboard),
