@@ -23,7 +23,8 @@ kiosk_start (GtkWidget  *widget,
 }
 
 /* A shopper who changed something is offered the receipt of it on the way out: one
- * tap shows the code, one leaves. Without a change, signing out is one tap. */
+ * tap shows the code, one leaves. Without a change, or with the receipt already
+ * taken, signing out is one tap. */
 static void
 kiosk_sign_out (GtkWidget  *widget,
                 const char *action_name,
@@ -33,6 +34,7 @@ kiosk_sign_out (GtkWidget  *widget,
 
   if (self->session != NULL && self->dashboard_page != NULL
       && gh_session_get_follow_up_kind (self->session) == GH_RECEIPT_KIND_CONSENT
+      && !gh_session_get_changes_receipted (self->session)
       && gtk_stack_get_visible_child (self->stack) != self->leave_page
       && self->follow_up_page == NULL)
     {

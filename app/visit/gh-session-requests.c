@@ -37,6 +37,13 @@ issued_receipt (GhSession     *self,
     }
 }
 
+gboolean
+gh_session_get_changes_receipted (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), FALSE);
+  return issued_receipt (self, GH_RECEIPT_KIND_CONSENT) != NULL;
+}
+
 static void
 remember_receipt (GhSession *self,
                   GhReceipt *receipt)

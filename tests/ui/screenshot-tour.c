@@ -195,11 +195,9 @@ tour (const char *orientation,
   _gh_window_set_idle_timeout (window, 0, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.more-time", NULL));
 
-  /* The visit changed something: signing out offers its receipt first. */
+  /* The receipt of the visit's changes was taken above: signing out is one tap (the
+   * i18n tours shoot the "Before you go" page of a visit that did not take it). */
   gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
-  g_assert_cmpstr (gh_window_get_page_name (window), ==, "leave");
-  g_free (shoot (window, orientation, ++n, "leave"));
-  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.leave", NULL);
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -813,6 +813,17 @@ test_sign_out_offers_receipt (void)
   g_assert_true (gh_ui_test_wait (on_attract, window, 2000));
   g_assert_null (gh_window_get_session (window));
   g_assert_cmpuint (count_receipts_issued ("consent"), ==, before + 1);
+
+  /* Receipt already taken from the dashboard: signing out is one tap again. */
+  g_assert_true (gh_ui_test_sign_in (window, "4000000012", "0012"));
+  change_a_choice (window, "4000000012");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.follow-up", NULL));
+  g_assert_true (gh_ui_test_wait (on_follow_up, window, 10000));
+  g_signal_emit_by_name (_gh_window_get_page (window, "follow-up"), "done");
+  g_assert_true (gh_ui_test_wait_page (window, "dashboard", 2000));
+  g_assert_true (gtk_widget_activate (sign_out));
+  g_assert_true (gh_ui_test_wait (on_attract, window, 2000));
+  g_assert_cmpuint (count_receipts_issued ("consent"), ==, before + 2);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
