@@ -1,6 +1,7 @@
 /* GhConsentRow: one purpose in "Your choices". Its title and plain description, who
  * else receives the data and why, the legal basis in words, and a switch with its
- * state written beside it. A tap on the switch does not change anything by itself:
+ * state written beside it. A tap on the switch, or anywhere on the row (its title, its
+ * words), asks for the change; that does not change anything by itself:
  * it emits "change-requested" and the dashboard previews, confirms and writes the
  * change, then sets the row's state.
  * Purposes that cannot be switched off show why instead of a switch.
@@ -138,14 +139,41 @@ gh_consent_row_class_init (GhConsentRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhConsentRow, lock_image);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "consentrow");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+/* The whole row is the switch's target: a tap on its title or words flips it, as the
+ * switch itself would. A tap on the switch is the switch's own. */
+static void
+on_row_released (GhConsentRow *self,
+                 int           n_press,
+                 double        x,
+                 double        y)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->toggle))
+      || !gtk_widget_is_sensitive (GTK_WIDGET (self->toggle)))
+    return;
+  if (picked != NULL
+      && (picked == GTK_WIDGET (self->toggle)
+          || gtk_widget_is_ancestor (picked, GTK_WIDGET (self->toggle))))
+    return;
+  gtk_switch_set_active (self->toggle, !gtk_switch_get_active (self->toggle));
 }
 
 static void
 gh_consent_row_init (GhConsentRow *self)
 {
+  GtkGesture *click = gtk_gesture_click_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->toggle, "state-set", G_CALLBACK (on_state_set), self,
                            G_CONNECT_SWAPPED);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (click, "released", G_CALLBACK (on_row_released), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
 
 /* One line per party the purpose shares with, in the visit's language; NULL
@@ -223,6 +251,9 @@ gh_consent_row_new (GhPurpose  *purpose,
   gtk_widget_set_visible (GTK_WIDGET (self->explain_label), !compact || !can_revoke);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gh_purpose_get_title (purpose, language), -1);
+  /* A screen reader announces the row by its purpose, not as "GhConsentRow". */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   gh_purpose_get_title (purpose, language), -1);
   show_sharing (self, language, compact);
   if (!can_revoke)

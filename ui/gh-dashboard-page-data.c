@@ -58,8 +58,14 @@ add_category_group (GhDashboardPage *self,
   GtkWidget *rows = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   /* Translators: a data category and how many items of it are held, e.g. "Purchases (12)" */
   g_autofree char *heading = g_strdup_printf (_("%s (%u)"), title, items->len);
-  GtkWidget *heading_label = gh_dashboard_page_wrapped_label (heading, "category-title");
+  GtkWidget *heading_label = g_object_new (GTK_TYPE_LABEL, "label", heading, "wrap", TRUE,
+                                           "xalign", 0.f,
+                                           "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING, NULL);
 
+  gtk_widget_add_css_class (heading_label, "category-title");
+  /* Under the section's title ("Your data", level 2). */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (heading_label), GTK_ACCESSIBLE_PROPERTY_LEVEL, 3,
+                                  -1);
   gtk_widget_add_css_class (group, "category");
   gtk_box_append (GTK_BOX (group), heading_label);
   if (description != NULL && *description != '\0')

@@ -334,8 +334,10 @@ show_words (GhDashboardPage *self)
   greeting = name != NULL && *name != '\0' ? g_strdup_printf (_("Hello, %s"), name)
                                            : g_strdup (_("Hello"));
   gtk_label_set_label (self->greeting_label, greeting);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Your data, offers and choices"), -1);
 
-  set_button_words (self->follow_up_button, self->follow_up_label, _("Take it with you"));
+  set_button_words (self->follow_up_button, self->follow_up_label, _("Receipt of my choices"));
   set_button_words (self->copy_data_button, self->copy_data_label, _("Copy of my data"));
   set_button_words (self->forget_button, self->forget_label, _("Forget me"));
   gtk_button_set_label (GTK_BUTTON (self->data_tab), _("Your data"));
@@ -367,6 +369,15 @@ on_language_changed (GhDashboardPage *self)
   bind_offers (self);
 }
 
+/* A receipt is offered once there is something to receipt. */
+static void
+on_changes_changed (GhDashboardPage *self)
+{
+  GPtrArray *changes = gh_session_get_changes (self->session);
+
+  gtk_widget_set_visible (self->follow_up_button, changes != NULL && changes->len > 0);
+}
+
 static void
 gh_dashboard_page_constructed (GObject *object)
 {
@@ -385,6 +396,9 @@ gh_dashboard_page_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::language", G_CALLBACK (on_language_changed),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::changes", G_CALLBACK (on_changes_changed),
+                           self, G_CONNECT_SWAPPED);
+  on_changes_changed (self);
 }
 
 static void
@@ -431,6 +445,7 @@ gh_dashboard_page_class_init (GhDashboardPageClass *klass)
                                    dashboard_show_section);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "dashboard.cancel", NULL);
 
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/glasshouse/Kiosk/gh-dashboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, GhDashboardPage, overlay);

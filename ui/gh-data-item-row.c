@@ -128,8 +128,17 @@ gh_data_item_row_new (GhSession        *session,
   g_signal_connect_object (session, "notify::unused-items", G_CALLBACK (show_use), self,
                            G_CONNECT_SWAPPED);
 
-  /* Translators: %s is a date, e.g. "Deleted on 3 March 2026" */
-  deleted = g_strdup_printf (_("Deleted on %s"), date);
+  /* The retention job deletes the item on that date: until then it is still held, and
+   * the words must not read as if it were already gone. */
+  if (item->retained_until <= 0)
+    gtk_widget_set_visible (GTK_WIDGET (self->deleted_label), FALSE);
+  else if (item->retained_until > g_get_real_time () / G_USEC_PER_SEC)
+    /* Translators: %s is a date in the future, e.g. "Will be deleted on 3 March 2027" */
+    deleted = g_strdup_printf (_("Will be deleted on %s"), date);
+  else
+    /* Translators: %s is a date that has passed; the item is deleted at the next daily
+     * clean-up, e.g. "Due to be deleted since 3 March 2026" */
+    deleted = g_strdup_printf (_("Due to be deleted since %s"), date);
   gtk_label_set_label (self->deleted_label, deleted);
   return GTK_WIDGET (self);
 }

@@ -1,5 +1,6 @@
-/* GhFollowUpPage: "Take it with you". A large QR code a phone camera opens at
- * HQ's portal, one sentence saying what the phone will show, and a short code
+/* GhFollowUpPage: a receipt, a data copy or an erasure to follow up on the phone.
+ * Its title says which; a large QR code a phone camera opens at HQ's portal, one
+ * sentence saying what the phone will show and how long the code works, a short code
  * to type at the portal if the camera fails. The code carries only the
  * portal URL and a signed token, so the page shows nothing that identifies
  * the shopper to whoever stands behind them. Done emits "done"; the window
@@ -28,6 +29,7 @@ struct _GhFollowUpPage
   char          *url;
   char          *short_code;
   GhReceiptKind  kind;
+  int            days;      /* how long the code works, 0 when unknown */
   char          *language;
 };
 
@@ -52,6 +54,21 @@ enum {
 static guint signals[N_SIGNALS];
 
 static const char *
+title_for (GhReceiptKind kind)
+{
+  switch (kind)
+    {
+    case GH_RECEIPT_KIND_ERASURE:
+      return _("Your request to be forgotten");
+    case GH_RECEIPT_KIND_ACCESS:
+      return _("A copy of your data");
+    case GH_RECEIPT_KIND_CONSENT:
+    default:
+      return _("Your receipt");
+    }
+}
+
+static const char *
 sentence_for (GhReceiptKind kind)
 {
   switch (kind)
@@ -65,8 +82,23 @@ sentence_for (GhReceiptKind kind)
     case GH_RECEIPT_KIND_CONSENT:
     default:
       return _("Scan this with your phone's camera to keep a receipt of the choices you made "
-               "today and change them at any time.");
+               "today.");
     }
+}
+
+/* What the code is for, and for how long it works: the token expires, so the page
+ * promises nothing beyond it. */
+static char *
+sentence_with_days (GhReceiptKind kind,
+                    int           days)
+{
+  g_autofree char *period = NULL;
+
+  if (days <= 0)
+    return g_strdup (sentence_for (kind));
+  period = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The code works for %d day.",
+                                         "The code works for %d days.", days), days);
+  return g_strconcat (sentence_for (kind), " ", period, NULL);
 }
 
 /* "privacy.example.com" for the fallback sentence: the part a person types. */
@@ -148,8 +180,9 @@ update_short_code (GhFollowUpPage *self)
 static void
 update_sentence (GhFollowUpPage *self)
 {
-  const char *sentence = sentence_for (self->kind);
+  g_autofree char *sentence = sentence_with_days (self->kind, self->days);
 
+  gtk_label_set_label (self->title_label, title_for (self->kind));
   gtk_label_set_label (self->sentence_label, sentence);
   /* The code's description for screen readers: what it is and what it does. */
   gtk_picture_set_alternative_text (self->code_picture, sentence);
@@ -164,7 +197,6 @@ update_sentence (GhFollowUpPage *self)
 static void
 retranslate (GhFollowUpPage *self)
 {
-  gtk_label_set_label (self->title_label, _("Take it with you"));
   gtk_label_set_label (self->problem_label,
                        _("The code cannot be shown right now. A member of staff can help."));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->short_code_label),
@@ -269,13 +301,21 @@ gh_follow_up_page_set_receipt (GhFollowUpPage *self,
 
   if (receipt == NULL)
     {
+      self->days = 0;
       gh_follow_up_page_set_url (self, NULL);
       gh_follow_up_page_set_short_code (self, NULL);
       gh_follow_up_page_set_kind (self, GH_RECEIPT_KIND_CONSENT);
       return;
     }
   url = gh_receipt_get_follow_up_url (receipt, catalog);
+  {
+    gint64 left = gh_receipt_get_expires_at (receipt) - g_get_real_time () / G_USEC_PER_SEC;
+
+    /* Whole days, rounded down: "30 days" for a code issued now that works 30 days. */
+    self->days = left > 0 ? (int) MAX (1, (left + 3600) / (24 * 3600)) : 0;
+  }
   gh_follow_up_page_set_kind (self, gh_receipt_get_kind (receipt));
+  update_sentence (self);
   gh_follow_up_page_set_short_code (self, gh_receipt_get_short_code (receipt));
   gh_follow_up_page_set_url (self, url);
 }

@@ -55,6 +55,7 @@ struct _GhIdentifyPage
   guint         busy : 1;
   Status        status;
   gint64        locked_seconds;
+  int           tries_left;
 };
 
 G_DEFINE_FINAL_TYPE (GhIdentifyPage, gh_identify_page, GTK_TYPE_WIDGET)
@@ -189,6 +190,16 @@ status_text (GhIdentifyPage *self)
                                   "paused for %s. A member of staff can help."), wait);
       }
     case STATUS_REJECTED:
+      if (self->tries_left > 0)
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "That loyalty number and PIN do not match. You "
+                                             "can try the PIN %d more time before signing in "
+                                             "is paused, or start over to check the number.",
+                                             "That loyalty number and PIN do not match. You "
+                                             "can try the PIN %d more times before signing in "
+                                             "is paused, or start over to check the number.",
+                                             self->tries_left),
+                                self->tries_left);
       return g_strdup (_("That loyalty number and PIN do not match. Please try the PIN "
                          "again, or start over to check the number."));
     case STATUS_STORE_PROBLEM:
@@ -250,6 +261,8 @@ sign_in_done (GObject      *source,
         }
       else if (g_error_matches (error, GH_AUTH_ERROR, GH_AUTH_ERROR_REJECTED))
         {
+          /* Still on the PIN step: the number stays, the shopper tries the PIN again. */
+          self->tries_left = gh_session_sign_in_tries_left (result);
           show_status (self, STATUS_REJECTED);
           gtk_editable_set_text (self->pin_entry, "");
           gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));

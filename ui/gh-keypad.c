@@ -162,12 +162,15 @@ gh_keypad_class_init (GhKeypadClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhKeypad, ok_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "keypad");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
 gh_keypad_init (GhKeypad *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Keypad"), -1);
 }
 
 GtkEditable *

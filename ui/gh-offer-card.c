@@ -42,6 +42,34 @@ on_change_requested (GhOfferCard *self,
   g_signal_emit (self, signals[CHANGE_REQUESTED], 0, purpose_id, state);
 }
 
+/* A closed popover is dropped and made again on the next tap. GTK 4.8 keeps the
+ * pointer's focus on a widget inside a popover that was closed while it sat under the
+ * pointer; once the popover is unrealized (its card rebuilt after a change), the
+ * window's next layout asks that widget's missing surface for motion and crashes.
+ * Dropping the popover while the window is intact moves the focus back to the chip. */
+static gboolean
+drop_closed_popover (gpointer user_data)
+{
+  GtkMenuButton *chip = user_data;
+  GtkPopover *popover = gtk_menu_button_get_popover (chip);
+
+  if (popover != NULL && !gtk_widget_get_visible (GTK_WIDGET (popover)))
+    gtk_menu_button_set_popover (chip, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_popover_closed (GhOfferCard *self,
+                   GtkPopover  *popover)
+{
+  GtkWidget *chip = gtk_widget_get_parent (GTK_WIDGET (popover));
+
+  g_ptr_array_remove (self->popovers, popover);
+  if (GTK_IS_MENU_BUTTON (chip))
+    g_idle_add_full (G_PRIORITY_DEFAULT, drop_closed_popover, g_object_ref (chip),
+                     g_object_unref);
+}
+
 static GtkWidget *
 build_chip_popover (GhOfferCard        *self,
                     GhSession          *session,
@@ -84,6 +112,8 @@ build_chip_popover (GhOfferCard        *self,
   gtk_box_append (GTK_BOX (box), row);
   gtk_popover_set_child (GTK_POPOVER (popover), box);
   gtk_widget_add_css_class (popover, "chip-popover");
+  g_signal_connect_object (popover, "closed", G_CALLBACK (on_popover_closed), self,
+                           G_CONNECT_SWAPPED);
   g_ptr_array_add (self->popovers, popover);
   return popover;
 }
@@ -179,6 +209,10 @@ static void
 gh_offer_card_init (GhOfferCard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->title_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LEVEL, 3, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->chips_box),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Because…"), -1);
   /* Weak: the popovers belong to their menu buttons. */
   self->popovers = g_ptr_array_new ();
 }

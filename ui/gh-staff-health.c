@@ -104,12 +104,19 @@ gh_staff_health_show (GhStaffHealth  *self,
     config = g_strdup (_("None applied: the kiosk is not set up"));
 
   if (health->rejected_at != NULL)
-    /* Translators: when, the reason, then where in the bundle and which file. */
-    refused = g_strdup_printf (_("%s: %s (at %s, file %s)"), health->rejected_at,
-                               health->rejected_reason != NULL ? health->rejected_reason : _("no reason recorded"),
-                               health->rejected_path != NULL && *health->rejected_path != '\0'
-                               ? health->rejected_path : "$",
-                               health->rejected_source != NULL ? health->rejected_source : "?");
+    {
+      /* The bundle's name, not where it lay: the staff page shows no file paths. */
+      g_autofree char *file = health->rejected_source != NULL
+                              ? g_path_get_basename (health->rejected_source) : g_strdup ("?");
+
+      /* Translators: when, the reason, then where in the bundle and which file. */
+      refused = g_strdup_printf (_("%s: %s (at %s, file %s)"), health->rejected_at,
+                                 health->rejected_reason != NULL ? health->rejected_reason
+                                                                 : _("no reason recorded"),
+                                 health->rejected_path != NULL && *health->rejected_path != '\0'
+                                 ? health->rejected_path : "$",
+                                 file);
+    }
   else
     refused = g_strdup (_("None"));
 
@@ -124,9 +131,12 @@ gh_staff_health_show (GhStaffHealth  *self,
     chain = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Intact: %lld event",
                                           "Intact: %lld events", health->chain_events),
                              (long long) health->chain_events);
+  else if (health->chain_first_bad > 0)
+    /* Translators: the audit chain's state on the staff page; %lld is the number of
+     * the first event that does not match. Staff are shown no file paths. */
+    chain = g_strdup_printf (_("BROKEN at event %lld"), (long long) health->chain_first_bad);
   else
-    /* Translators: %s says where the audit chain breaks. */
-    chain = g_strdup_printf (_("BROKEN: %s"), health->chain_problem);
+    chain = g_strdup (_("BROKEN"));
 
   gtk_label_set_label (self->config_label, config);
   gtk_label_set_label (self->refused_label, refused);

@@ -22,10 +22,33 @@ kiosk_start (GtkWidget  *widget,
   gh_window_begin_visit (self);
 }
 
+/* A shopper who changed something is offered the receipt of it on the way out: one
+ * tap shows the code, one leaves. Without a change, or with the receipt already
+ * taken, signing out is one tap. */
 static void
 kiosk_sign_out (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
+{
+  GhWindow *self = GH_WINDOW (widget);
+
+  if (self->session != NULL && self->dashboard_page != NULL
+      && gh_session_get_follow_up_kind (self->session) == GH_RECEIPT_KIND_CONSENT
+      && !gh_session_get_changes_receipted (self->session)
+      && gtk_stack_get_visible_child (self->stack) != self->leave_page
+      && self->follow_up_page == NULL)
+    {
+      gh_window_show_page (self, self->leave_page);
+      gtk_widget_grab_focus (GTK_WIDGET (self->leave_receipt_button));
+      return;
+    }
+  gh_window_end_visit (self);
+}
+
+static void
+kiosk_leave (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
 {
   gh_window_end_visit (GH_WINDOW (widget));
 }
@@ -151,7 +174,7 @@ receipt_issued (GObject      *source,
   if (receipt == NULL)
     /* The page says the code cannot be shown and sends the shopper to staff. */
     g_message ("No follow-up receipt: %s", error->message);
-  gh_window_show_follow_up (self, receipt, FALSE);
+  gh_window_show_follow_up (self, receipt, self->leaving);
 }
 
 static void
@@ -172,9 +195,29 @@ kiosk_follow_up (GtkWidget  *widget,
 {
   GhWindow *self = GH_WINDOW (widget);
 
-  if (self->session == NULL)
+  /* The receipt of the visit's changes, and only that: without a change there is
+   * nothing to receipt (the button is hidden) and "Copy of my data" is its own tap. */
+  if (self->session == NULL
+      || gh_session_get_follow_up_kind (self->session) != GH_RECEIPT_KIND_CONSENT)
     return;
-  issue_follow_up (self, gh_session_get_follow_up_kind (self->session));
+  issue_follow_up (self, GH_RECEIPT_KIND_CONSENT);
+}
+
+/* The receipt offered on the way out: its follow-up screen's Done ends the visit. */
+static void
+kiosk_leave_with_receipt (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  GhWindow *self = GH_WINDOW (widget);
+
+  if (self->session == NULL)
+    {
+      gh_window_end_visit (self);
+      return;
+    }
+  self->leaving = TRUE;
+  issue_follow_up (self, GH_RECEIPT_KIND_CONSENT);
 }
 
 /* Art. 15/20 on request, whatever else the visit did: the data copy travels to HQ's
@@ -210,6 +253,9 @@ gh_window_class_install_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "kiosk.start", NULL, kiosk_start);
   gtk_widget_class_install_action (widget_class, "kiosk.sign-out", NULL, kiosk_sign_out);
+  gtk_widget_class_install_action (widget_class, "kiosk.leave", NULL, kiosk_leave);
+  gtk_widget_class_install_action (widget_class, "kiosk.leave-with-receipt", NULL,
+                                   kiosk_leave_with_receipt);
   gtk_widget_class_install_action (widget_class, "kiosk.more-time", NULL, kiosk_more_time);
   gtk_widget_class_install_action (widget_class, "kiosk.forget", NULL, kiosk_forget);
   gtk_widget_class_install_action (widget_class, "kiosk.dashboard", NULL, kiosk_dashboard);

@@ -33,6 +33,12 @@ struct _GhWindow
   GtkLabel             *idle_title;
   GtkLabel             *idle_label;
   GtkWidget            *more_time_button;
+  GtkWidget            *leave_page;
+  GtkLabel             *leave_title;
+  GtkLabel             *leave_label;
+  GtkBox               *leave_buttons;
+  GtkButton            *leave_receipt_button;
+  GtkButton            *leave_button;
 
   GtkWidget            *attract_page;
   GtkWidget            *identify_page;
@@ -40,6 +46,7 @@ struct _GhWindow
   GtkWidget            *forget_page;
   GtkWidget            *follow_up_page;
   gboolean              follow_up_ends_visit;
+  gboolean              leaving;  /* the receipt asked for on the way out */
 
   GhKiosk              *kiosk;
   GhSession            *session;

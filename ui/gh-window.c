@@ -36,6 +36,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void end_visit (GhWindow *self);
+static void sync_hidden_pages (GhWindow *self);
 static void update_idle_label (GhWindow *self);
 
 /* ---- language ---------------------------------------------------------------------- */
@@ -49,6 +50,11 @@ retranslate_chrome (GhWindow *self)
 
   gtk_label_set_label (self->idle_title, _("Are you still there?"));
   gtk_button_set_label (GTK_BUTTON (self->more_time_button), _("I need more time"));
+  gtk_label_set_label (self->leave_title, _("Before you go"));
+  gtk_label_set_label (self->leave_label, _("You changed your choices today. Take a receipt of "
+                                            "them with you on your phone?"));
+  gtk_button_set_label (self->leave_receipt_button, _("Show my receipt"));
+  gtk_button_set_label (self->leave_button, _("Sign out without it"));
   gtk_button_set_label (self->sign_out_button,
                         self->session != NULL ? _("Sign out") : _("Cancel"));
   gtk_picture_set_alternative_text (self->top_logo, _("Logo"));
@@ -56,6 +62,7 @@ retranslate_chrome (GhWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Language"), -1);
   if (gh_idle_timer_get_warning (self->idle))
     update_idle_label (self);
+  sync_hidden_pages (self);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->a11y_box))) != NULL)
     gtk_box_remove (self->a11y_box, child);
@@ -114,6 +121,51 @@ gh_window_set_language_field (GhWindow   *self,
 static void on_signed_in (GhWindow  *self,
                           GhSession *session);
 
+/* Only the page on screen is there for a screen reader: the stack keeps the others
+ * as children (unmapped), which AT-SPI would otherwise offer as if they were shown. */
+/* What a screen reader calls each page, instead of "GtkStackPage". */
+static const char *
+page_title (const char *name)
+{
+  static const struct { const char *name; const char *title; } titles[] = {
+    { "attract", N_("Welcome") },
+    { "identify", N_("Sign in") },
+    { "dashboard", N_("Your data, offers and choices") },
+    { "forget", N_("Forget me") },
+    { "follow-up", N_("Follow up on your phone") },
+    { "leave", N_("Before you go") },
+    { "staff-sign-in", N_("Staff sign-in") },
+    { "staff", N_("Staff mode") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_strcmp0 (name, titles[i].name) == 0)
+      return _(titles[i].title);
+  return NULL;
+}
+
+static void
+sync_hidden_pages (GhWindow *self)
+{
+  GtkWidget *shown = gtk_stack_get_visible_child (self->stack);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gboolean hidden = child != shown;
+
+      gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_HIDDEN, hidden,
+                                   -1);
+      GtkStackPage *page = gtk_stack_get_page (self->stack, child);
+      const char *title = page_title (gtk_stack_page_get_name (page));
+
+      gtk_accessible_update_state (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_STATE_HIDDEN, hidden, -1);
+      if (title != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        title, -1);
+    }
+}
+
 void
 gh_window_replace_page (GhWindow    *self,
                         GtkWidget  **slot,
@@ -125,6 +177,7 @@ gh_window_replace_page (GhWindow    *self,
   *slot = page;
   if (page != NULL)
     gtk_stack_add_named (self->stack, page, name);
+  sync_hidden_pages (self);
 }
 
 static void
@@ -211,12 +264,15 @@ static void
 sync_idle_timeouts (GhWindow *self)
 {
   GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
-  guint idle_ms = catalog != NULL ? (guint) gh_catalog_get_idle_timeout (catalog) * 1000
-                                  : 60 * 1000;
+  guint total = catalog != NULL ? (guint) gh_catalog_get_idle_timeout (catalog) : 60;
   /* WCAG 2.2.1 gives a person at least 20 seconds to ask for more time, whatever
    * the config says (docs/config-format.md). */
   guint warning = catalog != NULL ? MAX (20, (guint) gh_catalog_get_warning_seconds (catalog))
                                   : 20;
+  /* idle_timeout_seconds is the whole time from the last touch to the screen being
+   * cleared, the warning included: the shopper's data is never on screen longer. At
+   * least 10 s pass before the warning, so a pause to read is not interrupted. */
+  guint idle_ms = (total > warning + 10 ? total - warning : 10) * 1000;
 
   if (self->idle_ms_override > 0)
     idle_ms = self->idle_ms_override;
@@ -249,6 +305,9 @@ on_idle_warning (GhWindow *self)
   if (warning)
     update_idle_label (self);
   gtk_widget_set_visible (self->idle_scrim, warning);
+  /* Whoever steps up to an unattended kiosk sees the warning, not the shopper's data:
+   * the page behind it is hidden until "I need more time". */
+  gtk_widget_set_visible (GTK_WIDGET (self->stack), !warning);
   gtk_widget_set_can_focus (gtk_overlay_get_child (self->overlay), !warning);
   if (warning)
     gtk_widget_grab_focus (self->more_time_button);
@@ -290,6 +349,7 @@ gh_window_set_follow_up_enabled (GhWindow *self,
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.follow-up", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.copy-data", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.leave-with-receipt", enabled);
 }
 
 static gboolean
@@ -350,6 +410,7 @@ end_visit (GhWindow *self)
   GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
 
   gh_idle_timer_stop (self->idle);
+  self->leaving = FALSE;
   if (self->session != NULL)
     gh_session_end (self->session);
   g_clear_object (&self->session);
@@ -526,6 +587,12 @@ gh_window_class_init (GhWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_scrim);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_title);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, idle_label);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, leave_page);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, leave_title);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, leave_label);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, leave_buttons);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, leave_receipt_button);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, leave_button);
   gtk_widget_class_bind_template_child (widget_class, GhWindow, more_time_button);
 }
 
@@ -537,6 +604,9 @@ gh_window_init (GhWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 
+  g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (sync_hidden_pages),
+                           self, G_CONNECT_SWAPPED);
+  sync_hidden_pages (self);
   self->idle = gh_idle_timer_new ();
   g_signal_connect_object (self->idle, "notify::warning", G_CALLBACK (on_idle_warning), self,
                            G_CONNECT_SWAPPED);

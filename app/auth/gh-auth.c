@@ -183,6 +183,7 @@ append_locked_event (GhStore            *store,
 static gint64
 record_failure (GhStore           *store,
                 const LockTarget  *target,
+                int               *failed,
                 GError           **error)
 {
   GhLockState state;
@@ -192,6 +193,8 @@ record_failure (GhStore           *store,
   if (locked != 0)
     return locked;
   locked = count_failure (&state, now);
+  if (failed != NULL)
+    *failed = state.failed;
   if (locked > 0 && target->customer != NULL &&
       !append_locked_event (store, target->customer, &state, locked, error))
     goto fail;
@@ -269,6 +272,18 @@ gh_auth_sign_in (GhStore     *store,
                  gint64      *locked_seconds,
                  GError     **error)
 {
+  return gh_auth_sign_in_full (store, loyalty_id, pin, locked_seconds, NULL, error);
+}
+
+GhCustomer *
+gh_auth_sign_in_full (GhStore     *store,
+                      const char  *loyalty_id,
+                      const char  *pin,
+                      gint64      *locked_seconds,
+                      int         *tries_left,
+                      GError     **error)
+{
+  int failed = 0;
   g_autoptr(GhCustomer) customer = NULL;
   g_autoptr(GError) lookup_error = NULL;
   g_autofree char *phantom = NULL;
@@ -281,6 +296,8 @@ gh_auth_sign_in (GhStore     *store,
 
   if (locked_seconds != NULL)
     *locked_seconds = 0;
+  if (tries_left != NULL)
+    *tries_left = 0;
   /* The dummy hash is made before the lookup so the first attempt costs the
    * same either way. */
   _gh_auth_warm_up ();
@@ -311,9 +328,12 @@ gh_auth_sign_in (GhStore     *store,
   /* A number that does not exist has no hash: nothing matches, at full cost. */
   if (!_gh_auth_verify_constant_cost (customer != NULL ? customer->pin_hash : NULL, pin))
     {
-      left = record_failure (store, &target, error);
+      left = record_failure (store, &target, &failed, error);
       if (left >= 0)
         reject (error, locked_seconds, left, rejected_message);
+      /* Counted alike for a made-up number, so the count tells nothing either. */
+      if (left == 0 && tries_left != NULL)
+        *tries_left = MAX (MAX_FAILED_PINS - failed, 1);
       return NULL;
     }
 
@@ -380,7 +400,7 @@ gh_auth_staff_sign_in (GhStore     *store,
       return g_object_ref (member);
     }
 
-  left = record_failure (store, &target, error);
+  left = record_failure (store, &target, NULL, error);
   if (left >= 0)
     reject (error, NULL, left, "That staff id and PIN do not match");
   return NULL;

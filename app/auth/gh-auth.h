@@ -31,6 +31,14 @@ GhCustomer *gh_auth_sign_in               (GhStore       *store,
                                            const char    *pin,
                                            gint64        *locked_seconds,
                                            GError       **error);
+/* The same, and on GH_AUTH_ERROR_REJECTED @tries_left says how many wrong PINs are
+ * left before the lock (the same for an unknown number, which counts alike). */
+GhCustomer *gh_auth_sign_in_full          (GhStore       *store,
+                                           const char    *loyalty_id,
+                                           const char    *pin,
+                                           gint64        *locked_seconds,
+                                           int           *tries_left,
+                                           GError       **error);
 /* Opens its own connection to @db_path in a worker thread (a GhStore is not shared across threads). */
 void        gh_auth_sign_in_async         (const char          *db_path,
                                            const char          *loyalty_id,

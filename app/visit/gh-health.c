@@ -90,6 +90,7 @@ gh_health_collect (GhStore  *store,
           return NULL;
         }
       health->chain_problem = g_strdup (chain_error->message);
+      health->chain_first_bad = first_bad;
     }
   return g_steal_pointer (&health);
 }

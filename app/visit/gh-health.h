@@ -23,7 +23,8 @@ typedef struct {
   gint64    store_bytes;         /* the database file and its WAL */
   gboolean  chain_ok;
   gint64    chain_events;        /* events checked */
-  char     *chain_problem;       /* what broke, when !chain_ok */
+  char     *chain_problem;       /* what broke, when !chain_ok (for logs: names the file) */
+  gint64    chain_first_bad;     /* the first event that does not match, 0 if unknown */
 } GhHealth;
 
 void      gh_health_free           (GhHealth     *health);

@@ -26,6 +26,12 @@ struct _GhSession
   GPtrArray    *unused;      /* GhDataItem*, borrowed from items */
   GPtrArray    *changes;     /* GhSessionChange* */
   GListStore   *offer_list;  /* GhOffer, following offers */
+  /* The visit's follow-up receipts, so a repeated tap shows the same code again instead
+   * of issuing another: the data copy once a visit, the consent receipt once per set of
+   * changes (consent_receipt_changes is changes->len when it was issued). */
+  GObject      *access_receipt;
+  GObject      *consent_receipt;
+  guint         consent_receipt_changes;
 
   GCancellable *cancellable;
   guint         ended : 1;

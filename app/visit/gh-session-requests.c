@@ -17,6 +17,54 @@ gh_session_get_follow_up_kind (GhSession *self)
                                                          : GH_RECEIPT_KIND_ACCESS;
 }
 
+/* The receipt of @kind this visit already issued and that still says what it did,
+ * or NULL. An erasure receipt is never reused: forgetting happens once. */
+static GhReceipt *
+issued_receipt (GhSession     *self,
+                GhReceiptKind  kind)
+{
+  switch (kind)
+    {
+    case GH_RECEIPT_KIND_ACCESS:
+      return (GhReceipt *) self->access_receipt;
+    case GH_RECEIPT_KIND_CONSENT:
+      if (self->changes != NULL && self->consent_receipt_changes == self->changes->len)
+        return (GhReceipt *) self->consent_receipt;
+      return NULL;
+    case GH_RECEIPT_KIND_ERASURE:
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+gh_session_get_changes_receipted (GhSession *self)
+{
+  g_return_val_if_fail (GH_IS_SESSION (self), FALSE);
+  return issued_receipt (self, GH_RECEIPT_KIND_CONSENT) != NULL;
+}
+
+static void
+remember_receipt (GhSession *self,
+                  GhReceipt *receipt)
+{
+  if (self->ended)
+    return;
+  switch (gh_receipt_get_kind (receipt))
+    {
+    case GH_RECEIPT_KIND_ACCESS:
+      g_set_object (&self->access_receipt, G_OBJECT (receipt));
+      break;
+    case GH_RECEIPT_KIND_CONSENT:
+      g_set_object (&self->consent_receipt, G_OBJECT (receipt));
+      self->consent_receipt_changes = self->changes != NULL ? self->changes->len : 0;
+      break;
+    case GH_RECEIPT_KIND_ERASURE:
+    default:
+      break;
+    }
+}
+
 static void
 receipt_issued (GObject      *source,
                 GAsyncResult *result,
@@ -27,9 +75,12 @@ receipt_issued (GObject      *source,
   GhReceipt *receipt = gh_receipt_issue_for_session_finish (result, &error);
 
   if (receipt == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, receipt, g_object_unref);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  remember_receipt (g_task_get_source_object (task), receipt);
+  g_task_return_pointer (task, receipt, g_object_unref);
 }
 
 void
@@ -47,6 +98,11 @@ gh_session_issue_receipt_async (GhSession           *self,
                                user_data);
   if (task == NULL)
     return;
+  if (issued_receipt (self, kind) != NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (issued_receipt (self, kind)), g_object_unref);
+      return;
+    }
   gh_receipt_issue_for_session_async (self, kind, cancellable, receipt_issued,
                                       g_steal_pointer (&task));
 }

@@ -14,7 +14,12 @@ G_BEGIN_DECLS
  * otherwise a copy of the shopper's data (Art. 15). */
 GhReceiptKind    gh_session_get_follow_up_kind   (GhSession           *self);
 
-/* Issues a receipt of @kind for the visit (gh_receipt_issue_for_session_async). */
+/* TRUE when the visit's consent receipt already covers every change made so far. */
+gboolean         gh_session_get_changes_receipted (GhSession         *self);
+
+/* Issues a receipt of @kind for the visit (gh_receipt_issue_for_session_async); asked
+ * again, returns the same receipt instead of a new one: the data copy once a visit, the
+ * consent receipt until the visit changes something more. */
 void             gh_session_issue_receipt_async  (GhSession           *self,
                                                   GhReceiptKind        kind,
                                                   GCancellable        *cancellable,

@@ -56,6 +56,8 @@ wipe (GhSession *self)
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->changes, g_ptr_array_unref);
   g_clear_pointer (&self->customer, gh_customer_wipe);
+  g_clear_object (&self->access_receipt);
+  g_clear_object (&self->consent_receipt);
 }
 
 static void
@@ -217,6 +219,7 @@ typedef struct {
   char       *pin;
   char       *language;
   gint64      locked_seconds;
+  int         tries_left;
 } SignInData;
 
 static void
@@ -296,7 +299,8 @@ sign_in_thread (GTask        *task,
       return;
     }
 
-  customer = gh_auth_sign_in (store, data->loyalty_id, data->pin, &data->locked_seconds, &error);
+  customer = gh_auth_sign_in_full (store, data->loyalty_id, data->pin, &data->locked_seconds,
+                                   &data->tries_left, &error);
   if (customer == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -357,6 +361,17 @@ gh_session_sign_in_finish (GAsyncResult  *result,
   if (locked_seconds != NULL)
     *locked_seconds = data->locked_seconds;
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+int
+gh_session_sign_in_tries_left (GAsyncResult *result)
+{
+  SignInData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), 0);
+
+  data = g_task_get_task_data (G_TASK (result));
+  return data->tries_left;
 }
 
 GhSession *

@@ -62,6 +62,8 @@ void        gh_session_sign_in_async     (const char          *db_path,
 GhSession  *gh_session_sign_in_finish    (GAsyncResult        *result,
                                           gint64              *locked_seconds,
                                           GError             **error);
+/* After a refused PIN (GH_AUTH_ERROR_REJECTED): wrong PINs left before the lock. */
+int         gh_session_sign_in_tries_left (GAsyncResult       *result);
 
 /* The same without a PIN, synchronously (call it from a worker), for tests,
  * benchmarks and staff who have checked the shopper's identity. */

@@ -158,6 +158,13 @@ run_tour (const char *language,
   g_assert_cmpuint (chips->len, >, 0);
   gtk_menu_button_popup (chips->pdata[0]);
   shoot (&tour, "because");
+  {
+    /* The popover is a surface of its own, not in the window's picture. */
+    g_autofree char *file = g_strdup_printf ("%s-%02d-because-popover.png", tour.prefix, tour.n);
+    g_autofree char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".", file,
+                                              NULL);
+    gh_ui_test_save_png (GTK_WIDGET (gtk_menu_button_get_popover (chips->pdata[0])), path);
+  }
   gtk_menu_button_popdown (chips->pdata[0]);
   g_ptr_array_unref (chips);
 
@@ -184,8 +191,13 @@ run_tour (const char *language,
   g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown,
                                   tour.window, 3000));
   shoot (&tour, "idle-warning");
+  _gh_window_set_idle_timeout (tour.window, 0, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.more-time", NULL));
 
   gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.sign-out", NULL);
+  g_assert_cmpstr (gh_window_get_page_name (tour.window), ==, "leave");
+  shoot (&tour, "leave");
+  gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.leave", NULL);
   g_assert_false (gh_accessibility_get_larger_text (a11y));
   g_assert_false (gh_accessibility_get_high_contrast (a11y));
   gtk_window_destroy (GTK_WINDOW (tour.window));

@@ -16,6 +16,7 @@
 #include "gh-consent-row.h"
 #include "gh-dashboard-page.h"
 #include "gh-i18n.h"
+#include "gh-keypad.h"
 #include "gh-ui-a11y-utils.h"
 #include "gh-ui-test-utils.h"
 
@@ -382,6 +383,16 @@ test_keyboard_visit (void)
   g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_button, (gpointer) "Sign out", 300));
   expect_ring (win, "sign out");
   gh_a11y_press_enter (win);
+  /* The visit changed something: the receipt is offered on the way out, with the focus
+   * on it; leaving without it is a Tab away. */
+  g_assert_cmpstr (gh_window_get_page_name (window), ==, "leave");
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
+  g_assert_true (gh_a11y_focus_is_button (gh_a11y_focus (win), (gpointer) "Show my receipt"));
+  check_screen (window, "leave");
+  g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_button,
+                                    (gpointer) "Sign out without it", 20));
+  expect_ring (win, "sign out without it");
+  gh_a11y_press_enter (win);
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
   g_assert_null (gh_window_get_session (window));
 
@@ -397,6 +408,180 @@ font_size_of (GtkWidget *widget)
 
   return pango_font_description_get_size (pango_context_get_font_description (context))
          / (double) PANGO_SCALE;
+}
+
+/* The first label under @root whose text starts with @prefix (borrowed). */
+static GtkWidget *
+label_starting (GtkWidget  *root,
+                const char *prefix)
+{
+  g_autoptr(GPtrArray) labels = gh_ui_test_find_all (root, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (g_str_has_prefix (gtk_label_get_label (labels->pdata[i]), prefix))
+      return labels->pdata[i];
+  return NULL;
+}
+
+/* The "because…" popovers speak at the kiosk's size, and grow with Larger text:
+ * a popover does not inherit its window's font (the theme resets it). */
+static void
+test_popover_text_size (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GhAccessibility *a11y = gh_accessibility_get_for_display (gtk_widget_get_display (
+                                                              GTK_WIDGET (window)));
+  GtkWidget *dashboard;
+  GtkWidget *hint;
+  g_autoptr(GPtrArray) chips = NULL;
+  GtkPopover *popover;
+  GtkWidget *used;
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000002", "0002"));
+  dashboard = _gh_window_get_page (window, "dashboard");
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  hint = label_starting (dashboard, "Switch off anything");
+  g_assert_nonnull (hint);
+
+  for (guint larger = 0; larger < 2; larger++)
+    {
+      double body, in_popover;
+
+      gh_accessibility_set_larger_text (a11y, larger);
+      chips = gh_ui_test_find_all (dashboard, GTK_TYPE_MENU_BUTTON);
+      g_assert_cmpuint (chips->len, >, 0);
+      gtk_menu_button_popup (chips->pdata[0]);
+      popover = gtk_menu_button_get_popover (chips->pdata[0]);
+      g_assert_nonnull (popover);
+      g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 3));
+      used = label_starting (GTK_WIDGET (popover), "This is used for");
+      g_assert_nonnull (used);
+      g_assert_true (gtk_widget_is_drawable (used));
+      body = font_size_of (hint);
+      in_popover = font_size_of (used);
+      g_test_message ("larger text %s: body %.1f, popover %.1f", larger ? "on" : "off", body,
+                      in_popover);
+      g_assert_cmpfloat (body, >, 0);
+      g_assert_cmpfloat (in_popover, >=, body - 0.5);
+      g_assert_cmpfloat (in_popover, <=, body + 0.5);
+      gtk_menu_button_popdown (chips->pdata[0]);
+      g_clear_pointer (&chips, g_ptr_array_unref);
+    }
+  gh_accessibility_set_larger_text (a11y, FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* What a screen reader meets: only the page on screen (the stack's other pages are
+ * hidden from it), containers with a role and a name a person understands, category
+ * and offer titles as headings. */
+static void
+test_accessibility_tree (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GtkWidget *dashboard;
+  GtkStack *stack;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  g_autoptr(GPtrArray) flowboxes = NULL;
+  guint n_category = 0, n_offer = 0;
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000002", "0002"));
+  dashboard = _gh_window_get_page (window, "dashboard");
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 3));
+
+  stack = GTK_STACK (gtk_widget_get_parent (dashboard));
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gboolean shown = child == dashboard;
+      GtkStackPage *page = gtk_stack_get_page (stack, child);
+      const char *name = gtk_stack_page_get_name (page);
+      g_autofree char *problem = NULL;
+
+      g_assert_true (shown == (child == gtk_stack_get_visible_child (stack)));
+      if (shown && gtk_test_accessible_has_state (GTK_ACCESSIBLE (child),
+                                                  GTK_ACCESSIBLE_STATE_HIDDEN))
+        problem = gtk_test_accessible_check_state (GTK_ACCESSIBLE (child),
+                                                   GTK_ACCESSIBLE_STATE_HIDDEN, FALSE);
+      else if (!shown)
+        problem = gtk_test_accessible_check_state (GTK_ACCESSIBLE (child),
+                                                   GTK_ACCESSIBLE_STATE_HIDDEN, TRUE);
+      if (problem == NULL && !shown)
+        problem = gtk_test_accessible_check_state (GTK_ACCESSIBLE (page),
+                                                   GTK_ACCESSIBLE_STATE_HIDDEN, TRUE);
+      if (problem != NULL)
+        gh_ui_test_fail ("page %s (%s): %s", name, shown ? "on screen" : "not on screen",
+                         problem);
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        gh_ui_test_fail ("page %s has no name", name);
+    }
+
+  g_assert_true (gtk_test_accessible_has_role (GTK_ACCESSIBLE (dashboard),
+                                               GTK_ACCESSIBLE_ROLE_GROUP));
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (dashboard),
+                                                   GTK_ACCESSIBLE_PROPERTY_LABEL));
+  rows = gh_ui_test_find_all (dashboard, GH_TYPE_CONSENT_ROW);
+  g_assert_cmpuint (rows->len, >, 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autofree char *problem =
+        gtk_test_accessible_check_property (rows->pdata[i], GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                            gh_purpose_get_title (gh_consent_row_get_purpose (
+                                                                    rows->pdata[i]), "en"));
+      g_assert_true (gtk_test_accessible_has_role (rows->pdata[i], GTK_ACCESSIBLE_ROLE_GROUP));
+      if (problem != NULL)
+        gh_ui_test_fail ("consent row: %s", problem);
+    }
+  flowboxes = gh_ui_test_find_all (dashboard, GTK_TYPE_FLOW_BOX);
+  g_assert_cmpuint (flowboxes->len, >, 0);
+  for (guint i = 0; i < flowboxes->len; i++)
+    {
+      g_assert_false (gtk_test_accessible_has_role (flowboxes->pdata[i], GTK_ACCESSIBLE_ROLE_GRID));
+      g_assert_true (gtk_test_accessible_has_property (flowboxes->pdata[i],
+                                                       GTK_ACCESSIBLE_PROPERTY_LABEL));
+    }
+
+  labels = gh_ui_test_find_all (dashboard, GTK_TYPE_LABEL);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = labels->pdata[i];
+      gboolean category = gtk_widget_has_css_class (label, "category-title");
+      gboolean offer = gtk_widget_has_css_class (label, "card-title");
+      g_autofree char *problem = NULL;
+
+      if (!category && !offer)
+        continue;
+      n_category += category;
+      n_offer += offer;
+      if (!gtk_test_accessible_has_role (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_ROLE_HEADING))
+        gh_ui_test_fail ("\"%s\" is not a heading", gtk_label_get_label (GTK_LABEL (label)));
+      problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (label),
+                                                    GTK_ACCESSIBLE_PROPERTY_LEVEL, 3);
+      if (problem != NULL)
+        gh_ui_test_fail ("\"%s\": %s", gtk_label_get_label (GTK_LABEL (label)), problem);
+    }
+  g_assert_cmpuint (n_category, >, 0);
+  g_assert_cmpuint (n_offer, >, 0);
+
+  /* The keypad, on the way out and in again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.start", NULL));
+  {
+    g_autoptr(GPtrArray) keypads = gh_ui_test_find_all (_gh_window_get_page (window, "identify"),
+                                                        GH_TYPE_KEYPAD);
+    g_assert_cmpuint (keypads->len, >, 0);
+    g_assert_true (gtk_test_accessible_has_role (keypads->pdata[0], GTK_ACCESSIBLE_ROLE_GROUP));
+    g_assert_true (gtk_test_accessible_has_property (keypads->pdata[0],
+                                                     GTK_ACCESSIBLE_PROPERTY_LABEL));
+  }
+  {
+    g_autofree char *problem =
+      gtk_test_accessible_check_state (GTK_ACCESSIBLE (_gh_window_get_page (window, "attract")),
+                                       GTK_ACCESSIBLE_STATE_HIDDEN, TRUE);
+    g_assert_null (problem);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static GdkRGBA
@@ -693,7 +878,7 @@ test_language_for_the_visit (void)
   g_assert_true (text_shown (dashboard, gh_purpose_get_title (purpose, "fr")));
 
   /* On the follow-up screen too: its words change, it stays. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.follow-up", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.copy-data", NULL));
   g_assert_true (gh_ui_test_wait (follow_up_shown, window, 10000));
   g_assert_true (text_shown (_gh_window_get_page (window, "follow-up"), "Terminé"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.language", "s", "es"));
@@ -831,6 +1016,8 @@ main (int   argc,
   g_test_add_func ("/a11y/names/portrait", test_names_portrait);
   g_test_add_func ("/a11y/keyboard-visit", test_keyboard_visit);
   g_test_add_func ("/a11y/display-toggles", test_display_toggles);
+  g_test_add_func ("/a11y/popover-text-size", test_popover_text_size);
+  g_test_add_func ("/a11y/accessibility-tree", test_accessibility_tree);
   g_test_add_func ("/a11y/idle-warning", test_idle_warning_announced);
   g_test_add_func ("/a11y/language-for-the-visit", test_language_for_the_visit);
   g_test_add_func ("/a11y/sharing-told", test_sharing_told);

@@ -11,7 +11,9 @@
 #include <glib/gstdio.h>
 
 #include "gh-consent-row.h"
+#include "gh-data-item-row.h"
 #include "gh-dashboard-page.h"
+#include "gh-follow-up-page.h"
 #include "gh-offer-card.h"
 #include "gh-ui-test-utils.h"
 
@@ -170,6 +172,48 @@ last_event (const char *kind,
         found = g_strdup (lines[i]);
       }
   return found;
+}
+
+/* How many receipt.issued events of receipt kind @receipt_kind the outbox holds. */
+static guint
+count_receipts_issued (const char *receipt_kind)
+{
+  const char *argv[] = { g_getenv ("GLASSHOUSE_CTL"), "outbox", "export", "--db", db_path, NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *wanted = g_strdup_printf ("%s\\\\?\"", receipt_kind);
+  g_autofree char *pattern = g_strconcat ("\\\\?\"kind\\\\?\":\\\\?\"", wanted, NULL);
+  g_autoptr(GRegex) of_kind = g_regex_new (pattern, 0, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (of_kind);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                               NULL, NULL, NULL));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "\"kind\":\"receipt.issued\"") != NULL
+        && g_regex_match (of_kind, lines[i], 0, NULL))
+      n++;
+  return n;
+}
+
+static gboolean
+on_follow_up (gpointer data)
+{
+  return g_strcmp0 (gh_window_get_page_name (data), "follow-up") == 0;
+}
+
+/* The dashboard's button that activates @action (borrowed). */
+static GtkWidget *
+button_for_action (GtkWidget  *root,
+                   const char *action)
+{
+  g_autoptr(GPtrArray) buttons = gh_ui_test_find_all (root, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)), action) == 0)
+      return g_ptr_array_index (buttons, i);
+  return NULL;
 }
 
 /* ---- tests ---------------------------------------------------------------------- */
@@ -338,6 +382,100 @@ test_revoke_preview_confirm_undo (void)
 }
 
 static void
+count_change_requested (GhConsentRow *row,
+                        const char   *purpose_id,
+                        gboolean      granted,
+                        guint        *count)
+{
+  (*count)++;
+}
+
+/* The row's click gesture (borrowed). */
+static GtkGestureClick *
+row_click (GtkWidget *row)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller))
+        return GTK_GESTURE_CLICK (controller);
+    }
+  return NULL;
+}
+
+/* A consent switch is a 64 px target, and the whole row is its target: a tap on the
+ * row's title asks for the change as a tap on the switch does. */
+static void
+test_consent_row_is_the_target (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GhDashboardPage *dashboard;
+  GhConsentRow *row;
+  g_autoptr(GPtrArray) switches = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  GtkWidget *title = NULL;
+  GtkGestureClick *click;
+  graphene_point_t at;
+  guint requested = 0;
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000013", "0013"));
+  dashboard = dashboard_of (window);
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 3));
+  row = choice_row (window, "personalize.offers");
+  switches = gh_ui_test_find_all (GTK_WIDGET (row), GTK_TYPE_SWITCH);
+  g_assert_cmpuint (switches->len, ==, 1);
+  g_test_message ("switch: %dx%d", gtk_widget_get_width (switches->pdata[0]),
+                  gtk_widget_get_height (switches->pdata[0]));
+  g_assert_cmpint (gtk_widget_get_height (switches->pdata[0]), >=, 64);
+  g_assert_cmpint (gtk_widget_get_width (switches->pdata[0]), >=, 64);
+
+  labels = gh_ui_test_find_all (GTK_WIDGET (row), GTK_TYPE_LABEL);
+  for (guint i = 0; i < labels->len && title == NULL; i++)
+    if (gtk_widget_has_css_class (labels->pdata[i], "row-title"))
+      title = labels->pdata[i];
+  g_assert_nonnull (title);
+  click = row_click (GTK_WIDGET (row));
+  g_assert_nonnull (click);
+  g_assert_true (gtk_widget_compute_point (title, GTK_WIDGET (row),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (title) / 2.f,
+                                                                 gtk_widget_get_height (title) / 2.f),
+                                           &at));
+  g_signal_connect (row, "change-requested", G_CALLBACK (count_change_requested), &requested);
+  g_assert_false (gh_dashboard_page_get_preview_shown (dashboard));
+  g_signal_emit_by_name (click, "released", 1, (double) at.x, (double) at.y);
+  g_assert_cmpuint (requested, ==, 1);
+  /* The shopper's switch-off goes to the preview, as from the switch. */
+  if (gh_consent_row_get_granted (row))
+    g_assert_true (gh_dashboard_page_get_preview_shown (dashboard));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A deletion date still to come reads as one: "Will be deleted on …", never
+ * "Deleted on …" for data the shopper can see is still held. */
+static void
+test_deletion_dates_in_the_future (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  g_auto(GStrv) texts = NULL;
+  guint future = 0;
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000014", "0014"));
+  texts = gh_ui_test_label_texts (_gh_window_get_page (window, "dashboard"));
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (texts[i], "Deleted on"))
+        gh_ui_test_fail ("\"%s\" reads as already deleted", texts[i]);
+      if (g_str_has_prefix (texts[i], "Will be deleted on "))
+        future++;
+    }
+  g_assert_cmpuint (future, >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_cannot_switch_off_contract (void)
 {
   GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
@@ -383,17 +521,28 @@ test_wrong_pin_then_lockout (void)
   TextWait locked = { window, "Too many wrong PINs" };
   TextWait checking = { window, "Checking…" };
 
+  TextWait four_left = { window, "try the PIN 4 more times" };
+  TextWait three_left = { window, "try the PIN 3 more times" };
+  TextWait pin_step = { window, "Enter your PIN" };
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.start", NULL));
   gh_ui_test_keypad_type (window, "4000000005");
   gh_ui_test_keypad_type (window, "1234");
   g_assert_true (gh_ui_test_wait (identify_says, &mismatch, 5000));
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "identify");
+  /* Still on the PIN step, told how many tries are left. */
+  g_assert_true (identify_says (&pin_step));
+  g_assert_true (identify_says (&four_left));
+  gh_ui_test_keypad_type (window, "4321");
+  g_assert_true (gh_ui_test_wait (identify_says, &three_left, 5000));
+  g_assert_true (identify_says (&pin_step));
 
   /* An unknown number reads exactly the same. */
   gtk_widget_activate_action (_gh_window_get_page (window, "identify"), "identify.back", NULL);
   gh_ui_test_keypad_type (window, "4999999999");
   gh_ui_test_keypad_type (window, "1234");
   g_assert_true (gh_ui_test_wait (identify_says, &mismatch, 5000));
+  g_assert_true (identify_says (&four_left));
 
   /* Wrong again and again: the account locks and the page says how long to wait. */
   gtk_widget_activate_action (_gh_window_get_page (window, "identify"), "identify.back", NULL);
@@ -425,6 +574,83 @@ on_attract (gpointer data)
   return g_strcmp0 (gh_window_get_page_name (data), "attract") == 0;
 }
 
+/* No data item row is on screen, and no mapped label shows @name or @email. */
+static void
+assert_no_data_mapped (GhWindow   *window,
+                       const char *name,
+                       const char *email)
+{
+  g_autoptr(GPtrArray) rows =
+    gh_ui_test_find_all (_gh_window_get_page (window, "dashboard"), GH_TYPE_DATA_ITEM_ROW);
+  g_autoptr(GPtrArray) labels = gh_ui_test_find_all (GTK_WIDGET (window), GTK_TYPE_LABEL);
+
+  g_assert_cmpuint (rows->len, >, 0);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_false (gtk_widget_get_mapped (g_ptr_array_index (rows, i)));
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (labels, i);
+      const char *text = gtk_label_get_label (GTK_LABEL (label));
+
+      if (!gtk_widget_get_mapped (label))
+        continue;
+      if (strstr (text, email) != NULL || strstr (text, name) != NULL)
+        gh_ui_test_fail ("\"%s\" readable behind the idle warning", text);
+    }
+}
+
+/* "Copy of my data" tapped three times issues one copy and shows its code three times;
+ * the receipt button appears only once there is a change to receipt, and each page says
+ * what it is and how long its code works. */
+static void
+test_copy_once_per_visit (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GtkWidget *copy_button;
+  GtkWidget *receipt_button;
+  g_autofree char *first_code = NULL;
+  guint before = count_receipts_issued ("access");
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000011", "0011"));
+  copy_button = button_for_action (_gh_window_get_page (window, "dashboard"), "kiosk.copy-data");
+  receipt_button = button_for_action (_gh_window_get_page (window, "dashboard"),
+                                      "kiosk.follow-up");
+  g_assert_nonnull (copy_button);
+  g_assert_nonnull (receipt_button);
+  /* Nothing changed yet: no receipt to offer, and its action does nothing. */
+  g_assert_false (gtk_widget_get_visible (receipt_button));
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.follow-up", NULL);
+  g_assert_false (gh_ui_test_wait (on_follow_up, window, 500));
+
+  for (guint tap = 0; tap < 3; tap++)
+    {
+      GtkWidget *page;
+      g_auto(GStrv) texts = NULL;
+      g_autofree char *all = NULL;
+
+      g_assert_true (gtk_widget_is_sensitive (copy_button));
+      g_assert_true (gtk_widget_activate (copy_button));
+      g_assert_true (gh_ui_test_wait (on_follow_up, window, 10000));
+      page = _gh_window_get_page (window, "follow-up");
+      g_assert_cmpint (gh_follow_up_page_get_kind (GH_FOLLOW_UP_PAGE (page)), ==,
+                       GH_RECEIPT_KIND_ACCESS);
+      texts = gh_ui_test_label_texts (page);
+      all = g_strjoinv ("\n", texts);
+      g_assert_nonnull (strstr (all, "A copy of your data"));
+      g_assert_nonnull (strstr (all, "The code works for 30 days."));
+      g_assert_null (strstr (all, "at any time"));
+      if (first_code == NULL)
+        first_code = g_strdup (gh_follow_up_page_get_short_code (GH_FOLLOW_UP_PAGE (page)));
+      else
+        g_assert_cmpstr (gh_follow_up_page_get_short_code (GH_FOLLOW_UP_PAGE (page)), ==,
+                         first_code);
+      g_signal_emit_by_name (page, "done");
+      g_assert_true (gh_ui_test_wait_page (window, "dashboard", 2000));
+    }
+  g_assert_cmpuint (count_receipts_issued ("access"), ==, before + 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_idle_timeout_wipes (void)
 {
@@ -437,6 +663,7 @@ test_idle_timeout_wipes (void)
   JsonArray *categories = json_object_get_array_member (customer, "categories");
   g_autofree char *text = NULL;
   GhSession *session;
+  GPtrArray *rows;
 
   for (guint i = 0; i < json_array_get_length (categories); i++)
     {
@@ -459,9 +686,17 @@ test_idle_timeout_wipes (void)
   _gh_window_set_idle_timeout (window, 300, 2);
   g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown, window,
                                   3000));
+  /* Behind the warning nothing of the shopper's is readable. */
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
+  assert_no_data_mapped (window, name, email);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.more-time", NULL));
   g_assert_false (_gh_window_get_idle_warning_shown (window));
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "dashboard");
+  g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
+  rows = gh_ui_test_find_all (_gh_window_get_page (window, "dashboard"), GH_TYPE_DATA_ITEM_ROW);
+  g_assert_cmpuint (rows->len, >, 0);
+  g_assert_true (gtk_widget_get_mapped (g_ptr_array_index (rows, 0)));
+  g_ptr_array_unref (rows);
 
   /* Left alone: warning, countdown, back to attract. */
   g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown, window,
@@ -501,6 +736,94 @@ test_sign_out_wipes (void)
   text = gh_ui_test_collect_text (GTK_WIDGET (window));
   g_assert_null (strstr (text, copy));
   g_assert_null (strstr (text, "4000000007"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Switches personalize.offers the other way for @loyalty, confirming a switch-off. */
+static void
+change_a_choice (GhWindow   *window,
+                 const char *loyalty)
+{
+  GhDashboardPage *dashboard = dashboard_of (window);
+  g_autofree char *state = ctl_consent_state (loyalty, "personalize.offers");
+  gboolean granted = g_strcmp0 (state, "granted") == 0;
+
+  tap_switch (choice_row (window, "personalize.offers"), !granted);
+  if (granted)
+    {
+      g_assert_true (gh_ui_test_wait (preview_ready, dashboard, 5000));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.confirm",
+                                                 NULL));
+    }
+  g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+  g_assert_cmpuint (gh_session_get_changes (gh_window_get_session (window))->len, ==, 1);
+}
+
+static gboolean
+on_leave (gpointer data)
+{
+  return g_strcmp0 (gh_window_get_page_name (data), "leave") == 0;
+}
+
+/* Signing out after a change offers the receipt: one tap shows the code, one leaves;
+ * or one tap leaves without it. */
+static void
+test_sign_out_offers_receipt (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GtkWidget *sign_out = button_for_action (GTK_WIDGET (window), "kiosk.sign-out");
+  GtkWidget *page;
+  GtkWidget *done;
+  guint before = count_receipts_issued ("consent");
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000012", "0012"));
+  change_a_choice (window, "4000000012");
+  g_assert_true (gtk_widget_activate (sign_out));
+  g_assert_true (gh_ui_test_wait (on_leave, window, 2000));
+  g_assert_nonnull (gh_window_get_session (window));
+  /* Tap 1: the code. */
+  g_assert_true (gtk_widget_activate (button_for_action (_gh_window_get_page (window, "leave"),
+                                                         "kiosk.leave-with-receipt")));
+  g_assert_true (gh_ui_test_wait (on_follow_up, window, 10000));
+  page = _gh_window_get_page (window, "follow-up");
+  g_assert_cmpint (gh_follow_up_page_get_kind (GH_FOLLOW_UP_PAGE (page)), ==,
+                   GH_RECEIPT_KIND_CONSENT);
+  g_assert_nonnull (gh_follow_up_page_get_url (GH_FOLLOW_UP_PAGE (page)));
+  g_assert_cmpuint (count_receipts_issued ("consent"), ==, before + 1);
+  /* Tap 2: gone, and the visit with it. */
+  {
+    g_autoptr(GPtrArray) buttons = gh_ui_test_find_all (page, GTK_TYPE_BUTTON);
+    done = NULL;
+    for (guint i = 0; i < buttons->len; i++)
+      if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "Done") == 0)
+        done = buttons->pdata[i];
+  }
+  g_assert_nonnull (done);
+  g_assert_true (gtk_widget_activate (done));
+  g_assert_true (gh_ui_test_wait (on_attract, window, 2000));
+  g_assert_null (gh_window_get_session (window));
+
+  /* Or one tap leaves without it. */
+  g_assert_true (gh_ui_test_sign_in (window, "4000000012", "0012"));
+  change_a_choice (window, "4000000012");
+  g_assert_true (gtk_widget_activate (sign_out));
+  g_assert_true (gh_ui_test_wait (on_leave, window, 2000));
+  g_assert_true (gtk_widget_activate (button_for_action (_gh_window_get_page (window, "leave"),
+                                                         "kiosk.leave")));
+  g_assert_true (gh_ui_test_wait (on_attract, window, 2000));
+  g_assert_null (gh_window_get_session (window));
+  g_assert_cmpuint (count_receipts_issued ("consent"), ==, before + 1);
+
+  /* Receipt already taken from the dashboard: signing out is one tap again. */
+  g_assert_true (gh_ui_test_sign_in (window, "4000000012", "0012"));
+  change_a_choice (window, "4000000012");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.follow-up", NULL));
+  g_assert_true (gh_ui_test_wait (on_follow_up, window, 10000));
+  g_signal_emit_by_name (_gh_window_get_page (window, "follow-up"), "done");
+  g_assert_true (gh_ui_test_wait_page (window, "dashboard", 2000));
+  g_assert_true (gtk_widget_activate (sign_out));
+  g_assert_true (gh_ui_test_wait (on_attract, window, 2000));
+  g_assert_cmpuint (count_receipts_issued ("consent"), ==, before + 2);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -655,9 +978,13 @@ main (int   argc,
   g_test_add_func ("/kiosk/sign-in-matches-store", test_sign_in_matches_store);
   g_test_add_func ("/kiosk/revoke-preview-confirm-undo", test_revoke_preview_confirm_undo);
   g_test_add_func ("/kiosk/contract-cannot-be-switched-off", test_cannot_switch_off_contract);
+  g_test_add_func ("/kiosk/consent-row-is-the-target", test_consent_row_is_the_target);
+  g_test_add_func ("/kiosk/deletion-dates-in-the-future", test_deletion_dates_in_the_future);
   g_test_add_func ("/kiosk/wrong-pin-then-lockout", test_wrong_pin_then_lockout);
+  g_test_add_func ("/kiosk/copy-once-per-visit", test_copy_once_per_visit);
   g_test_add_func ("/kiosk/idle-timeout-wipes", test_idle_timeout_wipes);
   g_test_add_func ("/kiosk/sign-out-wipes", test_sign_out_wipes);
+  g_test_add_func ("/kiosk/sign-out-offers-receipt", test_sign_out_offers_receipt);
   g_test_add_func ("/kiosk/config-waits-for-the-visit", test_config_waits_for_the_visit);
   g_test_add_func ("/kiosk/inbox-config-outlives-older-read",
                    test_inbox_config_outlives_older_read);
