@@ -46,7 +46,7 @@ case "$mode" in
     if [ ! -f "$db" ]; then
       echo "== creating the demo store $db"
       mkdir -p "$build/demo"
-      "$build/app/glasshouse-ctl" demo --customers 1000 --seed 1 --db "$db"
+      "$build/app/ctl/glasshouse-ctl" demo --customers 1000 --seed 1 --db "$db"
     fi
     echo "== starting the kiosk (demo shopper: loyalty number 4000000042, PIN 0042)"
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
