@@ -555,3 +555,15 @@ gh_identify_page_reset (GhIdentifyPage *self)
   show_status (self, STATUS_NONE);
   show_number_stage (self);
 }
+
+void
+gh_identify_page_enter_number (GhIdentifyPage *self,
+                               const char     *loyalty_id)
+{
+  g_return_if_fail (GH_IS_IDENTIFY_PAGE (self));
+  g_return_if_fail (loyalty_id != NULL);
+
+  gh_identify_page_reset (self);
+  gtk_editable_set_text (self->number_entry, loyalty_id);
+  submit_number (self);
+}

@@ -22,5 +22,8 @@ void        gh_identify_page_set_language (GhIdentifyPage *self,
                                            const char     *language);
 /* Back to an empty loyalty number; cancels a check in progress. */
 void       gh_identify_page_reset (GhIdentifyPage *self);
+/* A card was scanned: takes @loyalty_id as if typed and confirmed, and asks for the PIN. */
+void       gh_identify_page_enter_number (GhIdentifyPage *self,
+                                          const char     *loyalty_id);
 
 G_END_DECLS

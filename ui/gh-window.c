@@ -22,6 +22,7 @@
 #include "gh-follow-up-page.h"
 #include "gh-forget-page.h"
 #include "gh-i18n.h"
+#include "gh-card-scanner.h"
 #include "gh-identify-page.h"
 #include "gh-window-private.h"
 
@@ -404,6 +405,28 @@ gh_window_begin_visit (GhWindow *self)
   gh_idle_timer_start (self->idle);
 }
 
+/* A card scanner counts only where no visit is: on the attract screen. */
+static gboolean
+card_scan_allowed (GtkWidget *widget)
+{
+  GhWindow *self = GH_WINDOW (widget);
+
+  return self->session == NULL
+         && gtk_stack_get_visible_child (self->stack) == self->attract_page
+         && gtk_widget_is_sensitive (widget)
+         && gh_kiosk_get_catalog (self->kiosk) != NULL;
+}
+
+static void
+on_card_scanned (GtkWidget  *widget,
+                 const char *loyalty_id)
+{
+  GhWindow *self = GH_WINDOW (widget);
+
+  gh_window_begin_visit (self);
+  gh_identify_page_enter_number (GH_IDENTIFY_PAGE (self->identify_page), loyalty_id);
+}
+
 static void
 end_visit (GhWindow *self)
 {
@@ -626,6 +649,7 @@ gh_window_init (GhWindow *self)
   g_signal_connect_object (activity, "event", G_CALLBACK (on_any_event), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), activity);
+  gh_card_scanner_attach (GTK_WIDGET (self), card_scan_allowed, on_card_scanned);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.start", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);

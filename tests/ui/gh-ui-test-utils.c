@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "gh-identify-page.h"
+#include "store/gh-store-private.h"
 #include "gh-ui-test-utils.h"
 
 static const char *
@@ -366,4 +367,21 @@ gh_ui_test_ctl_json (const char *db,
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
   return json_node_copy (json_parser_get_root (parser));
+}
+
+char *
+gh_ui_test_first_loyalty_id (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhStore) store = gh_store_open (db_path, GH_STORE_OPEN_DEFAULT, &error);
+  sqlite3_stmt *stmt;
+  char *id;
+
+  g_assert_no_error (error);
+  stmt = _gh_store_prepare (store, "SELECT loyalty_id FROM customer ORDER BY id LIMIT 1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return id;
 }

@@ -24,6 +24,8 @@ G_BEGIN_DECLS
 /* A demo store with @n_customers shoppers at @dir/store.db; returns its path. */
 char      *gh_ui_test_demo_store     (const char   *dir,
                                       guint         n_customers);
+/* The loyalty number of the store's first shopper (the demo's PIN: its last 4 digits). */
+char      *gh_ui_test_first_loyalty_id (const char *db_path);
 /* A windowed kiosk on @db_path at @width x @height, mapped, its config loaded. */
 GhWindow  *gh_ui_test_window_new     (const char   *db_path,
                                       int           width,

@@ -25,23 +25,6 @@
 static char *store_dir;
 static char *db_path;
 
-static char *
-first_loyalty_id (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GhStore) store = gh_store_open (db_path, GH_STORE_OPEN_DEFAULT, &error);
-  sqlite3_stmt *stmt;
-  char *id;
-
-  g_assert_no_error (error);
-  stmt = _gh_store_prepare (store, "SELECT loyalty_id FROM customer ORDER BY id LIMIT 1", &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  return id;
-}
-
 static gint64
 count_sql (const char *sql,
            const char *text)
@@ -316,7 +299,7 @@ test_language_change_while_assisting (void)
   GhStaffController *staff = _gh_window_get_staff (window);
   GhStaffMode *mode = gh_staff_controller_get_mode (staff);
   GhStaffBanner *banner = find_banner (window);
-  g_autofree char *loyalty_id = first_loyalty_id ();
+  g_autofree char *loyalty_id = gh_ui_test_first_loyalty_id (db_path);
   const char *pin = loyalty_id + strlen (loyalty_id) - 4;
   g_autofree char *page_text = NULL;
   g_autofree char *sign_in_text = NULL;
@@ -376,7 +359,7 @@ test_banner_every_screen (void)
   GhWindow *window = gh_ui_test_window_new (db_path, 1280, 800);
   GhStaffMode *mode = gh_staff_controller_get_mode (_gh_window_get_staff (window));
   GhStaffBanner *banner = find_banner (window);
-  g_autofree char *loyalty_id = first_loyalty_id ();
+  g_autofree char *loyalty_id = gh_ui_test_first_loyalty_id (db_path);
   const char *pin = loyalty_id + strlen (loyalty_id) - 4;
   GhSession *session;
   GtkStack *stack;
@@ -585,7 +568,7 @@ test_clear_lockout (void)
   GhWindow *window = gh_ui_test_window_new (db_path, 1280, 800);
   GhStaffController *staff = _gh_window_get_staff (window);
   GhStaffMode *mode = gh_staff_controller_get_mode (staff);
-  g_autofree char *loyalty_id = first_loyalty_id ();
+  g_autofree char *loyalty_id = gh_ui_test_first_loyalty_id (db_path);
   GtkWidget *page;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) checks = NULL;
