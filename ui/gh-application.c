@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "gh-application.h"
+
+#include "config/gh-site-settings.h"
 #include "gh-window.h"
 
 struct _GhApplication
@@ -29,6 +31,7 @@ static const GOptionEntry options[] = {
   { "trust", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("HQ public keys to trust"), N_("FILE") },
   { "windowed", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run in a window, not fullscreen"), NULL },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Trust the demo signing key"), NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { NULL }
 };
 
@@ -37,13 +40,33 @@ gh_application_handle_local_options (GApplication *app,
                                      GVariantDict *dict)
 {
   GhApplication *self = GH_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+  const GhSiteSettings *settings = NULL;
 
+  if (g_variant_dict_contains (dict, "version"))
+    {
+      g_print ("glasshouse %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  settings = gh_site_settings_get (&error);
+  /* A kiosk that cannot read its settings would come up on the wrong store: refuse. */
+  if (settings == NULL)
+    {
+      g_printerr ("glasshouse: error: %s\n", error->message);
+      return 2;
+    }
+
+  /* The command line first, then the environment, then glasshouse.conf. */
   g_variant_dict_lookup (dict, "db", "^ay", &self->db_path);
   if (self->db_path == NULL)
-    self->db_path = g_strdup (g_getenv ("GLASSHOUSE_DB") ? g_getenv ("GLASSHOUSE_DB")
-                                                         : "glasshouse.db");
+    self->db_path = g_strdup (g_getenv ("GLASSHOUSE_DB") != NULL ? g_getenv ("GLASSHOUSE_DB")
+                              : settings->db_path != NULL ? settings->db_path : "glasshouse.db");
   g_variant_dict_lookup (dict, "inbox", "^ay", &self->inbox_dir);
+  if (self->inbox_dir == NULL)
+    self->inbox_dir = g_strdup (settings->inbox_dir);
   g_variant_dict_lookup (dict, "trust", "^ay", &self->trust_file);
+  if (self->trust_file == NULL)
+    self->trust_file = g_strdup (settings->trust_file);
   self->windowed = g_variant_dict_contains (dict, "windowed");
   self->demo = g_variant_dict_contains (dict, "demo");
 

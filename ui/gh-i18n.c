@@ -15,6 +15,8 @@
 
 #include "gh-i18n.h"
 
+#include "config/gh-site-settings.h"
+
 static char *localedir;
 static char *language;
 
@@ -42,7 +44,8 @@ gh_i18n_init (void)
   static gsize initialised;
   const char *messages = setlocale (LC_MESSAGES, NULL);
   const char *override = g_getenv ("GLASSHOUSE_LOCALEDIR");
-  g_autofree char *build_po = g_build_filename (GH_BUILD_DIR, "po", NULL);
+  const char *build_dir = gh_site_build_dir ();
+  g_autofree char *build_po = build_dir != NULL ? g_build_filename (build_dir, "po", NULL) : NULL;
 
   /* main() calls it, and so does the window for tests that build one directly. */
   if (!g_once_init_enter (&initialised))
@@ -53,7 +56,7 @@ gh_i18n_init (void)
   g_free (localedir);
   if (override != NULL && *override != '\0')
     localedir = g_strdup (override);
-  else if (!has_catalogs (LOCALEDIR) && has_catalogs (build_po))
+  else if (build_po != NULL && has_catalogs (build_po))
     localedir = g_steal_pointer (&build_po);  /* run from the build folder */
   else
     localedir = g_strdup (LOCALEDIR);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config/gh-config.h"
+#include "config/gh-site-settings.h"
 #include "store/gh-store-private.h"
 
 #define META_HIGHEST   "config_highest_version"
@@ -578,23 +579,24 @@ gh_config_get_status (GhStore  *store,
 
 /* ---- the demo --------------------------------------------------------------- */
 
+/* The demo bundle and key: in the build folder's data/ when run from a build (the build
+ * signs the bundle there and copies the key beside it), else where they are installed. */
+static char *
+demo_dir (void)
+{
+  const char *build_dir = gh_site_build_dir ();
+
+  return build_dir != NULL ? g_build_filename (build_dir, "data", NULL)
+                           : g_build_filename (GH_PKGDATADIR, "demo", NULL);
+}
+
 static char *
 find_demo_file (const char *name)
 {
-  /* The bundle is built into the build folder's data/; the key is in the source tree. */
-  const char *candidates[] = {
-    GH_BUILD_DIR "/data",
-    GH_SOURCE_DATADIR "/demo",
-    GH_PKGDATADIR "/demo",
-  };
+  g_autofree char *dir = demo_dir ();
+  g_autofree char *path = g_build_filename (dir, name, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
-    {
-      g_autofree char *path = g_build_filename (candidates[i], name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&path);
-    }
-  return NULL;
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
 }
 
 char *
@@ -614,9 +616,10 @@ gh_config_new_demo_trust (GError **error)
 
   if (path == NULL)
     {
+      g_autofree char *dir = demo_dir ();
+
       g_set_error (error, GH_CONFIG_ERROR, GH_CONFIG_ERROR_DEMO,
-                   "the demo key " DEMO_KEY_NAME ".pub is not installed (looked in %s, %s and %s)",
-                   GH_BUILD_DIR "/data", GH_SOURCE_DATADIR "/demo", GH_PKGDATADIR "/demo");
+                   "the demo key " DEMO_KEY_NAME ".pub is not installed (looked in %s)", dir);
       return NULL;
     }
   return gh_trust_new_from_file (path, error);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "config/gh-site-settings.h"
 #include "ctl/gh-ctl.h"
 #include "ctl/gh-ctl-commands.h"
 #include "visit/gh-erasure.h"
@@ -187,7 +188,7 @@ gh_ctl_parse (int            *argc,
   g_autoptr(GOptionContext) context = g_option_context_new (usage);
   g_autoptr(GError) error = NULL;
   GOptionEntry common_entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &common->db_path, "The store (default: $GLASSHOUSE_DB or ./glasshouse.db)", "PATH" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &common->db_path, "The store (default: $GLASSHOUSE_DB, then [kiosk] db in glasshouse.conf, then ./glasshouse.db)", "PATH" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &common->json, "Print JSON", NULL },
     { NULL }
   };
@@ -229,7 +230,13 @@ gh_ctl_open_store (GhCtlCommon  *common,
   if (path == NULL)
     path = g_getenv ("GLASSHOUSE_DB");
   if (path == NULL)
-    path = "glasshouse.db";
+    {
+      const GhSiteSettings *settings = gh_site_settings_get (error);
+
+      if (settings == NULL)
+        return NULL;
+      path = settings->db_path != NULL ? settings->db_path : "glasshouse.db";
+    }
   if (!create && store_read_only)
     return gh_store_open (path, GH_STORE_OPEN_READ_ONLY, error);
   store = gh_store_open (path, create ? GH_STORE_OPEN_CREATE : GH_STORE_OPEN_DEFAULT, error);

@@ -56,7 +56,8 @@ gboolean  gh_ctl_parse          (int            *argc,
 void      gh_ctl_common_clear   (GhCtlCommon    *common);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GhCtlCommon, gh_ctl_common_clear)
 
-/* Opens the store named by --db (or $GLASSHOUSE_DB, or ./glasshouse.db). */
+/* Opens the store named by --db (or $GLASSHOUSE_DB, or glasshouse.conf's [kiosk] db, or
+ * ./glasshouse.db). */
 GhStore  *gh_ctl_open_store     (GhCtlCommon    *common,
                                  gboolean        create,
                                  GError        **error);

@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include "receipts/gh-receipt.h"
+
+#include "config/gh-site-settings.h"
 #include "receipts/gh-receipt-private.h"
 
 #include <json-glib/json-glib.h>
@@ -573,7 +575,12 @@ char *
 gh_receipt_get_follow_up_url (GhReceipt *self,
                               GhCatalog *catalog)
 {
+  const GhSiteSettings *settings = gh_site_settings_get (NULL);
+
   g_return_val_if_fail (GH_IS_RECEIPT (self), NULL);
   g_return_val_if_fail (GH_IS_CATALOG (catalog), NULL);
+  /* A store whose portal is not HQ's (a pilot, a staging portal) overrides it locally. */
+  if (settings != NULL && settings->portal_url != NULL)
+    return gh_receipt_build_follow_up_url (settings->portal_url, self->token);
   return gh_receipt_build_follow_up_url (gh_catalog_get_portal_url (catalog), self->token);
 }

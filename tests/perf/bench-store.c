@@ -469,7 +469,7 @@ main (int    argc,
   if (path == NULL)
     path = g_strdup (g_getenv ("GLASSHOUSE_BENCH_DB"));
   if (path == NULL)
-    path = g_build_filename (GH_BUILD_DIR, "bench-demo.db", NULL);
+    path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ? g_getenv ("GLASSHOUSE_BUILD_DIR") : ".", "bench-demo.db", NULL);
   if (customers < 1 || customers > GH_DEMO_MAX_CUSTOMERS || profiles < 100 || toggles < 100)
     fail ("arguments", NULL);
 
