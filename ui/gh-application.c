@@ -9,6 +9,7 @@
 #include "gh-application.h"
 
 #include "config/gh-site-settings.h"
+#include "gh-service-notify.h"
 #include "gh-window.h"
 
 struct _GhApplication
@@ -88,6 +89,7 @@ gh_application_activate (GApplication *app)
     }
 
   gtk_window_present (window);
+  gh_service_notify_ready ();
 }
 
 static void
