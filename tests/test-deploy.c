@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -215,6 +217,72 @@ test_bad_settings (void)
   gh_test_rmdir (dir);
 }
 
+static JsonObject *
+health_json (const char *db,
+             int        *status)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  *status = gh_test_run_ctl (&out, NULL, "health", "--json", "--db", db, NULL);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* Monitoring sees what the staff page sees: a refused bundle's reason, the events waiting
+ * for HQ, and a broken audit chain as exit 4 with the first bad event. */
+static void
+test_health_json (void)
+{
+  g_autofree char *dir = gh_test_mkdtemp ();
+  g_autofree char *db = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *bogus = g_build_filename (dir, "bogus.bundle", NULL);
+  g_autoptr(JsonObject) healthy = NULL;
+  g_autoptr(JsonObject) refused = NULL;
+  g_autoptr(JsonObject) broken = NULL;
+  JsonObject *last_refused;
+  sqlite3 *sql;
+  int status;
+
+  g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "demo", "--customers", "5", "--db", db, NULL), ==, 0);
+  healthy = health_json (db, &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (healthy, "ok"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (healthy, "config"),
+                                               "version"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (healthy, "hq"),
+                                               "outbox_pending"), >, 0);
+  g_assert_true (json_object_get_null_member (healthy, "last_refused_bundle"));
+
+  g_assert_true (g_file_set_contents (bogus, "{\"format\": \"glasshouse-bundle/1\"}", -1, NULL));
+  {
+    g_autofree char *trust = g_build_filename (g_getenv ("GLASSHOUSE_SOURCE_DIR"), "data", "demo",
+                                               "demo-hq-key-DO-NOT-USE.pub", NULL);
+    g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "config", "apply", "--trust", trust, bogus,
+                                      "--db", db, NULL), ==, 3);
+  }
+  refused = health_json (db, &status);
+  g_assert_cmpint (status, ==, 0);
+  last_refused = json_object_get_object_member (refused, "last_refused_bundle");
+  g_assert_nonnull (last_refused);
+  g_assert_nonnull (json_object_get_string_member (last_refused, "reason"));
+
+  g_assert_cmpint (sqlite3_open (db, &sql), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (sql, "DROP TRIGGER IF EXISTS event_no_update;"
+                                      "UPDATE event SET body = '{\"forged\":true}' WHERE seq = 1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (sql);
+  broken = health_json (db, &status);
+  g_assert_cmpint (status, ==, 4);
+  g_assert_false (json_object_get_boolean_member (broken, "ok"));
+  g_assert_false (json_object_get_boolean_member (json_object_get_object_member (broken,
+                                                                                 "audit_chain"),
+                                                  "intact"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (broken, "audit_chain"),
+                                               "first_bad_event"), ==, 1);
+  gh_test_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -224,5 +292,6 @@ main (int    argc,
   g_test_add_func ("/deploy/sysusers-and-tmpfiles", test_sysusers_and_tmpfiles);
   g_test_add_func ("/deploy/shipped-settings", test_shipped_settings);
   g_test_add_func ("/deploy/bad-settings", test_bad_settings);
+  g_test_add_func ("/deploy/health-json", test_health_json);
   return g_test_run ();
 }

@@ -43,6 +43,7 @@ int gh_ctl_erase           (int argc, char **argv);
 /* gh-ctl-members.c */
 int gh_ctl_import          (int argc, char **argv);
 int gh_ctl_retention_run   (int argc, char **argv);
+int gh_ctl_health          (int argc, char **argv);
 
 /* gh-ctl-auth.c */
 int gh_ctl_lockout_clear   (int argc, char **argv);

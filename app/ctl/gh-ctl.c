@@ -50,13 +50,15 @@ static const GhCtlCommand commands[] = {
     "members from the CRM's feed (docs/member-feed.md)" },
   { "retention", "run",   gh_ctl_retention_run, "[--now TIME] [--json]",
     "delete what is past its retention date" },
+  { "health",   NULL,     gh_ctl_health,        "[--json]",
+    "what the staff page shows: config, HQ backlog, store, audit chain (exit 4: chain broken)" },
 };
 
 /* Commands that only read the store open it read-only: they then also work on a
  * copy handed to an auditor on read-only media, and can never change what they check. */
 static const char * const read_only_commands[] = {
   "customer show", "audit verify", "outbox export", "offers", "report minimisation",
-  "config status", "hq status", NULL
+  "config status", "hq status", "health", NULL
 };
 static gboolean store_read_only;
 
