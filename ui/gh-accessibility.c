@@ -8,6 +8,7 @@
  * signing in and on every screen after; the window resets both when a visit ends.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

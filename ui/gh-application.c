@@ -2,6 +2,7 @@
  * --windowed, --demo) and opens the one kiosk window.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -2,6 +2,7 @@
  * language choice and the Start button (the window's kiosk.start action).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

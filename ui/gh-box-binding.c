@@ -1,6 +1,7 @@
 /* GhBoxBinding: a GtkBox's children following a GListModel (see gh-box-binding.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include "gh-box-binding.h"

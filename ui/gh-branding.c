@@ -2,6 +2,7 @@
  * WCAG AA contrast whatever colour HQ picks, and the SVG logo rendered to a texture.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <math.h>

@@ -3,6 +3,7 @@
  * key's event time. Times come from the display server, so a burst is judged by
  * when the keys were typed, not by when a busy main loop got round to them.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include "gh-card-scanner.h"

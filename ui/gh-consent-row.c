@@ -7,6 +7,7 @@
  * Purposes that cannot be switched off show why instead of a switch.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -3,6 +3,7 @@
  * written by the session and can be undone for GH_DASHBOARD_UNDO_SECONDS.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -4,6 +4,7 @@
  * be deleted. Items no purpose in force uses say so: held, but doing nothing.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -6,6 +6,7 @@
  * the shopper to whoever stands behind them. Done emits "done"; the window
  * decides where to go next.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

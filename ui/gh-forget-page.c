@@ -5,6 +5,7 @@
  * then reports what was deleted and kept; Finish ends the visit.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -7,6 +7,7 @@
  * "1.234,50 €" and "3. März 2026" on a kiosk that only has the C locale.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

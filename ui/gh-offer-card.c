@@ -4,6 +4,7 @@
  * ("change-requested"), so a change is previewed and undoable from here too.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

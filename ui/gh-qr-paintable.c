@@ -8,6 +8,7 @@
  * content-fit "fill", so the paintable gets the whole widget) carries the
  * accessible description.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include "gh-qr-paintable.h"

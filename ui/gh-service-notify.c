@@ -2,6 +2,7 @@
  * main loop itself. The ping is a main-loop timeout on purpose: a thread would keep
  * pinging while the screen is frozen, which is exactly what the watchdog is there to catch.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include "gh-service-notify.h"

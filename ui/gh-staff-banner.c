@@ -4,6 +4,7 @@
  * is active, hidden the moment it ends, whatever screen is up.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

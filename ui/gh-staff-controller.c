@@ -5,6 +5,7 @@
  * and keeps the visit's actor at "staff:<id>" while staff assist.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include "auth/gh-auth.h"

@@ -4,6 +4,7 @@
  * events waiting for HQ, store size, audit chain state.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -9,6 +9,7 @@
  * "end" or "cancel") before GH_STAFF_MODE_PRESS_MS stops it.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include "gh-staff-mode.h"

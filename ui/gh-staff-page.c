@@ -5,6 +5,7 @@
  * staff-mode timeout; the loyalty number typed is wiped after use.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -4,6 +4,7 @@
  * (gh_auth_staff_sign_in_async), so the kiosk stays responsive.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include <glib/gi18n.h>

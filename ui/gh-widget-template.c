@@ -1,5 +1,6 @@
 /* Tearing down a widget built from a .ui template (see the header).
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include "gh-widget-template.h"

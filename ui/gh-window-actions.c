@@ -3,6 +3,7 @@
  * stateful action over the window's "language" property, set here).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
 #include "visit/gh-session-requests.h"

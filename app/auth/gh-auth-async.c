@@ -3,6 +3,7 @@
  * there, since a PIN verify takes 0.1-0.3 s and the UI must not wait on it.
  * Copies of PINs and loyalty numbers are wiped when a task is done with them.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-auth"
 #include "config.h"
 
 #include "auth/gh-auth.h"

@@ -14,6 +14,7 @@
  * so a flood of made-up numbers cannot grow the store without end.
  * gh-auth.c decides what the counters mean; this file only keeps them.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-auth"
 #include "config.h"
 
 #include "auth/gh-auth-private.h"

@@ -3,6 +3,7 @@
  * number, and pads a hash imported with cheaper parameters). Also the clock the
  * lockouts read. Tests may lower the cost and replace the clock.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-auth"
 #include "config.h"
 
 #include "auth/gh-auth.h"

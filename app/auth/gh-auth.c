@@ -14,6 +14,7 @@
  * The hashing and its constant cost are in gh-auth-pin.c; the _async variants,
  * which run these in a worker thread, are in gh-auth-async.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-auth"
 #include "config.h"
 
 #include "auth/gh-auth.h"
@@ -321,6 +322,8 @@ gh_auth_sign_in_full (GhStore     *store,
     return NULL;
   if (left > 0)
     {
+      /* Logs never name the number: that the kiosk refused is enough for staff. */
+      g_info ("Sign-in refused: locked for %" G_GINT64_FORMAT " s more", left);
       refuse_locked (error, locked_seconds, left);
       return NULL;
     }
@@ -331,6 +334,7 @@ gh_auth_sign_in_full (GhStore     *store,
       left = record_failure (store, &target, &failed, error);
       if (left >= 0)
         reject (error, locked_seconds, left, rejected_message);
+      g_info ("Sign-in refused: wrong PIN or unknown number%s", left > 0 ? "; now locked" : "");
       /* Counted alike for a made-up number, so the count tells nothing either. */
       if (left == 0 && tries_left != NULL)
         *tries_left = MAX (MAX_FAILED_PINS - failed, 1);
@@ -348,6 +352,7 @@ gh_auth_sign_in_full (GhStore     *store,
       return NULL;
     }
   g_clear_pointer (&customer, gh_customer_free);
+  g_info ("Sign-in accepted");
   return gh_store_find_customer (store, loyalty_id, error);
 }
 

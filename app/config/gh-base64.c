@@ -2,6 +2,7 @@
  * would skip or guess at, so two different texts never mean the same key,
  * signature, payload or token.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include "config/gh-base64.h"

@@ -3,6 +3,7 @@
  * (GhTrust) of HQ public keys, several at once so HQ can rotate keys without a
  * flag day. The envelope itself is in gh-bundle.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include <errno.h>

@@ -4,6 +4,7 @@
  * only handed on once the signature holds. The keys on both sides are in
  * gh-bundle-keys.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include <gio/gio.h>

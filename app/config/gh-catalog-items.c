@@ -3,6 +3,7 @@
  * share two read-only properties, "id" and a title, so list rows in .ui files
  * can bind them; texts fall back to the config's default language.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include "config/gh-catalog-private.h"

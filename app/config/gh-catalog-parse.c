@@ -4,6 +4,7 @@
  * limit that keeps a hostile or broken config from exhausting the kiosk is
  * checked here too.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include <gio/gio.h>

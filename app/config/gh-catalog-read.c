@@ -2,6 +2,7 @@
  * or element, checks its type and bounds, and names the problem by JSON path
  * (gh-json-path.c) so HQ can fix a bundle without guessing.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include <gio/gio.h>

@@ -8,6 +8,7 @@
  * gh-catalog-parse.c (the sections) and gh-catalog-read.c (the typed readers they
  * share); the item classes are in gh-catalog-items.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include <gio/gio.h>

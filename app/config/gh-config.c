@@ -7,6 +7,7 @@
  * version ever applied is kept apart from which config is active, so rolling
  * back never lets an old bundle be replayed.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include <string.h>

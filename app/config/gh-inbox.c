@@ -7,6 +7,7 @@
  * runs at a time. While a shopper's visit holds the inbox nothing new is
  * applied, and the UI hears about a new config only once the visit is over.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include <errno.h>

@@ -4,6 +4,7 @@
  * single linear pass over the bytes refuses all of that, with the byte offset,
  * before the parser runs. Also how error messages show untrusted JSON.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* The one way the strict JSON readers (catalog, offer rules) say where a problem
  * is: a JSON path before the reason, and the check for members nobody reads.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include "config/gh-json-path.h"

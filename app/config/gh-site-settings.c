@@ -4,6 +4,7 @@
  * are refused: a misspelt "db" would otherwise silently leave a kiosk on a new, empty
  * store. Also where the program finds the build folder it runs from.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include "config/gh-site-settings.h"

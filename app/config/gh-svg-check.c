@@ -2,6 +2,7 @@
  * (it never expands entities or fetches anything), and every element and attribute
  * must be on a short list of things whose drawing cost grows only with their size.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-config"
 #include "config.h"
 
 #include <string.h>

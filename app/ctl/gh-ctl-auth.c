@@ -2,6 +2,7 @@
  * (the same call the kiosk's staff mode makes) and hashing a PIN for HQ's
  * config (staff[].pin_hash), read from stdin so it never lands in a shell history.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include <sodium.h>

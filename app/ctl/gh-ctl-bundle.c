@@ -3,6 +3,7 @@
  * (the kiosk's side). The work is in gh-bundle.c and gh-config.c; this file
  * parses options and prints.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include <stdio.h>

@@ -3,6 +3,7 @@
  * then writes the shoppers (app/gh-demo.c). Refuses a store that already has
  * shoppers, before it changes anything.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include <stdio.h>

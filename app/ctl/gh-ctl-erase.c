@@ -2,6 +2,7 @@
  * requests that reach the retailer by mail, phone or HQ rather than the kiosk.
  * Same code path as the kiosk's "Forget me" (gh-erasure.c).
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include <stdio.h>

@@ -3,6 +3,7 @@
  * monitoring. Exits 0 when healthy and 4 when the audit chain is broken, so a plain
  * "did it succeed" check in a monitoring system catches the one thing staff cannot fix.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include <json-glib/json-glib.h>

@@ -7,6 +7,7 @@
  * With --backoff-state, an HQ failure doubles the wait before the next real attempt
  * (1, 2, 4 ... 60 minutes), so a fleet does not hammer an HQ that is down.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include <glib/gstdio.h>

@@ -1,6 +1,7 @@
 /* glasshouse-ctl import and retention run: members in from the CRM's feed
  * (docs/member-feed.md), and what is past its retention date deleted.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include <errno.h>

@@ -1,6 +1,7 @@
 /* glasshouse-ctl offers: a shopper's offers with the data behind each, and the
  * what-if of switching one purpose. `report minimisation` is gh-ctl-report.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include <stdio.h>

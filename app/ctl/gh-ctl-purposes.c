@@ -1,6 +1,7 @@
 /* Which purposes `consent set` accepts: those of the active configuration, as
  * GhCatalog sees them, so the CLI and the kiosk agree on what may be switched off.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include "config/gh-catalog.h"

@@ -3,6 +3,7 @@
  * verifier for HQ's portal: what a token says, and whether to believe it) and
  * "qr" (a QR code as PNG, to check what the kiosk shows).
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include <stdio.h>

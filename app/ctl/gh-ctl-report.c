@@ -3,6 +3,7 @@
  * store in two ordered scans merged by customer id, so a store of a million
  * shoppers is read once, with one shopper in memory at a time.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include <stdio.h>

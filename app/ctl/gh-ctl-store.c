@@ -1,6 +1,7 @@
 /* glasshouse-ctl subcommands over the consent store itself: init, customer
  * show, consent set, audit verify, outbox export and ack.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* glasshouse-ctl: the dispatcher, and the helpers every subcommand shares.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-ctl"
 #include "config.h"
 
 #include <locale.h>

@@ -3,6 +3,7 @@
  * gh_member_import () a real CRM export goes through; `demo --write-feed`
  * keeps it as a file for HQ and for tests.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-demo"
 #include "config.h"
 
 #include <string.h>

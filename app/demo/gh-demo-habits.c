@@ -2,6 +2,7 @@
  * visits, app browsing, sizes, wishes, how they like to be contacted and what a
  * partner says about their household, drawn from their own random stream.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-demo"
 #include "config.h"
 
 #include "demo/gh-demo-shopper-private.h"

@@ -3,6 +3,7 @@
  * calling thread imports it with gh_member_import (), so every demo exercises
  * the real import, and the two halves share the machine's two cores.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-demo"
 #include "config.h"
 
 #include <fcntl.h>

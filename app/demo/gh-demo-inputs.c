@@ -3,6 +3,7 @@
  * stores, sizes and segment labels, with every string the generator writes
  * into JSON already escaped.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-demo"
 #include "config.h"
 
 #include "demo/gh-demo-private.h"

@@ -4,6 +4,7 @@
  * shopper does not change when others are added. Items are written straight
  * into the batch's text as JSON.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-demo"
 #include "config.h"
 
 #include "demo/gh-demo-shopper-private.h"

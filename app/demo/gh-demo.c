@@ -4,6 +4,7 @@
  * arguments give identical rows. The inputs are read in gh-demo-inputs.c, a
  * shopper is built in gh-demo-shopper.c and written in gh-demo-import.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-demo"
 #include "config.h"
 
 #include "demo/gh-demo.h"

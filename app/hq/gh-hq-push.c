@@ -9,6 +9,7 @@
  * COMMIT leaves HQ as it was; one killed after it resends the batch next time and
  * HQ skips it, having checked the hashes agree.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-hq"
 #include "config.h"
 
 #include "hq/gh-hq.h"

@@ -3,6 +3,7 @@
  * Connection strings carry passwords, so messages only ever name
  * "user@host:port/dbname".
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-hq"
 #include "config.h"
 
 #include "hq/gh-hq.h"

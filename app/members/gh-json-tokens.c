@@ -2,6 +2,7 @@
  * recursive descent whose depth is bounded by max_depth, so the stack is too.
  * Refusals name the byte offset, never the text: a feed line is personal data.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-members"
 #include "config.h"
 
 #include <string.h>

@@ -1,5 +1,6 @@
 /* A bounded line reader over a GInputStream (see the header for why).
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-members"
 #include "config.h"
 
 #include <string.h>

@@ -5,6 +5,7 @@
  * kiosk recorded after the feed's is kept; a tombstone erases the member; a
  * member who asked to be forgotten is never brought back.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-members"
 #include "config.h"
 
 #include <string.h>

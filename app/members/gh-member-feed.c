@@ -4,6 +4,7 @@
  * the values are a member's personal data (a category or purpose id is quoted:
  * it is the config's vocabulary, and the CRM needs it to fix its export).
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-members"
 #include "config.h"
 
 #include <string.h>

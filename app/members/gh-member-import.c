@@ -5,6 +5,7 @@
  * changes nothing; a member's line replaces their items; a decision the kiosk
  * recorded after the feed's is kept; a forgotten member stays forgotten.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-members"
 #include "config.h"
 
 #include <sodium.h>

@@ -1,6 +1,7 @@
 /* The parser thread of the member import (see the header). Two queues, as in a
  * pipeline of fixed buffers: empty batches go to the thread, full ones come back.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-members"
 #include "config.h"
 
 #include "members/gh-member-parser.h"

@@ -4,6 +4,7 @@
  * connection, and the WAL is checkpointed afterwards, so the values are gone from
  * the database file and its log, as for an erasure.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-members"
 #include "config.h"
 
 #include "members/gh-retention.h"

@@ -4,6 +4,7 @@
  * checks the rest only for validity, and puts what it keeps in an arena that
  * is freed at once with the reader.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-offers"
 #include "config.h"
 
 #include "offers/gh-attribute-reader.h"

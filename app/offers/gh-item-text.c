@@ -6,6 +6,7 @@
  * (docs/config-format.md) and fall back to "name: value" pairs for anything
  * else, so nothing held is hidden.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-offers"
 #include "config.h"
 
 #include "offers/gh-item-text.h"

@@ -5,6 +5,7 @@
  * store it sits beside (a restore gone wrong, a copied kiosk) is refused
  * rather than silently signing under the wrong name.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-receipts"
 #include "config.h"
 
 #include "receipts/gh-kiosk-keys.h"

@@ -3,6 +3,7 @@
  * library, so the PNG writer here is the smallest correct one: 1-bit greyscale,
  * zlib's crc32 for the chunks and compress2 for the pixels.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-receipts"
 #include "config.h"
 
 #include "receipts/gh-qr.h"

@@ -3,6 +3,7 @@
  * changes, each purpose's state), the data copy a shopper asks for, and the
  * receipt.issued event's body. Pure functions of the catalog and the rows.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-receipts"
 #include "config.h"
 
 #include "receipts/gh-receipt-private.h"

@@ -7,6 +7,7 @@
  * the receipt.issued event in one transaction, so HQ never learns of a
  * receipt the kiosk lost, nor the kiosk keeps one HQ will never hear of.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-receipts"
 #include "config.h"
 
 #include "receipts/gh-receipt.h"
@@ -269,6 +270,8 @@ gh_receipt_issue_as (GhStore           *store,
     goto fail;
   if (own_transaction && !gh_store_commit (store, error))
     return NULL;
+  g_info ("Receipt %s issued (%s)", self->id,
+          kind == GH_RECEIPT_KIND_CONSENT ? "consent" : kind == GH_RECEIPT_KIND_ERASURE ? "erasure" : "access");
   return g_steal_pointer (&self);
 
 fail:

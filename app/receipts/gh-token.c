@@ -7,6 +7,7 @@
  * is refused and the error says which check refused it. docs/receipts.md has
  * the layout for HQ's portal.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-receipts"
 #include "config.h"
 
 #include "receipts/gh-token.h"

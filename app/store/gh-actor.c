@@ -2,6 +2,7 @@
  * matters because an actor goes into the append-only chain, where a control
  * character or a megabyte of text could never be taken out again.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-store"
 #include "config.h"
 
 #include "store/gh-actor.h"

@@ -4,6 +4,7 @@
  * choice of separator inside a field can make two different events hash
  * alike. HQ can recompute the same hashes from an outbox export.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-store"
 #include "config.h"
 
 #include <json-glib/json-glib.h>

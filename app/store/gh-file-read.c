@@ -4,6 +4,7 @@
  * device or a link to someone else's secret must be refused before a byte is
  * parsed, and no message may carry what was read.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-store"
 #include "config.h"
 
 #include "store/gh-file-read.h"

@@ -1,6 +1,7 @@
 /* The store's errors in words a person can act on: which GhStoreError a sqlite
  * result is, and what a failed write most likely ran into.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-store"
 #include "config.h"
 
 #include <sys/resource.h>

@@ -2,6 +2,7 @@
  * verification, the outbox HQ drains, and attachments (personal data that
  * travels with an event but stays out of the append-only chain).
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-store"
 #include "config.h"
 
 #include "store/gh-event-chain.h"

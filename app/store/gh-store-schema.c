@@ -2,6 +2,7 @@
  * user_version N-1 to N; all pending ones run in one transaction, so a store is
  * never half-migrated. Append new migrations at the end; never edit an old one.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-store"
 #include "config.h"
 
 #include "store/gh-store-schema.h"

@@ -1,6 +1,7 @@
 /* GhStore, continued: shoppers — customers, the data held about them, their
  * consents, and the one-transaction consent change (state + event + outbox).
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-store"
 #include "config.h"
 
 #include "store/gh-event-chain.h"

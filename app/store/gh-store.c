@@ -8,6 +8,7 @@
  * gh-store-shoppers.c the customers and consents, gh-store-events.c the audit
  * chain and the outbox.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-store"
 #include "config.h"
 
 #include <gio/gio.h>

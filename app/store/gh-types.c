@@ -1,6 +1,7 @@
 /* Plain records shared by the store, the offer engine and the UI, and the
  * names their enums have in the database, in JSON and on the command line.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-store"
 #include "config.h"
 
 #include <sodium.h>

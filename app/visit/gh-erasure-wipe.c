@@ -7,6 +7,7 @@
  * writer retries through gh_erasure_finish_pending until the checkpoint succeeds,
  * which is recorded (status 'completed', event erasure.log_emptied).
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-visit"
 #include "config.h"
 
 #include "visit/gh-erasure.h"

@@ -14,6 +14,7 @@
  * suppression entry that stops a later import from bringing the shopper back,
  * and the legal-hold items with their reason.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-visit"
 #include "config.h"
 
 #include "visit/gh-erasure.h"

@@ -2,6 +2,7 @@
  * can show it from a worker without touching the store on the main thread.
  * Nothing here is about a shopper: counts, versions and sizes only.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-visit"
 #include "config.h"
 
 #include "visit/gh-health.h"

@@ -1,6 +1,7 @@
 /* GhIdleTimer: the visit's idle timeout and its announced warning (see gh-idle-timer.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-visit"
 #include "config.h"
 
 #include "visit/gh-idle-timer.h"

@@ -2,6 +2,7 @@
  * show (see gh-kiosk.h). Reads run in workers; results land on the main context.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-visit"
 #include "config.h"
 
 #include "visit/gh-kiosk.h"
@@ -256,7 +257,13 @@ load_done (GObject      *source,
   g_clear_object (&loaded->store);
   /* Never swap the config under a shopper, nor back to one the inbox has replaced. */
   if (loaded->catalog != NULL && !self->in_visit && !superseded)
-    set_catalog (self, loaded->catalog);
+    {
+      if (self->catalog == NULL
+          || gh_catalog_get_version (self->catalog) != gh_catalog_get_version (loaded->catalog))
+        g_message ("Configuration version %" G_GINT64_FORMAT " in force",
+                   gh_catalog_get_version (loaded->catalog));
+      set_catalog (self, loaded->catalog);
+    }
   loaded_free (loaded);
 }
 
@@ -418,6 +425,7 @@ void
 gh_kiosk_begin_visit (GhKiosk *self)
 {
   g_return_if_fail (GH_IS_KIOSK (self));
+  g_info ("Visit began");
   set_in_visit (self, TRUE);
 }
 
@@ -425,6 +433,7 @@ void
 gh_kiosk_end_visit (GhKiosk *self)
 {
   g_return_if_fail (GH_IS_KIOSK (self));
+  g_info ("Visit ended");
   set_in_visit (self, FALSE);
   /* A configuration that arrived during the visit applies now. */
   gh_kiosk_load (self);

@@ -2,6 +2,7 @@
  * so that a swipe on the attract screen starts a visit while a person pressing keys
  * on a keyboard does not.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-visit"
 #include "config.h"
 
 #include "visit/gh-scan-burst.h"

@@ -3,6 +3,7 @@
  * before the caller's callback runs: _finish () only hands back the outcome.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-visit"
 #include "config.h"
 
 #include "visit/gh-session-private.h"

@@ -1,6 +1,7 @@
 /* GhSession's requests: follow-up receipts and erasure (see gh-session-requests.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-visit"
 #include "config.h"
 
 #include "visit/gh-session-requests.h"

@@ -6,6 +6,7 @@
  * gh-session-requests.c the visit's operations.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
+#define G_LOG_DOMAIN "glasshouse-visit"
 #include "config.h"
 
 #include <string.h>

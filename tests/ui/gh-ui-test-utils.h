@@ -78,6 +78,11 @@ GtkWidget *gh_ui_test_find_named     (GtkWidget    *root,
 /* Texts of the GtkLabels directly or deeply inside @root, in order (free with g_strfreev). */
 char     **gh_ui_test_label_texts    (GtkWidget    *root);
 
+/* Captures every structured log line from now on, debug ones included (all domains on). */
+void       gh_ui_test_log_capture_start (void);
+/* What was captured so far, one "FIELD=value" per line. */
+char      *gh_ui_test_log_capture_dup   (void);
+
 /* Renders @widget as it is now to @path (PNG). */
 void       gh_ui_test_save_png       (GtkWidget    *widget,
                                       const char   *path);

@@ -527,6 +527,25 @@ assert_no_trace (GhWindow   *window,
   g_assert_null (_gh_window_get_page (window, "follow-up"));
 }
 
+/* The whole visit (sign-in, forget me, the receipt, sign-out) logged with every domain's
+ * debug lines on: none of them names the shopper, their number, PIN or data. The ref is a
+ * pseudonym and may appear. Also shows the library's layers log under their own domains. */
+static void
+assert_logs_clean (Shopper *shopper)
+{
+  g_autofree char *log = gh_ui_test_log_capture_dup ();
+  g_autofree char *pin_field = g_strdup_printf ("=%s\n", shopper->pin);
+
+  g_test_message ("%u bytes of log lines from the visit", (guint) strlen (log));
+  g_assert_nonnull (strstr (log, "GLIB_DOMAIN=glasshouse-"));
+  for (guint i = 0; i < shopper->values->len; i++)
+    if (g_strcmp0 (shopper->values->pdata[i], shopper->ref) != 0
+        && strstr (log, shopper->values->pdata[i]) != NULL)
+      gh_ui_test_fail ("a log line names \"%s\"", (char *) shopper->values->pdata[i]);
+  g_assert_null (strstr (log, pin_field));
+  g_assert_null (strstr (log, shopper->loyalty_id));
+}
+
 typedef struct {
   GhWindow   *window;
   const char *needle;
@@ -628,6 +647,7 @@ test_forget_me (void)
   assert_no_trace (window, &shopper, url);
 
   assert_cannot_sign_in (window, &shopper);
+  assert_logs_clean (&shopper);
   shopper_clear (&shopper);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -739,6 +759,7 @@ main (int   argc,
   int result;
 
   gtk_test_init (&argc, &argv, NULL);
+  gh_ui_test_log_capture_start ();
   store_dir = g_dir_make_tmp ("glasshouse-ui-forget-XXXXXX", NULL);
   db_path = gh_ui_test_demo_store (store_dir, 20);
 
