@@ -283,6 +283,49 @@ test_health_json (void)
   gh_test_rmdir (dir);
 }
 
+/* The version in the metainfo's newest release is the one every program prints, and the
+ * desktop file and metainfo carry the German, French and Spanish texts from po/. */
+static void
+test_versions_and_translations (void)
+{
+  const char *build = g_getenv ("GLASSHOUSE_BUILD_DIR");
+  g_autofree char *metainfo_path = g_build_filename (build, "data", "org.glasshouse.Kiosk.metainfo.xml",
+                                                     NULL);
+  g_autofree char *desktop_path = g_build_filename (build, "data", "org.glasshouse.Kiosk.desktop",
+                                                    NULL);
+  g_autofree char *metainfo = NULL;
+  g_autofree char *desktop = NULL;
+  g_autofree char *release = NULL;
+  g_autoptr(GRegex) newest = g_regex_new ("<release version=\"([^\"]+)\"", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  const char *programs[] = { g_getenv ("GLASSHOUSE_KIOSK"), g_getenv ("GLASSHOUSE_CTL") };
+
+  g_assert_true (g_file_get_contents (metainfo_path, &metainfo, NULL, NULL));
+  g_assert_true (g_regex_match (newest, metainfo, 0, &match));
+  release = g_match_info_fetch (match, 1);
+  g_assert_cmpstr (release, ==, PACKAGE_VERSION);
+  for (guint i = 0; i < G_N_ELEMENTS (programs); i++)
+    {
+      g_autofree char *base = g_path_get_basename (programs[i]);
+      g_autofree char *expected = g_strdup_printf ("%s %s\n", base, release);
+      g_autofree char *output = NULL;
+      const char *argv[] = { programs[i], "--version", NULL };
+      int status;
+
+      output = run (argv, &status);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_assert_cmpstr (output, ==, expected);
+    }
+
+  g_assert_nonnull (strstr (metainfo, "<translation type=\"gettext\">glasshouse</translation>"));
+  g_assert_nonnull (strstr (metainfo, "<binary>glasshouse-ctl</binary>"));
+  g_assert_nonnull (strstr (metainfo, "xml:lang=\"de\">Sehen Sie, was ein Geschäft"));
+  g_assert_nonnull (strstr (metainfo, "xml:lang=\"fr\""));
+  g_assert_true (g_file_get_contents (desktop_path, &desktop, NULL, NULL));
+  g_assert_nonnull (strstr (desktop, "Comment[es]=Vea lo que una tienda"));
+  g_assert_nonnull (strstr (desktop, "Keywords[de]=Datenschutz;"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -293,5 +336,6 @@ main (int    argc,
   g_test_add_func ("/deploy/shipped-settings", test_shipped_settings);
   g_test_add_func ("/deploy/bad-settings", test_bad_settings);
   g_test_add_func ("/deploy/health-json", test_health_json);
+  g_test_add_func ("/deploy/versions-and-translations", test_versions_and_translations);
   return g_test_run ();
 }
