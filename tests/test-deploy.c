@@ -326,6 +326,41 @@ test_versions_and_translations (void)
   g_assert_nonnull (strstr (desktop, "Keywords[de]=Datenschutz;"));
 }
 
+/* The bash completion, run by bash with bash-completion loaded, completes commands and
+ * verbs from the glasshouse-ctl just built. */
+static void
+test_bash_completion (void)
+{
+  g_autofree char *completion = source_path ("data/completions/glasshouse-ctl");
+  g_autofree char *bindir = g_path_get_dirname (g_getenv ("GLASSHOUSE_CTL"));
+  g_autofree char *script = NULL;
+  g_autofree char *output = NULL;
+  int status;
+
+  if (!g_file_test ("/usr/share/bash-completion/bash_completion", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("bash-completion is not installed");
+      return;
+    }
+  script = g_strdup_printf (
+    "export PATH='%s':$PATH; source /usr/share/bash-completion/bash_completion; source '%s';"
+    "for line in 'glasshouse-ctl au' 'glasshouse-ctl outbox ' 'glasshouse-ctl --db x.db con'"
+    " 'glasshouse-ctl audit verify --js'; do"
+    "  read -ra COMP_WORDS <<< \"$line\"; [[ $line == *' ' ]] && COMP_WORDS+=('');"
+    "  COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMP_LINE=$line; COMP_POINT=${#line};"
+    "  _glasshouse_ctl; echo \"$line => ${COMPREPLY[*]}\"; done", bindir, completion);
+  {
+    const char *argv[] = { "bash", "-c", script, NULL };
+    output = run (argv, &status);
+  }
+  g_test_message ("%s", output);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (output, "glasshouse-ctl au => audit\n"));
+  g_assert_nonnull (strstr (output, "glasshouse-ctl outbox  => export ack push\n"));
+  g_assert_nonnull (strstr (output, "glasshouse-ctl --db x.db con => config consent\n"));
+  g_assert_nonnull (strstr (output, "glasshouse-ctl audit verify --js => --json\n"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -337,5 +372,6 @@ main (int    argc,
   g_test_add_func ("/deploy/bad-settings", test_bad_settings);
   g_test_add_func ("/deploy/health-json", test_health_json);
   g_test_add_func ("/deploy/versions-and-translations", test_versions_and_translations);
+  g_test_add_func ("/deploy/bash-completion", test_bash_completion);
   return g_test_run ();
 }
