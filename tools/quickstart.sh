@@ -69,10 +69,20 @@ case "$mode" in
       tail -n 60 "$fuzz_log"
       status=$fuzz_status
     fi
+    package_log="$build/meson-logs/check-package.log"
+    echo "== building, installing and checking the Debian packages (log: $package_log)"
+    package_status=0
+    GLASSHOUSE_BUILD="$build" tools/check-package.sh > "$package_log" 2>&1 || package_status=$?
+    if [ "$package_status" -ne 0 ]; then
+      tail -n 40 "$package_log"
+      status=$package_status
+    fi
     # The closing lines name what failed, so the tail of a CI log is enough to act on.
-    python3 - "$build/meson-logs/testlog.json" "$fuzz_status" "$fuzz_log" <<'PY'
+    python3 - "$build/meson-logs/testlog.json" "$fuzz_status" "$fuzz_log" "$package_status" \
+      "$package_log" <<'PY'
 import json, re, sys
 testlog, fuzz_status, fuzz_log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+package_status, package_log = int(sys.argv[4]), sys.argv[5]
 counts, failures = {}, []
 for line in open(testlog):
     test = json.loads(line)
@@ -90,6 +100,13 @@ fuzz = (f"fuzz: {sum(int(n) for n, _ in runs)} inputs in {sum(int(s) for _, s in
         f" over {len(runs)} targets ({each}), no crash" if fuzz_status == 0 and runs
         else f"fuzz: FAILED (exit {fuzz_status}), see {fuzz_log}")
 print(fuzz)
+package = open(package_log, errors="replace").read()
+cage = re.search(r"under cage: .*", package)
+print("packages: " + ("built, lintian clean of errors, installed, units verified"
+                      + (f", {cage.group(0)}" if cage else "") if package_status == 0
+                      and "skipped" not in package
+                      else "skipped (not root)" if package_status == 0
+                      else f"FAILED (exit {package_status}), see {package_log}"))
 names = ", ".join(test["name"] for test in failures)
 print(f"tests: {counts.get('OK', 0)} passed, {len(failures)} failed"
       + (f" ({names})" if names else "") + f", {counts.get('SKIP', 0)} skipped")
