@@ -1,0 +1,227 @@
+/* The member's copy of their data (GDPR Art. 15 and 20): the same
+ * glasshouse-export/1 JSON the kiosk attaches to an access receipt
+ * (docs/receipts.md), as a download and as a page to read; and the request to
+ * be forgotten, which runs HQ's glasshouse.erase_member () with origin "portal":
+ * every kiosk erases the member on its next sync.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "portal/gh-portal-i18n.h"
+#include "portal/gh-portal-member.h"
+#include "portal/gh-portal-page.h"
+#include "portal/gh-portal-private.h"
+
+static char *
+iso (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (unix_seconds);
+  return when != NULL ? g_date_time_format_iso8601 (when) : g_strdup ("");
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static char *
+export_json (GhPortalMember *member,
+             const char     *loyalty_id_unused)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *now = iso (g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *since = iso (member->member_since);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "format", "glasshouse-export/1");
+  add_string (builder, "generatedAt", now);
+  add_string (builder, "controller", gh_catalog_get_controller (member->catalog));
+  json_builder_set_member_name (builder, "customer");
+  json_builder_begin_object (builder);
+  add_string (builder, "ref", member->ref);
+  add_string (builder, "displayName", member->display_name);
+  add_string (builder, "createdAt", since);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "data");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < member->items->len; i++)
+    {
+      GhDataItem *item = member->items->pdata[i];
+      GhDataCategory *category = gh_catalog_find_data_category (member->catalog, item->category);
+      g_autofree char *collected = iso (item->collected_at);
+      g_autofree char *retained = iso (item->retained_until);
+      g_autoptr(JsonNode) attributes = json_from_string (item->attributes, NULL);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "category", item->category);
+      add_string (builder, "categoryTitle",
+                  category != NULL ? gh_data_category_get_title (category, NULL) : item->category);
+      add_string (builder, "source", gh_source_to_string (item->source));
+      add_string (builder, "collectedAt", collected);
+      add_string (builder, "retainedUntil", retained);
+      json_builder_set_member_name (builder, "attributes");
+      json_builder_add_value (builder, attributes != NULL ? g_steal_pointer (&attributes)
+                                                          : json_node_new (JSON_NODE_NULL));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "consents");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < member->consents->len; i++)
+    {
+      GhConsent *consent = member->consents->pdata[i];
+      g_autofree char *updated = iso (consent->updated_at);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "purposeId", consent->purpose_id);
+      add_string (builder, "state", gh_consent_state_to_string (consent->state));
+      add_string (builder, "updatedAt", updated);
+      add_string (builder, "noticeVersion", consent->notice_version);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, NULL);
+}
+
+void
+_gh_portal_handle_copy_json (GhPortalRequest *req)
+{
+  g_autoptr(GhPortalMember) member = _gh_portal_member_for_request (req, NULL);
+  g_autofree char *json = NULL;
+
+  if (member == NULL)
+    return;
+  json = export_json (member, NULL);
+  req->status = 200;
+  req->content_type = g_strdup ("application/json; charset=utf-8");
+  req->disposition = g_strdup ("attachment; filename=\"my-data.json\"");
+  g_string_assign (req->body, json);
+}
+
+void
+_gh_portal_handle_copy (GhPortalRequest *req)
+{
+  g_autoptr(GhPortalMember) member = _gh_portal_member_for_request (req, NULL);
+  g_autoptr(GString) data = g_string_new (NULL);
+  g_autoptr(GString) consents = g_string_new ("<ul class=\"consents\">");
+  g_autoptr(GString) facts = g_string_new (NULL);
+  g_autofree char *since = NULL;
+  g_autofree char *main = NULL;
+
+  if (member == NULL)
+    return;
+  since = _gh_portal_format_time (req, member->member_since, FALSE);
+  g_string_append (facts, "<div class=\"fact\"><dt>");
+  _gh_portal_append_escaped (facts, T (req, "Name"));
+  g_string_append (facts, "</dt><dd>");
+  _gh_portal_append_escaped (facts, member->display_name);
+  g_string_append (facts, "</dd></div><div class=\"fact\"><dt>");
+  _gh_portal_append_escaped (facts, T (req, "Member since"));
+  g_string_append (facts, "</dt><dd>");
+  _gh_portal_append_escaped (facts, since);
+  g_string_append (facts, "</dd></div><div class=\"fact\"><dt>");
+  _gh_portal_append_escaped (facts, T (req, "Responsible for your data"));
+  g_string_append (facts, "</dt><dd>");
+  _gh_portal_append_escaped (facts, gh_catalog_get_controller (member->catalog));
+  g_string_append (facts, "</dd></div>");
+  _gh_portal_append_items (req, data, member);
+  for (guint i = 0; i < member->consents->len; i++)
+    {
+      GhConsent *consent = member->consents->pdata[i];
+      GhPurpose *purpose = gh_catalog_find_purpose (member->catalog, consent->purpose_id);
+      g_autofree char *when = _gh_portal_format_time (req, consent->updated_at, TRUE);
+
+      g_string_append (consents, "<li><span class=\"purpose-title\">");
+      _gh_portal_append_escaped (consents, purpose != NULL ? gh_purpose_get_title (purpose, req->lang)
+                                                           : consent->purpose_id);
+      g_string_append (consents, "</span> <span class=\"state\">");
+      _gh_portal_append_escaped (consents, consent->state == GH_CONSENT_GRANTED ? T (req, "On")
+                                                                                : T (req, "Off"));
+      g_string_append (consents, "</span> <span class=\"dates\">");
+      _gh_portal_append_escaped (consents, when);
+      g_string_append (consents, "</span></li>");
+    }
+  g_string_append (consents, "</ul>");
+  main = gh_portal_template (
+      "copy.html",
+      "heading", T (req, "Your copy of your data"),
+      "intro", T (req, "Everything we hold about you, as the law gives you the right to see it. "
+                       "The download has the same in a form other services can read."),
+      "facts", facts->str,
+      "data_heading", T (req, "Your data"),
+      "data", data->str,
+      "consents_heading", T (req, "Choices you made"),
+      "consents", member->consents->len > 0 ? consents->str : "",
+      "download", T (req, "Download your data (JSON)"),
+      "back", T (req, "Back to your data and choices"),
+      NULL);
+  _gh_portal_page (req, 200, T (req, "Your copy of your data"), main);
+}
+
+void
+_gh_portal_handle_forget (GhPortalRequest *req)
+{
+  g_autoptr(GhPortalMember) member = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *csrf = NULL;
+  g_autofree char *main = NULL;
+
+  if (g_str_equal (req->method, "POST") && !_gh_portal_csrf_check (req))
+    {
+      _gh_portal_page_message (req, 403, T (req, "This form has expired"),
+                               T (req, "Please open the page again and send the form from there."));
+      return;
+    }
+  member = _gh_portal_member_for_request (req, NULL);
+  if (member == NULL)
+    return;
+  if (g_str_equal (req->method, "GET"))
+    {
+      csrf = _gh_portal_csrf_field (req);
+      main = gh_portal_template (
+          "forget.html",
+          "heading", T (req, "Forget me"),
+          "text", T (req, "We delete your membership, the data we hold about you and your "
+                          "choices, at HQ now and on every kiosk at its next sync. Your receipts "
+                          "stop working. What the law makes us keep (such as tax records) stays "
+                          "until its time is up. This cannot be undone."),
+          "confirm", T (req, "Forget me"),
+          "cancel", T (req, "Keep my membership"),
+          "csrf", csrf,
+          NULL);
+      _gh_portal_page (req, 200, T (req, "Forget me"), main);
+      return;
+    }
+  {
+    const char *params[] = { member->ref };
+    result = gh_portal_db_exec (req->conn,
+                                "SELECT glasshouse.erase_member ($1, 'portal', now ())",
+                                1, params, &error);
+  }
+  if (result == NULL)
+    {
+      _gh_portal_page_unavailable (req, error);
+      return;
+    }
+  _gh_portal_sessions_end_for (req->portal, member->ref);
+  _gh_portal_session_end (req);
+  _gh_portal_page_message (req, 200, T (req, "We are forgetting you"),
+                           T (req, "Your data is gone from HQ, and every kiosk deletes it at its "
+                                   "next sync. Thank you for having been with us."));
+}
