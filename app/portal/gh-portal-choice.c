@@ -45,24 +45,24 @@ preview (GhPortalRequest *req,
   g_autofree char *main = NULL;
   gboolean off = state == GH_CONSENT_REVOKED;
 
-  append_offer_list (req, effects, T (req, "You would no longer get these offers:"), removed);
-  append_offer_list (req, effects, T (req, "You would get these offers:"), added);
+  append_offer_list (req, effects, T (req, NC_("portal", "You would no longer get these offers:")), removed);
+  append_offer_list (req, effects, T (req, NC_("portal", "You would get these offers:")), added);
   if (effects->len == 0)
     {
       g_string_append (effects, "<p>");
-      _gh_portal_append_escaped (effects, T (req, "None of your current offers change."));
+      _gh_portal_append_escaped (effects, T (req, NC_("portal", "None of your current offers change.")));
       g_string_append (effects, "</p>");
     }
   main = gh_portal_template (
       "choice.html",
       "heading", gh_purpose_get_title (purpose, req->lang),
       "description", gh_purpose_get_description (purpose, req->lang),
-      "question", off ? T (req, "Switch this purpose off?") : T (req, "Switch this purpose on?"),
+      "question", off ? T (req, NC_("portal", "Switch this purpose off?")) : T (req, NC_("portal", "Switch this purpose on?")),
       "effects", effects->str,
       "purpose", id,
       "state", off ? "revoked" : "granted",
-      "confirm", off ? T (req, "Switch off") : T (req, "Switch on"),
-      "cancel", T (req, "Keep it as it is"),
+      "confirm", off ? T (req, NC_("portal", "Switch off")) : T (req, NC_("portal", "Switch on")),
+      "cancel", T (req, NC_("portal", "Keep it as it is")),
       "csrf", csrf,
       NULL);
   _gh_portal_page (req, 200, gh_purpose_get_title (purpose, req->lang), main);
@@ -99,8 +99,8 @@ _gh_portal_handle_choice (GhPortalRequest *req)
 
   if (g_str_equal (req->method, "POST") && !_gh_portal_csrf_check (req))
     {
-      _gh_portal_page_message (req, 403, T (req, "This form has expired"),
-                               T (req, "Please open the page again and send the form from there."));
+      _gh_portal_page_message (req, 403, T (req, NC_("portal", "This form has expired")),
+                               T (req, NC_("portal", "Please open the page again and send the form from there.")));
       return;
     }
   member = _gh_portal_member_for_request (req, NULL);
@@ -109,8 +109,8 @@ _gh_portal_handle_choice (GhPortalRequest *req)
   purpose = purpose_id != NULL ? gh_catalog_find_purpose (member->catalog, purpose_id) : NULL;
   if (purpose == NULL || !gh_purpose_get_can_revoke (purpose))
     {
-      _gh_portal_page_message (req, 404, T (req, "There is no such choice"),
-                               T (req, "Go back to your choices and pick one from the list."));
+      _gh_portal_page_message (req, 404, T (req, NC_("portal", "There is no such choice")),
+                               T (req, NC_("portal", "Go back to your choices and pick one from the list.")));
       return;
     }
   current = gh_offers_purpose_state (purpose, member->consents);
@@ -122,8 +122,8 @@ _gh_portal_handle_choice (GhPortalRequest *req)
     }
   if (state_text == NULL || !gh_consent_state_from_string (state_text, &wanted))
     {
-      _gh_portal_page_message (req, 400, T (req, "There is no such choice"),
-                               T (req, "Go back to your choices and pick one from the list."));
+      _gh_portal_page_message (req, 400, T (req, NC_("portal", "There is no such choice")),
+                               T (req, NC_("portal", "Go back to your choices and pick one from the list.")));
       return;
     }
   /* Sent twice (a double tap, the back button): the second changes nothing. */

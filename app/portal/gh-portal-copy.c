@@ -127,15 +127,15 @@ _gh_portal_handle_copy (GhPortalRequest *req)
     return;
   since = _gh_portal_format_time (req, member->member_since, FALSE);
   g_string_append (facts, "<div class=\"fact\"><dt>");
-  _gh_portal_append_escaped (facts, T (req, "Name"));
+  _gh_portal_append_escaped (facts, T (req, NC_("portal", "Name")));
   g_string_append (facts, "</dt><dd>");
   _gh_portal_append_escaped (facts, member->display_name);
   g_string_append (facts, "</dd></div><div class=\"fact\"><dt>");
-  _gh_portal_append_escaped (facts, T (req, "Member since"));
+  _gh_portal_append_escaped (facts, T (req, NC_("portal", "Member since")));
   g_string_append (facts, "</dt><dd>");
   _gh_portal_append_escaped (facts, since);
   g_string_append (facts, "</dd></div><div class=\"fact\"><dt>");
-  _gh_portal_append_escaped (facts, T (req, "Responsible for your data"));
+  _gh_portal_append_escaped (facts, T (req, NC_("portal", "Responsible for your data")));
   g_string_append (facts, "</dt><dd>");
   _gh_portal_append_escaped (facts, gh_catalog_get_controller (member->catalog));
   g_string_append (facts, "</dd></div>");
@@ -150,8 +150,8 @@ _gh_portal_handle_copy (GhPortalRequest *req)
       _gh_portal_append_escaped (consents, purpose != NULL ? gh_purpose_get_title (purpose, req->lang)
                                                            : consent->purpose_id);
       g_string_append (consents, "</span> <span class=\"state\">");
-      _gh_portal_append_escaped (consents, consent->state == GH_CONSENT_GRANTED ? T (req, "On")
-                                                                                : T (req, "Off"));
+      _gh_portal_append_escaped (consents, consent->state == GH_CONSENT_GRANTED ? T (req, NC_("portal", "On"))
+                                                                                : T (req, NC_("portal", "Off")));
       g_string_append (consents, "</span> <span class=\"dates\">");
       _gh_portal_append_escaped (consents, when);
       g_string_append (consents, "</span></li>");
@@ -159,18 +159,18 @@ _gh_portal_handle_copy (GhPortalRequest *req)
   g_string_append (consents, "</ul>");
   main = gh_portal_template (
       "copy.html",
-      "heading", T (req, "Your copy of your data"),
-      "intro", T (req, "Everything we hold about you, as the law gives you the right to see it. "
-                       "The download has the same in a form other services can read."),
+      "heading", T (req, NC_("portal", "Your copy of your data")),
+      "intro", T (req, NC_("portal", "Everything we hold about you, as the law gives you the right to see it. "
+                       "The download has the same in a form other services can read.")),
       "facts", facts->str,
-      "data_heading", T (req, "Your data"),
+      "data_heading", T (req, NC_("portal", "Your data")),
       "data", data->str,
-      "consents_heading", T (req, "Choices you made"),
+      "consents_heading", T (req, NC_("portal", "Choices you made")),
       "consents", member->consents->len > 0 ? consents->str : "",
-      "download", T (req, "Download your data (JSON)"),
-      "back", T (req, "Back to your data and choices"),
+      "download", T (req, NC_("portal", "Download your data (JSON)")),
+      "back", T (req, NC_("portal", "Back to your data and choices")),
       NULL);
-  _gh_portal_page (req, 200, T (req, "Your copy of your data"), main);
+  _gh_portal_page (req, 200, T (req, NC_("portal", "Your copy of your data")), main);
 }
 
 void
@@ -184,8 +184,8 @@ _gh_portal_handle_forget (GhPortalRequest *req)
 
   if (g_str_equal (req->method, "POST") && !_gh_portal_csrf_check (req))
     {
-      _gh_portal_page_message (req, 403, T (req, "This form has expired"),
-                               T (req, "Please open the page again and send the form from there."));
+      _gh_portal_page_message (req, 403, T (req, NC_("portal", "This form has expired")),
+                               T (req, NC_("portal", "Please open the page again and send the form from there.")));
       return;
     }
   member = _gh_portal_member_for_request (req, NULL);
@@ -196,16 +196,16 @@ _gh_portal_handle_forget (GhPortalRequest *req)
       csrf = _gh_portal_csrf_field (req);
       main = gh_portal_template (
           "forget.html",
-          "heading", T (req, "Forget me"),
-          "text", T (req, "We delete your membership, the data we hold about you and your "
+          "heading", T (req, NC_("portal", "Forget me")),
+          "text", T (req, NC_("portal", "We delete your membership, the data we hold about you and your "
                           "choices, at HQ now and on every kiosk at its next sync. Your receipts "
                           "stop working. What the law makes us keep (such as tax records) stays "
-                          "until its time is up. This cannot be undone."),
-          "confirm", T (req, "Forget me"),
-          "cancel", T (req, "Keep my membership"),
+                          "until its time is up. This cannot be undone.")),
+          "confirm", T (req, NC_("portal", "Forget me")),
+          "cancel", T (req, NC_("portal", "Keep my membership")),
           "csrf", csrf,
           NULL);
-      _gh_portal_page (req, 200, T (req, "Forget me"), main);
+      _gh_portal_page (req, 200, T (req, NC_("portal", "Forget me")), main);
       return;
     }
   {
@@ -221,7 +221,7 @@ _gh_portal_handle_forget (GhPortalRequest *req)
     }
   _gh_portal_sessions_end_for (req->portal, member->ref);
   _gh_portal_session_end (req);
-  _gh_portal_page_message (req, 200, T (req, "We are forgetting you"),
-                           T (req, "Your data is gone from HQ, and every kiosk deletes it at its "
-                                   "next sync. Thank you for having been with us."));
+  _gh_portal_page_message (req, 200, T (req, NC_("portal", "We are forgetting you")),
+                           T (req, NC_("portal", "Your data is gone from HQ, and every kiosk deletes it at its "
+                                   "next sync. Thank you for having been with us.")));
 }

@@ -39,8 +39,8 @@ _gh_portal_page_unavailable (GhPortalRequest *req,
   g_log ("glasshouse-portal", G_LOG_LEVEL_WARNING, "%s: %s", req->route,
          error != NULL ? error->message : "unknown problem");
   req->retry_after = 30;
-  _gh_portal_page_message (req, 503, T (req, "This service is not available right now"),
-                           T (req, "Please try again in a few minutes. Your choices are safe."));
+  _gh_portal_page_message (req, 503, T (req, NC_("portal", "This service is not available right now")),
+                           T (req, NC_("portal", "Please try again in a few minutes. Your choices are safe.")));
 }
 
 static GhTokenTrust *

@@ -56,14 +56,14 @@ _gh_portal_source_text (GhPortalRequest *req,
   switch (source)
     {
     case GH_SOURCE_PROVIDED:
-      return T (req, "You gave it to us");
+      return T (req, NC_("portal", "You gave it to us"));
     case GH_SOURCE_OBSERVED:
-      return T (req, "We saw it (purchases, visits)");
+      return T (req, NC_("portal", "We saw it (purchases, visits)"));
     case GH_SOURCE_INFERRED:
-      return T (req, "We worked it out (inferred)");
+      return T (req, NC_("portal", "We worked it out (inferred)"));
     case GH_SOURCE_THIRD_PARTY:
     default:
-      return T (req, "A partner gave it to us");
+      return T (req, NC_("portal", "A partner gave it to us"));
     }
 }
 
@@ -86,7 +86,7 @@ purposes_using (GhPortalRequest *req,
         }
     }
   if (out->len == 0)
-    g_string_append (out, T (req, "no purpose"));
+    g_string_append (out, T (req, NC_("portal", "no purpose")));
   return g_string_free (out, FALSE);
 }
 
@@ -100,7 +100,7 @@ _gh_portal_append_items (GhPortalRequest *req,
   if (member->items->len == 0)
     {
       g_string_append (out, "<p>");
-      _gh_portal_append_escaped (out, T (req, "We hold no data about you beyond your membership."));
+      _gh_portal_append_escaped (out, T (req, NC_("portal", "We hold no data about you beyond your membership.")));
       g_string_append (out, "</p>");
       return;
     }
@@ -127,7 +127,7 @@ _gh_portal_append_items (GhPortalRequest *req,
                                           : item->category);
           g_string_append (out, "</h3><p class=\"used-by\">");
           /* Translators: %s lists the purposes that use a kind of data */
-          used = g_strdup_printf (T (req, "Used for: %s"), used_by);
+          used = g_strdup_printf (T (req, NC_("portal", "Used for: %s")), used_by);
           _gh_portal_append_escaped (out, used);
           g_string_append (out, "</p><ul class=\"items\">");
         }
@@ -138,7 +138,7 @@ _gh_portal_append_items (GhPortalRequest *req,
       _gh_portal_append_escaped (out, _gh_portal_source_text (req, item->source));
       g_string_append (out, "</span><span class=\"dates\">");
       /* Translators: when a piece of data was collected, and when it will be deleted */
-      dates = g_strdup_printf (T (req, "From %s · deleted on %s"), collected, deleted);
+      dates = g_strdup_printf (T (req, NC_("portal", "From %s · deleted on %s")), collected, deleted);
       _gh_portal_append_escaped (out, dates);
       g_string_append (out, "</span></li>");
     }
@@ -155,7 +155,7 @@ _gh_portal_append_offer (GhPortalRequest *req,
   g_string_append (out, "</span><span class=\"offer-text\">");
   _gh_portal_append_escaped (out, gh_offer_get_description (match->offer, req->lang));
   g_string_append (out, "</span><span class=\"because\"><strong>");
-  _gh_portal_append_escaped (out, T (req, "Because…"));
+  _gh_portal_append_escaped (out, T (req, NC_("portal", "Because…")));
   g_string_append (out, "</strong><ul>");
   for (guint i = 0; match->because != NULL && i < match->because->len && i < 5; i++)
     {
@@ -186,19 +186,19 @@ append_choices (GhPortalRequest *req,
       g_string_append (out, "</span><span class=\"purpose-text\">");
       _gh_portal_append_escaped (out, gh_purpose_get_description (purpose, req->lang));
       g_string_append (out, "</span><span class=\"state\">");
-      _gh_portal_append_escaped (out, on ? T (req, "On") : T (req, "Off"));
+      _gh_portal_append_escaped (out, on ? T (req, NC_("portal", "On")) : T (req, NC_("portal", "Off")));
       g_string_append (out, "</span>");
       if (gh_purpose_get_can_revoke (purpose))
         {
           g_string_append_printf (out, "<a class=\"button\" href=\"/me/choice?purpose=%s\">", id);
-          _gh_portal_append_escaped (out, on ? T (req, "Switch off…") : T (req, "Switch on…"));
+          _gh_portal_append_escaped (out, on ? T (req, NC_("portal", "Switch off…")) : T (req, NC_("portal", "Switch on…")));
           g_string_append (out, "</a>");
         }
       else
         {
           g_string_append (out, "<span class=\"fixed\">");
-          _gh_portal_append_escaped (out, T (req, "Needed for your orders or by law: it cannot be "
-                                                  "switched off."));
+          _gh_portal_append_escaped (out, T (req, NC_("portal", "Needed for your orders or by law: it cannot be "
+                                                  "switched off.")));
           g_string_append (out, "</span>");
         }
       g_string_append (out, "</li>");
@@ -227,7 +227,7 @@ _gh_portal_handle_me (GhPortalRequest *req)
   if (matches->len == 0)
     {
       g_string_append (offers, "<p>");
-      _gh_portal_append_escaped (offers, T (req, "You get no personalised offers at the moment."));
+      _gh_portal_append_escaped (offers, T (req, NC_("portal", "You get no personalised offers at the moment.")));
       g_string_append (offers, "</p>");
     }
   else
@@ -241,28 +241,28 @@ _gh_portal_handle_me (GhPortalRequest *req)
   if (g_hash_table_contains (req->query, "saved"))
     {
       g_autofree char *text = _gh_portal_escape (
-          T (req, "Saved. Every kiosk applies your choice the next time it syncs with us."));
+          T (req, NC_("portal", "Saved. Every kiosk applies your choice the next time it syncs with us.")));
       notice = g_strdup_printf ("<p class=\"notice\" role=\"status\">%s</p>", text);
     }
   /* Translators: %s is the member's first name */
-  hello = g_strdup_printf (T (req, "Hello, %s"), who->first_name);
+  hello = g_strdup_printf (T (req, NC_("portal", "Hello, %s")), who->first_name);
   csrf = _gh_portal_csrf_field (req);
   main = gh_portal_template (
       "me.html",
       "hello", hello,
       "notice", notice != NULL ? notice : "",
-      "data_heading", T (req, "What we hold about you"),
+      "data_heading", T (req, NC_("portal", "What we hold about you")),
       "data", data->str,
-      "offers_heading", T (req, "Your offers"),
+      "offers_heading", T (req, NC_("portal", "Your offers")),
       "offers", offers->str,
-      "choices_heading", T (req, "Your choices"),
+      "choices_heading", T (req, NC_("portal", "Your choices")),
       "choices", choices->str,
-      "copy_heading", T (req, "Your copy and your rights"),
-      "copy_page", T (req, "Read your copy of your data"),
-      "copy_json", T (req, "Download your data (JSON)"),
-      "forget", T (req, "Ask us to forget you…"),
-      "sign_out", T (req, "Sign out"),
+      "copy_heading", T (req, NC_("portal", "Your copy and your rights")),
+      "copy_page", T (req, NC_("portal", "Read your copy of your data")),
+      "copy_json", T (req, NC_("portal", "Download your data (JSON)")),
+      "forget", T (req, NC_("portal", "Ask us to forget you…")),
+      "sign_out", T (req, NC_("portal", "Sign out")),
       "csrf", csrf,
       NULL);
-  _gh_portal_page (req, 200, T (req, "Your data and choices"), main);
+  _gh_portal_page (req, 200, T (req, NC_("portal", "Your data and choices")), main);
 }

@@ -119,8 +119,8 @@ _gh_portal_page (GhPortalRequest *req,
                              "lang", req->lang,
                              "title", title,
                              /* Translators: the portal's name, in every page's title bar */
-                             "site", T (req, "Your privacy"),
-                             "languages_label", T (req, "Language"),
+                             "site", T (req, NC_("portal", "Your privacy")),
+                             "languages_label", T (req, NC_("portal", "Language")),
                              "switcher", langs,
                              "main", main,
                              NULL);
@@ -139,7 +139,7 @@ _gh_portal_page_message (GhPortalRequest *req,
   g_autofree char *main = gh_portal_template ("message.html",
                                               "heading", heading,
                                               "text", text,
-                                              "home", T (req, "Start again"),
+                                              "home", T (req, NC_("portal", "Start again")),
                                               NULL);
   _gh_portal_page (req, status, heading, main);
 }
@@ -149,9 +149,9 @@ _gh_portal_page_invalid (GhPortalRequest *req,
                          guint            status)
 {
   /* No detail: which check failed would help someone forging tokens, not a shopper. */
-  _gh_portal_page_message (req, status, T (req, "This link is not valid"),
-                           T (req, "Check that you scanned the whole code, or type the code "
-                                   "shown under it on the kiosk's screen."));
+  _gh_portal_page_message (req, status, T (req, NC_("portal", "This link is not valid")),
+                           T (req, NC_("portal", "Check that you scanned the whole code, or type the code "
+                                   "shown under it on the kiosk's screen.")));
 }
 
 void
@@ -177,8 +177,8 @@ _gh_portal_format_time (GhPortalRequest *req,
                         gboolean         with_time)
 {
   static const char * const months[] = {
-    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
-    N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
+    NC_("portal", "January"), NC_("portal", "February"), NC_("portal", "March"), NC_("portal", "April"), NC_("portal", "May"), NC_("portal", "June"),
+    NC_("portal", "July"), NC_("portal", "August"), NC_("portal", "September"), NC_("portal", "October"), NC_("portal", "November"), NC_("portal", "December"),
   };
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (unix_seconds);
   const char *month;
@@ -188,10 +188,10 @@ _gh_portal_format_time (GhPortalRequest *req,
   month = T (req, months[g_date_time_get_month (when) - 1]);
   if (!with_time)
     /* Translators: a date: %1$d the day, %2$s the month's name, %3$d the year */
-    return g_strdup_printf (T (req, "%1$d %2$s %3$d"), g_date_time_get_day_of_month (when), month,
+    return g_strdup_printf (T (req, NC_("portal", "%1$d %2$s %3$d")), g_date_time_get_day_of_month (when), month,
                             g_date_time_get_year (when));
   /* Translators: a date and time: day, month's name, year, hours, minutes (UTC) */
-  return g_strdup_printf (T (req, "%1$d %2$s %3$d, %4$02d:%5$02d UTC"),
+  return g_strdup_printf (T (req, NC_("portal", "%1$d %2$s %3$d, %4$02d:%5$02d UTC")),
                           g_date_time_get_day_of_month (when), month, g_date_time_get_year (when),
                           g_date_time_get_hour (when), g_date_time_get_minute (when));
 }

@@ -108,7 +108,9 @@ void            _gh_portal_page_unavailable (GhPortalRequest *req,
                                              const GError    *error);
 
 /* ---- pages (gh-portal-page.c) -------------------------------------------- */
-#define T(req, msgid) gh_portal_gettext ((req)->lang, (msgid))
+/* Every portal string has the context "portal": its words are for a phone, and
+ * sharing msgids with the kiosk would tie the two catalogues together. */
+#define T(req, msgid) gh_portal_pgettext ((req)->lang, "portal", (msgid))
 
 char *_gh_portal_escape         (const char *text);
 /* Appends @text escaped. */

@@ -23,18 +23,18 @@ _gh_portal_handle_home (GhPortalRequest *req)
   g_autofree char *csrf = _gh_portal_csrf_field (req);
   g_autofree char *main = gh_portal_template (
       "home.html",
-      "heading", T (req, "Your receipt from the kiosk"),
-      "intro", T (req, "Scan the code on the kiosk's screen with your phone's camera, or type the "
-                       "code shown under it."),
-      "code_label", T (req, "Code from the kiosk"),
-      "code_hint", T (req, "8 letters and digits, for example ABCD-2345"),
-      "submit", T (req, "Show my receipt"),
+      "heading", T (req, NC_("portal", "Your receipt from the kiosk")),
+      "intro", T (req, NC_("portal", "Scan the code on the kiosk's screen with your phone's camera, or type the "
+                       "code shown under it.")),
+      "code_label", T (req, NC_("portal", "Code from the kiosk")),
+      "code_hint", T (req, NC_("portal", "8 letters and digits, for example ABCD-2345")),
+      "submit", T (req, NC_("portal", "Show my receipt")),
       "csrf", csrf,
       "error", "",
-      "sign_in_text", T (req, "Already a member? See your data and change your choices."),
-      "sign_in", T (req, "Sign in"),
+      "sign_in_text", T (req, NC_("portal", "Already a member? See your data and change your choices.")),
+      "sign_in", T (req, NC_("portal", "Sign in")),
       NULL);
-  _gh_portal_page (req, 200, T (req, "Your privacy"), main);
+  _gh_portal_page (req, 200, T (req, NC_("portal", "Your privacy")), main);
 }
 
 static void
@@ -47,18 +47,18 @@ code_form_again (GhPortalRequest *req,
   g_autofree char *error = g_strdup_printf ("<p class=\"error\" role=\"alert\">%s</p>", escaped);
   g_autofree char *main = gh_portal_template (
       "home.html",
-      "heading", T (req, "Your receipt from the kiosk"),
-      "intro", T (req, "Scan the code on the kiosk's screen with your phone's camera, or type the "
-                       "code shown under it."),
-      "code_label", T (req, "Code from the kiosk"),
-      "code_hint", T (req, "8 letters and digits, for example ABCD-2345"),
-      "submit", T (req, "Show my receipt"),
+      "heading", T (req, NC_("portal", "Your receipt from the kiosk")),
+      "intro", T (req, NC_("portal", "Scan the code on the kiosk's screen with your phone's camera, or type the "
+                       "code shown under it.")),
+      "code_label", T (req, NC_("portal", "Code from the kiosk")),
+      "code_hint", T (req, NC_("portal", "8 letters and digits, for example ABCD-2345")),
+      "submit", T (req, NC_("portal", "Show my receipt")),
       "csrf", csrf,
       "error", error,
-      "sign_in_text", T (req, "Already a member? See your data and change your choices."),
-      "sign_in", T (req, "Sign in"),
+      "sign_in_text", T (req, NC_("portal", "Already a member? See your data and change your choices.")),
+      "sign_in", T (req, NC_("portal", "Sign in")),
       NULL);
-  _gh_portal_page (req, status, T (req, "Your privacy"), main);
+  _gh_portal_page (req, status, T (req, NC_("portal", "Your privacy")), main);
 }
 
 void
@@ -73,22 +73,31 @@ _gh_portal_handle_code (GhPortalRequest *req)
 
   if (!_gh_portal_csrf_check (req))
     {
-      _gh_portal_page_message (req, 403, T (req, "This form has expired"),
-                               T (req, "Please open the page again and send the form from there."));
+      _gh_portal_page_message (req, 403, T (req, NC_("portal", "This form has expired")),
+                               T (req, NC_("portal", "Please open the page again and send the form from there.")));
       return;
     }
   /* 40 bits of code: guesses are counted per client before anything is looked up. */
   if (!_gh_portal_code_try (req, &req->retry_after))
     {
-      code_form_again (req, 429, T (req, "Too many tries. Please wait a minute and try again."));
+      code_form_again (req, 429, T (req, NC_("portal", "Too many tries. Please wait a minute and try again.")));
       return;
     }
   code = typed != NULL && strlen (typed) <= 32 ? gh_token_normalize_short_code (typed) : NULL;
   if (code == NULL)
     {
-      code_form_again (req, 400, T (req, "That is not a code from the kiosk. It has 8 letters and digits."));
+      code_form_again (req, 400, T (req, NC_("portal", "That is not a code from the kiosk. It has 8 letters and digits.")));
       return;
     }
+  /* HQ keeps codes as the kiosk's event has them, without the dash (docs/hq-schema.md). */
+  g_strdelimit (code, "-", ' ');
+  {
+    char *to = code;
+    for (const char *from = code; *from != '\0'; from++)
+      if (*from != ' ')
+        *to++ = *from;
+    *to = '\0';
+  }
   conn = _gh_portal_conn (req, &error);
   if (conn != NULL)
     {
@@ -106,7 +115,7 @@ _gh_portal_handle_code (GhPortalRequest *req)
     }
   if (PQntuples (result) == 0)
     {
-      code_form_again (req, 404, T (req, "No receipt has this code. Check it on the kiosk's screen."));
+      code_form_again (req, 404, T (req, NC_("portal", "No receipt has this code. Check it on the kiosk's screen.")));
       return;
     }
   location = g_strconcat ("/r/", PQgetvalue (result, 0, 0), NULL);
@@ -120,10 +129,10 @@ kind_heading (GhPortalRequest *req,
               const char      *kind)
 {
   if (g_strcmp0 (kind, "erasure") == 0)
-    return T (req, "Your request to be forgotten");
+    return T (req, NC_("portal", "Your request to be forgotten"));
   if (g_strcmp0 (kind, "access") == 0)
-    return T (req, "Your request for a copy of your data");
-  return T (req, "The choices you made");
+    return T (req, NC_("portal", "Your request for a copy of your data"));
+  return T (req, NC_("portal", "The choices you made"));
 }
 
 static void
@@ -161,12 +170,12 @@ purposes_html (GhPortalRequest *req,
       g_string_append_printf (out, "<li class=\"purpose %s\"><span class=\"purpose-title\">", on ? "on" : "off");
       _gh_portal_append_escaped (out, title);
       g_string_append (out, "</span> <span class=\"state\">");
-      _gh_portal_append_escaped (out, on ? T (req, "On") : T (req, "Off"));
+      _gh_portal_append_escaped (out, on ? T (req, NC_("portal", "On")) : T (req, NC_("portal", "Off")));
       g_string_append (out, "</span>");
       if (changed)
         {
           g_string_append (out, " <span class=\"changed\">");
-          _gh_portal_append_escaped (out, T (req, "changed on this visit"));
+          _gh_portal_append_escaped (out, T (req, NC_("portal", "changed on this visit")));
           g_string_append (out, "</span>");
         }
       g_string_append (out, "</li>");
@@ -227,30 +236,30 @@ show_receipt (GhPortalRequest *req,
 
   when = _gh_portal_format_time (req, issued_at, TRUE);
   until = _gh_portal_format_time (req, expires_at, FALSE);
-  append_row (facts, T (req, "When"), when);
-  append_row (facts, T (req, "Where"), store);
+  append_row (facts, T (req, NC_("portal", "When")), when);
+  append_row (facts, T (req, NC_("portal", "Where")), store);
   if (staff != NULL)
-    append_row (facts, T (req, "Helped by staff member"), staff);
+    append_row (facts, T (req, NC_("portal", "Helped by staff member")), staff);
   if (controller != NULL)
-    append_row (facts, T (req, "Responsible for your data"), controller);
-  append_row (facts, T (req, "This link works until"), until);
+    append_row (facts, T (req, NC_("portal", "Responsible for your data")), controller);
+  append_row (facts, T (req, NC_("portal", "This link works until")), until);
   purposes = purposes_html (req, body);
   policy = _gh_portal_escape (json_object_get_string_member_with_default (body, "policyUrl", ""));
 
   main = gh_portal_template (
       "receipt.html",
       "heading", kind_heading (req, kind),
-      "intro", T (req, "This is your receipt from the kiosk. It names no one: keep the link to "
-                       "come back to it."),
+      "intro", T (req, NC_("portal", "This is your receipt from the kiosk. It names no one: keep the link to "
+                       "come back to it.")),
       "facts", facts->str,
-      "purposes_heading", T (req, "What each purpose is set to"),
+      "purposes_heading", T (req, NC_("portal", "What each purpose is set to")),
       "purposes", purposes,
       "policy_url", policy,
-      "policy", T (req, "Read the privacy policy"),
-      "next_heading", T (req, "See your data or change a choice"),
-      "next_text", T (req, "Sign in with your loyalty number and PIN. You can switch any purpose "
-                           "off or on, download a copy of your data, or ask us to forget you."),
-      "sign_in", T (req, "Sign in"),
+      "policy", T (req, NC_("portal", "Read the privacy policy")),
+      "next_heading", T (req, NC_("portal", "See your data or change a choice")),
+      "next_text", T (req, NC_("portal", "Sign in with your loyalty number and PIN. You can switch any purpose "
+                           "off or on, download a copy of your data, or ask us to forget you.")),
+      "sign_in", T (req, NC_("portal", "Sign in")),
       NULL);
   _gh_portal_page (req, 200, kind_heading (req, kind), main);
 }

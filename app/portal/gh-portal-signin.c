@@ -57,16 +57,16 @@ sign_in_form (GhPortalRequest *req,
     ? g_strdup_printf ("<p class=\"error\" role=\"alert\">%s</p>", escaped) : g_strdup ("");
   g_autofree char *main = gh_portal_template (
       "sign-in.html",
-      "heading", T (req, "Sign in"),
-      "intro", T (req, "To see your data or change a choice, sign in with the loyalty number and "
-                       "PIN you use at the kiosk."),
+      "heading", T (req, NC_("portal", "Sign in")),
+      "intro", T (req, NC_("portal", "To see your data or change a choice, sign in with the loyalty number and "
+                       "PIN you use at the kiosk.")),
       "error", error,
-      "loyalty_label", T (req, "Loyalty number"),
-      "pin_label", T (req, "PIN"),
-      "submit", T (req, "Sign in"),
+      "loyalty_label", T (req, NC_("portal", "Loyalty number")),
+      "pin_label", T (req, NC_("portal", "PIN")),
+      "submit", T (req, NC_("portal", "Sign in")),
       "csrf", csrf,
       NULL);
-  _gh_portal_page (req, status, T (req, "Sign in"), main);
+  _gh_portal_page (req, status, T (req, NC_("portal", "Sign in")), main);
 }
 
 static gboolean
@@ -93,8 +93,8 @@ refuse_locked (GhPortalRequest *req,
 
   req->retry_after = (guint) seconds;
   /* Translators: %d is a number of minutes */
-  text = g_strdup_printf (T (req, "Too many wrong PINs. Try again in %d minutes, or ask at the "
-                                  "kiosk for help."), (int) minutes);
+  text = g_strdup_printf (T (req, NC_("portal", "Too many wrong PINs. Try again in %d minutes, or ask at the "
+                                  "kiosk for help.")), (int) minutes);
   sign_in_form (req, 429, text);
 }
 
@@ -184,13 +184,13 @@ sign_in (GhPortalRequest *req)
 
   if (!_gh_portal_csrf_check (req))
     {
-      _gh_portal_page_message (req, 403, T (req, "This form has expired"),
-                               T (req, "Please open the page again and send the form from there."));
+      _gh_portal_page_message (req, 403, T (req, NC_("portal", "This form has expired")),
+                               T (req, NC_("portal", "Please open the page again and send the form from there.")));
       return;
     }
   if (!all_digits (loyalty_id, 4, 20) || !all_digits (pin, 4, 8))
     {
-      sign_in_form (req, 400, T (req, "Type your loyalty number and your PIN, digits only."));
+      sign_in_form (req, 400, T (req, NC_("portal", "Type your loyalty number and your PIN, digits only.")));
       return;
     }
   conn = _gh_portal_conn (req, &error);
@@ -244,7 +244,7 @@ sign_in (GhPortalRequest *req)
       if (locked > 0)
         refuse_locked (req, locked);
       else
-        sign_in_form (req, 403, T (req, "That loyalty number and PIN do not match."));
+        sign_in_form (req, 403, T (req, NC_("portal", "That loyalty number and PIN do not match.")));
       return;
     }
   if (!count_success (conn, PQgetvalue (row, 0, 0), &error))
@@ -274,11 +274,11 @@ _gh_portal_handle_sign_out (GhPortalRequest *req)
 {
   if (!_gh_portal_csrf_check (req))
     {
-      _gh_portal_page_message (req, 403, T (req, "This form has expired"),
-                               T (req, "Please open the page again and send the form from there."));
+      _gh_portal_page_message (req, 403, T (req, NC_("portal", "This form has expired")),
+                               T (req, NC_("portal", "Please open the page again and send the form from there.")));
       return;
     }
   _gh_portal_session_end (req);
-  _gh_portal_page_message (req, 200, T (req, "You are signed out"),
-                           T (req, "Nothing of yours stays on this phone."));
+  _gh_portal_page_message (req, 200, T (req, NC_("portal", "You are signed out")),
+                           T (req, NC_("portal", "Nothing of yours stays on this phone.")));
 }
