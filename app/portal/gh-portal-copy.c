@@ -139,7 +139,7 @@ _gh_portal_handle_copy (GhPortalRequest *req)
   g_string_append (facts, "</dt><dd>");
   _gh_portal_append_escaped (facts, gh_catalog_get_controller (member->catalog));
   g_string_append (facts, "</dd></div>");
-  _gh_portal_append_items (req, data, member);
+  _gh_portal_append_items (req, data, member, TRUE);
   for (guint i = 0; i < member->consents->len; i++)
     {
       GhConsent *consent = member->consents->pdata[i];

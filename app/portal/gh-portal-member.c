@@ -90,10 +90,23 @@ purposes_using (GhPortalRequest *req,
   return g_string_free (out, FALSE);
 }
 
+static guint
+count_in_category (GPtrArray  *items,
+                   guint       from,
+                   const char *category)
+{
+  guint n = 0;
+
+  while (from + n < items->len && g_strcmp0 (((GhDataItem *) items->pdata[from + n])->category, category) == 0)
+    n++;
+  return n;
+}
+
 void
 _gh_portal_append_items (GhPortalRequest *req,
                          GString         *out,
-                         GhPortalMember  *member)
+                         GhPortalMember  *member,
+                         gboolean         open)
 {
   const char *current = NULL;
 
@@ -119,13 +132,17 @@ _gh_portal_append_items (GhPortalRequest *req,
           g_autofree char *used = NULL;
 
           if (current != NULL)
-            g_string_append (out, "</ul></section>");
+            g_string_append (out, "</ul></details>");
           current = item->category;
-          g_string_append (out, "<section class=\"category\"><h3>");
+          /* One line per category until the shopper opens it: a long purchase
+           * history should not push everything else off the phone's screen. */
+          g_string_append_printf (out, "<details class=\"category\"%s><summary><span class=\"category-title\">",
+                                  open ? " open" : "");
           _gh_portal_append_escaped (out, category != NULL
                                           ? gh_data_category_get_title (category, req->lang)
                                           : item->category);
-          g_string_append (out, "</h3><p class=\"used-by\">");
+          g_string_append_printf (out, "</span> <span class=\"count\">%u</span></summary><p class=\"used-by\">",
+                                  count_in_category (member->items, i, item->category));
           /* Translators: %s lists the purposes that use a kind of data */
           used = g_strdup_printf (T (req, NC_("portal", "Used for: %s")), used_by);
           _gh_portal_append_escaped (out, used);
@@ -142,7 +159,7 @@ _gh_portal_append_items (GhPortalRequest *req,
       _gh_portal_append_escaped (out, dates);
       g_string_append (out, "</span></li>");
     }
-  g_string_append (out, "</ul></section>");
+  g_string_append (out, "</ul></details>");
 }
 
 void
@@ -222,7 +239,7 @@ _gh_portal_handle_me (GhPortalRequest *req)
 
   if (member == NULL)
     return;
-  _gh_portal_append_items (req, data, member);
+  _gh_portal_append_items (req, data, member, FALSE);
   matches = gh_offers_evaluate (member->catalog, member->items, member->consents);
   if (matches->len == 0)
     {

@@ -15,7 +15,8 @@ const char     *_gh_portal_source_text        (GhPortalRequest   *req,
                                                GhSource           source);
 void            _gh_portal_append_items       (GhPortalRequest   *req,
                                                GString           *out,
-                                               GhPortalMember    *member);
+                                               GhPortalMember    *member,
+                                               gboolean           open);
 void            _gh_portal_append_offer       (GhPortalRequest   *req,
                                                GString           *out,
                                                GhOfferMatch      *match);
