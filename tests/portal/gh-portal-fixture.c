@@ -402,3 +402,35 @@ gh_portal_fixture_token (const char *kiosk_id,
   g_assert_no_error (error);
   return token;
 }
+
+char *
+gh_portal_fixture_token_receipt_id (guint8 seed_byte)
+{
+  guint8 id[GH_TOKEN_RECEIPT_ID_BYTES];
+
+  for (guint i = 0; i < GH_TOKEN_RECEIPT_ID_BYTES; i++)
+    id[i] = (guint8) (i * 7 + seed_byte);
+  return gh_token_format_receipt_id (id);
+}
+
+void
+gh_portal_fixture_add_receipt (GhPortalFixture *fx,
+                               const char      *kiosk_id,
+                               guint8           seed_byte,
+                               const char      *token)
+{
+  g_autoptr(PGconn) db = gh_portal_fixture_admin (fx);
+  g_autofree char *id = gh_portal_fixture_token_receipt_id (seed_byte);
+  g_autofree char *code = gh_token_short_code (token);
+  const char *params[] = { id, kiosk_id, token, NULL };
+
+  g_strdelimit (code, "-", ' ');
+  memmove (code + 4, code + 5, strlen (code + 5) + 1);
+  params[3] = code;
+
+  /* A copy of the real receipt under the token's id: only the token check can refuse it. */
+  exec_params (db, "INSERT INTO glasshouse.receipt (receipt_id, kiosk_id, kind, ref, token, short_code,"
+                   " expires_at, issued_at, body)"
+                   " SELECT $1::uuid, $2, kind, ref, $3, $4, expires_at, issued_at, body"
+                   "   FROM glasshouse.receipt ORDER BY issued_at LIMIT 1", 4, params);
+}

@@ -68,4 +68,12 @@ char            *gh_portal_fixture_token (const char      *kiosk_id,
                                           guint8           seed_byte,
                                           gint64           expires_at);
 
+/* The receipt id such a token carries. */
+char            *gh_portal_fixture_token_receipt_id (guint8 seed_byte);
+/* Puts a copy of the fixture's receipt at HQ under that token's id and @kiosk_id. */
+void             gh_portal_fixture_add_receipt (GhPortalFixture *fx,
+                                                const char      *kiosk_id,
+                                                guint8           seed_byte,
+                                                const char      *token);
+
 G_END_DECLS

@@ -164,6 +164,7 @@ test_receipt_refusals (void)
     sql = g_strdup_printf ("INSERT INTO glasshouse.kiosk_key (kiosk_id, pubkey, approved_at)"
                            " VALUES ('kiosk-expiring', '%s', now ())", pub);
     gh_test_pg_exec (db, sql);
+    gh_portal_fixture_add_receipt (fx, "kiosk-expiring", 7, token);
     expired = g_steal_pointer (&token);
   }
   /* The portal reads approved keys again after a few seconds, or at once for an
@@ -173,6 +174,7 @@ test_receipt_refusals (void)
   assert_invalid (phone, expired_path, 410);
   /* A kiosk HQ never heard of. */
   unknown = gh_portal_fixture_token ("kiosk-stranger", 9, 2000000000);
+  gh_portal_fixture_add_receipt (fx, "kiosk-stranger", 9, unknown);
   unknown_path = g_strconcat ("/r/", unknown, NULL);
   assert_invalid (phone, unknown_path, 404);
   /* A kiosk registered but not approved. */
@@ -191,8 +193,17 @@ test_receipt_refusals (void)
   }
   g_usleep (1100 * 1000);
   unapproved = gh_portal_fixture_token ("kiosk-waiting", 11, 2000000000);
+  gh_portal_fixture_add_receipt (fx, "kiosk-waiting", 11, unapproved);
   unapproved_path = g_strconcat ("/r/", unapproved, NULL);
   assert_invalid (phone, unapproved_path, 404);
+  /* Approved: the same token opens its receipt (so the refusal above was the approval's). */
+  gh_test_pg_exec (db, "UPDATE glasshouse.kiosk_key SET approved_at = now () WHERE kiosk_id = 'kiosk-waiting'");
+  g_usleep (1100 * 1000);
+  {
+    g_autoptr(GhPhoneAnswer) opened = gh_phone_get (phone, unapproved_path);
+    g_assert_cmpuint (opened->status, ==, 200);
+    g_assert_nonnull (strstr (opened->body, "The choices you made"));
+  }
   /* Malformed. */
   assert_invalid (phone, "/r/not-a-token", 400);
   assert_invalid (phone, "/r/%3Cscript%3E", 400);
