@@ -1,7 +1,7 @@
 /* Switching a purpose from the phone, the kiosk's rule: first the preview of
  * the offers the change removes (and adds), computed by the same offer engine,
  * then the decision, written at HQ as a row of glasshouse.decision with origin
- * "portal". HQ's arrival order decides which decision wins, and every kiosk
+ * "portal", with a new receipt (gh-portal-issue.c). HQ's arrival order decides which decision wins, and every kiosk
  * takes it on its next sync.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
@@ -68,22 +68,49 @@ preview (GhPortalRequest *req,
   _gh_portal_page (req, 200, gh_purpose_get_title (purpose, req->lang), main);
 }
 
-static gboolean
+/* The decision and, when the portal has a receipt key, its receipt, in one
+ * transaction. Returns the receipt's token ("" without a key), or NULL with @error. */
+static char *
 record_decision (GhPortalRequest  *req,
                  GhPortalMember   *member,
                  GhPurpose        *purpose,
-                 GhConsentState    state,
+                 GhConsentState    from,
+                 GhConsentState    to,
                  GError          **error)
 {
   const char *params[] = {
-    member->ref, gh_purpose_get_id (purpose), gh_consent_state_to_string (state),
+    member->ref, gh_purpose_get_id (purpose), gh_consent_state_to_string (to),
     gh_purpose_get_notice_version (purpose),
   };
-  g_autoptr(PGresult) result = gh_portal_db_exec (
+  g_autoptr(PGresult) begin = NULL;
+  g_autoptr(PGresult) inserted = NULL;
+  g_autoptr(PGresult) commit = NULL;
+  g_autofree char *token = NULL;
+
+  begin = gh_portal_db_exec (req->conn, "BEGIN", 0, NULL, error);
+  if (begin == NULL)
+    return NULL;
+  inserted = gh_portal_db_exec (
       req->conn,
       "INSERT INTO glasshouse.decision (ref, purpose_id, state, notice_version, decided_at, origin)"
-      " VALUES ($1, $2, $3, $4, now (), 'portal')", 4, params, error);
-  return result != NULL;
+      " VALUES ($1, $2, $3, $4, now (), 'portal') RETURNING change_no", 4, params, error);
+  if (inserted == NULL)
+    goto rollback;
+  if (req->portal->receipt_keys != NULL)
+    {
+      token = _gh_portal_issue_receipt (req, member, gh_purpose_get_id (purpose), from, to,
+                                        g_ascii_strtoll (PQgetvalue (inserted, 0, 0), NULL, 10), error);
+      if (token == NULL)
+        goto rollback;
+    }
+  commit = gh_portal_db_exec (req->conn, "COMMIT", 0, NULL, error);
+  if (commit == NULL)
+    goto rollback;
+  return token != NULL ? g_steal_pointer (&token) : g_strdup ("");
+
+rollback:
+  PQclear (PQexec (req->conn, "ROLLBACK"));
+  return NULL;
 }
 
 void
@@ -94,6 +121,7 @@ _gh_portal_handle_choice (GhPortalRequest *req)
   const char *state_text = g_hash_table_lookup (req->form, "state");
   g_autoptr(GhPortalMember) member = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
   GhPurpose *purpose;
   GhConsentState current, wanted;
 
@@ -127,10 +155,23 @@ _gh_portal_handle_choice (GhPortalRequest *req)
       return;
     }
   /* Sent twice (a double tap, the back button): the second changes nothing. */
-  if (wanted != current && !record_decision (req, member, purpose, wanted, &error))
+  if (wanted == current)
+    {
+      _gh_portal_redirect (req, "/me?saved=1#choices");
+      return;
+    }
+  token = record_decision (req, member, purpose, current, wanted, &error);
+  if (token == NULL)
     {
       _gh_portal_page_unavailable (req, error);
       return;
     }
-  _gh_portal_redirect (req, "/me?saved=1#choices");
+  if (*token != '\0')
+    {
+      /* The new receipt, as the kiosk shows one after a change. */
+      g_autofree char *location = g_strconcat ("/r/", token, "?saved=1", NULL);
+      _gh_portal_redirect (req, location);
+    }
+  else
+    _gh_portal_redirect (req, "/me?saved=1#choices");
 }

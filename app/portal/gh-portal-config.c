@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "receipts/gh-token.h"
+
 G_DEFINE_QUARK (gh-portal-config-error-quark, gh_portal_config_error)
 
 #define GROUP "portal"
@@ -25,6 +27,7 @@ gh_portal_config_new_default (void)
   config->request_seconds = 10;
   config->max_body_bytes = 8192;
   config->code_attempts = 10;
+  config->portal_id = g_strdup ("portal");
   return config;
 }
 
@@ -39,6 +42,8 @@ gh_portal_config_free (GhPortalConfig *config)
   g_free (config->tls_certificate);
   g_free (config->tls_key);
   g_free (config->localedir);
+  g_free (config->receipt_key);
+  g_free (config->portal_id);
   g_free (config);
 }
 
@@ -121,6 +126,8 @@ gh_portal_config_load (const char  *path,
   read_string (file, "tls-certificate", &config->tls_certificate);
   read_string (file, "tls-key", &config->tls_key);
   read_string (file, "localedir", &config->localedir);
+  read_string (file, "receipt-key", &config->receipt_key);
+  read_string (file, "portal-id", &config->portal_id);
   if (g_key_file_has_key (file, GROUP, "behind-proxy", NULL))
     {
       config->behind_proxy = g_key_file_get_boolean (file, GROUP, "behind-proxy", &local);
@@ -143,6 +150,8 @@ gh_portal_config_load (const char  *path,
     return refuse (error, path, "postgres", "missing: HQ's PostgreSQL conninfo"), NULL;
   if (config->bundle_trust == NULL)
     return refuse (error, path, "bundle-trust", "missing: the trust file of HQ's bundle keys"), NULL;
+  if (config->portal_id == NULL || !gh_token_kiosk_id_is_valid (config->portal_id))
+    return refuse (error, path, "portal-id", "1-32 of A-Z a-z 0-9 . _ - (it goes into tokens)"), NULL;
   if ((config->tls_certificate == NULL) != (config->tls_key == NULL))
     return refuse (error, path, config->tls_key == NULL ? "tls-key" : "tls-certificate",
                    "tls-certificate and tls-key go together"), NULL;

@@ -29,6 +29,8 @@ typedef struct {
   int      max_body_bytes;     /* POST bodies */
   int      code_attempts;      /* short-code tries per client per minute */
   char    *localedir;          /* NULL: the installed catalogues */
+  char    *receipt_key;        /* the portal's own receipt-signing key file, or NULL: no receipts */
+  char    *portal_id;          /* the issuer id its tokens carry, as a kiosk id */
 } GhPortalConfig;
 
 GhPortalConfig *gh_portal_config_new_default (void);

@@ -9,90 +9,27 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "receipts/gh-receipt-private.h"
 #include "portal/gh-portal-i18n.h"
 #include "portal/gh-portal-member.h"
 #include "portal/gh-portal-page.h"
 #include "portal/gh-portal-private.h"
 
+/* The kiosk's own export (docs/receipts.md), from HQ's rows. */
 static char *
-iso (gint64 unix_seconds)
+export_json (GhPortalRequest *req,
+             GhPortalMember  *member)
 {
-  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (unix_seconds);
-  return when != NULL ? g_date_time_format_iso8601 (when) : g_strdup ("");
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static char *
-export_json (GhPortalMember *member,
-             const char     *loyalty_id_unused)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  GhCustomer customer = { 0 };
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *now = iso (g_get_real_time () / G_USEC_PER_SEC);
-  g_autofree char *since = iso (member->member_since);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
 
-  json_builder_begin_object (builder);
-  add_string (builder, "format", "glasshouse-export/1");
-  add_string (builder, "generatedAt", now);
-  add_string (builder, "controller", gh_catalog_get_controller (member->catalog));
-  json_builder_set_member_name (builder, "customer");
-  json_builder_begin_object (builder);
-  add_string (builder, "ref", member->ref);
-  add_string (builder, "displayName", member->display_name);
-  add_string (builder, "createdAt", since);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "data");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < member->items->len; i++)
-    {
-      GhDataItem *item = member->items->pdata[i];
-      GhDataCategory *category = gh_catalog_find_data_category (member->catalog, item->category);
-      g_autofree char *collected = iso (item->collected_at);
-      g_autofree char *retained = iso (item->retained_until);
-      g_autoptr(JsonNode) attributes = json_from_string (item->attributes, NULL);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "category", item->category);
-      add_string (builder, "categoryTitle",
-                  category != NULL ? gh_data_category_get_title (category, NULL) : item->category);
-      add_string (builder, "source", gh_source_to_string (item->source));
-      add_string (builder, "collectedAt", collected);
-      add_string (builder, "retainedUntil", retained);
-      json_builder_set_member_name (builder, "attributes");
-      json_builder_add_value (builder, attributes != NULL ? g_steal_pointer (&attributes)
-                                                          : json_node_new (JSON_NODE_NULL));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "consents");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < member->consents->len; i++)
-    {
-      GhConsent *consent = member->consents->pdata[i];
-      g_autofree char *updated = iso (consent->updated_at);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "purposeId", consent->purpose_id);
-      add_string (builder, "state", gh_consent_state_to_string (consent->state));
-      add_string (builder, "updatedAt", updated);
-      add_string (builder, "noticeVersion", consent->notice_version);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
+  customer.ref = member->ref;
+  customer.loyalty_id = member->loyalty_id;
+  customer.display_name = member->display_name;
+  customer.created_at = member->member_since;
+  root = _gh_receipt_build_export (member->catalog, &customer, member->items, member->consents,
+                                   req->lang, g_get_real_time () / G_USEC_PER_SEC);
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   return json_generator_to_data (generator, NULL);
@@ -106,7 +43,7 @@ _gh_portal_handle_copy_json (GhPortalRequest *req)
 
   if (member == NULL)
     return;
-  json = export_json (member, NULL);
+  json = export_json (req, member);
   req->status = 200;
   req->content_type = g_strdup ("application/json; charset=utf-8");
   req->disposition = g_strdup ("attachment; filename=\"my-data.json\"");

@@ -145,6 +145,7 @@ _gh_portal_member_free (GhPortalMember *member)
     return;
   gh_string_wipe (&member->ref);
   gh_string_wipe (&member->display_name);
+  gh_string_wipe (&member->loyalty_id);
   g_strfreev (member->stores);
   g_clear_object (&member->catalog);
   g_clear_pointer (&member->items, g_ptr_array_unref);
@@ -304,7 +305,7 @@ _gh_portal_member_load (GhPortalRequest  *req,
   if (conn == NULL)
     return NULL;
   row = gh_portal_db_exec (conn,
-                           "SELECT display_name, stores, extract (epoch FROM member_since)::bigint"
+                           "SELECT display_name, stores, extract (epoch FROM member_since)::bigint, loyalty_id"
                            "  FROM glasshouse.member m WHERE ref = $1"
                            "   AND NOT EXISTS (SELECT 1 FROM glasshouse.erasure e WHERE e.ref = m.ref)",
                            1, params, error);
@@ -316,6 +317,7 @@ _gh_portal_member_load (GhPortalRequest  *req,
   member->display_name = g_strdup (PQgetvalue (row, 0, 0));
   member->stores = parse_array (PQgetvalue (row, 0, 1));
   member->member_since = g_ascii_strtoll (PQgetvalue (row, 0, 2), NULL, 10);
+  member->loyalty_id = g_strdup (PQgetvalue (row, 0, 3));
 
   member->catalog = load_catalog (req, conn, (const char * const *) member->stores, error);
   if (member->catalog == NULL)

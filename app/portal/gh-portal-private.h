@@ -9,6 +9,7 @@
 
 #include "config/gh-bundle.h"
 #include "config/gh-catalog.h"
+#include "receipts/gh-kiosk-keys.h"
 #include "receipts/gh-token.h"
 #include "portal/gh-portal.h"
 #include "portal/gh-portal-db.h"
@@ -32,6 +33,7 @@ struct _GhPortal {
   GhTokenTrust      *kiosk_trust;
   gint64             kiosk_trust_at;   /* monotonic seconds */
   GHashTable        *catalogs;         /* bundle change_no (gint64*) -> GhCatalog */
+  GhKioskKeys       *receipt_keys;     /* signs the portal's own receipts; NULL: none */
 };
 
 typedef struct {
@@ -88,6 +90,7 @@ GhTokenClaims *_gh_portal_verify_token (GhPortalRequest  *req,
 
 typedef struct {
   char       *ref;
+  char       *loyalty_id;
   char       *display_name;
   GStrv       stores;
   gint64      member_since;
@@ -106,6 +109,22 @@ GhPortalMember *_gh_portal_member_load (GhPortalRequest  *req,
 /* The answer when HQ or the config cannot be had: a page that says so, 503. */
 void            _gh_portal_page_unavailable (GhPortalRequest *req,
                                              const GError    *error);
+
+/* ---- the portal's own receipts (gh-portal-issue.c) ------------------------- */
+
+/* Reads the portal's receipt key ("glasshouse-kiosk-key/1 BASE64-SEED", owner-only). */
+GhKioskKeys *_gh_portal_receipt_keys_load (const char  *path,
+                                           GError     **error);
+/* Inside the caller's transaction on req->conn: issues the consent receipt for
+ * @purpose_id having gone @from -> @to (the decision @change_no) and stores it in
+ * glasshouse.receipt. Returns its token, or NULL with @error. */
+char        *_gh_portal_issue_receipt     (GhPortalRequest  *req,
+                                           GhPortalMember   *member,
+                                           const char       *purpose_id,
+                                           GhConsentState    from,
+                                           GhConsentState    to,
+                                           gint64            change_no,
+                                           GError          **error);
 
 /* ---- pages (gh-portal-page.c) -------------------------------------------- */
 /* Every portal string has the context "portal": its words are for a phone, and

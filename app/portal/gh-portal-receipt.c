@@ -198,6 +198,8 @@ show_receipt (GhPortalRequest *req,
   g_autofree char *purposes = NULL;
   g_autofree char *policy = NULL;
   g_autofree char *main = NULL;
+  g_autofree char *notice = NULL;
+  g_autoptr(GhPortalSignedIn) who = _gh_portal_session_get (req);
   JsonObject *body;
   JsonArray *controllers;
   const char *controller = NULL;
@@ -246,8 +248,15 @@ show_receipt (GhPortalRequest *req,
   purposes = purposes_html (req, body);
   policy = _gh_portal_escape (json_object_get_string_member_with_default (body, "policyUrl", ""));
 
+  if (who != NULL && g_hash_table_contains (req->query, "saved"))
+    {
+      g_autofree char *text = _gh_portal_escape (
+          T (req, NC_("portal", "Saved. Every kiosk applies your choice the next time it syncs with us.")));
+      notice = g_strdup_printf ("<p class=\"notice\" role=\"status\">%s</p>", text);
+    }
   main = gh_portal_template (
       "receipt.html",
+      "notice", notice != NULL ? notice : "",
       "heading", kind_heading (req, kind),
       "intro", T (req, NC_("portal", "This is your receipt from the kiosk. It names no one: keep the link to "
                        "come back to it.")),
@@ -256,10 +265,16 @@ show_receipt (GhPortalRequest *req,
       "purposes", purposes,
       "policy_url", policy,
       "policy", T (req, NC_("portal", "Read the privacy policy")),
-      "next_heading", T (req, NC_("portal", "See your data or change a choice")),
-      "next_text", T (req, NC_("portal", "Sign in with your loyalty number and PIN. You can switch any purpose "
+      "next_heading", who != NULL ? T (req, NC_("portal", "Your copy and your rights"))
+                                  : T (req, NC_("portal", "See your data or change a choice")),
+      "next_text", who != NULL
+                   ? T (req, NC_("portal", "You can switch any purpose off or on, download a copy of your "
+                                           "data, or ask us to forget you."))
+                   : T (req, NC_("portal", "Sign in with your loyalty number and PIN. You can switch any purpose "
                            "off or on, download a copy of your data, or ask us to forget you.")),
-      "sign_in", T (req, NC_("portal", "Sign in")),
+      "sign_in", who != NULL ? T (req, NC_("portal", "Back to your data and choices"))
+                             : T (req, NC_("portal", "Sign in")),
+      "next_href", who != NULL ? "/me" : "/sign-in",
       NULL);
   _gh_portal_page (req, 200, kind_heading (req, kind), main);
 }

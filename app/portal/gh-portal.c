@@ -36,6 +36,7 @@ gh_portal_finalize (GObject *object)
   g_clear_pointer (&self->config, gh_portal_config_free);
   g_clear_pointer (&self->kiosk_trust, gh_token_trust_free);
   g_clear_pointer (&self->catalogs, g_hash_table_unref);
+  g_clear_pointer (&self->receipt_keys, gh_kiosk_keys_free);
   g_mutex_clear (&self->cache_lock);
   sodium_memzero (self->secret, sizeof self->secret);
   G_OBJECT_CLASS (gh_portal_parent_class)->finalize (object);
@@ -463,10 +464,18 @@ gh_portal_new (const GhPortalConfig  *config,
   self->config->tls_certificate = g_strdup (config->tls_certificate);
   self->config->tls_key = g_strdup (config->tls_key);
   self->config->localedir = g_strdup (config->localedir);
+  self->config->receipt_key = g_strdup (config->receipt_key);
+  self->config->portal_id = g_strdup (config->portal_id);
 
   self->bundle_trust = gh_trust_new_from_file (config->bundle_trust, error);
   if (self->bundle_trust == NULL)
     return NULL;
+  if (config->receipt_key != NULL)
+    {
+      self->receipt_keys = _gh_portal_receipt_keys_load (config->receipt_key, error);
+      if (self->receipt_keys == NULL)
+        return NULL;
+    }
   if (config->tls_certificate != NULL)
     {
       certificate = g_tls_certificate_new_from_files (config->tls_certificate, config->tls_key, error);

@@ -325,6 +325,29 @@ gh_portal_fixture_start (GhPortalFixture *fx,
       g_string_append_printf (text, "tls-certificate=%s/portal.crt\ntls-key=%s/portal.key\n",
                               fx->dir, fx->dir);
     }
+  /* The portal's own receipt key, approved at HQ like a kiosk's. */
+  {
+    g_autofree char *key_path = g_build_filename (fx->dir, "portal-receipt.key", NULL);
+    guint8 seed[32];
+    g_autofree char *seed64 = NULL;
+    g_autofree char *line = NULL;
+    g_autoptr(GhKioskKeys) keys = NULL;
+    g_autofree char *pub = NULL;
+    g_autoptr(PGconn) db = gh_portal_fixture_admin (fx);
+    const char *params[2];
+
+    memset (seed, 0x42, sizeof seed);
+    seed64 = g_base64_encode (seed, sizeof seed);
+    line = g_strdup_printf ("glasshouse-kiosk-key/1 %s\n", seed64);
+    g_assert_true (g_file_set_contents_full (key_path, line, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+    keys = gh_kiosk_keys_new_from_seed (seed);
+    pub = gh_kiosk_keys_get_public_base64 (keys);
+    params[0] = "portal-1";
+    params[1] = pub;
+    exec_params (db, "INSERT INTO glasshouse.kiosk_key (kiosk_id, pubkey, approved_at, approved_by)"
+                     " VALUES ($1, $2, now (), 'fixture') ON CONFLICT DO NOTHING", 2, params);
+    g_string_append_printf (text, "receipt-key=%s\nportal-id=portal-1\n", key_path);
+  }
   if (extra != NULL)
     g_string_append_printf (text, "%s\n", extra);
   g_assert_true (g_file_set_contents (conf, text->str, -1, NULL));

@@ -413,11 +413,33 @@ test_member_switches_off (void)
   saved = gh_phone_post (phone, "/me/choice", "purpose", fx->offer_purpose,
                          "state", "revoked", "csrf", csrf, NULL);
   g_assert_cmpuint (saved->status, ==, 303);
+  /* A new receipt, issued by the portal, opens like a kiosk's and shows the change. */
+  {
+    const char *location = soup_message_headers_get_one (saved->headers, "Location");
+    g_autoptr(GhPhoneAnswer) receipt = NULL;
+    g_autoptr(GhPhoneAnswer) anonymous_receipt = NULL;
+
+    g_assert_true (g_str_has_prefix (location, "/r/"));
+    receipt = gh_phone_get (phone, location);
+    g_assert_cmpuint (receipt->status, ==, 200);
+    g_assert_nonnull (strstr (receipt->body, "Saved."));
+    g_assert_nonnull (strstr (receipt->body, "changed on this visit"));
+    g_assert_nonnull (strstr (receipt->body, "href=\"/me\""));
+    anonymous_receipt = gh_phone_get (stranger, location);
+    g_assert_cmpuint (anonymous_receipt->status, ==, 200);
+    g_assert_null (strstr (anonymous_receipt->body, "Saved."));
+    g_assert_null (strstr (anonymous_receipt->body, "Astrid"));
+  }
   /* The decision at HQ: what the next sync round brings to every kiosk. */
   sql = g_strdup_printf ("SELECT count (*) FROM glasshouse.decision WHERE ref = '%s'"
                          " AND purpose_id = '%s' AND state = 'revoked'"
                          " AND origin = 'portal' AND kiosk_id IS NULL AND notice_version IS NOT NULL",
                          fx->ref, fx->offer_purpose);
+  g_assert_cmpint (gh_test_pg_int (db, sql), ==, 1);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count (*) FROM glasshouse.receipt WHERE kiosk_id = 'portal-1'"
+                         " AND ref = '%s' AND body -> 'changes' -> 0 ->> 'purposeId' = '%s'"
+                         " AND body -> 'changes' -> 0 ->> 'actor' = 'portal'", fx->ref, fx->offer_purpose);
   g_assert_cmpint (gh_test_pg_int (db, sql), ==, 1);
   /* TODO(merge): glasshouse-ctl sync --db fx->kiosk_db, then the kiosk's store shows it. */
 
