@@ -239,7 +239,11 @@ show_receipt (GhPortalRequest *req,
   when = _gh_portal_format_time (req, issued_at, TRUE);
   until = _gh_portal_format_time (req, expires_at, FALSE);
   append_row (facts, T (req, NC_("portal", "When")), when);
-  append_row (facts, T (req, NC_("portal", "Where")), store);
+  /* A receipt the portal issued was made here, not in a store. */
+  append_row (facts, T (req, NC_("portal", "Where")),
+              g_strcmp0 (json_object_get_string_member_with_default (body, "kioskId", ""),
+                         req->portal->config->portal_id) == 0
+              ? T (req, NC_("portal", "Online, on this site")) : store);
   if (staff != NULL)
     append_row (facts, T (req, NC_("portal", "Helped by staff member")), staff);
   if (controller != NULL)

@@ -424,6 +424,7 @@ test_member_switches_off (void)
     g_assert_cmpuint (receipt->status, ==, 200);
     g_assert_nonnull (strstr (receipt->body, "Saved."));
     g_assert_nonnull (strstr (receipt->body, "changed on this visit"));
+    g_assert_nonnull (strstr (receipt->body, "Online, on this site"));
     g_assert_nonnull (strstr (receipt->body, "href=\"/me\""));
     anonymous_receipt = gh_phone_get (stranger, location);
     g_assert_cmpuint (anonymous_receipt->status, ==, 200);
