@@ -401,16 +401,36 @@ early_limits (SoupServer        *server,
 /* ---- the time limit ------------------------------------------------------- */
 
 typedef struct {
-  SoupServerMessage *msg;   /* weak: cleared when it finishes */
+  SoupServerMessage *msg;   /* weak: cleared when it goes away */
   guint              timer;
 } Deadline;
 
 static void
-deadline_finished (SoupServerMessage *msg,
-                   Deadline          *deadline)
+deadline_msg_gone (gpointer  data,
+                   GObject  *where_it_was)
 {
-  g_clear_handle_id (&deadline->timer, g_source_remove);
-  deadline->msg = NULL;
+  ((Deadline *) data)->msg = NULL;
+}
+
+static void
+deadline_msg_finished (SoupServerMessage *msg,
+                       Deadline          *deadline)
+{
+  /* Removing the timer frees @deadline (deadline_free). */
+  g_source_remove (deadline->timer);
+}
+
+static void
+deadline_free (gpointer data)
+{
+  Deadline *deadline = data;
+
+  if (deadline->msg != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (deadline->msg, deadline);
+      g_object_weak_unref (G_OBJECT (deadline->msg), deadline_msg_gone, deadline);
+    }
+  g_free (deadline);
 }
 
 static gboolean
@@ -418,7 +438,6 @@ deadline_expired (gpointer data)
 {
   Deadline *deadline = data;
 
-  deadline->timer = 0;
   /* A request whose worker is running finishes by itself: HQ's statements have
    * their own timeout. One still being read is cut off. */
   if (deadline->msg != NULL && g_object_get_data (G_OBJECT (deadline->msg), "gh-portal-busy") == NULL)
@@ -440,9 +459,10 @@ request_started (SoupServer        *server,
   Deadline *deadline = g_new0 (Deadline, 1);
 
   deadline->msg = msg;
-  deadline->timer = g_timeout_add_seconds (self->config->request_seconds, deadline_expired, deadline);
-  g_signal_connect_data (msg, "finished", G_CALLBACK (deadline_finished), deadline,
-                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  g_object_weak_ref (G_OBJECT (msg), deadline_msg_gone, deadline);
+  g_signal_connect (msg, "finished", G_CALLBACK (deadline_msg_finished), deadline);
+  deadline->timer = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, self->config->request_seconds,
+                                                deadline_expired, deadline, deadline_free);
 }
 
 /* ---- set-up ----------------------------------------------------------------- */
