@@ -344,6 +344,15 @@ test_sign_in_lockout (void)
   g_assert_cmpint (gh_test_pg_int (db, "SELECT round (extract (epoch FROM locked_until - now ()))"
                                        "  FROM glasshouse.member WHERE loyalty_id = '4000000002'"),
                    >, 50);
+  /* The lock runs out; five more wrong PINs lock for twice as long. */
+  gh_test_pg_exec (db, "UPDATE glasshouse.member SET locked_until = now () - interval '1 second'"
+                       " WHERE loyalty_id = '4000000002'");
+  for (int i = 0; i < 5; i++)
+    timed_wrong_pin (phone, "4000000002", &status, NULL);
+  g_assert_cmpuint (status, ==, 429);
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT round (extract (epoch FROM locked_until - now ()))"
+                                       "  FROM glasshouse.member WHERE loyalty_id = '4000000002'"),
+                   >, 110);
   /* The lock ends (as HQ staff would clear it): the right PIN gets in, the count resets. */
   gh_test_pg_exec (db, "UPDATE glasshouse.member SET locked_until = now () - interval '1 second'"
                        " WHERE loyalty_id = '4000000002'");
