@@ -516,14 +516,25 @@ gh_portal_new (const GhPortalConfig  *config,
   return g_steal_pointer (&self);
 }
 
+/* GLib listens with a backlog of 10: a burst of phones (a queue at the kiosk, a
+ * campaign) would overflow it and wait a second per lost SYN. */
+#define LISTEN_BACKLOG 1024
+
 gboolean
 gh_portal_listen (GhPortal  *self,
                   GError   **error)
 {
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string (self->config->address);
   g_autoptr(GSocketAddress) where = g_inet_socket_address_new (address, self->config->port);
+  g_autoptr(GSocket) socket = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, error);
 
-  return soup_server_listen (self->server, where, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+  if (socket == NULL || !g_socket_bind (socket, where, TRUE, error))
+    return FALSE;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_listen (socket, error))
+    return FALSE;
+  return soup_server_listen_socket (self->server, socket, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
 }
 
 int
