@@ -268,6 +268,7 @@ gh_portal_fixture_free (GhPortalFixture *fx)
   g_free (fx->ref);
   g_free (fx->offer_purpose);
   g_free (fx->log_path);
+  g_free (fx->earlier_log);
   g_free (fx);
 }
 
@@ -352,6 +353,14 @@ gh_portal_fixture_start (GhPortalFixture *fx,
     g_string_append_printf (text, "%s\n", extra);
   g_assert_true (g_file_set_contents (conf, text->str, -1, NULL));
   fx->tls = tls;
+  /* A restarted portal writes a new log: keep what the one before wrote. */
+  if (fx->log_path != NULL)
+    {
+      g_autofree char *before = gh_portal_fixture_log (fx);
+      char *joined = g_strconcat (fx->earlier_log != NULL ? fx->earlier_log : "", before, NULL);
+      g_free (fx->earlier_log);
+      fx->earlier_log = joined;
+    }
   g_free (fx->log_path);
   fx->log_path = g_build_filename (fx->dir, "portal.log", NULL);
 
@@ -390,14 +399,24 @@ gh_portal_fixture_stop (GhPortalFixture *fx)
   g_clear_object (&fx->portal);
 }
 
+void
+gh_portal_fixture_kill (GhPortalFixture *fx)
+{
+  g_assert_nonnull (fx->portal);
+  g_subprocess_send_signal (fx->portal, SIGKILL);
+  g_assert_true (g_subprocess_wait (fx->portal, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_signaled (fx->portal));
+  g_clear_object (&fx->portal);
+}
+
 char *
 gh_portal_fixture_log (GhPortalFixture *fx)
 {
-  char *text = NULL;
+  g_autofree char *text = NULL;
 
-  if (!g_file_get_contents (fx->log_path, &text, NULL, NULL))
-    return g_strdup ("");
-  return text;
+  if (fx->log_path == NULL || !g_file_get_contents (fx->log_path, &text, NULL, NULL))
+    return g_strdup (fx->earlier_log != NULL ? fx->earlier_log : "");
+  return g_strconcat (fx->earlier_log != NULL ? fx->earlier_log : "", text, NULL);
 }
 
 char *

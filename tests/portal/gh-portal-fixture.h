@@ -32,6 +32,7 @@ typedef struct {
   /* The portal process. */
   GSubprocess *portal;
   char       *log_path;      /* its stderr */
+  char       *earlier_log;   /* what portals started before this one logged */
   int         port;
   gboolean    tls;
 } GhPortalFixture;
@@ -56,7 +57,9 @@ void             gh_portal_fixture_start (GhPortalFixture *fx,
                                           const char      *extra);
 /* Stops it (SIGTERM) and waits; asserts it exited 0. */
 void             gh_portal_fixture_stop  (GhPortalFixture *fx);
-/* What the portal wrote to stderr so far. */
+/* Kills it (SIGKILL), as a crash or the OOM killer would. */
+void             gh_portal_fixture_kill  (GhPortalFixture *fx);
+/* What the portals started so far wrote to stderr. */
 char            *gh_portal_fixture_log   (GhPortalFixture *fx);
 /* http(s)://127.0.0.1:PORT */
 char            *gh_portal_fixture_base  (GhPortalFixture *fx);

@@ -257,6 +257,17 @@ test_phone (void)
   }
   /* TODO(merge): glasshouse-ctl sync --db fx->kiosk_db; the kiosk's store, then its screen,
    * show the purpose off (gh_store_list_consents). */
+
+  /* A whole phone's visit over TLS left nothing personal in the log. */
+  {
+    g_autofree char *log = gh_portal_fixture_log (fx);
+    const char *secrets[] = { fx->token, fx->ref, "4000000001", "0001", "Astrid", "Andersson", NULL };
+
+    g_assert_nonnull (strstr (log, "GET receipt 200"));
+    for (guint i = 0; secrets[i] != NULL; i++)
+      if (strstr (log, secrets[i]) != NULL)
+        gh_test_fail ("the portal's log holds \"%s\"", secrets[i]);
+  }
   gh_portal_fixture_free (fx);
 }
 

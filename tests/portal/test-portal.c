@@ -602,6 +602,41 @@ test_log_scrubbed (void)
       gh_test_fail ("the portal's log holds \"%s\"", secrets[i]);
 }
 
+/* ---- the portal killed --------------------------------------------------------------- */
+
+static void
+test_portal_killed (void)
+{
+  g_autoptr(GhPhone) phone = NULL;
+  g_autoptr(GhPhone) after = NULL;
+  g_autoptr(GhPhoneAnswer) me = NULL;
+  g_autoptr(GhPhoneAnswer) receipt = NULL;
+  g_autoptr(PGconn) db = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *path = NULL;
+  gint64 decisions;
+
+  REQUIRE_FIXTURE ();
+  phone = new_phone ();
+  g_assert_cmpuint (gh_phone_sign_in (phone, "4000000001", "0001"), ==, 303);
+  db = gh_portal_fixture_admin (fx);
+  decisions = gh_test_pg_int (db, "SELECT count (*) FROM glasshouse.decision");
+  gh_portal_fixture_kill (fx);
+  /* Started again (the unit's Restart=on-failure): the session is gone, HQ is as it was. */
+  gh_portal_fixture_start (fx, FALSE, "request-seconds=3");
+  base = gh_portal_fixture_base (fx);
+  g_free (phone->base);
+  phone->base = g_strdup (base);
+  me = gh_phone_get (phone, "/me");
+  g_assert_cmpuint (me->status, ==, 303);
+  g_assert_cmpstr (soup_message_headers_get_one (me->headers, "Location"), ==, "/sign-in");
+  after = new_phone ();
+  path = g_strconcat ("/r/", fx->token, NULL);
+  receipt = gh_phone_get (after, path);
+  g_assert_cmpuint (receipt->status, ==, 200);
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT count (*) FROM glasshouse.decision"), ==, decisions);
+}
+
 /* ---- HQ down ------------------------------------------------------------------------- */
 
 static void
@@ -651,8 +686,9 @@ main (int   argc,
   g_test_add_func ("/portal/07-member-copy", test_member_copy);
   g_test_add_func ("/portal/08-member-forget", test_member_forget);
   g_test_add_func ("/portal/09-limits", test_limits);
-  g_test_add_func ("/portal/10-log-scrubbed", test_log_scrubbed);
-  g_test_add_func ("/portal/11-hq-down", test_hq_down);
+  g_test_add_func ("/portal/10-portal-killed", test_portal_killed);
+  g_test_add_func ("/portal/11-log-scrubbed", test_log_scrubbed);
+  g_test_add_func ("/portal/12-hq-down", test_hq_down);
   status = g_test_run ();
   if (fx != NULL)
     gh_portal_fixture_stop (fx);
