@@ -215,6 +215,13 @@ test_receipt_refusals (void)
   }
   /* Unknown paths and methods get the same page. */
   assert_invalid (phone, "/admin", 404);
+  /* The stylesheet, the one answer that may be cached, has the headers too. */
+  {
+    g_autoptr(GhPhoneAnswer) css = gh_phone_get (phone, "/portal.css");
+    g_assert_cmpuint (css->status, ==, 200);
+    assert_security_headers (css, FALSE);
+    g_assert_cmpstr (soup_message_headers_get_one (css->headers, "Cache-Control"), ==, "public, max-age=3600");
+  }
 }
 
 /* ---- the code form ------------------------------------------------------------ */
@@ -247,6 +254,8 @@ test_code_form (void)
 
   found = gh_phone_post (phone, "/code", "code", fx->short_code, "csrf", csrf, NULL);
   g_assert_cmpuint (found->status, ==, 303);
+  assert_security_headers (found, TRUE);
+  assert_security_headers (no_csrf, TRUE);
   location = g_strconcat ("/r/", fx->token, NULL);
   g_assert_cmpstr (soup_message_headers_get_one (found->headers, "Location"), ==, location);
   /* As a person types it: lower case, no dash, O for 0. */
@@ -264,7 +273,10 @@ test_code_form (void)
                                                       "csrf", csrf, NULL);
       last = guess->status;
       if (last == 429)
-        g_assert_nonnull (soup_message_headers_get_one (guess->headers, "Retry-After"));
+        {
+          g_assert_nonnull (soup_message_headers_get_one (guess->headers, "Retry-After"));
+          assert_security_headers (guess, TRUE);
+        }
     }
   g_assert_cmpuint (last, ==, 429);
 }
