@@ -255,6 +255,14 @@ bench_portal (void)
   gh_portal_fixture_free (fx);
 }
 
+static void
+drop_message (const char     *domain,
+              GLogLevelFlags  level,
+              const char     *message,
+              gpointer        user_data)
+{
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -269,6 +277,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   /* Two debug lines per connection from GIO would time the logging, not the servers. */
   g_log_set_debug_enabled (FALSE);
+  g_log_set_handler ("GLib-GIO", G_LOG_LEVEL_DEBUG, drop_message, NULL);
   /* 1,000 client sockets here, as many in each server: raise the soft limit to the hard one
    * (the portal inherits it). */
   if (getrlimit (RLIMIT_NOFILE, &files) == 0)
