@@ -86,6 +86,18 @@ kiosk_issues_receipt (GhPortalFixture *fx)
   fx->receipt_id = g_strdup (gh_receipt_get_id (receipt));
   fx->receipt_url = gh_receipt_get_follow_up_url (receipt, fx->catalog);
 
+  /* Another member asked for a copy of their data, helped by staff. */
+  {
+    g_autoptr(GhCustomer) other = gh_store_find_customer (store, "4000000002", &error);
+    g_autoptr(GhReceipt) access = NULL;
+
+    g_assert_no_error (error);
+    access = gh_receipt_issue (store, fx->catalog, other, GH_RECEIPT_KIND_ACCESS, NULL, "s-0042",
+                               "de", &error);
+    g_assert_no_error (error);
+    fx->staff_token = g_strdup (gh_receipt_get_token (access));
+  }
+
   /* A purpose that brings this member offers: switching it off has a preview. */
   {
     g_autoptr(GPtrArray) items = gh_store_list_data_items (store, customer->id, &error);
@@ -267,6 +279,7 @@ gh_portal_fixture_free (GhPortalFixture *fx)
   g_free (fx->receipt_id);
   g_free (fx->ref);
   g_free (fx->offer_purpose);
+  g_free (fx->staff_token);
   g_free (fx->log_path);
   g_free (fx->earlier_log);
   g_free (fx);

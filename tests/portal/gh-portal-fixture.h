@@ -28,6 +28,7 @@ typedef struct {
   char       *receipt_id;
   char       *ref;           /* the member the receipt is for */
   char       *offer_purpose; /* a purpose that brings that member offers */
+  char       *staff_token;   /* an access receipt, in German, issued with staff member s-0042 */
   GhCatalog  *catalog;
   /* The portal process. */
   GSubprocess *portal;

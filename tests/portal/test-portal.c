@@ -94,6 +94,20 @@ test_receipt_page (void)
   g_assert_null (strstr (answer->body, "4000000001"));
   g_assert_null (strstr (answer->body, fx->ref));
   g_assert_null (strstr (answer->body, "<script"));
+
+  /* A receipt made with staff's help, in German: its page says who helped, in its language. */
+  {
+    g_autofree char *staff_path = g_strconcat ("/r/", fx->staff_token, NULL);
+    g_autoptr(GhPhone) other = new_phone ();
+    g_autoptr(GhPhoneAnswer) staff = gh_phone_get (other, staff_path);
+
+    g_assert_cmpuint (staff->status, ==, 200);
+    g_assert_nonnull (strstr (staff->body, "<html lang=\"de\""));
+    g_assert_nonnull (strstr (staff->body, "Ihr Antrag auf eine Kopie Ihrer Daten"));
+    g_assert_nonnull (strstr (staff->body, "Unterstützt von Mitarbeiter"));
+    g_assert_nonnull (strstr (staff->body, "s-0042"));
+    g_assert_null (strstr (staff->body, "Magdalena"));
+  }
 }
 
 static void
