@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "gh-test-utils.h"
+
 GhPhone *
 gh_phone_new (const char *base)
 {
@@ -148,4 +150,39 @@ gh_phone_sign_in (GhPhone    *phone,
   g_assert_nonnull (csrf);
   answer = gh_phone_post (phone, "/sign-in", "loyalty", loyalty_id, "pin", pin, "csrf", csrf, NULL);
   return answer->status;
+}
+
+void
+gh_phone_assert_security_headers (GhPhoneAnswer *answer,
+                         gboolean       no_store)
+{
+  const char *csp = soup_message_headers_get_one (answer->headers, "Content-Security-Policy");
+
+  g_assert_nonnull (csp);
+  g_assert_nonnull (strstr (csp, "default-src 'self'"));
+  g_assert_nonnull (strstr (csp, "script-src 'none'"));
+  g_assert_null (strstr (csp, "unsafe-inline"));
+  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Referrer-Policy"), ==, "no-referrer");
+  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "X-Content-Type-Options"), ==, "nosniff");
+  if (no_store)
+    g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Cache-Control"), ==, "no-store");
+  /* Plain HTTP here: HSTS belongs to TLS answers only (the browser test checks those). */
+  g_assert_null (soup_message_headers_get_one (answer->headers, "Strict-Transport-Security"));
+}
+
+void
+gh_phone_assert_invalid (GhPhone    *phone,
+                const char *path,
+                guint       status)
+{
+  g_autoptr(GhPhoneAnswer) answer = gh_phone_get (phone, path);
+
+  if (answer->status != status)
+    gh_test_fail ("GET %.40s…: status %u, expected %u", path, answer->status, status);
+  g_assert_nonnull (strstr (answer->body, "This link is not valid"));
+  /* No detail: nothing says which check refused it. */
+  g_assert_null (strstr (answer->body, "signature"));
+  g_assert_null (strstr (answer->body, "expired"));
+  g_assert_null (strstr (answer->body, "kiosk-"));
+  gh_phone_assert_security_headers (answer, TRUE);
 }

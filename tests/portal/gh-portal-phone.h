@@ -38,6 +38,15 @@ guint          gh_phone_sign_in      (GhPhone    *phone,
                                       const char *loyalty_id,
                                       const char *pin);
 
+/* Asserts the headers every answer carries (CSP, Referrer-Policy, nosniff; Cache-Control:
+ * no-store when @no_store), and no HSTS: these tests speak plain HTTP. */
+void           gh_phone_assert_security_headers (GhPhoneAnswer *answer,
+                                                 gboolean       no_store);
+/* GET @path and assert the plain "This link is not valid" page with @status, no detail. */
+void           gh_phone_assert_invalid (GhPhone    *phone,
+                                        const char *path,
+                                        guint       status);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhPhone, gh_phone_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhPhoneAnswer, gh_phone_answer_free)
 

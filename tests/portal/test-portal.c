@@ -24,48 +24,11 @@ static char *skip_reason;
 #define REQUIRE_FIXTURE() G_STMT_START { \
   if (fx == NULL) { g_test_skip (skip_reason); return; } } G_STMT_END
 
-static const char invalid_text[] = "This link is not valid";
-
 static GhPhone *
 new_phone (void)
 {
   g_autofree char *base = gh_portal_fixture_base (fx);
   return gh_phone_new (base);
-}
-
-static void
-assert_security_headers (GhPhoneAnswer *answer,
-                         gboolean       no_store)
-{
-  const char *csp = soup_message_headers_get_one (answer->headers, "Content-Security-Policy");
-
-  g_assert_nonnull (csp);
-  g_assert_nonnull (strstr (csp, "default-src 'self'"));
-  g_assert_nonnull (strstr (csp, "script-src 'none'"));
-  g_assert_null (strstr (csp, "unsafe-inline"));
-  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Referrer-Policy"), ==, "no-referrer");
-  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "X-Content-Type-Options"), ==, "nosniff");
-  if (no_store)
-    g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Cache-Control"), ==, "no-store");
-  /* Plain HTTP here: HSTS belongs to TLS answers only (the browser test checks those). */
-  g_assert_null (soup_message_headers_get_one (answer->headers, "Strict-Transport-Security"));
-}
-
-static void
-assert_invalid (GhPhone    *phone,
-                const char *path,
-                guint       status)
-{
-  g_autoptr(GhPhoneAnswer) answer = gh_phone_get (phone, path);
-
-  if (answer->status != status)
-    gh_test_fail ("GET %.40s…: status %u, expected %u", path, answer->status, status);
-  g_assert_nonnull (strstr (answer->body, invalid_text));
-  /* No detail: nothing says which check refused it. */
-  g_assert_null (strstr (answer->body, "signature"));
-  g_assert_null (strstr (answer->body, "expired"));
-  g_assert_null (strstr (answer->body, "kiosk-"));
-  assert_security_headers (answer, TRUE);
 }
 
 /* ---- the receipt ----------------------------------------------------------- */
@@ -82,7 +45,7 @@ test_receipt_page (void)
   path = g_strconcat ("/r/", fx->token, NULL);
   answer = gh_phone_get (phone, path);
   g_assert_cmpuint (answer->status, ==, 200);
-  assert_security_headers (answer, TRUE);
+  gh_phone_assert_security_headers (answer, TRUE);
   g_assert_nonnull (strstr (answer->body, "The choices you made"));
   g_assert_nonnull (strstr (answer->body, "Email newsletter") != NULL ? "" : strstr (answer->body, "changed on this visit"));
   g_assert_nonnull (strstr (answer->body, "changed on this visit"));
@@ -161,7 +124,7 @@ test_receipt_refusals (void)
   n = strlen (forged);
   forged[n - 10] = forged[n - 10] == 'A' ? 'B' : 'A';
   forged_path = g_strconcat ("/r/", forged, NULL);
-  assert_invalid (phone, forged_path, 404);
+  gh_phone_assert_invalid (phone, forged_path, 404);
   /* Expired: signed by a kiosk HQ approved, with a key it knows, but past its date. */
   db = gh_portal_fixture_admin (fx);
   stranger_key = g_strdup ("approved-old");
@@ -185,12 +148,12 @@ test_receipt_refusals (void)
    * unknown kiosk (at most once a second). */
   g_usleep (1100 * 1000);
   expired_path = g_strconcat ("/r/", expired, NULL);
-  assert_invalid (phone, expired_path, 410);
+  gh_phone_assert_invalid (phone, expired_path, 410);
   /* A kiosk HQ never heard of. */
   unknown = gh_portal_fixture_token ("kiosk-stranger", 9, 2000000000);
   gh_portal_fixture_add_receipt (fx, "kiosk-stranger", 9, unknown);
   unknown_path = g_strconcat ("/r/", unknown, NULL);
-  assert_invalid (phone, unknown_path, 404);
+  gh_phone_assert_invalid (phone, unknown_path, 404);
   /* A kiosk registered but not approved. */
   {
     g_autoptr(GhKioskKeys) keys = NULL;
@@ -209,7 +172,7 @@ test_receipt_refusals (void)
   unapproved = gh_portal_fixture_token ("kiosk-waiting", 11, 2000000000);
   gh_portal_fixture_add_receipt (fx, "kiosk-waiting", 11, unapproved);
   unapproved_path = g_strconcat ("/r/", unapproved, NULL);
-  assert_invalid (phone, unapproved_path, 404);
+  gh_phone_assert_invalid (phone, unapproved_path, 404);
   /* Approved: the same token opens its receipt (so the refusal above was the approval's). */
   gh_test_pg_exec (db, "UPDATE glasshouse.kiosk_key SET approved_at = now () WHERE kiosk_id = 'kiosk-waiting'");
   g_usleep (1100 * 1000);
@@ -219,21 +182,21 @@ test_receipt_refusals (void)
     g_assert_nonnull (strstr (opened->body, "The choices you made"));
   }
   /* Malformed. */
-  assert_invalid (phone, "/r/not-a-token", 400);
-  assert_invalid (phone, "/r/%3Cscript%3E", 400);
-  assert_invalid (phone, "/r/", 400);
+  gh_phone_assert_invalid (phone, "/r/not-a-token", 400);
+  gh_phone_assert_invalid (phone, "/r/%3Cscript%3E", 400);
+  gh_phone_assert_invalid (phone, "/r/", 400);
   {
     g_autofree char *long_path = g_strnfill (3000, 'A');
     g_autofree char *full = g_strconcat ("/r/", long_path, NULL);
-    assert_invalid (phone, full, 400);
+    gh_phone_assert_invalid (phone, full, 400);
   }
   /* Unknown paths and methods get the same page. */
-  assert_invalid (phone, "/admin", 404);
+  gh_phone_assert_invalid (phone, "/admin", 404);
   /* The stylesheet, the one answer that may be cached, has the headers too. */
   {
     g_autoptr(GhPhoneAnswer) css = gh_phone_get (phone, "/portal.css");
     g_assert_cmpuint (css->status, ==, 200);
-    assert_security_headers (css, FALSE);
+    gh_phone_assert_security_headers (css, FALSE);
     g_assert_cmpstr (soup_message_headers_get_one (css->headers, "Cache-Control"), ==, "public, max-age=3600");
   }
 }
@@ -258,7 +221,7 @@ test_code_form (void)
   phone = new_phone ();
   home = gh_phone_get (phone, "/");
   g_assert_cmpuint (home->status, ==, 200);
-  assert_security_headers (home, TRUE);
+  gh_phone_assert_security_headers (home, TRUE);
   csrf = gh_phone_csrf (home->body);
   g_assert_nonnull (csrf);
 
@@ -268,8 +231,8 @@ test_code_form (void)
 
   found = gh_phone_post (phone, "/code", "code", fx->short_code, "csrf", csrf, NULL);
   g_assert_cmpuint (found->status, ==, 303);
-  assert_security_headers (found, TRUE);
-  assert_security_headers (no_csrf, TRUE);
+  gh_phone_assert_security_headers (found, TRUE);
+  gh_phone_assert_security_headers (no_csrf, TRUE);
   location = g_strconcat ("/r/", fx->token, NULL);
   g_assert_cmpstr (soup_message_headers_get_one (found->headers, "Location"), ==, location);
   /* As a person types it: lower case, no dash, O for 0. */
@@ -289,7 +252,7 @@ test_code_form (void)
       if (last == 429)
         {
           g_assert_nonnull (soup_message_headers_get_one (guess->headers, "Retry-After"));
-          assert_security_headers (guess, TRUE);
+          gh_phone_assert_security_headers (guess, TRUE);
         }
     }
   g_assert_cmpuint (last, ==, 429);
@@ -422,7 +385,7 @@ test_member_switches_off (void)
   g_assert_cmpuint (gh_phone_sign_in (phone, "4000000001", "0001"), ==, 303);
   me = gh_phone_get (phone, "/me");
   g_assert_cmpuint (me->status, ==, 200);
-  assert_security_headers (me, TRUE);
+  gh_phone_assert_security_headers (me, TRUE);
   g_assert_nonnull (strstr (me->body, "Hello, Astrid"));
   g_assert_nonnull (strstr (me->body, "What we hold about you"));
   g_assert_nonnull (strstr (me->body, "deleted on"));
@@ -520,7 +483,7 @@ test_member_copy (void)
   g_assert_cmpuint (gh_phone_sign_in (phone, "4000000001", "0001"), ==, 303);
   json = gh_phone_get (phone, "/me/copy.json");
   g_assert_cmpuint (json->status, ==, 200);
-  assert_security_headers (json, TRUE);
+  gh_phone_assert_security_headers (json, TRUE);
   g_assert_nonnull (strstr (soup_message_headers_get_one (json->headers, "Content-Disposition"),
                             "attachment"));
   g_assert_true (json_parser_load_from_data (parser, json->body, -1, &error));
@@ -588,7 +551,7 @@ test_limits (void)
   phone = new_phone ();
   answer = gh_phone_post (phone, "/code", "code", big, NULL);
   g_assert_cmpuint (answer->status, ==, 413);
-  assert_security_headers (answer, TRUE);
+  gh_phone_assert_security_headers (answer, TRUE);
 
   /* A client that starts a request and never finishes it is cut off. */
   connection = g_socket_client_connect_to_host (client, "127.0.0.1", fx->port, NULL, &error);
@@ -685,7 +648,7 @@ test_hq_down (void)
   g_assert_cmpuint (answer->status, ==, 503);
   g_assert_nonnull (strstr (answer->body, "not available right now"));
   g_assert_nonnull (soup_message_headers_get_one (answer->headers, "Retry-After"));
-  assert_security_headers (answer, TRUE);
+  gh_phone_assert_security_headers (answer, TRUE);
   g_assert_cmpfloat ((g_get_monotonic_time () - start) / 1e6, <, 15.0);
   /* The portal itself stays up. */
   home = gh_phone_get (phone, "/");
