@@ -60,6 +60,14 @@ gh_portal_init (GhPortal *self)
 static void
 request_free (GhPortalRequest *req)
 {
+  GHashTableIter iter;
+  char *value;
+
+  /* Form fields hold PINs and loyalty numbers: not left behind in freed memory. */
+  g_hash_table_iter_init (&iter, req->form);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &value))
+    if (value != NULL)
+      sodium_memzero (value, strlen (value));
   g_free (req->method);
   g_free (req->path);
   g_hash_table_unref (req->query);
