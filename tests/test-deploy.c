@@ -298,7 +298,8 @@ test_versions_and_translations (void)
   g_autofree char *release = NULL;
   g_autoptr(GRegex) newest = g_regex_new ("<release version=\"([^\"]+)\"", 0, 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
-  const char *programs[] = { g_getenv ("GLASSHOUSE_KIOSK"), g_getenv ("GLASSHOUSE_CTL") };
+  g_autofree char *portal = g_build_filename (build, "app", "portal", "glasshouse-portal", NULL);
+  const char *programs[] = { g_getenv ("GLASSHOUSE_KIOSK"), g_getenv ("GLASSHOUSE_CTL"), portal };
 
   g_assert_true (g_file_get_contents (metainfo_path, &metainfo, NULL, NULL));
   g_assert_true (g_regex_match (newest, metainfo, 0, &match));

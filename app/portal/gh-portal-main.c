@@ -27,12 +27,16 @@ main (int   argc,
   g_autofree char *config_path = NULL;
   int port = -1;
   gboolean print_port = FALSE;
+  gboolean version = FALSE;
+  g_autofree char *default_config = g_build_filename (SYSCONFDIR, "glasshouse",
+                                                      "glasshouse-portal.conf", NULL);
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
       "The key file (default /etc/glasshouse/glasshouse-portal.conf)", "FILE" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Listen on this port instead (0: any free one)", "N" },
     { "print-port", 0, 0, G_OPTION_ARG_NONE, &print_port,
       "Print the port listened on, on stdout, once listening", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- the phone's end of the kiosk's QR code");
@@ -48,9 +52,12 @@ main (int   argc,
       fprintf (stderr, "glasshouse-portal: error: %s\n", error->message);
       return 2;
     }
-  config = gh_portal_config_load (config_path != NULL ? config_path
-                                                      : "/etc/glasshouse/glasshouse-portal.conf",
-                                  &error);
+  if (version)
+    {
+      printf ("glasshouse-portal %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  config = gh_portal_config_load (config_path != NULL ? config_path : default_config, &error);
   if (config == NULL)
     {
       fprintf (stderr, "glasshouse-portal: error: %s\n", error->message);
