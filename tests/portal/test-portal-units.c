@@ -119,7 +119,8 @@ test_unit_verifies (void)
   unit = g_build_filename (dir, "glasshouse-portal.service", NULL);
   g_assert_true (g_file_set_contents (unit, text->str, -1, NULL));
   {
-    const char *argv[] = { analyze, "verify", unit, NULL };
+    /* The man page is checked with the installed package (tools/check-package.sh). */
+    const char *argv[] = { analyze, "verify", "--man=no", unit, NULL };
     g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
   }
   if (!g_spawn_check_wait_status (status, NULL) || strstr (err, "glasshouse-portal.service") != NULL)
