@@ -47,6 +47,7 @@ struct _GhWindow
   GtkWidget            *follow_up_page;
   gboolean              follow_up_ends_visit;
   gboolean              leaving;  /* the receipt asked for on the way out */
+  guint                 inhibit_cookie;  /* the screen kept awake during a visit */
 
   GhKiosk              *kiosk;
   GhSession            *session;

@@ -397,10 +397,33 @@ on_signed_in (GhWindow  *self,
   gh_idle_timer_start (self->idle);
 }
 
+/* No screen blanking or suspend while a shopper is at the kiosk (a desktop session honours
+ * it; under cage nothing blanks the screen in the first place). */
+static void
+keep_screen_awake (GhWindow *self,
+                   gboolean  awake)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (application == NULL)
+    return;
+  if (awake && self->inhibit_cookie == 0)
+    self->inhibit_cookie = gtk_application_inhibit (application, GTK_WINDOW (self),
+                                                    GTK_APPLICATION_INHIBIT_IDLE
+                                                    | GTK_APPLICATION_INHIBIT_SUSPEND,
+                                                    _("A shopper is using the kiosk"));
+  else if (!awake && self->inhibit_cookie != 0)
+    {
+      gtk_application_uninhibit (application, self->inhibit_cookie);
+      self->inhibit_cookie = 0;
+    }
+}
+
 void
 gh_window_begin_visit (GhWindow *self)
 {
   gh_kiosk_begin_visit (self->kiosk);
+  keep_screen_awake (self, TRUE);
   gh_identify_page_reset (GH_IDENTIFY_PAGE (self->identify_page));
   gh_window_show_page (self, self->identify_page);
   gh_idle_timer_start (self->idle);
@@ -434,6 +457,7 @@ end_visit (GhWindow *self)
   GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
 
   gh_idle_timer_stop (self->idle);
+  keep_screen_awake (self, FALSE);
   self->leaving = FALSE;
   if (self->session != NULL)
     gh_session_end (self->session);
