@@ -3,6 +3,11 @@
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "gh-identify-page.h"
 #include "store/gh-store-private.h"
 #include "gh-ui-test-utils.h"
@@ -424,4 +429,144 @@ gh_ui_test_log_capture_dup (void)
   text = g_strdup (captured_log != NULL ? captured_log->str : "");
   g_mutex_unlock (&log_lock);
   return text;
+}
+
+/* ---- secrets in the process's memory ------------------------------------------------ */
+
+#define SECRET_KEY 0x5a
+#define SECRETS_BYTES (64 * 1024)
+
+struct _GhUiTestSecrets
+{
+  guint8 *area;   /* its own mmap: [len][encoded bytes]... */
+  gsize   used;
+};
+
+GhUiTestSecrets *
+gh_ui_test_secrets_new (void)
+{
+  GhUiTestSecrets *secrets = g_new0 (GhUiTestSecrets, 1);
+
+  secrets->area = mmap (NULL, SECRETS_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                        -1, 0);
+  g_assert_true (secrets->area != MAP_FAILED);
+  return secrets;
+}
+
+void
+gh_ui_test_secrets_add (GhUiTestSecrets *secrets,
+                        const char      *value)
+{
+  gsize length = strlen (value);
+
+  if (length < 8)
+    return;
+  g_assert_cmpuint (secrets->used + 1 + length, <, SECRETS_BYTES);
+  secrets->area[secrets->used++] = (guint8) MIN (length, 255);
+  for (gsize i = 0; i < MIN (length, 255); i++)
+    secrets->area[secrets->used++] = (guint8) value[i] ^ SECRET_KEY;
+}
+
+void
+gh_ui_test_secrets_free (GhUiTestSecrets *secrets)
+{
+  munmap (secrets->area, SECRETS_BYTES);
+  g_free (secrets);
+}
+
+/* memmem over @haystack for @needle given encoded, decoding into @scratch (in the secrets'
+ * own mapping, which the scan skips). */
+static const guint8 *
+find_encoded (const guint8 *haystack,
+              gsize         haystack_len,
+              const guint8 *encoded,
+              gsize         length,
+              guint8       *scratch)
+{
+  const guint8 *found;
+
+  for (gsize i = 0; i < length; i++)
+    scratch[i] = encoded[i] ^ SECRET_KEY;
+  found = memmem (haystack, haystack_len, scratch, length);
+  memset (scratch, 0, length);
+  return found;
+}
+
+char *
+gh_ui_test_secrets_scan (GhUiTestSecrets *secrets)
+{
+  g_autofree char *maps = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) found = g_string_new (NULL);
+  guint8 *scratch = secrets->area + SECRETS_BYTES - 512;
+  guint8 *region;
+  gsize region_size = 0;
+  int mem;
+  guintptr here = (guintptr) &found;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  lines = g_strsplit (maps, "\n", -1);
+  mem = open ("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (mem, >=, 0);
+  /* One buffer for every region's copy, outside the regions it reads. */
+  region = mmap (NULL, 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  munmap (region, 1);
+  region = NULL;
+
+  for (guint l = 0; lines[l] != NULL; l++)
+    {
+      guintptr start, end;
+      char perms[8] = { 0 };
+      char path[512] = { 0 };
+      unsigned long offset, inode;
+      int dev_major, dev_minor;
+      gsize size;
+
+      if (sscanf (lines[l], "%" G_GINTPTR_MODIFIER "x-%" G_GINTPTR_MODIFIER "x %4s %lx %x:%x %lu %511[^\n]",
+                  &start, &end, perms, &offset, &dev_major, &dev_minor, &inode, path) < 7)
+        continue;
+      /* What a core dump of the kiosk would hold of the visit: private writable memory not
+       * backed by a file (file-backed data is the program and its libraries). */
+      if (perms[0] != 'r' || perms[1] != 'w' || perms[3] != 'p' || inode != 0)
+        continue;
+      if (g_str_has_prefix (g_strstrip (path), "[vvar") || g_str_has_prefix (path, "[vsyscall"))
+        continue;
+      if ((guintptr) secrets->area >= start && (guintptr) secrets->area < end)
+        continue;
+      /* This thread's stack holds the scan itself. */
+      if (here >= start && here < end)
+        continue;
+      size = end - start;
+      if (size > region_size)
+        {
+          if (region != NULL)
+            munmap (region, region_size);
+          region_size = size;
+          region = mmap (NULL, region_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                         -1, 0);
+          g_assert_true (region != MAP_FAILED);
+        }
+      if (pread (mem, region, size, (off_t) start) != (ssize_t) size)
+        continue;
+      for (gsize at = 0; at < secrets->used; at += 1 + secrets->area[at])
+        {
+          gsize length = secrets->area[at];
+          const guint8 *hit = find_encoded (region, size, secrets->area + at + 1, length, scratch);
+
+          if (hit != NULL)
+            g_string_append_printf (found, "\n  a %" G_GSIZE_FORMAT "-byte value starting \"%c%c\" in %s at %#"
+                                    G_GINTPTR_MODIFIER "x",
+                                    length, (secrets->area[at + 1] ^ SECRET_KEY),
+                                    (secrets->area[at + 2] ^ SECRET_KEY),
+                                    *path != '\0' ? path : "anonymous memory",
+                                    start + (guintptr) (hit - region));
+        }
+    }
+  if (region != NULL)
+    {
+      memset (region, 0, region_size);
+      munmap (region, region_size);
+    }
+  close (mem);
+  return found->len > 0 ? g_string_free (g_steal_pointer (&found), FALSE) : NULL;
 }

@@ -83,6 +83,21 @@ void       gh_ui_test_log_capture_start (void);
 /* What was captured so far, one "FIELD=value" per line. */
 char      *gh_ui_test_log_capture_dup   (void);
 
+/* Secrets a test looks for in its own memory after a visit. They are kept XOR-encoded in a
+ * mapping of their own, so the only plain copies in the process are the program's. */
+typedef struct _GhUiTestSecrets GhUiTestSecrets;
+GhUiTestSecrets *gh_ui_test_secrets_new    (void);
+/* Adds @value (the caller then frees its own copy); values under 8 bytes are skipped: they
+ * would match by chance. */
+void             gh_ui_test_secrets_add    (GhUiTestSecrets *secrets,
+                                            const char      *value);
+/* Reads every private writable mapping of this process (heap, anonymous, thread stacks
+ * other than the caller's) through /proc/self/mem, as a core dump would hold them, and
+ * returns a description of each secret found ("\"<first 3 chars>…\" in [heap] at 0x…"),
+ * NULL when none is. */
+char            *gh_ui_test_secrets_scan   (GhUiTestSecrets *secrets);
+void             gh_ui_test_secrets_free   (GhUiTestSecrets *secrets);
+
 /* Renders @widget as it is now to @path (PNG). */
 void       gh_ui_test_save_png       (GtkWidget    *widget,
                                       const char   *path);

@@ -15,6 +15,7 @@
 #include "gh-follow-up-page.h"
 #include "gh-qr-paintable.h"
 #include "store/gh-store-private.h"
+#include "gh-process.h"
 #include "gh-ui-test-utils.h"
 
 /* Generous: the PIN check and the erasure's fsyncs share two cores with other builds. */
@@ -652,6 +653,39 @@ test_forget_me (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* After an ordinary visit ends, nothing the shopper saw is left anywhere in the kiosk's
+ * memory: not on a widget (assert_no_trace), and not in the heap either, where a crash
+ * dump or a memory-reading attacker would find freed but unwiped strings. The process
+ * is hardened as the kiosk's main() hardens it (ui/gh-process.c); the test then reads its
+ * own private memory as a core dump holds it. */
+static void
+test_visit_leaves_nothing_in_memory (void)
+{
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  g_autoptr(GhCatalog) catalog = g_object_ref (gh_window_get_catalog (window));
+  GhUiTestSecrets *secrets = gh_ui_test_secrets_new ();
+  Shopper shopper = { 0 };
+  g_autofree char *found = NULL;
+
+  shopper_load (&shopper, catalog, "4000000005", "0005");
+  for (guint i = 0; i < shopper.values->len; i++)
+    if (g_strcmp0 (shopper.values->pdata[i], shopper.ref) != 0)  /* a pseudonym, kept */
+      gh_ui_test_secrets_add (secrets, shopper.values->pdata[i]);
+  shopper_clear (&shopper);
+
+  g_assert_true (gh_ui_test_sign_in (window, "4000000005", "0005"));
+  gh_ui_test_settle (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL));
+  g_assert_true (gh_ui_test_wait_page (window, "attract", WAIT_MS));
+  gh_ui_test_settle (GTK_WIDGET (window));
+
+  found = gh_ui_test_secrets_scan (secrets);
+  gh_ui_test_secrets_free (secrets);
+  if (found != NULL)
+    gh_ui_test_fail ("the visit left the shopper's data in the kiosk's memory:%s", found);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 is_null (gpointer data)
 {
@@ -758,12 +792,15 @@ main (int   argc,
 {
   int result;
 
+  /* As the kiosk's main() does: freed memory wiped, which the memory test relies on. */
+  gh_process_harden (argv);
   gtk_test_init (&argc, &argv, NULL);
   gh_ui_test_log_capture_start ();
   store_dir = g_dir_make_tmp ("glasshouse-ui-forget-XXXXXX", NULL);
   db_path = gh_ui_test_demo_store (store_dir, 20);
 
   g_test_add_func ("/forget/forget-me", test_forget_me);
+  g_test_add_func ("/forget/visit-leaves-nothing-in-memory", test_visit_leaves_nothing_in_memory);
   g_test_add_func ("/forget/go-back-keeps-everything", test_go_back_keeps_everything);
   g_test_add_func ("/forget/sign-out-while-erasing", test_sign_out_while_erasing);
   result = g_test_run ();
