@@ -176,6 +176,7 @@ toggle_new (GhAccessibility *self,
    * narrow screen with larger text they take two lines rather than pushing the top
    * bar off the screen. */
   gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
   /* One line whenever there is room: wrapping is the fallback, not the look. */
   gtk_label_set_natural_wrap_mode (GTK_LABEL (text), GTK_NATURAL_WRAP_NONE);
   gtk_label_set_justify (GTK_LABEL (text), GTK_JUSTIFY_CENTER);

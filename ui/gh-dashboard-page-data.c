@@ -59,7 +59,7 @@ add_category_group (GhDashboardPage *self,
   GtkWidget *rows = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   /* Translators: a data category and how many items of it are held, e.g. "Purchases (12)" */
   g_autofree char *heading = g_strdup_printf (_("%s (%u)"), title, items->len);
-  GtkWidget *heading_label = g_object_new (GTK_TYPE_LABEL, "label", heading, "wrap", TRUE,
+  GtkWidget *heading_label = g_object_new (GTK_TYPE_LABEL, "label", heading, "wrap", TRUE, "wrap-mode", PANGO_WRAP_WORD_CHAR,
                                            "xalign", 0.f,
                                            "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING, NULL);
 

@@ -65,6 +65,7 @@ struct _GhDashboardPage
 
   guint           layout_source;
   gboolean        portrait;
+  int             landscape_min_width;  /* the columns side by side need this much */
   gboolean        busy;
 };
 

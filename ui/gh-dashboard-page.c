@@ -80,6 +80,7 @@ gh_dashboard_page_wrapped_label (const char *text,
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
@@ -251,6 +252,9 @@ apply_layout_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* What the page can shrink to: the tabs of the portrait layout fit in this. */
+#define NARROWEST_PAGE 360
+
 static void
 gh_dashboard_page_measure (GtkWidget      *widget,
                            GtkOrientation  orientation,
@@ -264,6 +268,14 @@ gh_dashboard_page_measure (GtkWidget      *widget,
 
   gtk_widget_measure (self->overlay, orientation, for_size, minimum, natural,
                       minimum_baseline, natural_baseline);
+  /* Side by side, the three columns may need more than a portrait screen is wide; the
+   * page then shows them as tabs instead. So its true minimum is the tabs', and a narrow
+   * window must never be pushed wider (past the screen's edge) by the columns. */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL && !self->portrait)
+    {
+      self->landscape_min_width = *minimum;
+      *minimum = MIN (*minimum, NARROWEST_PAGE);
+    }
 }
 
 static void
@@ -273,7 +285,9 @@ gh_dashboard_page_size_allocate (GtkWidget *widget,
                                  int        baseline)
 {
   GhDashboardPage *self = GH_DASHBOARD_PAGE (widget);
-  gboolean portrait = width < height;
+  /* Tabs when the screen is upright, or too narrow for the columns side by side. */
+  gboolean portrait = width < height || width < self->landscape_min_width;
+  int overlay_min = 0;
 
   /* Visibility cannot change during allocation: the new layout follows in an idle. */
   if (portrait != self->portrait && self->layout_source == 0)
@@ -281,7 +295,10 @@ gh_dashboard_page_size_allocate (GtkWidget *widget,
       self->portrait = portrait;
       self->layout_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_layout_idle, self, NULL);
     }
-  gtk_widget_allocate (self->overlay, width, height, baseline, NULL);
+  /* Until then the columns keep their minimum (clipped for that one frame). */
+  gtk_widget_measure (self->overlay, GTK_ORIENTATION_HORIZONTAL, -1, &overlay_min, NULL, NULL,
+                      NULL);
+  gtk_widget_allocate (self->overlay, MAX (width, overlay_min), height, baseline, NULL);
 }
 
 static void
@@ -317,6 +334,7 @@ wrap_tab_labels (GhDashboardPage *self)
       if (GTK_IS_LABEL (label))
         {
           gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
           gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
         }
     }

@@ -95,6 +95,7 @@ line_label (const char *text,
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 64);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   if (css_class != NULL)

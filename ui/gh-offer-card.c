@@ -99,8 +99,10 @@ build_chip_popover (GhOfferCard        *self,
   gtk_widget_add_css_class (source, "dim");
   gtk_widget_add_css_class (used, "dim");
   gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_max_width_chars (GTK_LABEL (value), 36);
   gtk_label_set_wrap (GTK_LABEL (source), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (source), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (category), 0);
   gtk_label_set_xalign (GTK_LABEL (value), 0);
   gtk_label_set_xalign (GTK_LABEL (source), 0);
