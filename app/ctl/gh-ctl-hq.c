@@ -1,5 +1,5 @@
-/* glasshouse-ctl subcommands for the HQ link: outbox push (what the systemd timer
- * runs every minute), hq init (HQ's schema) and hq status (the backlog for staff).
+/* glasshouse-ctl subcommands for the HQ link: outbox push (the push half of sync), hq init
+ * (HQ's schema) and hq status (the backlog for staff; --fleet is in gh-ctl-sync.c).
  *
  * Exit codes: 0 done (also: skipped because a backoff is in force), 2 usage or an
  * unparsable CONNINFO, 3 HQ refused or is not set up (unreachable, bad credentials,
@@ -25,8 +25,8 @@
 
 /* --postgres, else $GLASSHOUSE_HQ_CONNINFO: the environment keeps a password out of
  * the process list (systemd reads it from an EnvironmentFile). */
-static const char *
-resolve_conninfo (const char *option)
+const char *
+gh_ctl_hq_conninfo (const char *option)
 {
   const char *env = g_getenv ("GLASSHOUSE_HQ_CONNINFO");
 
@@ -35,8 +35,8 @@ resolve_conninfo (const char *option)
   return env != NULL && *env != '\0' ? env : NULL;
 }
 
-static int
-fail_no_conninfo (const char *usage)
+int
+gh_ctl_hq_fail_no_conninfo (const char *usage)
 {
   fprintf (stderr, "glasshouse-ctl: error: no HQ given: pass --postgres CONNINFO or set "
            "GLASSHOUSE_HQ_CONNINFO (usage: glasshouse-ctl %s)\n", usage);
@@ -44,8 +44,8 @@ fail_no_conninfo (const char *usage)
 }
 
 /* gh_ctl_fail, except that a CONNINFO that does not parse is a usage error (2). */
-static int
-fail_hq (GError *error)
+int
+gh_ctl_hq_fail (GError *error)
 {
   int code = gh_ctl_fail (error);
 
@@ -53,8 +53,8 @@ fail_hq (GError *error)
 }
 
 /* Returns TRUE when @path says to wait, with the message to print in @why. */
-static gboolean
-backoff_in_force (const char  *path,
+gboolean
+gh_ctl_hq_backoff_in_force (const char  *path,
                   char       **why)
 {
   g_autoptr(GKeyFile) state = g_key_file_new ();
@@ -76,8 +76,8 @@ backoff_in_force (const char  *path,
   return TRUE;
 }
 
-static void
-backoff_record_failure (const char   *path,
+void
+gh_ctl_hq_backoff_record (const char   *path,
                         const GError *failure)
 {
   g_autoptr(GKeyFile) state = g_key_file_new ();
@@ -140,10 +140,10 @@ gh_ctl_outbox_push (int    argc,
                batch, MAX_BATCH);
       return GH_CTL_EXIT_USAGE;
     }
-  if ((conninfo = resolve_conninfo (conninfo_option)) == NULL)
-    return fail_no_conninfo (usage);
+  if ((conninfo = gh_ctl_hq_conninfo (conninfo_option)) == NULL)
+    return gh_ctl_hq_fail_no_conninfo (usage);
 
-  if (backoff_path != NULL && backoff_in_force (backoff_path, &why))
+  if (backoff_path != NULL && gh_ctl_hq_backoff_in_force (backoff_path, &why))
     {
       printf ("not pushing: %s\n", why);
       return GH_CTL_EXIT_OK;
@@ -156,8 +156,8 @@ gh_ctl_outbox_push (int    argc,
     {
       if (backoff_path != NULL && error->domain == GH_HQ_ERROR
           && error->code != GH_HQ_ERROR_CONNINFO)
-        backoff_record_failure (backoff_path, error);
-      return fail_hq (error);
+        gh_ctl_hq_backoff_record (backoff_path, error);
+      return gh_ctl_hq_fail (error);
     }
   if (backoff_path != NULL)
     g_remove (backoff_path);
@@ -192,10 +192,10 @@ gh_ctl_hq_init (int    argc,
 
   if (!gh_ctl_parse (&argc, &argv, usage, entries, FALSE, 0, &common))
     return GH_CTL_EXIT_USAGE;
-  if ((conninfo = resolve_conninfo (conninfo_option)) == NULL)
-    return fail_no_conninfo (usage);
+  if ((conninfo = gh_ctl_hq_conninfo (conninfo_option)) == NULL)
+    return gh_ctl_hq_fail_no_conninfo (usage);
   if ((hq = gh_hq_connect (conninfo, &error)) == NULL || !gh_hq_init_schema (hq, &error))
-    return fail_hq (error);
+    return gh_ctl_hq_fail (error);
   printf ("Glasshouse schema ready at HQ %s\n", gh_hq_get_target (hq));
   return GH_CTL_EXIT_OK;
 }
@@ -208,9 +208,35 @@ gh_ctl_hq_status (int    argc,
   g_autoptr(GhStore) store = NULL;
   g_autoptr(GhHqStatus) status = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *conninfo_option = NULL;
+  const char *usage = "hq status [--json] [--fleet --postgres CONNINFO [--silent-minutes N]]";
+  gboolean fleet = FALSE;
+  int silent = 15;
+  GOptionEntry entries[] = {
+    { "fleet", 0, 0, G_OPTION_ARG_NONE, &fleet, "HQ's view: kiosks gone silent", NULL },
+    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo_option,
+      "HQ's PostgreSQL, with --fleet (default: $GLASSHOUSE_HQ_CONNINFO)", "CONNINFO" },
+    { "silent-minutes", 0, 0, G_OPTION_ARG_INT, &silent,
+      "With --fleet: silent after this long (default: 15)", "N" },
+    { NULL }
+  };
 
-  if (!gh_ctl_parse (&argc, &argv, "hq status [--json]", NULL, TRUE, 0, &common))
+  if (!gh_ctl_parse (&argc, &argv, usage, entries, TRUE, 0, &common))
     return GH_CTL_EXIT_USAGE;
+  if (fleet)
+    {
+      const char *conninfo = gh_ctl_hq_conninfo (conninfo_option);
+
+      if (conninfo == NULL)
+        return gh_ctl_hq_fail_no_conninfo (usage);
+      if (silent < 1 || silent > 525600)
+        {
+          fprintf (stderr, "glasshouse-ctl: error: --silent-minutes %d must be between 1 and "
+                   "525600\n", silent);
+          return GH_CTL_EXIT_USAGE;
+        }
+      return gh_ctl_hq_status_fleet (conninfo, common.json, silent);
+    }
   if ((store = gh_ctl_open_store (&common, FALSE, &error)) == NULL
       || (status = gh_hq_status (store, &error)) == NULL)
     return gh_ctl_fail (error);

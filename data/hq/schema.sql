@@ -377,24 +377,25 @@ $$;
 -- exception, only ever towards privacy: a grant that arrived after a revocation but that its
 -- own device dates before that revocation (a kiosk that was offline, or a slow clock) does not
 -- lift it. A device clock can thus only make a grant lose, never a withdrawal.
-CREATE OR REPLACE FUNCTION glasshouse.decision_effective_state (d glasshouse.decision)
+CREATE OR REPLACE FUNCTION glasshouse.effective_state (member_ref text, purpose text,
+                                                       change bigint, state text,
+                                                       decided timestamptz)
 RETURNS text
 LANGUAGE sql STABLE AS $$
   SELECT CASE
-           WHEN d.state = 'granted' AND EXISTS (
+           WHEN state = 'granted' AND EXISTS (
                   SELECT 1 FROM glasshouse.decision r
-                   WHERE r.ref = d.ref AND r.purpose_id = d.purpose_id
-                     AND r.change_no < d.change_no AND r.state = 'revoked'
-                     AND r.decided_at > d.decided_at
-                     -- a later grant the same device dates after r lifts r again
+                   WHERE r.ref = member_ref AND r.purpose_id = purpose
+                     AND r.change_no < change AND r.state = 'revoked'
+                     AND r.decided_at > decided
+                     -- a grant in between that its device dates after r lifted r already
                      AND NOT EXISTS (SELECT 1 FROM glasshouse.decision g
-                                      WHERE g.ref = d.ref AND g.purpose_id = d.purpose_id
-                                        AND g.change_no > r.change_no
-                                        AND g.change_no < d.change_no
+                                      WHERE g.ref = member_ref AND g.purpose_id = purpose
+                                        AND g.change_no > r.change_no AND g.change_no < change
                                         AND g.state = 'granted'
                                         AND g.decided_at > r.decided_at))
            THEN 'revoked'
-           ELSE d.state END
+           ELSE state END
 $$;
 
 -- Each shopper's current consent per purpose, as marketing reads it: the last decision to
@@ -406,7 +407,8 @@ CREATE VIEW glasshouse.consent_current AS
   SELECT DISTINCT ON (d.ref, d.purpose_id)
          d.ref AS customer_ref,
          d.purpose_id,
-         glasshouse.decision_effective_state (d) AS state,
+         glasshouse.effective_state (d.ref, d.purpose_id, d.change_no, d.state, d.decided_at)
+           AS state,
          d.notice_version,
          d.decided_at AS updated_at,
          d.kiosk_id,
@@ -697,7 +699,7 @@ GRANT SELECT (ref, change_no, requested_at, origin, kiosk_id)
   ON glasshouse.erasure TO glasshouse_kiosk;
 GRANT EXECUTE ON FUNCTION glasshouse.settled_change_no (), glasshouse.register_kiosk (text, text, text),
   glasshouse.kiosk_heartbeat (text, timestamptz, text, bigint, bigint, text, text),
-  glasshouse.decision_effective_state (glasshouse.decision), glasshouse.is_kiosk_login (name),
+  glasshouse.effective_state (text, text, bigint, text, timestamptz), glasshouse.is_kiosk_login (name),
   glasshouse.kiosk_login_stores ()
   TO glasshouse_kiosk;
 REVOKE ALL ON FUNCTION glasshouse.approve_kiosk (text), glasshouse.drop_event_partitions (interval)
