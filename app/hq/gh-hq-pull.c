@@ -210,6 +210,11 @@ _gh_hq_pull_streams (GhHq                   *self,
     {
       gboolean more = TRUE;
 
+      /* Row-level security shows a kiosk its store's members only once HQ approved it:
+       * pulling before would move the cursor past rows it could not see yet. */
+      if (g_str_equal (streams[i].stream, "member") && !result->approved)
+        continue;
+
       while (more)
         {
           if (!pull_page (self, store, &streams[i], settled, page, &result->staged, &more, error))
@@ -332,7 +337,9 @@ _gh_hq_pull_bundles (GhHq                   *self,
   gboolean more = TRUE, ok = TRUE;
   g_autoptr(GError) lock_error = NULL;
 
-  if (options->trust == NULL)
+  /* Without the trust file nothing could be verified; before approval row-level security
+   * hides the store's bundles, and the cursor must not pass them. */
+  if (options->trust == NULL || !result->approved)
     return TRUE;
   /* Without the kiosk program running, the sync applies bundles itself. */
   running = gh_fleet_lock_try (gh_store_get_path (store), GH_FLEET_LOCK_RUNNING, TRUE,

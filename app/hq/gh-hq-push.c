@@ -43,8 +43,13 @@ prepare_for_push (GhHq    *self,
       return FALSE;
     }
   if (!_gh_hq_exec_command (self,
+                            /* Spelled out: LIKE would need the attachment column's SELECT,
+                             * which a kiosk login does not have. */
                             "CREATE TEMP TABLE IF NOT EXISTS gh_incoming"
-                            " (LIKE glasshouse.event INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
+                            " (kiosk_id text NOT NULL, seq bigint NOT NULL, at timestamptz NOT NULL,"
+                            "  actor text NOT NULL, customer_ref text, kind text NOT NULL,"
+                            "  body text NOT NULL, prev_hash text NOT NULL, hash text NOT NULL,"
+                            "  attachment jsonb) ON COMMIT DELETE ROWS",
                             "making a staging table", error))
     return FALSE;
   self->schema_checked = TRUE;

@@ -560,7 +560,7 @@ $$;
 
 -- A kiosk's first sync (and every later one, cheaply): its store and receipt-signing key.
 -- A kiosk login registers only itself; a store once set changes only by HQ staff.
-CREATE OR REPLACE FUNCTION glasshouse.register_kiosk (id text, store text, pubkey text)
+CREATE OR REPLACE FUNCTION glasshouse.register_kiosk (id text, store text, key text)
 RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = glasshouse, pg_temp AS $$
 DECLARE
@@ -581,11 +581,11 @@ BEGIN
                     id, known_store, coalesce (store, '(none)')
       USING ERRCODE = 'check_violation';
   END IF;
-  IF pubkey IS NOT NULL THEN
-    INSERT INTO glasshouse.kiosk_key (kiosk_id, pubkey, store_id) VALUES (id, pubkey, store)
+  IF key IS NOT NULL THEN
+    INSERT INTO glasshouse.kiosk_key (kiosk_id, pubkey, store_id) VALUES (id, key, store)
     ON CONFLICT (kiosk_id, pubkey) DO NOTHING;
-    SELECT approved_at INTO approved FROM glasshouse.kiosk_key
-     WHERE kiosk_id = id AND pubkey = register_kiosk.pubkey;
+    SELECT k.approved_at INTO approved FROM glasshouse.kiosk_key k
+     WHERE k.kiosk_id = id AND k.pubkey = key;
   END IF;
   RETURN CASE WHEN approved IS NULL THEN 'waiting' ELSE 'approved' END;
 END
