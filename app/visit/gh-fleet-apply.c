@@ -203,6 +203,35 @@ local_decision_waiting (GhStore     *store,
   return TRUE;
 }
 
+/* TRUE in *@later when the stage holds a later decision for the same member and purpose. */
+static gboolean
+later_staged (GhStore        *store,
+              const Pending  *row,
+              const char     *purpose,
+              gboolean       *later,
+              GError        **error)
+{
+  sqlite3_stmt *stmt = _gh_store_prepare (store,
+      "SELECT 1 FROM fleet_pending WHERE ref = ?1 AND stream = 'decision' AND change_no > ?2"
+      "   AND json_extract (payload, '$.purpose') = ?3 LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, row->ref, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, row->change_no);
+  sqlite3_bind_text (stmt, 3, purpose, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _gh_store_set_error (store, rc, error, "reading what HQ sent");
+      return FALSE;
+    }
+  *later = rc == SQLITE_ROW;
+  return TRUE;
+}
+
 static gboolean
 read_consent (GhStore     *store,
               gint64       customer_id,
@@ -293,7 +322,7 @@ apply_decision (GhStore         *store,
   g_autoptr(GError) local = NULL;
   g_autofree char *body = NULL;
   JsonObject *decision;
-  const char *purpose, *state_text, *origin, *kiosk_id;
+  const char *purpose, *state_text;
   GhConsentState state;
   gboolean waiting = FALSE;
   int current;
@@ -303,14 +332,16 @@ apply_decision (GhStore         *store,
   decision = json_node_get_object (node);
   purpose = json_object_get_string_member_with_default (decision, "purpose", NULL);
   state_text = json_object_get_string_member_with_default (decision, "state", "");
-  origin = json_object_get_string_member_with_default (decision, "origin", "");
-  kiosk_id = json_object_get_string_member_with_default (decision, "kiosk_id", NULL);
   state = g_str_equal (state_text, "granted") ? GH_CONSENT_GRANTED : GH_CONSENT_REVOKED;
 
-  /* The kiosk's own decisions are in its chain already. */
-  if (purpose == NULL
-      || (g_str_equal (origin, "kiosk")
-          && g_strcmp0 (kiosk_id, gh_store_get_kiosk_id (store)) == 0))
+  /* Only the last staged decision per member and purpose counts (HQ's order). The
+   * kiosk's own decisions come back too and are not skipped: one made here and pushed
+   * may be later at HQ than one from the phone staged with it, and must stay in force. */
+  if (purpose == NULL)
+    goto ignore;
+  if (!later_staged (store, row, purpose, &waiting, error))
+    return FALSE;
+  if (waiting)
     goto ignore;
   customer = gh_store_find_customer_by_ref (store, row->ref, &local);
   if (customer == NULL)

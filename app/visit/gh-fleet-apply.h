@@ -47,7 +47,7 @@ typedef struct {
   guint erasures;    /* members forgotten (or suppressed when not held here) */
   guint members;     /* member lines given to the member import */
   guint refused;     /* member lines the import refused */
-  guint ignored;     /* decisions for members not held, already in force, or own */
+  guint ignored;     /* decisions for members not held, in force, or overtaken */
 } GhFleetApplied;
 
 typedef void (*GhFleetStepFunc) (gint64    change_no,
@@ -57,8 +57,8 @@ typedef void (*GhFleetStepFunc) (gint64    change_no,
  * removes it from the stage, so a kill at any point resumes where it stopped and a row
  * applied twice changes nothing. The rules (README "One fleet"): a decision is recorded
  * with actor "hq" and a body naming where it was made, unless the member is not held
- * (or forgotten), the kiosk itself made it, or the kiosk made a later one still waiting
- * for HQ; an erasure runs the same erasure as "Forget me" with actor "hq"; member lines
+ * (or forgotten), the state is already in force, a later one is staged, or the kiosk made
+ * a later one still waiting for HQ; an erasure runs the same erasure as "Forget me" with actor "hq"; member lines
  * go through the member import (actor "hq"). @step runs after each row (tests crash
  * there). Call it only while holding GH_FLEET_LOCK_VISIT exclusively. */
 gboolean gh_fleet_apply_pending   (GhStore         *store,
