@@ -863,8 +863,8 @@ test_conflict (void)
 static void
 test_systemd_units (void)
 {
-  gh_test_verify_units ("glasshouse-push.service.in", "glasshouse-push.timer",
-                        "outbox push --backoff-state");
+  gh_test_verify_units ("glasshouse-sync.service.in", "glasshouse-sync.timer",
+                        "sync --trust ${GLASSHOUSE_TRUST} --backoff-state");
 }
 
 /* ---- the fleet ------------------------------------------------------------ */
