@@ -2,18 +2,18 @@
 --
 -- Created (and re-run monthly to extend the partitions) by
 --   glasshouse-ctl hq init --postgres CONNINFO
--- as a role that may create schemas in the database. Every statement is idempotent.
+-- as a role that may create schemas and roles in the database. Every statement is idempotent.
 --
--- Kiosks push with `glasshouse-ctl outbox push` as a login role of their own, which needs:
---   GRANT USAGE ON SCHEMA glasshouse TO kiosk_role;
---   GRANT SELECT, INSERT ON glasshouse.event TO kiosk_role;
---   GRANT SELECT, INSERT, UPDATE ON glasshouse.kiosk TO kiosk_role;
---   GRANT TEMPORARY ON DATABASE hq TO kiosk_role;
+-- Each kiosk syncs (`glasshouse-ctl sync`, its push half `outbox push`) as a login of its own,
+-- named after its kiosk id and a member of glasshouse_kiosk (schema 3 below grants the rest):
+--   CREATE ROLE "kiosk-0042" LOGIN PASSWORD '...' IN ROLE glasshouse_kiosk;
 --
 -- Exactly once: an event is identified by (kiosk_id, seq). glasshouse.kiosk keeps, per kiosk,
 -- the highest seq HQ has committed; a pusher locks that row for its batch, sends only what is
--- above it and raises it in the same transaction. The primary key on event is a second guard
--- (a partitioned table's unique key must contain the partition key, so it is (kiosk_id, seq, at)).
+-- above it and raises it in the same transaction, and acknowledges only once HQ holds each
+-- event of the batch once with the kiosk's hash. HQ's arrival trigger (schema 3) refuses an
+-- event whose seq does not follow, so (kiosk_id, seq) is unique even though the partitioned
+-- table's key has to contain `at`.
 -- SPDX-License-Identifier: GPL-3.0-or-later
 
 CREATE SCHEMA IF NOT EXISTS glasshouse;
