@@ -22,7 +22,7 @@
 #include "config/gh-inbox.h"
 #include "hq/gh-hq-pull-private.h"
 
-#define DEFAULT_PAGE 5000
+#define DEFAULT_PAGE 20000
 #define BUNDLE_PAGE 20
 
 static gint64
@@ -52,25 +52,44 @@ _gh_hq_settle (GhHq    *self,
                gint64  *mark,
                GError **error)
 {
-  g_autoptr(PGresult) result = NULL;
+  PGresult *result;
+  gboolean ok = TRUE, got = FALSE;
 
-  /* A long hq import holds the shared lock for its whole transaction: wait a while, then
-   * give up this round rather than hang (the next round tries again). */
-  if (!_gh_hq_exec_command (self, "BEGIN", "starting a transaction", error)
-      || !_gh_hq_exec_command (self, "SET LOCAL lock_timeout = '10s'",
-                               "limiting the wait for HQ's writers", error))
-    goto fail;
-  result = PQexec (self->conn, "SELECT glasshouse.settled_change_no ()");
-  if (!_gh_hq_check_result (self, result, PGRES_TUPLES_OK, "waiting for HQ's writers", error))
-    goto fail;
-  *mark = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
-  if (!_gh_hq_exec_command (self, "COMMIT", "ending a transaction", error))
-    goto fail;
-  return TRUE;
+  /* One round trip: the statements of one query string answer one result each. A long hq
+   * import holds the shared lock for its whole transaction: wait a while, then give up this
+   * round rather than hang (the next round tries again). */
+  _gh_hq_arm_deadline (self);
+  if (!PQsendQuery (self->conn, "BEGIN; SET LOCAL lock_timeout = '10s';"
+                                " SELECT glasshouse.settled_change_no (); COMMIT"))
+    {
+      _gh_hq_disarm_deadline (self);
+      _gh_hq_set_result_error (self, NULL, "waiting for HQ's writers", error);
+      return FALSE;
+    }
+  while ((result = PQgetResult (self->conn)) != NULL)
+    {
+      ExecStatusType status = PQresultStatus (result);
 
-fail:
-  _gh_hq_rollback (self);
-  return FALSE;
+      if (ok && status == PGRES_TUPLES_OK && PQntuples (result) == 1)
+        {
+          *mark = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+          got = TRUE;
+        }
+      else if (ok && status != PGRES_COMMAND_OK)
+        ok = _gh_hq_check_result (self, result, PGRES_COMMAND_OK, "waiting for HQ's writers",
+                                  error);
+      PQclear (result);
+    }
+  _gh_hq_disarm_deadline (self);
+  if (ok && !got)
+    {
+      g_set_error (error, GH_HQ_ERROR, GH_HQ_ERROR_FAILED,
+                   "HQ %s: no settled change number came back", self->target);
+      ok = FALSE;
+    }
+  if (!ok)
+    _gh_hq_rollback (self);
+  return ok;
 }
 
 static char *
@@ -170,6 +189,9 @@ pull_page (GhHq                   *self,
     return FALSE;
   rows = PQntuples (result);
   *more = rows == page;
+  /* Nothing new: no write, no fsync (the empty round stays cheap). */
+  if (rows == 0 && cursor_get (store, stream->stream) == settled)
+    return TRUE;
 
   if (!gh_store_begin (store, error))
     return FALSE;

@@ -29,7 +29,7 @@ typedef struct {
   GhTrust               *trust;       /* the kiosk's trust file; NULL: bundles are not pulled */
   const char            *inbox_dir;   /* NULL: "inbox" beside the store */
   int                    batch;       /* push batch; 0: 500 */
-  int                    page;        /* rows per pulled page; 0: 5,000 */
+  int                    page;        /* rows per pulled page; 0: 20,000 */
   GhHqSyncProgressFunc   progress;
   gpointer               user_data;
 } GhHqSyncOptions;
