@@ -487,6 +487,51 @@ test_publish_refuses (void)
   fleet_tear_down (&fleet);
 }
 
+/* Whole partitions go by retention; the consent proofs stay. */
+static void
+test_retention (void)
+{
+  g_autoptr(PGconn) db = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *old_month = NULL;
+
+  REQUIRE_PG ();
+  gh_test_hq_create (pg, "fleet_retention");
+  admin = gh_test_hq_admin_conninfo (pg, "fleet_retention");
+  db = gh_test_pg_admin (pg, "fleet_retention");
+  gh_test_pg_exec (db, "SELECT glasshouse.ensure_month_partition ((now () - interval '30 months')::date)");
+  gh_test_pg_exec (db, "INSERT INTO glasshouse.event (kiosk_id, seq, at, actor, customer_ref, kind,"
+                       " body, prev_hash, hash)"
+                       " SELECT 'kiosk-old', 1, t, 'shopper', 'm-old', 'consent.revoked',"
+                       "        '{\"purpose\":\"marketing.email\",\"state\":\"revoked\"}',"
+                       "        repeat ('0', 64), glasshouse.chain_hash (1, t, 'kiosk-old',"
+                       "        'shopper', 'm-old', 'consent.revoked',"
+                       "        '{\"purpose\":\"marketing.email\",\"state\":\"revoked\"}',"
+                       "        repeat ('0', 64))"
+                       "   FROM (SELECT date_trunc ('month', now () - interval '30 months')"
+                       "                + interval '1 day' AS t) x");
+  old_month = gh_test_pg_value (db, "SELECT to_char (now () - interval '30 months',"
+                                    " '\"event_\"YYYY_MM')");
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT count (*) FROM glasshouse.decision"
+                                       " WHERE ref = 'm-old'"), ==, 1);
+  g_assert_cmpint (gh_test_run_ctl (NULL, &err, "hq", "retention", "--postgres", admin,
+                                    "--keep-months", "0", NULL), ==, 2);
+  g_assert_cmpint (gh_test_run_ctl (&out, &err, "hq", "retention", "--postgres", admin,
+                                    "--keep-months", "24", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, old_month));
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT count (*) FROM glasshouse.event"
+                                       " WHERE kiosk_id = 'kiosk-old'"), ==, 0);
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT count (*) FROM glasshouse.decision"
+                                       " WHERE ref = 'm-old'"), ==, 1);
+  /* The last 24 months and the months ahead stay. */
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT count (*) FROM pg_inherits i"
+                                       " JOIN pg_class c ON c.oid = i.inhrelid"
+                                       " WHERE c.relname = to_char (now () - interval '11 months',"
+                                       " '\"event_\"YYYY_MM')"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -498,6 +543,7 @@ main (int    argc,
   g_test_add_func ("/fleet/one-fleet", test_fleet);
   g_test_add_func ("/fleet/roles", test_roles);
   g_test_add_func ("/fleet/publish-refuses", test_publish_refuses);
+  g_test_add_func ("/fleet/retention", test_retention);
   status = g_test_run ();
   if (pg != NULL)
     gh_test_pg_stop (pg);

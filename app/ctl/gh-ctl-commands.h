@@ -30,6 +30,7 @@ void        gh_ctl_hq_backoff_record    (const char   *path,
 int gh_ctl_sync             (int argc, char **argv);
 int gh_ctl_hq_publish       (int argc, char **argv);
 int gh_ctl_hq_kiosk         (int argc, char **argv);
+int gh_ctl_hq_retention     (int argc, char **argv);
 int gh_ctl_hq_status_fleet  (const char *conninfo, gboolean json, int silent_minutes);
 
 /* gh-ctl-offers.c */

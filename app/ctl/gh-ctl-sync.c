@@ -314,3 +314,59 @@ gh_ctl_hq_status_fleet (const char *conninfo,
           kiosks->len == 1 ? "" : "s", silent_minutes);
   return GH_CTL_EXIT_OK;
 }
+
+int
+gh_ctl_hq_retention (int    argc,
+                     char **argv)
+{
+  const char *usage = "hq retention --postgres CONNINFO --keep-months N";
+  g_auto(GhCtlCommon) common = { 0 };
+  g_autofree char *conninfo_option = NULL;
+  g_autoptr(GhHq) hq = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) dropped = NULL;
+  const char *conninfo;
+  int months = 0;
+  GOptionEntry entries[] = {
+    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo_option,
+      "HQ's PostgreSQL (default: $GLASSHOUSE_HQ_CONNINFO)", "CONNINFO" },
+    { "keep-months", 0, 0, G_OPTION_ARG_INT, &months,
+      "Keep the events of the last N months (the audit trail's period)", "N" },
+    { NULL }
+  };
+
+  if (!gh_ctl_parse (&argc, &argv, usage, entries, TRUE, 0, &common))
+    return GH_CTL_EXIT_USAGE;
+  if (months < 1 || months > 1200)
+    {
+      fprintf (stderr, "glasshouse-ctl: error: --keep-months must be between 1 and 1200 "
+               "(usage: glasshouse-ctl %s)\n", usage);
+      return GH_CTL_EXIT_USAGE;
+    }
+  if ((conninfo = gh_ctl_hq_conninfo (conninfo_option)) == NULL)
+    return gh_ctl_hq_fail_no_conninfo (usage);
+  if ((hq = gh_hq_connect (conninfo, &error)) == NULL
+      || (dropped = gh_hq_drop_event_partitions (hq, months, &error)) == NULL)
+    return gh_ctl_hq_fail (error);
+  if (common.json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "dropped");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < dropped->len; i++)
+        json_builder_add_string_value (builder, g_ptr_array_index (dropped, i));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      gh_ctl_print_json (root);
+      return GH_CTL_EXIT_OK;
+    }
+  for (guint i = 0; i < dropped->len; i++)
+    printf ("dropped %s\n", (const char *) g_ptr_array_index (dropped, i));
+  printf ("%u event partition%s older than %d months dropped; decisions, erasures and "
+          "receipts are kept\n", dropped->len, dropped->len == 1 ? "" : "s", months);
+  return GH_CTL_EXIT_OK;
+}

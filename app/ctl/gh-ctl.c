@@ -33,6 +33,8 @@ static const GhCtlCommand commands[] = {
     "a signed bundle for the kiosks of these stores (default all)" },
   { "hq",       "kiosk",  gh_ctl_hq_kiosk,      "approve ID --postgres CONNINFO",
     "trust a kiosk's registered receipt key" },
+  { "hq",       "retention", gh_ctl_hq_retention, "--postgres CONNINFO --keep-months N [--json]",
+    "drop whole event partitions older than N months" },
   { "kiosk",    "pubkey", gh_ctl_kiosk_pubkey,  "", "this kiosk's receipt-signing key, for HQ's trust file" },
   { "receipt",  "verify", gh_ctl_receipt_verify, "--trust PUBFILE TOKEN [--db PATH] [--json]",
     "check a follow-up token (exit 3 if refused)" },

@@ -197,3 +197,28 @@ gh_hq_fleet_status (GhHq     *self,
     }
   return g_steal_pointer (&kiosks);
 }
+
+GPtrArray *
+gh_hq_drop_event_partitions (GhHq    *self,
+                             int      keep_months,
+                             GError **error)
+{
+  g_autofree char *keep = g_strdup_printf ("%d months", keep_months);
+  const char *params[] = { keep };
+  g_autoptr(PGresult) answer = NULL;
+  GPtrArray *dropped;
+
+  g_return_val_if_fail (GH_IS_HQ (self), NULL);
+
+  _gh_hq_arm_deadline (self);
+  answer = PQexecParams (self->conn, "SELECT glasshouse.drop_event_partitions ($1::interval)",
+                         1, NULL, params, NULL, NULL, 0);
+  _gh_hq_disarm_deadline (self);
+  if (!_gh_hq_check_result (self, answer, PGRES_TUPLES_OK, "dropping old event partitions",
+                            error))
+    return NULL;
+  dropped = g_ptr_array_new_with_free_func (g_free);
+  for (int row = 0; row < PQntuples (answer); row++)
+    g_ptr_array_add (dropped, g_strdup (PQgetvalue (answer, row, 0)));
+  return dropped;
+}

@@ -92,6 +92,12 @@ typedef struct {
 
 void        gh_hq_kiosk_health_free (GhHqKioskHealth *health);
 
+/* Drops the monthly event partitions that end more than @keep_months months ago; the
+ * names dropped. Decisions, erasures and receipts (the consent proofs) are other tables. */
+GPtrArray  *gh_hq_drop_event_partitions (GhHq          *self,
+                                         int            keep_months,
+                                         GError       **error);
+
 /* Every kiosk HQ knows, the longest silent first. */
 GPtrArray  *gh_hq_fleet_status    (GhHq                   *self,
                                    GError                **error);

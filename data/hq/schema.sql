@@ -636,7 +636,7 @@ $$;
 -- governs those. Returns the partitions dropped.
 CREATE OR REPLACE FUNCTION glasshouse.drop_event_partitions (keep interval)
 RETURNS SETOF text
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = glasshouse, pg_temp AS $$
 DECLARE
   part record;
 BEGIN
