@@ -520,6 +520,9 @@ test_visit_and_hq_down (void)
   }
   sync_ok (&hq, 1);
   assert_events_once (&hq, db, 1);
+  /* Back in touch, the kiosk tells HQ why it was silent. */
+  g_assert_nonnull (strstr (gh_test_pg_value (db, "SELECT last_error FROM glasshouse.kiosk_health"
+                                                  " WHERE kiosk_id = 'kiosk-b'"), "unreachable"));
   hq_tear_down (&hq);
 }
 

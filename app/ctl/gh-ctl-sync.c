@@ -109,6 +109,8 @@ gh_ctl_sync (int    argc,
   if ((hq = gh_hq_connect (conninfo, &error)) == NULL
       || !gh_hq_sync (hq, store, &options, &result, &error))
     {
+      if (hq == NULL)
+        gh_hq_sync_note_error (store, error);
       if (backoff_path != NULL && error->domain == GH_HQ_ERROR
           && error->code != GH_HQ_ERROR_CONNINFO)
         gh_ctl_hq_backoff_record (backoff_path, error);

@@ -52,12 +52,19 @@ last_refused (GhStore        *store,
   return NULL;
 }
 
+/* The heartbeat's last error: this round's, else the last one any round met (with its
+ * time), kept in the store's meta so that a kiosk which could not reach HQ says why once
+ * it can. */
+#define META_LAST_ERROR "hq_last_sync_error"
+
 static gboolean
 send_heartbeat (GhHq         *self,
                 GhStore      *store,
                 const char   *error_text,
                 GError      **error)
 {
+  g_autofree char *remembered = error_text == NULL ? gh_store_get_meta (store, META_LAST_ERROR)
+                                                   : NULL;
   g_autoptr(GhConfigStatus) status = gh_config_get_status (store, NULL);
   g_autofree char *clock = NULL;
   g_autofree char *config = g_strdup_printf ("%" G_GINT64_FORMAT,
@@ -76,7 +83,7 @@ send_heartbeat (GhHq         *self,
   params[3] = config;
   params[4] = backlog;
   params[5] = refused;
-  params[6] = error_text;
+  params[6] = error_text != NULL ? error_text : remembered;
   _gh_hq_arm_deadline (self);
   answer = PQexecParams (self->conn,
                          "SELECT glasshouse.kiosk_heartbeat ($1, $2, $3, $4, $5, $6, $7)",
@@ -152,6 +159,18 @@ round_steps (GhHq                   *self,
          && apply_staged (store, options, result, error);
 }
 
+void
+gh_hq_sync_note_error (GhStore      *store,
+                       const GError *failure)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *iso = g_date_time_format_iso8601 (now);
+  g_autofree char *noted = g_strdup_printf ("%s: %s", iso, failure->message);
+
+  g_strdelimit (noted, "\r\n", ' ');
+  gh_store_set_meta (store, META_LAST_ERROR, noted, NULL);
+}
+
 gboolean
 gh_hq_sync (GhHq                   *self,
             GhStore                *store,
@@ -178,6 +197,7 @@ gh_hq_sync (GhHq                   *self,
       g_autofree char *text = g_strdup (failure->message);
 
       g_strdelimit (text, "\r\n", ' ');
+      gh_hq_sync_note_error (store, failure);
       if (failure->domain != GH_HQ_ERROR || failure->code == GH_HQ_ERROR_CONFLICT
           || failure->code == GH_HQ_ERROR_FAILED)
         send_heartbeat (self, store, text, NULL);

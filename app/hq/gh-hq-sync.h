@@ -55,6 +55,10 @@ gboolean    gh_hq_sync            (GhHq                   *self,
                                    GhHqSyncResult         *result,
                                    GError                **error);
 
+/* Remembers @failure (with the time) for the next heartbeat's last_error. */
+void        gh_hq_sync_note_error (GhStore                *store,
+                                   const GError           *failure);
+
 /* Pulls member changes of @store's store (and nothing else) into the stage, without
  * applying them: what the pull benchmark measures. */
 gboolean    gh_hq_pull_members    (GhHq                   *self,
