@@ -501,6 +501,31 @@ test_visit_and_hq_down (void)
   state = store_consent (&hq, 1, "marketing.email");
   g_assert_cmpstr (state, ==, "revoked");
   g_clear_pointer (&state, g_free);
+
+  /* A bundle published while the kiosk program runs goes to its inbox, which verifies it
+   * with the kiosk's trust and applies it. */
+  {
+    g_autofree char *config = gh_test_bundle_config (2);
+    g_autoptr(GBytes) bundle = gh_test_bundle_sign (config, hq.prefix);
+    g_autofree char *path = gh_test_bundle_write (hq.dir, "v2.bundle", bundle);
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "hq", "publish", "--postgres", hq.admin, path,
+                                      "--stores", "store-1", NULL), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (gh_test_run_ctl (&out, &err, "sync", "--json", "--db", hq.paths[1],
+                                      "--postgres", hq.conninfo[1], "--trust", hq.trust, NULL),
+                     ==, 0);
+    g_assert_nonnull (strstr (out, "\"bundles_to_inbox\" : 1"));
+    while (gh_kiosk_get_catalog (kiosk) == NULL
+           || gh_catalog_get_version (gh_kiosk_get_catalog (kiosk)) != 2)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10000);
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      }
+  }
   g_clear_object (&kiosk);
 
   /* HQ down: exit 3, one line, the store as it was, the outbox kept. */
