@@ -35,6 +35,8 @@ cursor_get (GhStore    *store,
   return value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
 }
 
+/* Only ever forward: two rounds at once (the timer and someone by hand) must not move a
+ * cursor back over what the other applied. */
 static gboolean
 cursor_set (GhStore     *store,
             const char  *stream,
@@ -44,6 +46,8 @@ cursor_set (GhStore     *store,
   g_autofree char *key = g_strconcat ("hq_cursor_", stream, NULL);
   g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, change_no);
 
+  if (change_no <= cursor_get (store, stream))
+    return TRUE;
   return gh_store_set_meta (store, key, value, error);
 }
 

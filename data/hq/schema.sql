@@ -405,10 +405,11 @@ $$;
 -- arrive (change_no) with the rule above; erased members are not listed (erase_member
 -- deletes their decisions, and a late one is never stored). Columns as in schema 1, then
 -- where the decision came from.
-DROP VIEW IF EXISTS glasshouse.consent_current;
-CREATE VIEW glasshouse.consent_current AS
-  SELECT DISTINCT ON (d.ref, d.purpose_id)
-         d.ref AS customer_ref,
+-- CREATE OR REPLACE, not DROP: views others build on this one survive a re-run of hq init
+-- (the columns of schema 1 keep their names and types; the new ones come after them).
+CREATE OR REPLACE VIEW glasshouse.consent_current AS
+  -- The rule is computed for each member's last decision only, not for every row.
+  SELECT d.ref AS customer_ref,
          d.purpose_id,
          glasshouse.effective_state (d.ref, d.purpose_id, d.change_no, d.state, d.decided_at)
            AS state,
@@ -418,8 +419,9 @@ CREATE VIEW glasshouse.consent_current AS
          d.seq,
          d.origin,
          d.change_no
-    FROM glasshouse.decision d
-   ORDER BY d.ref, d.purpose_id, d.change_no DESC;
+    FROM (SELECT DISTINCT ON (ref, purpose_id) *
+            FROM glasshouse.decision
+           ORDER BY ref, purpose_id, change_no DESC) d;
 
 -- ---- checks on arrival ------------------------------------------------------------
 -- Runs once per INSERT statement into glasshouse.event, whoever sends it: every event's hash
