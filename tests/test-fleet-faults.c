@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -252,29 +253,41 @@ die_at (GhHqSyncStage  stage,
     raise (SIGKILL);
 }
 
+static char *self_path;
+
+/* The round runs in a fresh process (this test binary again, see main): a child forked
+ * from a process with threads may inherit a lock some thread held. */
+static int
+kill_round_child (char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhStore) store = gh_store_open (argv[2], GH_STORE_OPEN_DEFAULT, &error);
+  g_autoptr(GhTrust) trust = gh_trust_new_from_file (argv[4], &error);
+  g_autoptr(GhHq) link = store != NULL ? gh_hq_connect (argv[3], &error) : NULL;
+  KillPlan plan = { atoi (argv[5]), atoi (argv[6]), 0 };
+  GhHqSyncOptions options = { .trust = trust, .page = 2, .progress = die_at,
+                              .user_data = &plan };
+
+  if (link != NULL && gh_hq_sync (link, store, &options, NULL, &error))
+    return 0;
+  g_printerr ("round failed: %s\n", error->message);
+  return 1;
+}
+
 static int
 round_killed_at (Hq       *hq,
                  KillPlan *plan)
 {
-  pid_t pid = fork ();
+  g_autofree char *stage = g_strdup_printf ("%d", plan->stage);
+  g_autofree char *nth = g_strdup_printf ("%d", plan->nth);
+  const char *argv[] = { self_path, "--kill-round", hq->paths[0], hq->conninfo[0], hq->trust,
+                         stage, nth, NULL };
+  g_autoptr(GError) error = NULL;
   int status = 0;
 
-  g_assert_cmpint (pid, >=, 0);
-  if (pid == 0)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GhStore) store = gh_store_open (hq->paths[0], GH_STORE_OPEN_DEFAULT, &error);
-      g_autoptr(GhTrust) trust = gh_trust_new_from_file (hq->trust, &error);
-      g_autoptr(GhHq) link = store != NULL ? gh_hq_connect (hq->conninfo[0], &error) : NULL;
-      GhHqSyncOptions options = { .trust = trust, .page = 2, .progress = die_at,
-                                  .user_data = plan };
-
-      if (link != NULL && gh_hq_sync (link, store, &options, NULL, &error))
-        _exit (0);
-      g_printerr ("round failed: %s\n", error->message);
-      _exit (1);
-    }
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
+                &error);
+  g_assert_no_error (error);
   return status;
 }
 
@@ -557,6 +570,9 @@ main (int    argc,
 {
   int status;
 
+  if (argc == 7 && g_str_equal (argv[1], "--kill-round"))
+    return kill_round_child (argv);
+  self_path = g_canonicalize_filename (argv[0], NULL);
   g_test_init (&argc, &argv, NULL);
   pg = gh_test_pg_start (FALSE, &pg_skip_reason);
   g_test_add_func ("/fleet-faults/arrival", test_arrival);

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "config/gh-config.h"
 #include "config/gh-inbox.h"
@@ -143,10 +144,8 @@ typedef struct {
 } Stream;
 
 static const Stream streams[] = {
-  { "member",
-    "SELECT change_no, ref, line FROM glasshouse.member_change"
-    " WHERE change_no > $1 AND change_no <= $2 AND ($3::text IS NULL OR $3 = ANY (stores))"
-    " ORDER BY change_no LIMIT $4", NULL },
+  /* Pulled as COPY by pull_member_page. */
+  { "member", NULL, NULL },
   { "decision",
     "SELECT change_no, ref, purpose_id,"
     "       glasshouse.effective_state (ref, purpose_id, change_no, state, decided_at),"
@@ -222,6 +221,138 @@ fail:
   return FALSE;
 }
 
+/* Undoes COPY's text-format escaping of one field, in place; returns its end. */
+static char *
+copy_unescape (char *field,
+               char *end)
+{
+  char *out = field;
+
+  for (char *in = field; in < end; in++)
+    {
+      if (*in != '\\' || in + 1 >= end)
+        {
+          *out++ = *in;
+          continue;
+        }
+      switch (*++in)
+        {
+        case 'b': *out++ = '\b'; break;
+        case 'f': *out++ = '\f'; break;
+        case 'n': *out++ = '\n'; break;
+        case 'r': *out++ = '\r'; break;
+        case 't': *out++ = '\t'; break;
+        case 'v': *out++ = '\v'; break;
+        default: *out++ = *in; break;   /* \\ and any other escaped character */
+        }
+    }
+  return out;
+}
+
+/* The member stream is the big one (a CRM's nightly changes): its page comes as COPY and is
+ * staged row by row as it arrives, so the server's sending and the store's writing overlap,
+ * and no result set of the whole page is built in memory. */
+static gboolean
+pull_member_page (GhHq      *self,
+                  GhStore   *store,
+                  gint64     settled,
+                  int        page,
+                  gint64    *staged,
+                  gboolean  *more,
+                  GError   **error)
+{
+  g_autofree char *store_id = gh_store_get_meta (store, "store_id");
+  g_autofree char *condition = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(PGresult) start = NULL;
+  gboolean ok = TRUE, begun = FALSE;
+  gint64 rows = 0, last = 0;
+  PGresult *end;
+  char *buffer;
+  int n;
+
+  /* COPY takes no parameters: the numbers are ours, the store id is quoted by libpq. */
+  if (store_id != NULL)
+    {
+      char *quoted = PQescapeLiteral (self->conn, store_id, strlen (store_id));
+
+      if (quoted == NULL)
+        {
+          _gh_hq_set_result_error (self, NULL, "pulling member changes", error);
+          return FALSE;
+        }
+      condition = g_strdup_printf ("%s = ANY (stores)", quoted);
+      PQfreemem (quoted);
+    }
+  sql = g_strdup_printf ("COPY (SELECT change_no, ref, line FROM glasshouse.member_change"
+                         " WHERE change_no > %" G_GINT64_FORMAT " AND change_no <= %"
+                         G_GINT64_FORMAT " AND %s ORDER BY change_no LIMIT %d) TO STDOUT",
+                         cursor_get (store, "member"), settled,
+                         condition != NULL ? condition : "true", page);
+  _gh_hq_arm_deadline (self);
+  start = PQexec (self->conn, sql);
+  if (!_gh_hq_check_result (self, start, PGRES_COPY_OUT, "pulling member changes", error))
+    {
+      _gh_hq_disarm_deadline (self);
+      return FALSE;
+    }
+  while ((n = PQgetCopyData (self->conn, &buffer, 0)) > 0)
+    {
+      char *ref = memchr (buffer, '\t', n);
+      char *line = ref != NULL ? memchr (ref + 1, '\t', buffer + n - ref - 1) : NULL;
+      char *line_end = buffer + n - (n > 0 && buffer[n - 1] == '\n');
+
+      if (ok && (ref == NULL || line == NULL))
+        {
+          g_set_error (error, GH_HQ_ERROR, GH_HQ_ERROR_FAILED,
+                       "HQ %s: a member change came back malformed", self->target);
+          ok = FALSE;
+        }
+      if (ok && !begun)
+        ok = begun = gh_store_begin (store, error);
+      if (ok)
+        {
+          *ref = '\0';
+          *copy_unescape (ref + 1, line) = '\0';
+          *copy_unescape (line + 1, line_end) = '\0';
+          last = g_ascii_strtoll (buffer, NULL, 10);
+          ok = gh_fleet_stage (store, last, "member", ref + 1, line + 1, error);
+          rows++;
+        }
+      PQfreemem (buffer);
+    }
+  if (n == -2 && ok)
+    {
+      _gh_hq_set_result_error (self, NULL, "pulling member changes", error);
+      ok = FALSE;
+    }
+  while ((end = PQgetResult (self->conn)) != NULL)
+    {
+      if (ok && PQresultStatus (end) != PGRES_COMMAND_OK)
+        ok = _gh_hq_check_result (self, end, PGRES_COMMAND_OK, "pulling member changes", error);
+      PQclear (end);
+    }
+  _gh_hq_disarm_deadline (self);
+
+  *more = ok && rows == page;
+  if (ok && rows == 0 && cursor_get (store, "member") == settled)
+    return TRUE;
+  if (ok && !begun)
+    ok = begun = gh_store_begin (store, error);
+  /* A short page means everything up to the mark is in: the cursor may jump to it. */
+  if (ok)
+    ok = cursor_set (store, "member", *more ? last : settled, error)
+         && gh_store_commit (store, error);
+  if (!ok)
+    {
+      if (begun)
+        gh_store_rollback (store);
+      return FALSE;
+    }
+  *staged += rows;
+  return TRUE;
+}
+
 gboolean
 _gh_hq_pull_streams (GhHq                   *self,
                      GhStore                *store,
@@ -243,7 +374,10 @@ _gh_hq_pull_streams (GhHq                   *self,
 
       while (more)
         {
-          if (!pull_page (self, store, &streams[i], settled, page, &result->staged, &more, error))
+          if (i == 0 ? !pull_member_page (self, store, settled, page, &result->staged, &more,
+                                          error)
+                     : !pull_page (self, store, &streams[i], settled, page, &result->staged,
+                                   &more, error))
             return FALSE;
           if (options->progress != NULL)
             options->progress (GH_HQ_SYNC_STAGED_PAGE, cursor_get (store, streams[i].stream),
@@ -269,8 +403,8 @@ gh_hq_pull_members (GhHq      *self,
   if (!_gh_hq_settle (self, &settled, error))
     return FALSE;
   while (more)
-    if (!pull_page (self, store, &streams[0], settled, page > 0 ? page : DEFAULT_PAGE, staged,
-                    &more, error))
+    if (!pull_member_page (self, store, settled, page > 0 ? page : DEFAULT_PAGE, staged, &more,
+                           error))
       return FALSE;
   return TRUE;
 }
