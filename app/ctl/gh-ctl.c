@@ -82,7 +82,7 @@ print_usage (FILE *out)
 }
 
 /* Options may stand before the subcommand as well as after it: `--db X audit verify`
- * is `audit verify --db X`. The store and --json are the options every command
+ * is `audit verify --db X`. The store, HQ (--postgres) and --json are the options every command
  * shares; they are moved behind the command's words. Returns the new argv. */
 static char **
 options_after_words (int    *argc,
@@ -94,12 +94,14 @@ options_after_words (int    *argc,
 
   while (i < *argc && argv[i][0] == '-')
     {
-      if (g_str_equal (argv[i], "--db") && i + 1 < *argc)
+      /* --postgres too: every HQ command takes it, and it reads naturally in front. */
+      if ((g_str_equal (argv[i], "--db") || g_str_equal (argv[i], "--postgres")) && i + 1 < *argc)
         {
           g_ptr_array_add (front, argv[i++]);
           g_ptr_array_add (front, argv[i++]);
         }
-      else if (g_str_has_prefix (argv[i], "--db=") || g_str_equal (argv[i], "--json"))
+      else if (g_str_has_prefix (argv[i], "--db=") || g_str_has_prefix (argv[i], "--postgres=")
+               || g_str_equal (argv[i], "--json"))
         g_ptr_array_add (front, argv[i++]);
       else
         break;
