@@ -379,3 +379,24 @@ gh_test_pg_postmaster_pid (GhTestPg *pg)
   g_assert_true (g_file_get_contents (pid_file, &text, NULL, NULL));
   return (GPid) g_ascii_strtoll (text, NULL, 10);
 }
+
+char *
+gh_test_pg_dump (GhTestPg   *pg,
+                 const char *dbname)
+{
+  g_autofree char *pg_dump = g_build_filename (pg->bindir, "pg_dump", NULL);
+  g_autofree char *port = g_strdup_printf ("%d", pg->port);
+  const char *argv[] = { pg_dump, "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-d", dbname,
+                         NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    gh_test_fail ("pg_dump failed: %s", err);
+  return out;
+}

@@ -42,6 +42,10 @@ char       *gh_test_pg_value       (PGconn      *conn,
 gint64      gh_test_pg_int         (PGconn      *conn,
                                     const char  *sql);
 
+/* pg_dump's plain SQL of @dbname, as the superuser: everything HQ holds, as text. */
+char       *gh_test_pg_dump        (GhTestPg    *pg,
+                                    const char  *dbname);
+
 /* A loopback TCP port nothing listens on right now. */
 int         gh_test_free_port      (void);
 

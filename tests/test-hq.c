@@ -292,8 +292,10 @@ test_init (void)
   /* An event from a month with no partition lands in the default one, and creating
    * that month's partition moves it there. */
   gh_test_pg_exec (db, "INSERT INTO glasshouse.event (kiosk_id, seq, at, actor, kind, body,"
-                       " prev_hash, hash) VALUES ('k', 1, '2001-02-03T04:05:06.000007Z',"
-                       " 'cli', 'staff.login', '{}', 'p', 'h')");
+                       " prev_hash, hash) SELECT 'k', 1, '2001-02-03T04:05:06.000007Z',"
+                       " 'cli', 'staff.login', '{}', repeat ('0', 64), glasshouse.chain_hash"
+                       " (1, '2001-02-03T04:05:06.000007Z', 'k', 'cli', NULL, 'staff.login', '{}',"
+                       " repeat ('0', 64))");
   g_assert_cmpint (gh_test_pg_int (db, "SELECT count(*) FROM glasshouse.event_default"), ==, 1);
   g_assert_cmpstr (gh_test_pg_value (db, "SELECT glasshouse.ensure_month_partition ('2001-02-20')"),
                    ==, "t");
@@ -861,8 +863,8 @@ test_conflict (void)
 static void
 test_systemd_units (void)
 {
-  gh_test_verify_units ("glasshouse-push.service.in", "glasshouse-push.timer",
-                        "outbox push --backoff-state");
+  gh_test_verify_units ("glasshouse-sync.service.in", "glasshouse-sync.timer",
+                        "sync --backoff-state");
 }
 
 /* ---- the fleet ------------------------------------------------------------ */

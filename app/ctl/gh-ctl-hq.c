@@ -1,5 +1,5 @@
-/* glasshouse-ctl subcommands for the HQ link: outbox push (what the systemd timer
- * runs every minute), hq init (HQ's schema) and hq status (the backlog for staff).
+/* glasshouse-ctl subcommands for the HQ link: outbox push (the push half of sync), hq init
+ * (HQ's schema) and hq status (the backlog for staff; --fleet is in gh-ctl-sync.c).
  *
  * Exit codes: 0 done (also: skipped because a backoff is in force), 2 usage or an
  * unparsable CONNINFO, 3 HQ refused or is not set up (unreachable, bad credentials,
@@ -15,6 +15,7 @@
 
 #include "ctl/gh-ctl.h"
 #include "ctl/gh-ctl-commands.h"
+#include "config/gh-site-settings.h"
 #include "hq/gh-hq.h"
 
 #define DEFAULT_BATCH 500
@@ -24,29 +25,53 @@
 /* The timer ticks every 60 s; a wait of "60 s" must not miss the tick that comes a hair early. */
 #define BACKOFF_SLACK_SECONDS 5
 
-/* --postgres, else $GLASSHOUSE_HQ_CONNINFO: the environment keeps a password out of
- * the process list (systemd reads it from an EnvironmentFile). */
-static const char *
-resolve_conninfo (const char *option)
+/* Set when glasshouse.conf names a connection file that cannot be used: that message
+ * was printed, and is the one the user needs. */
+static gboolean conninfo_file_refused;
+
+/* --postgres, else $GLASSHOUSE_HQ_CONNINFO, else the file glasshouse.conf's [hq]
+ * connection-file names: the environment and the file keep a password out of the process
+ * list. */
+const char *
+gh_ctl_hq_conninfo (const char *option)
 {
+  static char *from_file;
   const char *env = g_getenv ("GLASSHOUSE_HQ_CONNINFO");
+  const GhSiteSettings *settings;
+  g_autoptr(GError) error = NULL;
 
   if (option != NULL)
     return option;
-  return env != NULL && *env != '\0' ? env : NULL;
+  if (env != NULL && *env != '\0')
+    return env;
+  if (from_file != NULL)
+    return from_file;
+  settings = gh_site_settings_get (&error);
+  if (settings != NULL && settings->hq_connection_file == NULL)
+    return NULL;
+  if (settings == NULL
+      || (from_file = gh_site_settings_read_hq_conninfo (settings, &error)) == NULL)
+    {
+      fprintf (stderr, "glasshouse-ctl: error: %s\n", error->message);
+      conninfo_file_refused = TRUE;
+      return NULL;
+    }
+  return from_file;
 }
 
-static int
-fail_no_conninfo (const char *usage)
+int
+gh_ctl_hq_fail_no_conninfo (const char *usage)
 {
-  fprintf (stderr, "glasshouse-ctl: error: no HQ given: pass --postgres CONNINFO or set "
-           "GLASSHOUSE_HQ_CONNINFO (usage: glasshouse-ctl %s)\n", usage);
+  if (conninfo_file_refused)
+    return GH_CTL_EXIT_REJECTED;
+  fprintf (stderr, "glasshouse-ctl: error: no HQ given: pass --postgres CONNINFO, set "
+           "GLASSHOUSE_HQ_CONNINFO or [hq] connection-file in glasshouse.conf (usage: glasshouse-ctl %s)\n", usage);
   return GH_CTL_EXIT_USAGE;
 }
 
 /* gh_ctl_fail, except that a CONNINFO that does not parse is a usage error (2). */
-static int
-fail_hq (GError *error)
+int
+gh_ctl_hq_fail (GError *error)
 {
   int code = gh_ctl_fail (error);
 
@@ -54,8 +79,8 @@ fail_hq (GError *error)
 }
 
 /* Returns TRUE when @path says to wait, with the message to print in @why. */
-static gboolean
-backoff_in_force (const char  *path,
+gboolean
+gh_ctl_hq_backoff_in_force (const char  *path,
                   char       **why)
 {
   g_autoptr(GKeyFile) state = g_key_file_new ();
@@ -77,8 +102,8 @@ backoff_in_force (const char  *path,
   return TRUE;
 }
 
-static void
-backoff_record_failure (const char   *path,
+void
+gh_ctl_hq_backoff_record (const char   *path,
                         const GError *failure)
 {
   g_autoptr(GKeyFile) state = g_key_file_new ();
@@ -141,10 +166,10 @@ gh_ctl_outbox_push (int    argc,
                batch, MAX_BATCH);
       return GH_CTL_EXIT_USAGE;
     }
-  if ((conninfo = resolve_conninfo (conninfo_option)) == NULL)
-    return fail_no_conninfo (usage);
+  if ((conninfo = gh_ctl_hq_conninfo (conninfo_option)) == NULL)
+    return gh_ctl_hq_fail_no_conninfo (usage);
 
-  if (backoff_path != NULL && backoff_in_force (backoff_path, &why))
+  if (backoff_path != NULL && gh_ctl_hq_backoff_in_force (backoff_path, &why))
     {
       printf ("not pushing: %s\n", why);
       return GH_CTL_EXIT_OK;
@@ -157,8 +182,8 @@ gh_ctl_outbox_push (int    argc,
     {
       if (backoff_path != NULL && error->domain == GH_HQ_ERROR
           && error->code != GH_HQ_ERROR_CONNINFO)
-        backoff_record_failure (backoff_path, error);
-      return fail_hq (error);
+        gh_ctl_hq_backoff_record (backoff_path, error);
+      return gh_ctl_hq_fail (error);
     }
   if (backoff_path != NULL)
     g_remove (backoff_path);
@@ -193,10 +218,10 @@ gh_ctl_hq_init (int    argc,
 
   if (!gh_ctl_parse (&argc, &argv, usage, entries, FALSE, 0, &common))
     return GH_CTL_EXIT_USAGE;
-  if ((conninfo = resolve_conninfo (conninfo_option)) == NULL)
-    return fail_no_conninfo (usage);
+  if ((conninfo = gh_ctl_hq_conninfo (conninfo_option)) == NULL)
+    return gh_ctl_hq_fail_no_conninfo (usage);
   if ((hq = gh_hq_connect (conninfo, &error)) == NULL || !gh_hq_init_schema (hq, &error))
-    return fail_hq (error);
+    return gh_ctl_hq_fail (error);
   printf ("Glasshouse schema ready at HQ %s\n", gh_hq_get_target (hq));
   return GH_CTL_EXIT_OK;
 }
@@ -209,9 +234,35 @@ gh_ctl_hq_status (int    argc,
   g_autoptr(GhStore) store = NULL;
   g_autoptr(GhHqStatus) status = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *conninfo_option = NULL;
+  const char *usage = "hq status [--json] [--fleet --postgres CONNINFO [--silent-minutes N]]";
+  gboolean fleet = FALSE;
+  int silent = 15;
+  GOptionEntry entries[] = {
+    { "fleet", 0, 0, G_OPTION_ARG_NONE, &fleet, "HQ's view: kiosks gone silent", NULL },
+    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo_option,
+      "HQ's PostgreSQL, with --fleet (default: $GLASSHOUSE_HQ_CONNINFO)", "CONNINFO" },
+    { "silent-minutes", 0, 0, G_OPTION_ARG_INT, &silent,
+      "With --fleet: silent after this long (default: 15)", "N" },
+    { NULL }
+  };
 
-  if (!gh_ctl_parse (&argc, &argv, "hq status [--json]", NULL, TRUE, 0, &common))
+  if (!gh_ctl_parse (&argc, &argv, usage, entries, TRUE, 0, &common))
     return GH_CTL_EXIT_USAGE;
+  if (fleet)
+    {
+      const char *conninfo = gh_ctl_hq_conninfo (conninfo_option);
+
+      if (conninfo == NULL)
+        return gh_ctl_hq_fail_no_conninfo (usage);
+      if (silent < 1 || silent > 525600)
+        {
+          fprintf (stderr, "glasshouse-ctl: error: --silent-minutes %d must be between 1 and "
+                   "525600\n", silent);
+          return GH_CTL_EXIT_USAGE;
+        }
+      return gh_ctl_hq_status_fleet (conninfo, common.json, silent);
+    }
   if ((store = gh_ctl_open_store (&common, FALSE, &error)) == NULL
       || (status = gh_hq_status (store, &error)) == NULL)
     return gh_ctl_fail (error);

@@ -27,7 +27,16 @@ static const GhCtlCommand commands[] = {
   { "outbox",   "push",   gh_ctl_outbox_push,   "--postgres CONNINFO [--batch N] [--backoff-state F]",
     "deliver pending events to HQ, exactly once" },
   { "hq",       "init",   gh_ctl_hq_init,       "--postgres CONNINFO", "create or extend HQ's schema" },
-  { "hq",       "status", gh_ctl_hq_status,     "[--json]", "events waiting for HQ, last push" },
+  { "hq",       "status", gh_ctl_hq_status,     "[--json] [--fleet --postgres CONNINFO [--silent-minutes N]]",
+    "events waiting for HQ, last push; with --fleet, kiosks gone silent" },
+  { "sync",     NULL,     gh_ctl_sync,          "--postgres CONNINFO [--trust PUBFILE] [--inbox DIR] [--backoff-state F] [--json]",
+    "push events; pull bundles, member changes, decisions, erasures" },
+  { "hq",       "publish", gh_ctl_hq_publish,   "--postgres CONNINFO BUNDLE [--stores S1,S2]",
+    "a signed bundle for the kiosks of these stores (default all)" },
+  { "hq",       "kiosk",  gh_ctl_hq_kiosk,      "approve ID --postgres CONNINFO",
+    "trust a kiosk's registered receipt key" },
+  { "hq",       "retention", gh_ctl_hq_retention, "--postgres CONNINFO --keep-months N [--json]",
+    "drop whole event partitions older than N months" },
   { "kiosk",    "pubkey", gh_ctl_kiosk_pubkey,  "", "this kiosk's receipt-signing key, for HQ's trust file" },
   { "receipt",  "verify", gh_ctl_receipt_verify, "--trust PUBFILE TOKEN [--db PATH] [--json]",
     "check a follow-up token (exit 3 if refused)" },
@@ -77,7 +86,7 @@ print_usage (FILE *out)
 }
 
 /* Options may stand before the subcommand as well as after it: `--db X audit verify`
- * is `audit verify --db X`. The store and --json are the options every command
+ * is `audit verify --db X`. The store, HQ (--postgres) and --json are the options every command
  * shares; they are moved behind the command's words. Returns the new argv. */
 static char **
 options_after_words (int    *argc,
@@ -89,12 +98,14 @@ options_after_words (int    *argc,
 
   while (i < *argc && argv[i][0] == '-')
     {
-      if (g_str_equal (argv[i], "--db") && i + 1 < *argc)
+      /* --postgres too: every HQ command takes it, and it reads naturally in front. */
+      if ((g_str_equal (argv[i], "--db") || g_str_equal (argv[i], "--postgres")) && i + 1 < *argc)
         {
           g_ptr_array_add (front, argv[i++]);
           g_ptr_array_add (front, argv[i++]);
         }
-      else if (g_str_has_prefix (argv[i], "--db=") || g_str_equal (argv[i], "--json"))
+      else if (g_str_has_prefix (argv[i], "--db=") || g_str_has_prefix (argv[i], "--postgres=")
+               || g_str_equal (argv[i], "--json"))
         g_ptr_array_add (front, argv[i++]);
       else
         break;

@@ -341,6 +341,10 @@ _gh_hq_set_result_error (GhHq        *self,
   if (g_strcmp0 (sqlstate, "42501") == 0 || g_strcmp0 (sqlstate, "42P01") == 0
       || g_strcmp0 (sqlstate, "3F000") == 0)
     code = g_strcmp0 (sqlstate, "42501") == 0 ? GH_HQ_ERROR_REFUSED : GH_HQ_ERROR_NO_SCHEMA;
+  /* HQ's arrival checks (schema.sql: event_arrived) refuse an event that does not fit
+   * the kiosk's chain as HQ holds it. */
+  else if (g_strcmp0 (sqlstate, "23514") == 0)
+    code = GH_HQ_ERROR_CONFLICT;
   g_set_error (error, GH_HQ_ERROR, code, "HQ %s: %s: %s", self->target, what, detail);
 }
 

@@ -128,6 +128,16 @@ static const char *migrations[] = {
   "INSERT INTO meta (key, value) SELECT 'retention_due_at',"
   "  coalesce (min (retained_until), 9223372036854775807)"
   "  FROM data_item;",
+  /* 6: what a sync pulled from HQ and the kiosk has not applied yet (gh-hq-pull.c stages,
+   * gh-fleet-apply.c applies): decisions made elsewhere, erasures, member lines. Staged
+   * with the pull's cursor in one transaction, so a killed round loses nothing; applied
+   * in HQ's change order between visits, each row deleted as it is applied. */
+  "CREATE TABLE fleet_pending ("
+  "  change_no INTEGER PRIMARY KEY,"
+  "  stream TEXT NOT NULL CHECK (stream IN ('member', 'decision', 'erasure')),"
+  "  ref TEXT NOT NULL,"
+  "  payload TEXT NOT NULL);"
+  "CREATE INDEX fleet_pending_by_ref ON fleet_pending (ref);",
 };
 
 guint

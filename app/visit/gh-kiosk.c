@@ -10,6 +10,10 @@
 #include "config/gh-config.h"
 #include "members/gh-retention.h"
 #include "visit/gh-erasure.h"
+#include "visit/gh-fleet-apply.h"
+
+/* How often to try again for a lock `glasshouse-ctl sync` holds for a moment. */
+#define LOCK_RETRY_MS 50
 
 struct _GhKiosk
 {
@@ -29,9 +33,17 @@ struct _GhKiosk
 
   GhInbox      *inbox;
   GCancellable *cancellable;
+
+  /* gh-fleet-apply.h: "the kiosk runs" (bundles go to the inbox), and "a visit is on"
+   * (nothing pulled from HQ is applied under a shopper). */
+  int           running_lock;
+  int           visit_lock;
+  guint         lock_retry_id;
 };
 
 G_DEFINE_FINAL_TYPE (GhKiosk, gh_kiosk, G_TYPE_OBJECT)
+
+static void ensure_locks (GhKiosk *self);
 
 enum {
   PROP_0,
@@ -189,6 +201,31 @@ carry_out_retention (GhStore *store)
                " legal-hold records past their date deleted", result->items, result->legal_holds);
 }
 
+/* What a sync pulled during the visit (or while the kiosk was off) lands now, between
+ * visits, before the next sign-in. A sync applying at this moment holds the lock: it
+ * does the work itself then. */
+static void
+apply_from_hq (GhStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  GhFleetApplied applied = { 0 };
+  int lock = gh_fleet_lock_try (gh_store_get_path (store), GH_FLEET_LOCK_VISIT, TRUE, &error);
+
+  if (lock < 0)
+    {
+      if (error != NULL)
+        g_message ("Changes from HQ not applied: %s", error->message);
+      return;
+    }
+  if (!gh_fleet_apply_pending (store, &applied, NULL, NULL, &error))
+    g_message ("Changes from HQ not applied (tried again after the next visit): %s",
+               error->message);
+  else if (applied.decisions + applied.erasures + applied.members + applied.ignored > 0)
+    g_message ("From HQ: %u decisions, %u erasures, %u member lines applied, %u ignored",
+               applied.decisions, applied.erasures, applied.members, applied.ignored);
+  gh_fleet_lock_release (lock);
+}
+
 /* Opens the store and reads its config in a worker. The connection comes back too:
  * GhInbox is made from it, before any visit opens the visit's own connection. */
 static void
@@ -218,6 +255,7 @@ load_thread (GTask        *task,
         g_message ("An erased shopper's bytes are still waiting to be wiped: %s",
                    wipe_error->message);
       carry_out_retention (loaded->store);
+      apply_from_hq (loaded->store);
     }
   loaded->catalog = gh_catalog_load_active (loaded->store, &error);
   if (loaded->catalog == NULL)
@@ -277,6 +315,7 @@ gh_kiosk_load (GhKiosk *self)
 
   if (self->db_path == NULL)
     return;
+  ensure_locks (self);
   request = g_new0 (LoadRequest, 1);
   g_weak_ref_init (&request->kiosk, self);
   request->db_path = g_strdup (self->db_path);
@@ -298,6 +337,10 @@ gh_kiosk_dispose (GObject *object)
   GhKiosk *self = GH_KIOSK (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->lock_retry_id, g_source_remove);
+  gh_fleet_lock_release (self->visit_lock);
+  gh_fleet_lock_release (self->running_lock);
+  self->visit_lock = self->running_lock = -1;
   g_clear_object (&self->inbox);
   g_clear_object (&self->catalog);
 
@@ -370,6 +413,7 @@ static void
 gh_kiosk_init (GhKiosk *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->running_lock = self->visit_lock = -1;
 }
 
 GhKiosk *
@@ -421,12 +465,47 @@ set_in_visit (GhKiosk  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_VISIT]);
 }
 
+/* Takes the locks the kiosk should hold and does not yet; TRUE when none is missing.
+ * Without waiting: a sync holds either only for the moment it applies something. */
+static gboolean
+take_locks (GhKiosk *self)
+{
+  if (self->db_path == NULL)
+    return TRUE;
+  if (self->running_lock < 0)
+    self->running_lock = gh_fleet_lock_try (self->db_path, GH_FLEET_LOCK_RUNNING, TRUE, NULL);
+  if (self->in_visit && self->visit_lock < 0)
+    self->visit_lock = gh_fleet_lock_try (self->db_path, GH_FLEET_LOCK_VISIT, FALSE, NULL);
+  return self->running_lock >= 0 && (!self->in_visit || self->visit_lock >= 0);
+}
+
+static gboolean
+retry_locks (gpointer user_data)
+{
+  GhKiosk *self = user_data;
+
+  if (take_locks (self))
+    {
+      self->lock_retry_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+ensure_locks (GhKiosk *self)
+{
+  if (!take_locks (self) && self->lock_retry_id == 0)
+    self->lock_retry_id = g_timeout_add (LOCK_RETRY_MS, retry_locks, self);
+}
+
 void
 gh_kiosk_begin_visit (GhKiosk *self)
 {
   g_return_if_fail (GH_IS_KIOSK (self));
   g_info ("Visit began");
   set_in_visit (self, TRUE);
+  ensure_locks (self);
 }
 
 void
@@ -435,6 +514,8 @@ gh_kiosk_end_visit (GhKiosk *self)
   g_return_if_fail (GH_IS_KIOSK (self));
   g_info ("Visit ended");
   set_in_visit (self, FALSE);
+  gh_fleet_lock_release (self->visit_lock);
+  self->visit_lock = -1;
   /* A configuration that arrived during the visit applies now. */
   gh_kiosk_load (self);
 }

@@ -37,7 +37,10 @@ gboolean    gh_kiosk_get_loading  (GhKiosk    *self);
 
 /* During a visit the configuration does not change: the inbox holds bundles and
  * reads do not replace the catalog. Ending a visit reads the store again, so a
- * config that arrived meanwhile applies. */
+ * config that arrived meanwhile applies. Nothing `glasshouse-ctl sync` pulls from HQ
+ * (decisions made elsewhere, erasures, member changes) is applied during a visit: the
+ * kiosk holds the visit lock (gh-fleet-apply.h), and applies what was staged meanwhile
+ * in the worker that ends the visit, before the next sign-in. */
 void        gh_kiosk_begin_visit  (GhKiosk    *self);
 void        gh_kiosk_end_visit    (GhKiosk    *self);
 gboolean    gh_kiosk_get_in_visit (GhKiosk    *self);

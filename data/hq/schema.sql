@@ -2,18 +2,18 @@
 --
 -- Created (and re-run monthly to extend the partitions) by
 --   glasshouse-ctl hq init --postgres CONNINFO
--- as a role that may create schemas in the database. Every statement is idempotent.
+-- as a role that may create schemas and roles in the database. Every statement is idempotent.
 --
--- Kiosks push with `glasshouse-ctl outbox push` as a login role of their own, which needs:
---   GRANT USAGE ON SCHEMA glasshouse TO kiosk_role;
---   GRANT SELECT, INSERT ON glasshouse.event TO kiosk_role;
---   GRANT SELECT, INSERT, UPDATE ON glasshouse.kiosk TO kiosk_role;
---   GRANT TEMPORARY ON DATABASE hq TO kiosk_role;
+-- Each kiosk syncs (`glasshouse-ctl sync`, its push half `outbox push`) as a login of its own,
+-- named after its kiosk id and a member of glasshouse_kiosk (schema 3 below grants the rest):
+--   CREATE ROLE "kiosk-0042" LOGIN PASSWORD '...' IN ROLE glasshouse_kiosk;
 --
 -- Exactly once: an event is identified by (kiosk_id, seq). glasshouse.kiosk keeps, per kiosk,
 -- the highest seq HQ has committed; a pusher locks that row for its batch, sends only what is
--- above it and raises it in the same transaction. The primary key on event is a second guard
--- (a partitioned table's unique key must contain the partition key, so it is (kiosk_id, seq, at)).
+-- above it and raises it in the same transaction, and acknowledges only once HQ holds each
+-- event of the batch once with the kiosk's hash. HQ's arrival trigger (schema 3) refuses an
+-- event whose seq does not follow, so (kiosk_id, seq) is unique even though the partitioned
+-- table's key has to contain `at`.
 -- SPDX-License-Identifier: GPL-3.0-or-later
 
 CREATE SCHEMA IF NOT EXISTS glasshouse;
@@ -297,19 +297,452 @@ GRANT USAGE ON SEQUENCE glasshouse.change_no TO glasshouse_portal;
 REVOKE ALL ON FUNCTION glasshouse.erase_member (text, text, timestamptz, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION glasshouse.erase_member (text, text, timestamptz, text) TO glasshouse_portal;
 
--- Each shopper's current consent per purpose: the latest consent.granted/revoked event by the
--- kiosk's clock, then its seq (then the kiosk id, so a tie across kiosks still has one answer).
--- HQ's marketing systems read this; a revoked row means: stop using the data now.
+-- ===================================================================================
+-- Schema 3: one fleet (issue 14). HQ checks each event as it arrives and derives the
+-- decisions, receipts and erasures from it; kiosks pull with safe cursors; each kiosk login
+-- sees only its own rows.
+-- ===================================================================================
+UPDATE glasshouse.meta SET value = '3' WHERE key = 'schema_version' AND value::int < 3;
+
+-- One value per nextval, never a session cache: the pull's high-water mark below relies on
+-- every number up to last_value belonging to a transaction that already took it.
+ALTER SEQUENCE glasshouse.change_no CACHE 1;
+
+-- The kiosk's hash over the fields of one event (gh-event-chain.c), for rows of any shape.
+CREATE OR REPLACE FUNCTION glasshouse.chain_hash (seq bigint, at timestamptz, kiosk_id text,
+                                                  actor text, customer_ref text, kind text,
+                                                  body text, prev_hash text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT encode (sha256 (glasshouse.chain_field ('glasshouse-event/1')
+                         || glasshouse.chain_field (seq::text)
+                         || glasshouse.chain_field (to_char (at AT TIME ZONE 'UTC',
+                                                             'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                         || glasshouse.chain_field (kiosk_id)
+                         || glasshouse.chain_field (actor)
+                         || glasshouse.chain_field (customer_ref)
+                         || glasshouse.chain_field (kind)
+                         || glasshouse.chain_field (body)
+                         || glasshouse.chain_field (prev_hash)), 'hex')
+$$;
+
+-- Erasing a member nulls their attachments: find them without reading every event.
+CREATE INDEX IF NOT EXISTS event_attachment_by_ref ON glasshouse.event (customer_ref)
+  WHERE attachment IS NOT NULL;
+
+-- ---- change numbers a pull can trust ------------------------------------------------
+-- Sequence numbers are taken before commit, so a reader could see 12 committed while 11 is
+-- still in flight, move its cursor to 12 and never see 11. Every writer of a pulled table
+-- therefore takes its change number under a shared transaction-level advisory lock (this
+-- trigger, so no writer can forget), and a pull first takes the same lock exclusively
+-- (glasshouse.settled_change_no): that waits until every transaction holding a number has
+-- ended, so all numbers up to the sequence's last value are settled (committed or never to
+-- be), and any writer after that gets a higher one. The pull then reads only up to that mark.
+-- The column default's number (taken before the lock) is thrown away: gaps are harmless.
+-- Inside another trigger (the arrival trigger, erase_member called from it) the trigger does
+-- not run per row: that trigger took the lock once, before any number, and the column
+-- default numbers its rows (100,000 decisions of a push pay no plpgsql call each).
+CREATE OR REPLACE FUNCTION glasshouse.take_change_no ()
+RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared (7166770114);
+  NEW.change_no := nextval ('glasshouse.change_no');
+  RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER member_change_number BEFORE INSERT ON glasshouse.member_change
+  FOR EACH ROW WHEN (pg_trigger_depth () = 0) EXECUTE FUNCTION glasshouse.take_change_no ();
+CREATE OR REPLACE TRIGGER decision_number BEFORE INSERT ON glasshouse.decision
+  FOR EACH ROW WHEN (pg_trigger_depth () = 0) EXECUTE FUNCTION glasshouse.take_change_no ();
+CREATE OR REPLACE TRIGGER erasure_number BEFORE INSERT ON glasshouse.erasure
+  FOR EACH ROW WHEN (pg_trigger_depth () = 0) EXECUTE FUNCTION glasshouse.take_change_no ();
+CREATE OR REPLACE TRIGGER bundle_number BEFORE INSERT ON glasshouse.bundle
+  FOR EACH ROW WHEN (pg_trigger_depth () = 0) EXECUTE FUNCTION glasshouse.take_change_no ();
+
+-- The highest change number a pull may read up to. Holds the lock to the end of the caller's
+-- transaction: call it in a short transaction of its own, then read in new snapshots.
+CREATE OR REPLACE FUNCTION glasshouse.settled_change_no ()
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = glasshouse, pg_temp AS $$
+DECLARE
+  mark bigint;
+BEGIN
+  PERFORM pg_advisory_xact_lock (7166770114);
+  SELECT CASE WHEN is_called THEN last_value ELSE 0 END INTO mark FROM glasshouse.change_no;
+  RETURN mark;
+END
+$$;
+
+-- ---- which decision wins ----------------------------------------------------------
+-- HQ's arrival order (change_no) decides, so a wrong clock cannot reorder decisions. One
+-- exception, only ever towards privacy: a grant that arrived after a revocation but that its
+-- own device dates before that revocation (a kiosk that was offline, or a slow clock) does not
+-- lift it. A device clock can thus only make a grant lose, never a withdrawal.
+CREATE OR REPLACE FUNCTION glasshouse.effective_state (member_ref text, purpose text,
+                                                       change bigint, state text,
+                                                       decided timestamptz)
+RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT CASE
+           WHEN state = 'granted' AND EXISTS (
+                  SELECT 1 FROM glasshouse.decision r
+                   WHERE r.ref = member_ref AND r.purpose_id = purpose
+                     AND r.change_no < change AND r.state = 'revoked'
+                     AND r.decided_at > decided
+                     -- a grant in between that its device dates after r lifted r already
+                     AND NOT EXISTS (SELECT 1 FROM glasshouse.decision g
+                                      WHERE g.ref = member_ref AND g.purpose_id = purpose
+                                        AND g.change_no > r.change_no AND g.change_no < change
+                                        AND g.state = 'granted'
+                                        AND g.decided_at > r.decided_at))
+           THEN 'revoked'
+           ELSE state END
+$$;
+
+-- Each shopper's current consent per purpose, as marketing reads it: the last decision to
+-- arrive (change_no) with the rule above; erased members are not listed (erase_member
+-- deletes their decisions, and a late one is never stored). Columns as in schema 1, then
+-- where the decision came from.
+-- CREATE OR REPLACE, not DROP: views others build on this one survive a re-run of hq init
+-- (the columns of schema 1 keep their names and types; the new ones come after them).
 CREATE OR REPLACE VIEW glasshouse.consent_current AS
-  SELECT DISTINCT ON (e.customer_ref, e.body::jsonb ->> 'purpose')
-         e.customer_ref,
-         e.body::jsonb ->> 'purpose' AS purpose_id,
-         CASE e.kind WHEN 'consent.granted' THEN 'granted' ELSE 'revoked' END AS state,
-         e.body::jsonb ->> 'notice_version' AS notice_version,
-         e.at AS updated_at,
-         e.kiosk_id,
-         e.seq
-    FROM glasshouse.event e
-   WHERE e.kind IN ('consent.granted', 'consent.revoked')
-     AND e.customer_ref IS NOT NULL
-   ORDER BY e.customer_ref, e.body::jsonb ->> 'purpose', e.at DESC, e.seq DESC, e.kiosk_id DESC;
+  -- The rule is computed for each member's last decision only, not for every row.
+  SELECT d.ref AS customer_ref,
+         d.purpose_id,
+         glasshouse.effective_state (d.ref, d.purpose_id, d.change_no, d.state, d.decided_at)
+           AS state,
+         d.notice_version,
+         d.decided_at AS updated_at,
+         d.kiosk_id,
+         d.seq,
+         d.origin,
+         d.change_no
+    FROM (SELECT DISTINCT ON (ref, purpose_id) *
+            FROM glasshouse.decision
+           ORDER BY ref, purpose_id, change_no DESC) d;
+
+-- ---- checks on arrival ------------------------------------------------------------
+-- Runs once per INSERT statement into glasshouse.event, whoever sends it: every event's hash
+-- must be the hash of its content, its prev_hash the hash of the kiosk's previous event, its
+-- seq the next one. A failed check aborts the whole statement (SQLSTATE 23514), so nothing of
+-- a bad batch lands and the pusher acks nothing. Then, in the same transaction, the kiosk's
+-- consent events become decisions (origin kiosk), receipt.issued events receipts, and
+-- erasure.requested events erasures. Events recorded with actor "hq" are decisions the kiosk
+-- pulled from HQ: kept as events, never made decisions again.
+CREATE OR REPLACE FUNCTION glasshouse.event_arrived ()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = glasshouse, pg_temp AS $$
+DECLARE
+  bad record;
+  erasure_row record;
+BEGIN
+  -- Before any change number is taken below (see take_change_no).
+  PERFORM pg_advisory_xact_lock_shared (7166770114);
+  INSERT INTO glasshouse.kiosk (kiosk_id)
+       SELECT DISTINCT kiosk_id FROM arrived
+  ON CONFLICT (kiosk_id) DO NOTHING;
+
+  SELECT a.kiosk_id, a.seq,
+         CASE
+           WHEN a.hash IS DISTINCT FROM glasshouse.chain_hash (a.seq, a.at, a.kiosk_id, a.actor,
+                                                               a.customer_ref, a.kind, a.body,
+                                                               a.prev_hash)
+             THEN 'its hash does not match its content'
+           WHEN a.before_seq IS NOT NULL AND a.seq <> a.before_seq + 1
+             THEN format ('it does not follow event %s', a.before_seq)
+           WHEN a.before_seq IS NOT NULL AND a.prev_hash IS DISTINCT FROM a.before_hash
+             THEN format ('its prev_hash is not the hash of event %s', a.before_seq)
+           WHEN a.seq = 1 AND a.prev_hash <> repeat ('0', 64)
+             THEN 'the first event does not start the chain'
+         END AS reason
+    INTO bad
+    FROM (SELECT n.*,
+                 coalesce (lag (n.seq) OVER w,
+                           CASE WHEN k.last_seq > 0 THEN k.last_seq END) AS before_seq,
+                 CASE WHEN lag (n.seq) OVER w IS NOT NULL THEN lag (n.hash) OVER w
+                      ELSE k.last_hash END AS before_hash
+            FROM arrived n
+            JOIN glasshouse.kiosk k USING (kiosk_id)
+          WINDOW w AS (PARTITION BY n.kiosk_id ORDER BY n.seq)) a
+   WHERE a.hash IS DISTINCT FROM glasshouse.chain_hash (a.seq, a.at, a.kiosk_id, a.actor,
+                                                        a.customer_ref, a.kind, a.body,
+                                                        a.prev_hash)
+      OR (a.before_seq IS NOT NULL AND a.seq <> a.before_seq + 1)
+      -- a kiosk row from before schema 3 may have no head hash: seq still has to follow
+      OR (a.before_seq IS NOT NULL AND a.before_hash IS NOT NULL
+          AND a.prev_hash IS DISTINCT FROM a.before_hash)
+      OR (a.seq = 1 AND a.prev_hash <> repeat ('0', 64))
+   ORDER BY a.kiosk_id, a.seq
+   LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'event % of kiosk % refused: %', bad.seq, bad.kiosk_id,
+                    coalesce (bad.reason, 'its link to the previous event is broken')
+      USING ERRCODE = 'check_violation';
+  END IF;
+
+  UPDATE glasshouse.kiosk k
+     SET last_seq = l.seq, last_hash = l.hash, last_push_at = now ()
+    FROM (SELECT DISTINCT ON (kiosk_id) kiosk_id, seq, hash FROM arrived
+           ORDER BY kiosk_id, seq DESC) l
+   WHERE k.kiosk_id = l.kiosk_id AND l.seq > k.last_seq;
+
+  INSERT INTO glasshouse.decision (ref, purpose_id, state, notice_version, decided_at, origin,
+                                   kiosk_id, seq)
+       SELECT a.customer_ref, a.body::jsonb ->> 'purpose',
+              CASE a.kind WHEN 'consent.granted' THEN 'granted' ELSE 'revoked' END,
+              a.body::jsonb ->> 'notice_version', a.at, 'kiosk', a.kiosk_id, a.seq
+         FROM arrived a
+        WHERE a.kind IN ('consent.granted', 'consent.revoked') AND a.actor <> 'hq'
+          AND a.customer_ref IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM glasshouse.erasure e WHERE e.ref = a.customer_ref)
+        ORDER BY a.kiosk_id, a.seq
+  ON CONFLICT (kiosk_id, seq) DO NOTHING;
+
+  INSERT INTO glasshouse.receipt (receipt_id, kiosk_id, kind, ref, token, short_code, expires_at,
+                                  issued_at, body)
+       SELECT (b ->> 'receipt_id')::uuid, a.kiosk_id, b ->> 'kind',
+              CASE WHEN erased THEN NULL ELSE a.customer_ref END,
+              CASE WHEN erased THEN '' ELSE b ->> 'token' END,
+              upper (replace (b ->> 'short_code', '-', '')),
+              (b ->> 'expires_at')::timestamptz, a.at,
+              CASE WHEN erased
+                   THEN jsonb_build_object ('receiptKind', b ->> 'kind', 'withdrawn', true)
+                   ELSE b -> 'receipt' END
+         FROM (SELECT a.*, a.body::jsonb AS b,
+                      EXISTS (SELECT 1 FROM glasshouse.erasure e
+                               WHERE e.ref = a.customer_ref) AS erased
+                 FROM arrived a WHERE a.kind = 'receipt.issued') a
+        -- what the portal needs; an event without it (an older kiosk) stays an event only
+        WHERE b ->> 'receipt_id' ~ '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$'
+          AND b ? 'kind' AND b ? 'token' AND b ? 'short_code' AND b ? 'expires_at'
+          AND jsonb_typeof (b -> 'receipt') = 'object'
+  ON CONFLICT (receipt_id) DO NOTHING;
+
+  FOR erasure_row IN SELECT customer_ref, at, kiosk_id FROM arrived
+                      WHERE kind = 'erasure.requested' AND actor <> 'hq'
+                        AND customer_ref IS NOT NULL
+                      ORDER BY kiosk_id, seq LOOP
+    PERFORM glasshouse.erase_member (erasure_row.customer_ref, 'kiosk', erasure_row.at,
+                                     erasure_row.kiosk_id);
+  END LOOP;
+
+  -- A data copy of someone already forgotten (a kiosk that had not heard yet) is not kept.
+  UPDATE glasshouse.event e SET attachment = NULL
+    FROM arrived a
+   WHERE a.attachment IS NOT NULL AND e.kiosk_id = a.kiosk_id AND e.seq = a.seq AND e.at = a.at
+     AND EXISTS (SELECT 1 FROM glasshouse.erasure x WHERE x.ref = a.customer_ref);
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER event_arrived AFTER INSERT ON glasshouse.event
+  REFERENCING NEW TABLE AS arrived
+  FOR EACH STATEMENT EXECUTE FUNCTION glasshouse.event_arrived ();
+
+-- ---- kiosks: registration, approval, heartbeat --------------------------------------
+ALTER TABLE glasshouse.kiosk_key ADD COLUMN IF NOT EXISTS store_id text;
+
+-- Whether @login is a kiosk's own login (a member of glasshouse_kiosk, not a superuser).
+-- Kiosk logins are held to their own kiosk id (the login's name); everyone else is not.
+CREATE OR REPLACE FUNCTION glasshouse.is_kiosk_login (login name)
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = glasshouse, pg_temp AS $$
+  SELECT NOT r.rolsuper AND pg_has_role (login, 'glasshouse_kiosk', 'MEMBER')
+    FROM pg_roles r WHERE r.rolname = login
+$$;
+
+-- The stores whose members a kiosk login may read: its registered store, once HQ staff
+-- approved one of its keys (an unknown kiosk cannot claim a store and read its members).
+CREATE OR REPLACE FUNCTION glasshouse.kiosk_login_stores ()
+RETURNS text[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = glasshouse, pg_temp AS $$
+  SELECT coalesce (array_agg (k.store_id), '{}')
+    FROM glasshouse.kiosk k
+   WHERE k.kiosk_id = session_user AND k.store_id IS NOT NULL
+     AND EXISTS (SELECT 1 FROM glasshouse.kiosk_key kk
+                  WHERE kk.kiosk_id = k.kiosk_id AND kk.approved_at IS NOT NULL)
+$$;
+
+-- A kiosk's first sync (and every later one, cheaply): its store and receipt-signing key.
+-- A kiosk login registers only itself; a store once set changes only by HQ staff.
+CREATE OR REPLACE FUNCTION glasshouse.register_kiosk (id text, store text, key text)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = glasshouse, pg_temp AS $$
+DECLARE
+  known_store text;
+  approved timestamptz;
+BEGIN
+  IF glasshouse.is_kiosk_login (session_user) AND id <> session_user THEN
+    RAISE EXCEPTION 'login % may not register kiosk %', session_user, id
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  INSERT INTO glasshouse.kiosk (kiosk_id, store_id, registered_at) VALUES (id, store, now ())
+  ON CONFLICT (kiosk_id) DO UPDATE
+     SET store_id = coalesce (glasshouse.kiosk.store_id, EXCLUDED.store_id),
+         registered_at = coalesce (glasshouse.kiosk.registered_at, now ());
+  SELECT store_id INTO known_store FROM glasshouse.kiosk WHERE kiosk_id = id;
+  IF known_store IS DISTINCT FROM store THEN
+    RAISE EXCEPTION 'kiosk % is registered at HQ for store %, not %; HQ staff must move it',
+                    id, known_store, coalesce (store, '(none)')
+      USING ERRCODE = 'check_violation';
+  END IF;
+  IF key IS NOT NULL THEN
+    INSERT INTO glasshouse.kiosk_key (kiosk_id, pubkey, store_id) VALUES (id, key, store)
+    ON CONFLICT (kiosk_id, pubkey) DO NOTHING;
+    SELECT k.approved_at INTO approved FROM glasshouse.kiosk_key k
+     WHERE k.kiosk_id = id AND k.pubkey = key;
+  END IF;
+  RETURN CASE WHEN approved IS NULL THEN 'waiting' ELSE 'approved' END;
+END
+$$;
+
+-- `hq kiosk approve ID`: every key the kiosk registered and HQ has not approved yet.
+CREATE OR REPLACE FUNCTION glasshouse.approve_kiosk (id text)
+RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  n integer;
+BEGIN
+  UPDATE glasshouse.kiosk_key SET approved_at = now (), approved_by = session_user
+   WHERE kiosk_id = id AND approved_at IS NULL;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END
+$$;
+
+-- One heartbeat per round; HQ's clock stamps it.
+CREATE OR REPLACE FUNCTION glasshouse.kiosk_heartbeat (id text, clock timestamptz,
+                                                       software text, config bigint,
+                                                       backlog bigint, refused text,
+                                                       error_text text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = glasshouse, pg_temp AS $$
+BEGIN
+  IF glasshouse.is_kiosk_login (session_user) AND id <> session_user THEN
+    RAISE EXCEPTION 'login % may not report for kiosk %', session_user, id
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  INSERT INTO glasshouse.kiosk_health AS h (kiosk_id, at, kiosk_clock, software_version,
+                                            config_version, outbox_backlog,
+                                            last_refused_bundle, last_error)
+       VALUES (id, now (), clock, software, config, backlog, refused, error_text)
+  ON CONFLICT (kiosk_id) DO UPDATE
+     SET at = now (), kiosk_clock = EXCLUDED.kiosk_clock,
+         software_version = EXCLUDED.software_version,
+         config_version = EXCLUDED.config_version, outbox_backlog = EXCLUDED.outbox_backlog,
+         last_refused_bundle = EXCLUDED.last_refused_bundle, last_error = EXCLUDED.last_error;
+END
+$$;
+
+-- ---- retention: whole partitions -----------------------------------------------------
+-- Drops the monthly event partitions that end before now () - @keep (never the default
+-- partition). Consent proofs do not depend on them: decisions, erasures and receipts live in
+-- their own tables, so `keep` is the audit trail's period and the config's legal retention
+-- governs those. Returns the partitions dropped.
+CREATE OR REPLACE FUNCTION glasshouse.drop_event_partitions (keep interval)
+RETURNS SETOF text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = glasshouse, pg_temp AS $$
+DECLARE
+  part record;
+BEGIN
+  FOR part IN
+    SELECT c.relname,
+           (regexp_match (pg_get_expr (c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]
+             AS upper_bound
+      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = 'glasshouse.event'::regclass AND c.relname ~ '^event_[0-9]{4}_[0-9]{2}$'
+  LOOP
+    IF part.upper_bound IS NOT NULL AND part.upper_bound::timestamptz <= now () - keep THEN
+      EXECUTE format ('DROP TABLE glasshouse.%I', part.relname);
+      RETURN NEXT part.relname;
+    END IF;
+  END LOOP;
+END
+$$;
+
+-- ---- roles: least privilege -----------------------------------------------------------
+--   glasshouse_kiosk    every kiosk's login is a member, named after its kiosk id
+--   glasshouse_analyst  the consent views: pseudonymous refs, no personal data
+--   glasshouse_admin    hq import, publish, kiosk approve, status --fleet, report
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'glasshouse_kiosk') THEN
+    CREATE ROLE glasshouse_kiosk NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'glasshouse_analyst') THEN
+    CREATE ROLE glasshouse_analyst NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'glasshouse_admin') THEN
+    CREATE ROLE glasshouse_admin NOLOGIN;
+  END IF;
+  -- The pusher's staging table is a temp table.
+  EXECUTE format ('GRANT TEMPORARY, CONNECT ON DATABASE %I TO glasshouse_kiosk',
+                  current_database ());
+END
+$$;
+
+GRANT USAGE ON SCHEMA glasshouse TO glasshouse_kiosk, glasshouse_analyst, glasshouse_admin;
+
+GRANT ALL ON ALL TABLES IN SCHEMA glasshouse TO glasshouse_admin;
+GRANT ALL ON ALL SEQUENCES IN SCHEMA glasshouse TO glasshouse_admin;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA glasshouse TO glasshouse_admin;
+
+GRANT SELECT ON glasshouse.consent_current, glasshouse.preview_daily TO glasshouse_analyst;
+
+-- The kiosk: its own events (insert; read back without attachments), its own row of
+-- glasshouse.kiosk, the pulled streams (row-level security below), and the functions.
+REVOKE ALL ON ALL TABLES IN SCHEMA glasshouse FROM glasshouse_kiosk;
+GRANT INSERT ON glasshouse.event TO glasshouse_kiosk;
+GRANT SELECT (kiosk_id, seq, at, actor, customer_ref, kind, body, prev_hash, hash, received_at)
+  ON glasshouse.event TO glasshouse_kiosk;
+GRANT SELECT, INSERT ON glasshouse.kiosk TO glasshouse_kiosk;
+GRANT UPDATE (last_seq, last_hash, last_push_at) ON glasshouse.kiosk TO glasshouse_kiosk;
+GRANT SELECT ON glasshouse.member_change, glasshouse.bundle TO glasshouse_kiosk;
+GRANT SELECT (change_no, ref, purpose_id, state, notice_version, decided_at, received_at,
+              origin, kiosk_id, seq) ON glasshouse.decision TO glasshouse_kiosk;
+GRANT SELECT (ref, change_no, requested_at, origin, kiosk_id)
+  ON glasshouse.erasure TO glasshouse_kiosk;
+GRANT EXECUTE ON FUNCTION glasshouse.settled_change_no (), glasshouse.register_kiosk (text, text, text),
+  glasshouse.kiosk_heartbeat (text, timestamptz, text, bigint, bigint, text, text),
+  glasshouse.effective_state (text, text, bigint, text, timestamptz), glasshouse.is_kiosk_login (name),
+  glasshouse.kiosk_login_stores ()
+  TO glasshouse_kiosk;
+REVOKE ALL ON FUNCTION glasshouse.approve_kiosk (text), glasshouse.drop_event_partitions (interval)
+  FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION glasshouse.approve_kiosk (text), glasshouse.drop_event_partitions (interval)
+  TO glasshouse_admin;
+
+-- Row-level security: a kiosk login (glasshouse.is_kiosk_login) is held to rows of its own
+-- kiosk id and its own store; other logins (admin, portal, analyst through the views, the
+-- owner) are governed by their grants alone. PostgreSQL itself refuses the rest.
+ALTER TABLE glasshouse.event ENABLE ROW LEVEL SECURITY;
+ALTER TABLE glasshouse.kiosk ENABLE ROW LEVEL SECURITY;
+ALTER TABLE glasshouse.member_change ENABLE ROW LEVEL SECURITY;
+ALTER TABLE glasshouse.bundle ENABLE ROW LEVEL SECURITY;
+ALTER TABLE glasshouse.decision ENABLE ROW LEVEL SECURITY;
+ALTER TABLE glasshouse.erasure ENABLE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS own_kiosk ON glasshouse.event;
+CREATE POLICY own_kiosk ON glasshouse.event
+  USING (NOT (SELECT glasshouse.is_kiosk_login (current_user)) OR kiosk_id = current_user)
+  WITH CHECK (NOT (SELECT glasshouse.is_kiosk_login (current_user)) OR kiosk_id = current_user);
+DROP POLICY IF EXISTS own_kiosk ON glasshouse.kiosk;
+CREATE POLICY own_kiosk ON glasshouse.kiosk
+  USING (NOT (SELECT glasshouse.is_kiosk_login (current_user)) OR kiosk_id = current_user)
+  WITH CHECK (NOT (SELECT glasshouse.is_kiosk_login (current_user)) OR kiosk_id = current_user);
+DROP POLICY IF EXISTS own_stores ON glasshouse.member_change;
+CREATE POLICY own_stores ON glasshouse.member_change
+  USING (NOT (SELECT glasshouse.is_kiosk_login (current_user))
+         OR stores && (SELECT glasshouse.kiosk_login_stores ()));
+DROP POLICY IF EXISTS own_stores ON glasshouse.bundle;
+CREATE POLICY own_stores ON glasshouse.bundle
+  USING (NOT (SELECT glasshouse.is_kiosk_login (current_user)) OR stores IS NULL
+         OR stores && (SELECT glasshouse.kiosk_login_stores ()));
+-- Decisions and erasures are pseudonymous and every kiosk needs them (a member may visit
+-- any store); kiosks only read them, writes come through the arrival trigger.
+DROP POLICY IF EXISTS readable ON glasshouse.decision;
+CREATE POLICY readable ON glasshouse.decision USING (true);
+DROP POLICY IF EXISTS readable ON glasshouse.erasure;
+CREATE POLICY readable ON glasshouse.erasure USING (true);

@@ -1,0 +1,213 @@
+/* One sync round (glasshouse-ctl sync, started by glasshouse-sync.timer): push, register,
+ * pull (gh-hq-pull.c), apply between visits (gh-fleet-apply.c), heartbeat. Every step can
+ * be killed and rerun: the push acks only what HQ holds, the pull stages rows with their
+ * cursor, the apply removes each row with its effect.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "glasshouse-hq"
+#include "config.h"
+
+#include "hq/gh-hq-sync.h"
+#include "hq/gh-hq-private.h"
+
+#include "config/gh-config.h"
+#include "hq/gh-hq-pull-private.h"
+
+#define DEFAULT_BATCH 500
+
+static gboolean
+register_kiosk (GhHq            *self,
+                GhStore         *store,
+                GhHqSyncResult  *result,
+                GError         **error)
+{
+  g_autofree char *store_id = gh_store_get_meta (store, "store_id");
+  g_autofree char *pubkey = gh_store_get_meta (store, "kiosk_pubkey");
+  const char *params[] = { gh_store_get_kiosk_id (store), store_id, pubkey };
+  g_autoptr(PGresult) answer = NULL;
+
+  _gh_hq_arm_deadline (self);
+  answer = PQexecParams (self->conn, "SELECT glasshouse.register_kiosk ($1, $2, $3)",
+                         3, NULL, params, NULL, NULL, 0);
+  _gh_hq_disarm_deadline (self);
+  if (!_gh_hq_check_result (self, answer, PGRES_TUPLES_OK, "registering the kiosk", error))
+    return FALSE;
+  result->approved = g_strcmp0 (PQgetvalue (answer, 0, 0), "approved") == 0;
+  return TRUE;
+}
+
+/* What the heartbeat says about the last refused bundle: the pull's own note, else the
+ * store's last config.rejected (an inbox bundle), by file name only. */
+static char *
+last_refused (GhStore        *store,
+              GhConfigStatus *status)
+{
+  char *noted = gh_store_get_meta (store, "hq_last_refused_bundle");
+
+  if (noted != NULL)
+    return noted;
+  if (status != NULL && status->rejected_reason != NULL)
+    return g_strdup_printf ("%s: %s%s%s", status->rejected_source != NULL
+                                          ? status->rejected_source : "a bundle",
+                            status->rejected_path != NULL ? status->rejected_path : "",
+                            status->rejected_path != NULL ? ": " : "", status->rejected_reason);
+  return NULL;
+}
+
+/* The heartbeat's last error: this round's, else the last one any round met (with its
+ * time), kept in the store's meta so that a kiosk which could not reach HQ says why once
+ * it can. */
+#define META_LAST_ERROR "hq_last_sync_error"
+
+static gboolean
+send_heartbeat (GhHq         *self,
+                GhStore      *store,
+                const char   *error_text,
+                GError      **error)
+{
+  g_autofree char *remembered = error_text == NULL ? gh_store_get_meta (store, META_LAST_ERROR)
+                                                   : NULL;
+  g_autoptr(GhConfigStatus) status = gh_config_get_status (store, NULL);
+  g_autofree char *clock = NULL;
+  g_autofree char *config = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                             status != NULL ? status->version : 0);
+  g_autofree char *backlog = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                              MAX (gh_store_outbox_count (store, NULL), 0));
+  g_autofree char *refused = last_refused (store, status);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(PGresult) answer = NULL;
+  const char *params[7];
+
+  clock = g_date_time_format_iso8601 (now);
+  params[0] = gh_store_get_kiosk_id (store);
+  params[1] = clock;
+  params[2] = PACKAGE_VERSION;
+  params[3] = config;
+  params[4] = backlog;
+  params[5] = refused;
+  params[6] = error_text != NULL ? error_text : remembered;
+  _gh_hq_arm_deadline (self);
+  answer = PQexecParams (self->conn,
+                         "SELECT glasshouse.kiosk_heartbeat ($1, $2, $3, $4, $5, $6, $7)",
+                         7, NULL, params, NULL, NULL, 0);
+  _gh_hq_disarm_deadline (self);
+  return _gh_hq_check_result (self, answer, PGRES_TUPLES_OK, "sending the heartbeat", error);
+}
+
+static void
+step_applied (gint64    change_no,
+              gpointer  user_data)
+{
+  const GhHqSyncOptions *options = user_data;
+
+  options->progress (GH_HQ_SYNC_APPLIED_ONE, change_no, options->user_data);
+}
+
+/* Applies what is staged unless a shopper's visit is on (the kiosk holds the visit lock
+ * then, and applies the stage itself when the visit ends, before the next sign-in). */
+static gboolean
+apply_staged (GhStore                *store,
+              const GhHqSyncOptions  *options,
+              GhHqSyncResult         *result,
+              GError                **error)
+{
+  g_autoptr(GError) lock_error = NULL;
+  int visit = gh_fleet_lock_try (gh_store_get_path (store), GH_FLEET_LOCK_VISIT, TRUE,
+                                 &lock_error);
+  gboolean ok;
+
+  if (visit < 0)
+    {
+      if (lock_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&lock_error));
+          return FALSE;
+        }
+      result->deferred = TRUE;
+      return TRUE;
+    }
+  ok = gh_fleet_apply_pending (store, &result->applied,
+                               options->progress != NULL ? step_applied : NULL,
+                               (gpointer) options, error);
+  gh_fleet_lock_release (visit);
+  return ok;
+}
+
+static gboolean
+round_steps (GhHq                   *self,
+             GhStore                *store,
+             const GhHqSyncOptions  *options,
+             GhHqSyncResult         *result,
+             GError                **error)
+{
+  GhHqProgressFunc no_push_progress = NULL;
+
+  if (!gh_hq_push (self, store, options->batch > 0 ? options->batch : DEFAULT_BATCH,
+                   no_push_progress, NULL, &result->push, error))
+    return FALSE;
+  if (options->progress != NULL)
+    options->progress (GH_HQ_SYNC_PUSHED, result->push.last_seq, options->user_data);
+  if (!register_kiosk (self, store, result, error))
+    return FALSE;
+  if (options->progress != NULL)
+    options->progress (GH_HQ_SYNC_REGISTERED, 0, options->user_data);
+  if (!_gh_hq_settle (self, &result->settled, error))
+    return FALSE;
+  if (options->progress != NULL)
+    options->progress (GH_HQ_SYNC_SETTLED, result->settled, options->user_data);
+  /* Bundles first: a member line or decision may name a purpose only the new config has. */
+  return _gh_hq_pull_bundles (self, store, result->settled, options, result, error)
+         && _gh_hq_pull_streams (self, store, result->settled, options, result, error)
+         && apply_staged (store, options, result, error);
+}
+
+void
+gh_hq_sync_note_error (GhStore      *store,
+                       const GError *failure)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *iso = g_date_time_format_iso8601 (now);
+  g_autofree char *noted = g_strdup_printf ("%s: %s", iso, failure->message);
+
+  g_strdelimit (noted, "\r\n", ' ');
+  gh_store_set_meta (store, META_LAST_ERROR, noted, NULL);
+}
+
+gboolean
+gh_hq_sync (GhHq                   *self,
+            GhStore                *store,
+            const GhHqSyncOptions  *options,
+            GhHqSyncResult         *result,
+            GError                **error)
+{
+  GhHqSyncOptions defaults = { 0 };
+  GhHqSyncResult local = { 0 };
+  g_autoptr(GError) failure = NULL;
+
+  g_return_val_if_fail (GH_IS_HQ (self), FALSE);
+  g_return_val_if_fail (GH_IS_STORE (store), FALSE);
+
+  if (options == NULL)
+    options = &defaults;
+  if (result == NULL)
+    result = &local;
+  *result = (GhHqSyncResult) { 0 };
+
+  if (!round_steps (self, store, options, result, &failure))
+    {
+      /* Tell HQ why, if it still listens; the error that matters is the first one. */
+      g_autofree char *text = g_strdup (failure->message);
+
+      g_strdelimit (text, "\r\n", ' ');
+      gh_hq_sync_note_error (store, failure);
+      if (failure->domain != GH_HQ_ERROR || failure->code == GH_HQ_ERROR_CONFLICT
+          || failure->code == GH_HQ_ERROR_FAILED)
+        send_heartbeat (self, store, text, NULL);
+      g_propagate_error (error, g_steal_pointer (&failure));
+      return FALSE;
+    }
+  if (!send_heartbeat (self, store, NULL, error))
+    return FALSE;
+  if (options->progress != NULL)
+    options->progress (GH_HQ_SYNC_HEARTBEAT, result->settled, options->user_data);
+  return TRUE;
+}
