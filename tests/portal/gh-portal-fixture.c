@@ -55,6 +55,9 @@ kiosk_issues_receipt (GhPortalFixture *fx)
   g_autofree char *err = NULL;
 
   fx->kiosk_db = g_build_filename (fx->dir, "kiosk.db", NULL);
+  /* A kiosk of store-1, as installed: init with its store, then the demo's shoppers. */
+  g_assert_cmpint (gh_test_run_ctl (NULL, &err, "init", "--store-id", "store-1", "--db", fx->kiosk_db,
+                                    NULL), ==, 0);
   g_assert_cmpint (gh_test_run_ctl (NULL, &err, "demo", "--customers", "3", "--db", fx->kiosk_db,
                                     NULL), ==, 0);
   store = gh_store_open (fx->kiosk_db, 0, &error);
@@ -173,51 +176,27 @@ gh_portal_fixture_fill_hq (GhPortalFixture *fx)
   g_auto(GStrv) pubkey = NULL;
   g_autofree char *bundle_path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR"), "data",
                                                    "demo-config.bundle", NULL);
-  g_autofree char *bundle = NULL;
 
   kiosk_issues_receipt (fx);
-  g_assert_cmpint (gh_test_run_ctl (&out, &err, "outbox", "push", "--db", fx->kiosk_db,
+  /* One sync round: the kiosk registers its id and receipt key, and its push brings the
+   * receipt and the visit's decisions (origin kiosk) to HQ. */
+  g_assert_cmpint (gh_test_run_ctl (&out, &err, "sync", "--db", fx->kiosk_db,
                                     "--postgres", push_conninfo, NULL), ==, 0);
   g_clear_pointer (&out, g_free);
 
-  /* hq kiosk approve: the kiosk's receipt key, approved. */
+  /* hq kiosk approve, as HQ staff do. */
   g_assert_cmpint (gh_test_run_ctl (&out, NULL, "kiosk", "pubkey", "--db", fx->kiosk_db, NULL), ==, 0);
   pubkey = g_strsplit (g_strstrip (out), " ", 2);
-  exec_params (db, "INSERT INTO glasshouse.kiosk_key (kiosk_id, pubkey, approved_at, approved_by)"
-                   " VALUES ($1, $2, now (), 'fixture')", 2, (const char * const *) pubkey);
-  exec_params (db, "UPDATE glasshouse.kiosk SET store_id = 'store-1' WHERE kiosk_id = $1", 1,
-               (const char * const *) pubkey);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (gh_test_run_ctl (&out, &err, "hq", "kiosk", "approve", pubkey[0],
+                                    "--postgres", push_conninfo, NULL), ==, 0);
 
-  /* hq import: the members and their data. */
+  /* The members and their data, as hq import leaves them. */
   insert_members (fx, db);
 
-  /* The push's receipt rows, from the receipt.issued events it delivered. */
-  gh_test_pg_exec (db,
-      "INSERT INTO glasshouse.receipt (receipt_id, kiosk_id, kind, ref, token, short_code,"
-      "                                expires_at, issued_at, body)"
-      " SELECT (b ->> 'receipt_id')::uuid, e.kiosk_id, b ->> 'kind', e.customer_ref, b ->> 'token',"
-      "        upper (replace (b ->> 'short_code', '-', '')), (b ->> 'expires_at')::timestamptz,"
-      "        e.at, b -> 'receipt'"
-      "   FROM glasshouse.event e CROSS JOIN LATERAL (SELECT e.body::jsonb AS b) x"
-      "  WHERE e.kind = 'receipt.issued'");
-
-  /* The push's decision rows, from the visit's consent events (origin kiosk). */
-  gh_test_pg_exec (db,
-      "INSERT INTO glasshouse.decision (ref, purpose_id, state, notice_version, decided_at, origin,"
-      "                                 kiosk_id, seq)"
-      " SELECT customer_ref, body::jsonb ->> 'purpose',"
-      "        CASE kind WHEN 'consent.granted' THEN 'granted' ELSE 'revoked' END,"
-      "        body::jsonb ->> 'notice_version', at, 'kiosk', kiosk_id, seq"
-      "   FROM glasshouse.event WHERE kind IN ('consent.granted', 'consent.revoked')"
-      "    AND customer_ref IS NOT NULL ORDER BY seq");
-
   /* hq publish: the signed demo bundle, for every store. */
-  g_assert_true (g_file_get_contents (bundle_path, &bundle, NULL, NULL));
-  {
-    const char *params[] = { bundle };
-    exec_params (db, "INSERT INTO glasshouse.bundle (config_version, stores, bundle)"
-                     " VALUES (1, NULL, $1)", 1, params);
-  }
+  g_assert_cmpint (gh_test_run_ctl (NULL, &err, "hq", "publish", bundle_path,
+                                    "--postgres", push_conninfo, NULL), ==, 0);
 }
 
 GhPortalFixture *

@@ -127,6 +127,30 @@ check_tls_headers (GhPortalFixture *fx)
   g_assert_cmpstr (soup_message_headers_get_one (headers, "Referrer-Policy"), ==, "no-referrer");
 }
 
+/* The kiosk store's current state of @purpose for the member @loyalty_id. */
+static const char *
+kiosk_state (GhPortalFixture *fx,
+             const char      *loyalty_id,
+             const char      *purpose)
+{
+  g_autoptr(GhStore) store = gh_store_open (fx->kiosk_db, GH_STORE_OPEN_DEFAULT, NULL);
+  g_autoptr(GhCustomer) customer = NULL;
+  g_autoptr(GPtrArray) consents = NULL;
+
+  g_assert_nonnull (store);
+  customer = gh_store_find_customer (store, loyalty_id, NULL);
+  g_assert_nonnull (customer);
+  consents = gh_store_list_consents (store, customer->id, NULL);
+  g_assert_nonnull (consents);
+  for (guint i = 0; i < consents->len; i++)
+    {
+      GhConsent *consent = consents->pdata[i];
+      if (g_strcmp0 (consent->purpose_id, purpose) == 0)
+        return gh_consent_state_to_string (consent->state);
+    }
+  return "none";
+}
+
 static void
 test_phone (void)
 {
@@ -255,8 +279,17 @@ test_phone (void)
     g_autofree char *origin = gh_test_pg_value (db, sql);
     g_assert_cmpstr (origin, ==, "portal");
   }
-  /* TODO(merge): glasshouse-ctl sync --db fx->kiosk_db; the kiosk's store, then its screen,
-   * show the purpose off (gh_store_list_consents). */
+  /* One sync round later the kiosk's store has it off too, recorded as HQ's (its screen
+   * follows at the next sign-in: tests/ui/test-ui-fleet.c). */
+  g_assert_cmpstr (kiosk_state (fx, "4000000001", fx->offer_purpose), ==, "granted");
+  {
+    g_autofree char *conninfo = gh_test_pg_conninfo (fx->pg, fx->dbname, "postgres", NULL);
+    g_autofree char *err = NULL;
+
+    if (gh_test_run_ctl (NULL, &err, "sync", "--db", fx->kiosk_db, "--postgres", conninfo, NULL) != 0)
+      gh_test_fail ("glasshouse-ctl sync failed: %s", err);
+  }
+  g_assert_cmpstr (kiosk_state (fx, "4000000001", fx->offer_purpose), ==, "revoked");
 
   /* A whole phone's visit over TLS left nothing personal in the log. */
   {

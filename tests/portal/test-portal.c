@@ -316,9 +316,10 @@ test_sign_in_lockout (void)
         }
     }
   g_test_message ("4 wrong PINs: known number %.3f s, unknown number %.3f s", known_time, unknown_time);
-  /* argon2id at the kiosk's cost dominates both; a missing verify would be ~100x faster. */
-  g_assert_cmpfloat (unknown_time, >, known_time * 0.6);
-  g_assert_cmpfloat (known_time, >, unknown_time * 0.6);
+  /* argon2id at the kiosk's cost dominates both; a missing verify would be ~100x faster.
+   * The bound is loose because a busy machine (a parallel test run) skews single samples. */
+  g_assert_cmpfloat (unknown_time, >, known_time * 0.3);
+  g_assert_cmpfloat (known_time, >, unknown_time * 0.3);
   /* The fifth wrong PIN locks both. */
   timed_wrong_pin (phone, "4000000002", &status, NULL);
   g_assert_cmpuint (status, ==, 429);
@@ -440,7 +441,7 @@ test_member_switches_off (void)
                          " AND ref = '%s' AND body -> 'changes' -> 0 ->> 'purposeId' = '%s'"
                          " AND body -> 'changes' -> 0 ->> 'actor' = 'portal'", fx->ref, fx->offer_purpose);
   g_assert_cmpint (gh_test_pg_int (db, sql), ==, 1);
-  /* TODO(merge): glasshouse-ctl sync --db fx->kiosk_db, then the kiosk's store shows it. */
+  /* test-portal-browser follows it through a sync round to the kiosk's store. */
 
   after = gh_phone_get (phone, "/me?saved=1");
   g_assert_nonnull (strstr (after->body, "Saved."));
