@@ -533,6 +533,29 @@ test_member_forget (void)
   g_assert_cmpuint (gh_phone_sign_in (phone, "4000000003", "0003"), ==, 403);
 }
 
+/* A shopper forgotten anywhere (here: at a kiosk, as its push records it) can no longer be
+ * looked up through the receipt that was on the kiosk's screen: the link is simply "not
+ * valid", with nothing about them. Runs after the others that use that receipt. */
+static void
+test_forgotten_receipt_refused (void)
+{
+  g_autoptr(GhPhone) phone = NULL;
+  g_autoptr(PGconn) db = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GhPhoneAnswer) before = NULL;
+
+  REQUIRE_FIXTURE ();
+  phone = new_phone ();
+  path = g_strconcat ("/r/", fx->token, NULL);
+  before = gh_phone_get (phone, path);
+  g_assert_cmpuint (before->status, ==, 200);
+  db = gh_portal_fixture_admin (fx);
+  sql = g_strdup_printf ("SELECT glasshouse.erase_member ('%s', 'kiosk', now ())", fx->ref);
+  gh_test_pg_exec (db, sql);
+  gh_phone_assert_invalid (phone, path, 404);
+}
+
 /* ---- limits ----------------------------------------------------------------------- */
 
 static void
@@ -678,7 +701,8 @@ main (int   argc,
   g_test_add_func ("/portal/09-limits", test_limits);
   g_test_add_func ("/portal/10-portal-killed", test_portal_killed);
   g_test_add_func ("/portal/11-log-scrubbed", test_log_scrubbed);
-  g_test_add_func ("/portal/12-hq-down", test_hq_down);
+  g_test_add_func ("/portal/12-forgotten-receipt-refused", test_forgotten_receipt_refused);
+  g_test_add_func ("/portal/13-hq-down", test_hq_down);
   status = g_test_run ();
   if (fx != NULL)
     gh_portal_fixture_stop (fx);
