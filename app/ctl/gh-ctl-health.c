@@ -14,18 +14,6 @@
 #include "visit/gh-health.h"
 
 static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_int (JsonBuilder *builder,
          const char  *name,
          gint64       value)
@@ -48,8 +36,8 @@ health_to_json (const GhHealth *health)
   json_builder_set_member_name (builder, "config");
   json_builder_begin_object (builder);
   add_int (builder, "version", health->config_version);
-  add_string_or_null (builder, "issued_at", health->config_issued_at);
-  add_string_or_null (builder, "applied_at", health->config_applied_at);
+  gh_ctl_add_string (builder, "issued_at", health->config_issued_at);
+  gh_ctl_add_string (builder, "applied_at", health->config_applied_at);
   add_int (builder, "age_seconds", health->config_age_seconds);
   json_builder_end_object (builder);
 
@@ -59,10 +47,10 @@ health_to_json (const GhHealth *health)
   else
     {
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "at", health->rejected_at);
-      add_string_or_null (builder, "path", health->rejected_path);
-      add_string_or_null (builder, "reason", health->rejected_reason);
-      add_string_or_null (builder, "source", health->rejected_source);
+      gh_ctl_add_string (builder, "at", health->rejected_at);
+      gh_ctl_add_string (builder, "path", health->rejected_path);
+      gh_ctl_add_string (builder, "reason", health->rejected_reason);
+      gh_ctl_add_string (builder, "source", health->rejected_source);
       json_builder_end_object (builder);
     }
 
@@ -80,7 +68,7 @@ health_to_json (const GhHealth *health)
   json_builder_add_boolean_value (builder, health->chain_ok);
   add_int (builder, "events", health->chain_events);
   add_int (builder, "first_bad_event", health->chain_first_bad);
-  add_string_or_null (builder, "problem", health->chain_problem);
+  gh_ctl_add_string (builder, "problem", health->chain_problem);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);

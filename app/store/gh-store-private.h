@@ -52,4 +52,19 @@ char         *_gh_store_now_iso       (void);
 char         *_gh_store_format_unix   (gint64         unix_seconds,
                                        const char    *fallback);
 
+/* One member's current state of one purpose (@present FALSE when none is recorded), and
+ * writing it (the caller records the event); gh-store-shoppers.c. */
+gboolean _gh_store_read_consent_state (GhStore        *self,
+                                       gint64          customer_id,
+                                       const char     *purpose_id,
+                                       gboolean       *present,
+                                       GhConsentState *state,
+                                       GError        **error);
+gboolean _gh_store_write_consent_row  (GhStore        *self,
+                                       gint64          customer_id,
+                                       const char     *purpose_id,
+                                       GhConsentState  state,
+                                       const char     *notice_version,
+                                       GError        **error);
+
 G_END_DECLS

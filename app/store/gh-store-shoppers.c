@@ -239,8 +239,8 @@ gh_store_list_consents (GhStore     *self,
 
 /* ---- consent changes ---------------------------------------------------- */
 
-static gboolean
-read_consent_state (GhStore        *self,
+gboolean
+_gh_store_read_consent_state (GhStore        *self,
                     gint64          customer_id,
                     const char     *purpose_id,
                     gboolean       *present,
@@ -268,8 +268,8 @@ read_consent_state (GhStore        *self,
   return TRUE;
 }
 
-static gboolean
-write_consent_row (GhStore         *self,
+gboolean
+_gh_store_write_consent_row (GhStore         *self,
                    gint64           customer_id,
                    const char      *purpose_id,
                    GhConsentState   state,
@@ -313,14 +313,14 @@ gh_store_set_consent (GhStore           *self,
 
   if (!gh_store_begin (self, error))
     return -1;
-  if (!read_consent_state (self, customer->id, purpose_id, &present, &current, error))
+  if (!_gh_store_read_consent_state (self, customer->id, purpose_id, &present, &current, error))
     goto fail;
   if (present && current == state)
     {
       gh_store_rollback (self);
       return 0;
     }
-  if (!write_consent_row (self, customer->id, purpose_id, state, notice_version, error))
+  if (!_gh_store_write_consent_row (self, customer->id, purpose_id, state, notice_version, error))
     goto fail;
 
   body = gh_event_chain_consent_body (purpose_id, state, notice_version);

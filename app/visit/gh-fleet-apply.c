@@ -233,57 +233,6 @@ later_staged (GhStore        *store,
   return TRUE;
 }
 
-static gboolean
-read_consent (GhStore     *store,
-              gint64       customer_id,
-              const char  *purpose,
-              int         *state,
-              GError     **error)
-{
-  sqlite3_stmt *stmt = _gh_store_prepare (store,
-      "SELECT state FROM consent WHERE customer_id = ?1 AND purpose_id = ?2", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_text (stmt, 2, purpose, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  *state = rc == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : -1;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _gh_store_set_error (store, rc, error, "reading a consent");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_consent (GhStore         *store,
-               gint64           customer_id,
-               const char      *purpose,
-               GhConsentState   state,
-               const char      *notice_version,
-               GError         **error)
-{
-  sqlite3_stmt *stmt = _gh_store_prepare (store,
-      "INSERT INTO consent (customer_id, purpose_id, state, updated_at, notice_version)"
-      " VALUES (?1, ?2, ?3, ?4, ?5)"
-      " ON CONFLICT (customer_id, purpose_id) DO UPDATE SET"
-      "  state = excluded.state, updated_at = excluded.updated_at,"
-      "  notice_version = excluded.notice_version", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_text (stmt, 2, purpose, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 3, state);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
-  sqlite3_bind_text (stmt, 5, notice_version, -1, SQLITE_STATIC);
-  return _gh_store_step_done (store, stmt, "writing a consent", error);
-}
-
 /* The event body: the consent body's fields, then where the decision was made. */
 static char *
 decision_body (JsonObject  *decision,
@@ -326,7 +275,8 @@ apply_decision (GhStore         *store,
   const char *purpose, *state_text;
   GhConsentState state;
   gboolean waiting = FALSE;
-  int current;
+  GhConsentState current = GH_CONSENT_REVOKED;
+  gboolean present = FALSE;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return unstage (store, row->change_no, row->change_no, error);  /* we wrote it: cannot be */
@@ -355,13 +305,13 @@ apply_decision (GhStore         *store,
       goto ignore;  /* not a member here, or forgotten: stays so */
     }
   if (!local_decision_waiting (store, row->ref, purpose, &waiting, error)
-      || !read_consent (store, customer->id, purpose, &current, error))
+      || !_gh_store_read_consent_state (store, customer->id, purpose, &present, &current, error))
     return FALSE;
-  if (waiting || current == (int) state)
+  if (waiting || (present && current == state))
     goto ignore;
 
   body = decision_body (decision, row->change_no);
-  if (!write_consent (store, customer->id, purpose, state,
+  if (!_gh_store_write_consent_row (store, customer->id, purpose, state,
                       json_object_get_string_member_with_default (decision, "notice_version",
                                                                   NULL), error)
       || gh_store_append_event (store, "hq", row->ref,

@@ -391,46 +391,6 @@ gh_ui_test_first_loyalty_id (const char *db_path)
   return id;
 }
 
-static GMutex   log_lock;
-static GString *captured_log;
-
-static GLogWriterOutput
-capture_writer (GLogLevelFlags   level,
-                const GLogField *fields,
-                gsize            n_fields,
-                gpointer         user_data)
-{
-  g_mutex_lock (&log_lock);
-  for (gsize i = 0; i < n_fields; i++)
-    if (fields[i].length < 0)
-      g_string_append_printf (captured_log, "%s=%s\n", fields[i].key,
-                              (const char *) fields[i].value);
-  g_mutex_unlock (&log_lock);
-  /* Debug lines on stdout would break TAP; warnings still go where they always go. */
-  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    return g_log_writer_default (level, fields, n_fields, user_data);
-  return G_LOG_WRITER_HANDLED;
-}
-
-void
-gh_ui_test_log_capture_start (void)
-{
-  captured_log = g_string_new (NULL);
-  g_log_set_debug_enabled (TRUE);
-  g_log_set_writer_func (capture_writer, NULL, NULL);
-}
-
-char *
-gh_ui_test_log_capture_dup (void)
-{
-  char *text;
-
-  g_mutex_lock (&log_lock);
-  text = g_strdup (captured_log != NULL ? captured_log->str : "");
-  g_mutex_unlock (&log_lock);
-  return text;
-}
-
 /* ---- secrets in the process's memory ------------------------------------------------ */
 
 #define SECRET_KEY 0x5a

@@ -78,11 +78,6 @@ GtkWidget *gh_ui_test_find_named     (GtkWidget    *root,
 /* Texts of the GtkLabels directly or deeply inside @root, in order (free with g_strfreev). */
 char     **gh_ui_test_label_texts    (GtkWidget    *root);
 
-/* Captures every structured log line from now on, debug ones included (all domains on). */
-void       gh_ui_test_log_capture_start (void);
-/* What was captured so far, one "FIELD=value" per line. */
-char      *gh_ui_test_log_capture_dup   (void);
-
 /* Secrets a test looks for in its own memory after a visit. They are kept XOR-encoded in a
  * mapping of their own, so the only plain copies in the process are the program's. */
 typedef struct _GhUiTestSecrets GhUiTestSecrets;

@@ -16,6 +16,7 @@
 #include "gh-qr-paintable.h"
 #include "store/gh-store-private.h"
 #include "gh-process.h"
+#include "gh-test-utils.h"
 #include "gh-ui-test-utils.h"
 
 /* Generous: the PIN check and the erasure's fsyncs share two cores with other builds. */
@@ -534,7 +535,7 @@ assert_no_trace (GhWindow   *window,
 static void
 assert_logs_clean (Shopper *shopper)
 {
-  g_autofree char *log = gh_ui_test_log_capture_dup ();
+  g_autofree char *log = gh_test_log_capture_dup ();
   g_autofree char *pin_field = g_strdup_printf ("=%s\n", shopper->pin);
 
   g_test_message ("%u bytes of log lines from the visit", (guint) strlen (log));
@@ -795,7 +796,9 @@ main (int   argc,
   /* As the kiosk's main() does: freed memory wiped, which the memory test relies on. */
   gh_process_harden (argv);
   gtk_test_init (&argc, &argv, NULL);
-  gh_ui_test_log_capture_start ();
+  /* Every domain's debug lines too: the log test reads them all. */
+  g_log_set_debug_enabled (TRUE);
+  gh_test_log_capture_start ();
   store_dir = g_dir_make_tmp ("glasshouse-ui-forget-XXXXXX", NULL);
   db_path = gh_ui_test_demo_store (store_dir, 20);
 
