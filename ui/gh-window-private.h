@@ -48,6 +48,7 @@ struct _GhWindow
   gboolean              follow_up_ends_visit;
   gboolean              leaving;  /* the receipt asked for on the way out */
   guint                 inhibit_cookie;  /* the screen kept awake during a visit */
+  gboolean              forgotten;  /* the shopper was erased in this visit */
 
   GhKiosk              *kiosk;
   GhSession            *session;

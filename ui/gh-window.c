@@ -224,6 +224,8 @@ gh_window_show_page (GhWindow  *self,
   gtk_widget_set_visible (self->top_bar, !attract);
   gtk_button_set_label (self->sign_out_button,
                         self->session != NULL ? _("Sign out") : _("Cancel"));
+  /* Once forgotten there is nobody to sign out: the page's own "Done" is the one exit. */
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_out_button), !self->forgotten);
 }
 
 /* ---- branding and the catalog ------------------------------------------------------ */
@@ -459,6 +461,7 @@ end_visit (GhWindow *self)
   gh_idle_timer_stop (self->idle);
   keep_screen_awake (self, FALSE);
   self->leaving = FALSE;
+  self->forgotten = FALSE;
   if (self->session != NULL)
     gh_session_end (self->session);
   g_clear_object (&self->session);
@@ -494,6 +497,8 @@ end_visit (GhWindow *self)
 static void
 on_erased (GhWindow *self)
 {
+  self->forgotten = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_out_button), FALSE);
   gh_window_replace_page (self, &self->dashboard_page, NULL, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);
   gh_window_set_follow_up_enabled (self, FALSE);

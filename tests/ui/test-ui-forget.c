@@ -230,6 +230,18 @@ action_button (GtkWidget  *root,
   return found;
 }
 
+/* The top bar's "Sign out". */
+static GtkWidget *
+button_for_sign_out (GhWindow *window)
+{
+  g_autoptr(GPtrArray) buttons = gh_ui_test_find_all (GTK_WIDGET (window), GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (buttons->pdata[i]), "kiosk.sign-out") == 0)
+      return buttons->pdata[i];
+  g_assert_not_reached ();
+}
+
 /* What a finger does: only a button on screen and enabled can be tapped. */
 static void
 tap (GtkWidget *button)
@@ -630,6 +642,8 @@ test_forget_me (void)
 
   assert_done_screen (forget, catalog, &shopper);
   assert_dashboard_gone (window, &shopper);
+  /* Nobody left to sign out: "Done" is the one way on (the top bar offered "Sign out"). */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (button_for_sign_out (window))));
   assert_store_forgot (&shopper, catalog);
   receipt_id = erasure_receipt_id (&shopper);
   assert_outbox_tells_hq (&shopper, receipt_id);
