@@ -17,6 +17,10 @@ int gh_ctl_outbox_push    (int argc, char **argv);
 int gh_ctl_hq_init        (int argc, char **argv);
 int gh_ctl_hq_status      (int argc, char **argv);
 
+/* gh-ctl-hq-import.c, gh-ctl-hq-report.c */
+int gh_ctl_hq_import      (int argc, char **argv);
+int gh_ctl_hq_report      (int argc, char **argv);
+
 /* gh-ctl-offers.c */
 int gh_ctl_offers              (int argc, char **argv);
 int gh_ctl_report_minimisation (int argc, char **argv);

@@ -14,6 +14,7 @@
 
 #include "ctl/gh-ctl.h"
 #include "ctl/gh-ctl-commands.h"
+#include "ctl/gh-ctl-hq.h"
 #include "hq/gh-hq.h"
 
 #define DEFAULT_BATCH 500
@@ -25,8 +26,8 @@
 
 /* --postgres, else $GLASSHOUSE_HQ_CONNINFO: the environment keeps a password out of
  * the process list (systemd reads it from an EnvironmentFile). */
-static const char *
-resolve_conninfo (const char *option)
+const char *
+gh_ctl_hq_conninfo (const char *option)
 {
   const char *env = g_getenv ("GLASSHOUSE_HQ_CONNINFO");
 
@@ -35,8 +36,8 @@ resolve_conninfo (const char *option)
   return env != NULL && *env != '\0' ? env : NULL;
 }
 
-static int
-fail_no_conninfo (const char *usage)
+int
+gh_ctl_hq_fail_no_conninfo (const char *usage)
 {
   fprintf (stderr, "glasshouse-ctl: error: no HQ given: pass --postgres CONNINFO or set "
            "GLASSHOUSE_HQ_CONNINFO (usage: glasshouse-ctl %s)\n", usage);
@@ -44,8 +45,8 @@ fail_no_conninfo (const char *usage)
 }
 
 /* gh_ctl_fail, except that a CONNINFO that does not parse is a usage error (2). */
-static int
-fail_hq (GError *error)
+int
+gh_ctl_hq_fail (GError *error)
 {
   int code = gh_ctl_fail (error);
 
@@ -140,8 +141,8 @@ gh_ctl_outbox_push (int    argc,
                batch, MAX_BATCH);
       return GH_CTL_EXIT_USAGE;
     }
-  if ((conninfo = resolve_conninfo (conninfo_option)) == NULL)
-    return fail_no_conninfo (usage);
+  if ((conninfo = gh_ctl_hq_conninfo (conninfo_option)) == NULL)
+    return gh_ctl_hq_fail_no_conninfo (usage);
 
   if (backoff_path != NULL && backoff_in_force (backoff_path, &why))
     {
@@ -157,7 +158,7 @@ gh_ctl_outbox_push (int    argc,
       if (backoff_path != NULL && error->domain == GH_HQ_ERROR
           && error->code != GH_HQ_ERROR_CONNINFO)
         backoff_record_failure (backoff_path, error);
-      return fail_hq (error);
+      return gh_ctl_hq_fail (error);
     }
   if (backoff_path != NULL)
     g_remove (backoff_path);
@@ -192,10 +193,10 @@ gh_ctl_hq_init (int    argc,
 
   if (!gh_ctl_parse (&argc, &argv, usage, entries, FALSE, 0, &common))
     return GH_CTL_EXIT_USAGE;
-  if ((conninfo = resolve_conninfo (conninfo_option)) == NULL)
-    return fail_no_conninfo (usage);
+  if ((conninfo = gh_ctl_hq_conninfo (conninfo_option)) == NULL)
+    return gh_ctl_hq_fail_no_conninfo (usage);
   if ((hq = gh_hq_connect (conninfo, &error)) == NULL || !gh_hq_init_schema (hq, &error))
-    return fail_hq (error);
+    return gh_ctl_hq_fail (error);
   printf ("Glasshouse schema ready at HQ %s\n", gh_hq_get_target (hq));
   return GH_CTL_EXIT_OK;
 }
