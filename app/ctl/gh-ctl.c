@@ -28,6 +28,8 @@ static const GhCtlCommand commands[] = {
   { "hq",       "status", gh_ctl_hq_status,     "[--json]", "events waiting for HQ, last push" },
   { "hq",       "import", gh_ctl_hq_import,     "--postgres CONNINFO --trust FILE [--config BUNDLE] FILE|- [--json]",
     "members from the CRM's feed into HQ" },
+  { "hq",       "report", gh_ctl_hq_report,     "--postgres CONNINFO --trust FILE --html FILE [--json]",
+    "the fleet report: does our data earn its keep" },
   { "kiosk",    "pubkey", gh_ctl_kiosk_pubkey,  "", "this kiosk's receipt-signing key, for HQ's trust file" },
   { "receipt",  "verify", gh_ctl_receipt_verify, "--trust PUBFILE TOKEN [--db PATH] [--json]",
     "check a follow-up token (exit 3 if refused)" },
