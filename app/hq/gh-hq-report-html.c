@@ -24,7 +24,7 @@ static const char css[] =
   ".fact b{display:block;font-size:22px}"
   "table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 16px}"
   "th,td{border-bottom:1px solid #e1e5e8;padding:5px 8px;text-align:left;vertical-align:top}"
-  "th{background:#eef1f3}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+  "th{background:#eef1f3}th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}"
   ".flag{color:#a32a17;font-weight:bold}.ok{color:#1a6b4c}"
   ".verdict{font-size:13px}svg.chart{width:100%;max-width:880px;height:auto;display:block;margin:6px 0}"
   ".purpose{break-inside:avoid;page-break-inside:avoid}"

@@ -127,6 +127,18 @@ static const char *migrations[] = {
   "INSERT INTO meta (key, value) SELECT 'retention_due_at',"
   "  coalesce (min (retained_until), 9223372036854775807)"
   "  FROM data_item;",
+  /* 6: reserved for the fleet engineer's migration (sync cursors), merged in parallel;
+   * a no-op here so that the preview counters below are migration 7 on every branch. */
+  "SELECT 1;",
+  /* 7: the switch-off preview's daily totals per purpose (gh-store-preview.c), sent
+   * to HQ with the heartbeat (glasshouse.preview_daily). Counts only: no shopper,
+   * ref or time of day, so measuring the preview creates no personal data. */
+  "CREATE TABLE preview_daily ("
+  "  day TEXT NOT NULL,"
+  "  purpose_id TEXT NOT NULL,"
+  "  opened INTEGER NOT NULL DEFAULT 0 CHECK (opened >= 0),"
+  "  kept_on INTEGER NOT NULL DEFAULT 0 CHECK (kept_on >= 0),"
+  "  PRIMARY KEY (day, purpose_id)) WITHOUT ROWID;",
 };
 
 guint
