@@ -32,6 +32,7 @@ typedef struct {
 
 /* The staging tables live as long as the session and empty at each commit. */
 static const char staging_sql[] =
+  "SET client_min_messages = warning;"
   "CREATE TEMP TABLE IF NOT EXISTS gh_member_in (line_no bigint, ref text, derived_ref text,"
   " loyalty_id text, display_name text, pin_hash text, member_since bigint, stores text[],"
   " line text, deleted boolean, deleted_at bigint, status text) ON COMMIT DELETE ROWS;"
@@ -74,16 +75,21 @@ static const struct {
     " FROM gone WHERE $1::bigint IS NOT NULL" },
   /* The same member twice in a batch: the later line is their record. */
   [STEP_DUPLICATES] = { "dropping repeated members",
-    "WITH gone AS (DELETE FROM gh_member_in t USING gh_member_in u"
-    " WHERE u.ref = t.ref AND u.line_no > t.line_no RETURNING t.line_no)"
-    " SELECT count (DISTINCT line_no) FROM gone WHERE $1::bigint IS NOT NULL" },
+    "WITH ranked AS (SELECT line_no, max (line_no) OVER (PARTITION BY ref) AS last"
+    "   FROM gh_member_in),"
+    " gone AS (DELETE FROM gh_member_in t USING ranked r"
+    "   WHERE t.line_no = r.line_no AND r.line_no < r.last RETURNING t.line_no)"
+    " SELECT count (*) FROM gone WHERE $1::bigint IS NOT NULL" },
+  /* A loyalty number HQ holds under another ref, or that a later line of the batch
+   * gives another ref (repeated refs are gone by now, so a repeat here is a clash). */
   [STEP_CONFLICTS] = { "checking loyalty numbers",
-    "WITH gone AS (DELETE FROM gh_member_in t"
-    " WHERE EXISTS (SELECT 1 FROM glasshouse.member m"
-    "                WHERE m.loyalty_id = t.loyalty_id AND m.ref <> t.ref)"
-    " OR EXISTS (SELECT 1 FROM gh_member_in u"
-    "             WHERE u.loyalty_id = t.loyalty_id AND u.ref <> t.ref AND u.line_no > t.line_no)"
-    " RETURNING t.line_no)"
+    "WITH ranked AS (SELECT line_no, max (line_no) OVER (PARTITION BY loyalty_id) AS last"
+    "   FROM gh_member_in),"
+    " clash AS (SELECT t.line_no FROM gh_member_in t JOIN glasshouse.member m"
+    "   ON m.loyalty_id = t.loyalty_id AND m.ref <> t.ref"
+    "   UNION SELECT line_no FROM ranked WHERE line_no < last),"
+    " gone AS (DELETE FROM gh_member_in t USING clash c WHERE t.line_no = c.line_no"
+    "   RETURNING t.line_no)"
     " SELECT line_no FROM gone WHERE $1::bigint IS NOT NULL ORDER BY line_no" },
   [STEP_STATUS] = { "comparing members with what HQ holds",
     "WITH marked AS (UPDATE gh_member_in t SET status = CASE"
@@ -357,6 +363,10 @@ write_batch (HqImport       *import,
                   rows.members, error) &&
        copy_rows (import, "gh_item_in", rows.items, error) &&
        copy_rows (import, "gh_consent_in", rows.consents, error) &&
+       /* Temporary tables have no statistics until asked: without them every join of
+        * the batch is planned for an empty table. */
+       _gh_hq_exec_command (import->hq, "ANALYZE gh_member_in",
+                            "sizing up the batch", error) &&
        apply_batch (import, error) &&
        _gh_hq_exec_command (import->hq, "COMMIT", "committing a batch of members", error);
   if (!ok)
