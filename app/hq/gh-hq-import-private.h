@@ -20,14 +20,18 @@ typedef struct {
  * member sent twice gives the same bytes, which is how an unchanged member is told. */
 char *_gh_hq_member_line    (const GhMember  *member,
                              const char      *ref);
-/* Appends @member (line @line_number of the feed) to @rows. @ref: the feed's or the
- * derived one; @derived_ref: always the derived one (the suppression check tries both).
- * A tombstone has @ref NULL: HQ finds it by loyalty number. */
-void  _gh_hq_import_add_row (GhHqImportRows  *rows,
-                             guint64          line_number,
-                             const GhMember  *member,
-                             const char      *ref,
-                             const char      *derived_ref,
-                             const char      *line);
+/* Appends @member (line @line_number of the feed) to @rows->members. @ref: the feed's
+ * or the derived one; @derived_ref: always the derived one (the suppression check
+ * tries both). A tombstone has @ref NULL: HQ finds it by loyalty number. */
+void  _gh_hq_import_add_member_row  (GhHqImportRows  *rows,
+                                     guint64          line_number,
+                                     const GhMember  *member,
+                                     const char      *ref,
+                                     const char      *derived_ref,
+                                     const char      *line);
+/* Appends @member's items and consents to @rows->items and @rows->consents. */
+void  _gh_hq_import_add_detail_rows (GhHqImportRows  *rows,
+                                     guint64          line_number,
+                                     const GhMember  *member);
 
 G_END_DECLS

@@ -140,12 +140,12 @@ copy_int (GString *row,
 }
 
 void
-_gh_hq_import_add_row (GhHqImportRows *rows,
-                       guint64         line_number,
-                       const GhMember *member,
-                       const char     *ref,
-                       const char     *derived_ref,
-                       const char     *line)
+_gh_hq_import_add_member_row (GhHqImportRows *rows,
+                              guint64         line_number,
+                              const GhMember *member,
+                              const char     *ref,
+                              const char     *derived_ref,
+                              const char     *line)
 {
   g_autofree char *stores = array_literal ((const char * const *) member->stores);
 
@@ -162,9 +162,13 @@ _gh_hq_import_add_row (GhHqImportRows *rows,
   _gh_hq_copy_field (rows->members, line, FALSE);
   _gh_hq_copy_field (rows->members, member->deleted ? "t" : "f", FALSE);
   copy_int (rows->members, member->deleted_at, member->deleted_at != 0, TRUE);
-  if (member->deleted)
-    return;
+}
 
+void
+_gh_hq_import_add_detail_rows (GhHqImportRows *rows,
+                               guint64         line_number,
+                               const GhMember *member)
+{
   for (guint i = 0; i < member->items->len; i++)
     {
       const GhMemberItem *item = &g_array_index (member->items, GhMemberItem, i);

@@ -20,14 +20,19 @@
 #define DEFAULT_BATCH_LINES 5000
 #define REF_KEY_META "member_ref_key"
 
+#define N_STEPS_MAX 16
+
 typedef struct {
   GhHq                        *hq;
   const GhMemberImportOptions *options;
   GhMemberImportSummary       *summary;
   gint64                       now;
   guint8                       ref_key[crypto_generichash_KEYBYTES];
-  /* line number -> the normalised line, for the lines HQ refuses itself */
+  /* line number -> the normalised line (for kiosks, and for the lines HQ refuses
+   * itself), and -> the parsed entry, for the second phase of a batch */
   GHashTable                  *lines;
+  GHashTable                  *entries;
+  gint64                       counts[N_STEPS_MAX][2];
 } HqImport;
 
 /* The staging tables live as long as the session and empty at each commit. */
@@ -52,6 +57,8 @@ typedef enum {
   STEP_STATUS, STEP_NEW, STEP_CHANGED, STEP_ITEMS_GONE, STEP_ITEMS, STEP_LINES,
   STEP_DECISIONS, N_STEPS
 } Step;
+
+G_STATIC_ASSERT (N_STEPS <= N_STEPS_MAX);
 
 static const struct {
   const char *what;
@@ -300,19 +307,46 @@ stage_batch (HqImport       *import,
         {
           line = _gh_hq_member_line (entry->member, ref);
           g_hash_table_insert (import->lines, GSIZE_TO_POINTER ((gsize) entry->number), line);
+          g_hash_table_insert (import->entries, GSIZE_TO_POINTER ((gsize) entry->number), entry);
         }
-      _gh_hq_import_add_row (rows, entry->number, entry->member, ref, derived, line);
+      _gh_hq_import_add_member_row (rows, entry->number, entry->member, ref, derived, line);
     }
 }
 
+/* The items and consents of the members the batch adds or changes: an unchanged
+ * member's are never sent, so a feed run again costs little more than its members. */
 static gboolean
-apply_batch (HqImport  *import,
-             GError   **error)
+stage_details (HqImport       *import,
+               GhHqImportRows *rows,
+               GError        **error)
 {
-  GhMemberImportSummary *s = import->summary;
-  gint64 counts[N_STEPS][2] = { { 0 } };
+  g_autoptr(PGresult) result = PQexec (import->hq->conn,
+                                       "SELECT line_no FROM gh_member_in"
+                                       " WHERE status IN ('new', 'changed')");
 
-  for (Step step = 0; step < N_STEPS; step++)
+  if (!_gh_hq_check_result (import->hq, result, PGRES_TUPLES_OK, "listing the changed members",
+                            error))
+    return FALSE;
+  for (int r = 0; r < PQntuples (result); r++)
+    {
+      gsize number = g_ascii_strtoull (PQgetvalue (result, r, 0), NULL, 10);
+      GhMemberEntry *entry = g_hash_table_lookup (import->entries, GSIZE_TO_POINTER (number));
+
+      if (entry != NULL)
+        _gh_hq_import_add_detail_rows (rows, number, entry->member);
+    }
+  return TRUE;
+}
+
+static gboolean
+run_steps (HqImport  *import,
+           Step       first,
+           Step       last,
+           GError   **error)
+{
+  gint64 (*counts)[2] = import->counts;
+
+  for (Step step = first; step <= last; step++)
     {
       g_autoptr(PGresult) result = run_step (import, step, error);
 
@@ -333,6 +367,16 @@ apply_batch (HqImport  *import,
           counts[step][1] = count_at (result, 1);
         }
     }
+  return TRUE;
+}
+
+/* The batch's counts into the summary, once it committed. */
+static void
+count_batch (HqImport *import)
+{
+  GhMemberImportSummary *s = import->summary;
+  gint64 (*counts)[2] = import->counts;
+
   s->deleted += counts[STEP_ERASE][0];
   s->suppressed += counts[STEP_SUPPRESS][0];
   s->unchanged += counts[STEP_SUPPRESS][1] - counts[STEP_ERASE][0];  /* tombstones of nobody */
@@ -344,7 +388,6 @@ apply_batch (HqImport  *import,
   s->items_updated += counts[STEP_ITEMS][1];
   s->consents_changed += counts[STEP_DECISIONS][0];
   s->unchanged += counts[STEP_STATUS][0];
-  return TRUE;
 }
 
 static gboolean
@@ -355,21 +398,25 @@ write_batch (HqImport       *import,
   GhHqImportRows rows = { g_string_new (NULL), g_string_new (NULL), g_string_new (NULL) };
   gboolean ok;
 
+  memset (import->counts, 0, sizeof import->counts);
   stage_batch (import, batch, &rows);
   _gh_hq_arm_deadline (import->hq);
   ok = _gh_hq_exec_command (import->hq, "BEGIN", "starting a batch of members", error) &&
        copy_rows (import, "gh_member_in (line_no, ref, derived_ref, loyalty_id,"
                   " display_name, pin_hash, member_since, stores, line, deleted, deleted_at)",
                   rows.members, error) &&
-       copy_rows (import, "gh_item_in", rows.items, error) &&
-       copy_rows (import, "gh_consent_in", rows.consents, error) &&
        /* Temporary tables have no statistics until asked: without them every join of
         * the batch is planned for an empty table. */
-       _gh_hq_exec_command (import->hq, "ANALYZE gh_member_in",
-                            "sizing up the batch", error) &&
-       apply_batch (import, error) &&
+       _gh_hq_exec_command (import->hq, "ANALYZE gh_member_in", "sizing up the batch", error) &&
+       run_steps (import, STEP_TOMBSTONE_REFS, STEP_STATUS, error) &&
+       stage_details (import, &rows, error) &&
+       copy_rows (import, "gh_item_in", rows.items, error) &&
+       copy_rows (import, "gh_consent_in", rows.consents, error) &&
+       run_steps (import, STEP_NEW, STEP_DECISIONS, error) &&
        _gh_hq_exec_command (import->hq, "COMMIT", "committing a batch of members", error);
-  if (!ok)
+  if (ok)
+    count_batch (import);
+  else
     _gh_hq_rollback (import->hq);
   _gh_hq_disarm_deadline (import->hq);
   /* The rows are members' personal data: not left in freed memory. */
@@ -378,6 +425,7 @@ write_batch (HqImport       *import,
   g_string_free (rows.members, TRUE);
   g_string_free (rows.items, TRUE);
   g_string_free (rows.consents, TRUE);
+  g_hash_table_remove_all (import->entries);
   g_hash_table_remove_all (import->lines);
   return ok;
 }
@@ -417,6 +465,7 @@ gh_hq_import_members (GhHq                         *hq,
   import.summary = summary;
   import.now = options->now != 0 ? options->now : g_get_real_time () / G_USEC_PER_SEC;
   import.lines = g_hash_table_new_full (NULL, NULL, NULL, line_free);
+  import.entries = g_hash_table_new (NULL, NULL);
 
   _gh_hq_arm_deadline (hq);
   ok = sodium_init () >= 0 &&
@@ -450,6 +499,7 @@ gh_hq_import_members (GhHq                         *hq,
     }
   g_clear_pointer (&parser, gh_member_parser_free);
   g_hash_table_unref (import.lines);
+  g_hash_table_unref (import.entries);
   sodium_memzero (import.ref_key, sizeof import.ref_key);
   return ok;
 }
