@@ -324,7 +324,7 @@ end_state (GhTestHq *hq)
 static void
 test_killed (void)
 {
-  const guint n = 6000;
+  const guint n = 4000;
   g_autofree char *config = gh_test_bundle_config (1);
   g_autoptr(GhTestHq) hq = NULL;
   g_autoptr(GhTestHq) clean = NULL;
@@ -374,6 +374,75 @@ test_killed (void)
   g_assert_cmpstr (got, ==, expected);
 }
 
+/* HQ drops the connection mid-import (the server ends the session, as a restart or an
+ * admin would): one error line, exit 3, the committed batches kept; run again, the
+ * import ends where an uninterrupted one does. And HQ not there at all: exit 3. */
+static void
+test_connection_lost (void)
+{
+  const guint n = 2000;
+  g_autofree char *config = gh_test_bundle_config (1);
+  g_autoptr(GhTestHq) hq = NULL;
+  g_autoptr(GhTestHq) clean = NULL;
+  g_autofree char *feed = NULL, *clean_feed = NULL, *expected = NULL, *got = NULL;
+  g_autofree char *err = NULL, *down = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) err_bytes = NULL;
+  gint64 members = 0;
+
+  REQUIRE_PG ();
+  clean = gh_test_hq_new (pg, config, TRUE);
+  clean_feed = big_feed (clean, n);
+  g_assert_cmpint (gh_test_hq_import (clean, clean_feed, NULL, NULL, "--batch", "100", NULL), ==, 0);
+  expected = end_state (clean);
+
+  hq = gh_test_hq_new (pg, config, TRUE);
+  feed = big_feed (hq, n);
+  {
+    g_autofree char *key = db_value (clean, "SELECT value FROM glasshouse.meta"
+                                            " WHERE key = 'member_ref_key'");
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO glasshouse.meta VALUES"
+                                            " ('member_ref_key', '%s')", key);
+    db_exec (hq, sql);
+  }
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, g_getenv ("GLASSHOUSE_CTL"), "hq", "import", "--postgres",
+                              hq->conninfo, "--trust", hq->trust_path, "--batch", "100", feed, NULL);
+  g_assert_no_error (error);
+  for (int tries = 0; tries < 2000 && members < n / 5; tries++)
+    {
+      g_usleep (5000);
+      members = db_int (hq, "SELECT count (*) FROM glasshouse.member");
+    }
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count (pg_terminate_backend (pid))"
+                                            " FROM pg_stat_activity WHERE datname = '%s'"
+                                            " AND pid <> pg_backend_pid ()", hq->dbname);
+    g_assert_cmpint (db_int (hq, sql), >=, 1);
+  }
+  g_subprocess_communicate (process, NULL, NULL, NULL, &err_bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 3);
+  err = g_strndup (g_bytes_get_data (err_bytes, NULL), g_bytes_get_size (err_bytes));
+  g_assert_nonnull (strstr (err, "glasshouse-ctl: error: HQ "));
+  members = db_int (hq, "SELECT count (*) FROM glasshouse.member");
+  g_test_message ("connection lost with %" G_GINT64_FORMAT " of %u members in", members, n);
+  g_assert_cmpint (members % 100, ==, 0);
+  g_assert_cmpint (members, <, n);
+
+  g_assert_cmpint (gh_test_hq_import (hq, feed, NULL, NULL, "--batch", "100", NULL), ==, 0);
+  got = end_state (hq);
+  g_assert_cmpstr (got, ==, expected);
+
+  g_clear_pointer (&err, g_free);
+  down = g_strdup_printf ("host=127.0.0.1 port=%d dbname=x user=x connect_timeout=3",
+                          gh_test_free_port ());
+  g_assert_cmpint (gh_test_run_ctl (NULL, &err, "hq", "import", "--postgres", down, "--trust",
+                                    hq->trust_path, feed, NULL), ==, 3);
+  g_assert_true (g_str_has_prefix (err, "glasshouse-ctl: error: "));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -389,6 +458,7 @@ main (int    argc,
   g_test_add_func ("/hq-import/changes", test_changes);
   g_test_add_func ("/hq-import/config", test_config);
   g_test_add_func ("/hq-import/killed", test_killed);
+  g_test_add_func ("/hq-import/connection-lost", test_connection_lost);
 
   status = g_test_run ();
   gh_test_pg_stop (pg);
