@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "hq/gh-hq-report-private.h"
 
@@ -250,6 +251,50 @@ origin_label (guint origin)
     }
 }
 
+/* More lines than this and the chart cannot be read: the extremes stand for the rest. */
+#define MAX_STORE_LINES 6
+
+static int
+compare_by_share (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      shares)
+{
+  double x = ((const double *) shares)[*(const guint *) a];
+  double y = ((const double *) shares)[*(const guint *) b];
+
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* The stores the chart draws: all of them when they fit, else the three with the
+ * highest and the three with the lowest share in the last week, highest first. */
+static guint *
+shown_stores (GhHqReport         *report,
+              GhHqPurposeFigures *figures)
+{
+  guint n = report->stores->len;
+  g_autofree guint *order = g_new0 (guint, n + 1);
+  g_autofree double *last = g_new0 (double, n + 1);
+  guint *shown = g_new0 (guint, MAX_STORE_LINES + 1);
+
+  for (guint s = 0; s < n; s++)
+    {
+      order[s] = s;
+      last[s] = figures->store_share[s * report->n_weeks + report->n_weeks - 1];
+    }
+  if (n <= MAX_STORE_LINES)
+    {
+      memcpy (shown, order, n * sizeof (guint));
+      return shown;
+    }
+  g_qsort_with_data (order, n, sizeof (guint), compare_by_share, last);
+  for (guint i = 0; i < MAX_STORE_LINES / 2; i++)
+    {
+      shown[i] = order[n - 1 - i];
+      shown[MAX_STORE_LINES / 2 + i] = order[MAX_STORE_LINES / 2 - 1 - i];
+    }
+  return shown;
+}
+
 static void
 write_purposes (GString            *out,
                 GhHqReport         *report,
@@ -257,7 +302,7 @@ write_purposes (GString            *out,
                 const char * const *weeks)
 {
   GListModel *purposes = gh_catalog_get_purposes (report->catalog);
-  guint n_stores = MIN (report->stores->len, G_N_ELEMENTS (palette) - 1);
+  guint n_stores = MIN (report->stores->len, MAX_STORE_LINES);
 
   g_string_append (out, "<section id=\"purposes\"><h2>");
   text (out, _("Purposes: who has them on"));
@@ -273,6 +318,7 @@ write_purposes (GString            *out,
       g_autofree char *title = NULL;
       g_autofree char *chart = NULL;
       g_autofree char **labels = g_new0 (char *, n_stores + 1);
+      g_autofree guint *shown = shown_stores (report, figures);
       gint64 off_total = 0;
 
       series[0].label = _("All members");
@@ -281,10 +327,11 @@ write_purposes (GString            *out,
       for (guint s = 0; s < n_stores; s++)
         {
           /* Translators: %s is a store id */
-          labels[s] = g_strdup_printf (_("Store %s"), (const char *) g_ptr_array_index (report->stores, s));
+          labels[s] = g_strdup_printf (_("Store %s"),
+                                       (const char *) g_ptr_array_index (report->stores, shown[s]));
           series[s + 1].label = labels[s];
           series[s + 1].color = palette[s + 1];
-          series[s + 1].values = figures->store_share + s * report->n_weeks;
+          series[s + 1].values = figures->store_share + shown[s] * report->n_weeks;
           series[s + 1].dashed = TRUE;
         }
       /* Translators: %s is a purpose's title */
@@ -309,6 +356,18 @@ write_purposes (GString            *out,
           continue;
         }
       g_string_append (out, chart);
+      if (report->stores->len > n_stores)
+        {
+          g_autofree char *count = _gh_report_format_count (report->stores->len);
+          /* Translators: %s is a number of stores */
+          g_autofree char *note = g_strdup_printf (_("Of %s stores, the chart shows the three "
+                                                     "with the highest and the three with the "
+                                                     "lowest share in the last week; the JSON "
+                                                     "output has every store."), count);
+          g_string_append (out, "<p><small>");
+          text (out, note);
+          g_string_append (out, "</small></p>");
+        }
       g_string_append (out, "<table><thead><tr><th>");
       text (out, _("Week of"));
       g_string_append (out, "</th>");
