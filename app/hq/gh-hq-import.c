@@ -45,10 +45,7 @@ static const char staging_sql[] =
   " source text, attributes text, collected_at bigint, retained_until bigint)"
   " ON COMMIT DELETE ROWS;"
   "CREATE TEMP TABLE IF NOT EXISTS gh_consent_in (line_no bigint, purpose_id text, state text,"
-  " notice_version text, decided_at bigint) ON COMMIT DELETE ROWS;"
-  /* The latest line of a member is what an unchanged one is compared with. */
-  "CREATE INDEX IF NOT EXISTS member_change_by_ref_no"
-  " ON glasshouse.member_change (ref, change_no)";
+  " notice_version text, decided_at bigint) ON COMMIT DELETE ROWS";
 
 /* The statements of one batch, in order; $1 is the import's time (unix seconds).
  * Each returns one row of counts, or none. */
