@@ -66,6 +66,9 @@ static const char *members[] = {
   MEMBER ("10", "s-2", SIZES, ""),
   MEMBER ("11", "s-2", SIZES, ""),
   MEMBER ("12", "s-2", SIZES, ""),
+  /* A member of both stores: counted once for the fleet, once in each store. */
+  "{\"loyalty_id\":\"7300000013\",\"ref\":\"m13\",\"name\":\"Member 13\",\"stores\":"
+  "[\"s-1\",\"s-2\"],\"member_since\":\"2026-01-01\",\"items\":[" SIZES "]}",
   NULL
 };
 
@@ -112,7 +115,7 @@ build_fleet (GhTestHq *hq)
   gh_test_pg_exec (db, "UPDATE glasshouse.erasure SET received_at = CASE ref"
                        " WHEN 'm11' THEN timestamptz '2026-11-24T16:00:00Z'"
                        " ELSE timestamptz '2026-11-26T08:00:00Z' END");
-  g_assert_cmpint (gh_test_pg_int (db, "SELECT count (*) FROM glasshouse.member"), ==, 10);
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT count (*) FROM glasshouse.member"), ==, 11);
 }
 
 static JsonObject *
@@ -165,21 +168,21 @@ check_json (JsonObject *root)
   JsonArray *requests = json_object_get_array_member (root, "requests");
   JsonArray *nobody = json_object_get_array_member (root, "offers_reaching_nobody");
   const gint64 on[] = { 0, 2, 0, 1 }, off[] = { 0, 0, 2, 1 };
-  const double all[] = { 0.2, 0.4, 0.2, 0.2 }, always[] = { 1, 1, 1, 1 };
-  const double s1[] = { 2 / 6.0, 4 / 6.0, 2 / 6.0, 1 / 6.0 }, s2[] = { 0, 0, 0, 0.25 };
+  const double all[] = { 2 / 11.0, 4 / 11.0, 2 / 11.0, 2 / 11.0 }, always[] = { 1, 1, 1, 1 };
+  const double s1[] = { 2 / 7.0, 4 / 7.0, 2 / 7.0, 1 / 7.0 }, s2[] = { 0, 0, 0, 0.2 };
 
   g_assert_cmpstr (json_object_get_string_member (root, "from"), ==, "2026-11-16");
   g_assert_cmpstr (json_object_get_string_member (root, "to"), ==, "2026-12-09");
   g_assert_cmpint (json_object_get_int_member (root, "config_version"), ==, 1);
-  g_assert_cmpint (json_object_get_int_member (root, "members"), ==, 10);
+  g_assert_cmpint (json_object_get_int_member (root, "members"), ==, 11);
 
   /* Email: held for 8, read by no offer: flagged. Sizes: an offer for every member. */
   g_assert_cmpint (json_object_get_int_member (email, "held"), ==, 8);
   g_assert_cmpint (json_object_get_int_member (email, "earns"), ==, 0);
   g_assert_cmpstr (json_object_get_string_member (email, "verdict"), ==, "no_offer");
   g_assert_true (json_object_get_boolean_member (email, "flagged"));
-  g_assert_cmpint (json_object_get_int_member (sizes, "held"), ==, 10);
-  g_assert_cmpint (json_object_get_int_member (sizes, "earns"), ==, 10);
+  g_assert_cmpint (json_object_get_int_member (sizes, "held"), ==, 11);
+  g_assert_cmpint (json_object_get_int_member (sizes, "earns"), ==, 11);
   g_assert_cmpstr (json_object_get_string_member (sizes, "verdict"), ==, "earns");
   g_assert_false (json_object_get_boolean_member (sizes, "flagged"));
   g_assert_cmpint (json_object_get_int_member (history, "held"), ==, 5);
@@ -189,7 +192,7 @@ check_json (JsonObject *root)
   g_assert_cmpint (json_object_get_int_member (history, "retention_days"), ==, 3650);
 
   g_assert_cmpint (json_object_get_int_member (find_by_id (root, "offers", "size-alert"), "reach"),
-                   ==, 10);
+                   ==, 11);
   g_assert_cmpint (json_object_get_int_member (find_by_id (root, "offers", "running-shoes"), "reach"),
                    ==, 3);
   g_assert_cmpint (json_array_get_length (nobody), ==, 1);
@@ -315,7 +318,7 @@ test_report (void)
   g_assert_nonnull (strstr (html, "2026-11-16 to 2026-12-09"));
   g_assert_nonnull (strstr (html, "Held for 8 members, used by no offer: stop collecting it"));
   g_assert_nonnull (strstr (html, "data-verdict=\"no_offer\""));
-  g_assert_nonnull (strstr (html, "Earns its keep: makes an offer true for 100 % of the 10 members"));
+  g_assert_nonnull (strstr (html, "Earns its keep: makes an offer true for 100 % of the 11 members"));
   g_assert_nonnull (strstr (html, "Offers that reach nobody:</span> Golf days"));
   g_assert_nonnull (strstr (html, "37.5 %"));     /* the preview kept email on */
   g_assert_nonnull (strstr (html, "15.0 h"));     /* the erasures' median */

@@ -87,11 +87,13 @@ members_by_week (GhHq        *hq,
   guint n_rows = report->stores->len + 1, n_weeks = report->n_weeks;
   gint64 *members;
 
+  /* Per store, and for all members apart: a member of two stores is one member. */
   result = query (hq,
-      "SELECT store, week, count (*) FROM ("
-      " SELECT s.store, extract (epoch FROM date_trunc ('week', m.member_since))::bigint AS week"
-      " FROM glasshouse.member m CROSS JOIN LATERAL unnest (m.stores) AS s (store)) x"
-      " GROUP BY GROUPING SETS ((store, week), (week))", "counting members by store and week",
+      "SELECT s.store, extract (epoch FROM date_trunc ('week', m.member_since))::bigint AS week,"
+      " count (*) FROM glasshouse.member m CROSS JOIN LATERAL unnest (m.stores) AS s (store)"
+      " GROUP BY 1, 2"
+      " UNION ALL SELECT NULL, extract (epoch FROM date_trunc ('week', member_since))::bigint,"
+      " count (*) FROM glasshouse.member GROUP BY 2", "counting members by store and week",
       0, NULL, error);
   if (result == NULL)
     return NULL;
@@ -156,9 +158,10 @@ purposes_by_week (GhHq        *hq,
       " SELECT s.store, d.purpose_id, d.week, d.origin, sum (d.effect),"
       "   count (*) FILTER (WHERE d.effect > 0), count (*) FILTER (WHERE d.effect < 0)"
       " FROM d JOIN glasshouse.member m USING (ref) CROSS JOIN LATERAL unnest (m.stores) AS s (store)"
-      " WHERE d.effect <> 0"
-      " GROUP BY GROUPING SETS ((s.store, d.purpose_id, d.week, d.origin),"
-      "                         (d.purpose_id, d.week, d.origin))",
+      " WHERE d.effect <> 0 GROUP BY 1, 2, 3, 4"
+      " UNION ALL SELECT NULL, d.purpose_id, d.week, d.origin, sum (d.effect),"
+      "   count (*) FILTER (WHERE d.effect > 0), count (*) FILTER (WHERE d.effect < 0)"
+      " FROM d WHERE d.effect <> 0 GROUP BY 2, 3, 4",
       "following the decisions week by week", 2, params, error);
   if (result == NULL)
     return FALSE;
