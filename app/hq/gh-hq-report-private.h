@@ -50,6 +50,10 @@ struct _GhHqReport {
   double             *erasure_max_hours;     /* [week], -1 when none */
 };
 
+/* A report with its range set and its arrays made, no figure computed yet. */
+GhHqReport *_gh_hq_report_new (GhCatalog               *catalog,
+                               const GhHqReportOptions *options);
+
 /* Evaluates every member's offers once, @n_workers threads each over its own range of
  * refs and its own connection. With @scan NULL it only evaluates (the benchmark's
  * floor); otherwise it fills @scan (arrays sized from @catalog). */

@@ -147,21 +147,22 @@ purposes_by_week (GhHq        *hq,
   params[1] = defaults->str;
   result = query (hq,
       "WITH p AS (SELECT * FROM unnest ($1::text[], $2::boolean[]) AS p (purpose_id, default_on)),"
-      " d AS (SELECT d.ref, d.purpose_id, d.origin,"
+      " d AS (SELECT d.purpose_id, d.origin, m.stores,"
       "   extract (epoch FROM date_trunc ('week', d.received_at))::bigint AS week,"
       "   CASE WHEN d.state = coalesce (lag (d.state) OVER w,"
       "                                 CASE WHEN p.default_on THEN 'granted' ELSE 'revoked' END)"
       "        THEN 0 WHEN d.state = 'granted' THEN 1 ELSE -1 END AS effect"
       "   FROM glasshouse.decision d JOIN p USING (purpose_id)"
-      "   WHERE EXISTS (SELECT 1 FROM glasshouse.member m WHERE m.ref = d.ref)"
-      "   WINDOW w AS (PARTITION BY d.ref, d.purpose_id ORDER BY d.change_no))"
-      " SELECT s.store, d.purpose_id, d.week, d.origin, sum (d.effect),"
-      "   count (*) FILTER (WHERE d.effect > 0), count (*) FILTER (WHERE d.effect < 0)"
-      " FROM d JOIN glasshouse.member m USING (ref) CROSS JOIN LATERAL unnest (m.stores) AS s (store)"
-      " WHERE d.effect <> 0 GROUP BY 1, 2, 3, 4"
-      " UNION ALL SELECT NULL, d.purpose_id, d.week, d.origin, sum (d.effect),"
-      "   count (*) FILTER (WHERE d.effect > 0), count (*) FILTER (WHERE d.effect < 0)"
-      " FROM d WHERE d.effect <> 0 GROUP BY 2, 3, 4",
+      "   JOIN glasshouse.member m ON m.ref = d.ref"
+      "   WINDOW w AS (PARTITION BY d.ref, d.purpose_id ORDER BY d.change_no)),"
+      /* Only the decisions that switch something count; they are read twice below. */
+      " s AS MATERIALIZED (SELECT * FROM d WHERE effect <> 0)"
+      " SELECT st.store, s.purpose_id, s.week, s.origin, sum (s.effect),"
+      "   count (*) FILTER (WHERE s.effect > 0), count (*) FILTER (WHERE s.effect < 0)"
+      " FROM s CROSS JOIN LATERAL unnest (s.stores) AS st (store) GROUP BY 1, 2, 3, 4"
+      " UNION ALL SELECT NULL, purpose_id, week, origin, sum (effect),"
+      "   count (*) FILTER (WHERE effect > 0), count (*) FILTER (WHERE effect < 0)"
+      " FROM s GROUP BY 2, 3, 4",
       "following the decisions week by week", 2, params, error);
   if (result == NULL)
     return FALSE;
@@ -304,8 +305,10 @@ _gh_hq_report_sql (GhHq        *hq,
   g_autoptr(PGresult) count = NULL;
   guint n_purposes = g_list_model_get_n_items (gh_catalog_get_purposes (report->catalog));
 
-  /* Weeks are ISO weeks in UTC, whatever the server's zone. */
-  if (!_gh_hq_exec_command (hq, "SET TIME ZONE 'UTC'", "setting the report's time zone", error))
+  /* Weeks are ISO weeks in UTC, whatever the server's zone; and room for the sorts and
+   * hashes over every member and decision, which spill to disk at the default 4 MB. */
+  if (!_gh_hq_exec_command (hq, "SET TIME ZONE 'UTC'; SET work_mem = '128MB'",
+                            "setting up the report's session", error))
     return FALSE;
   count = query (hq, "SELECT count (*) FROM glasshouse.member", "counting members", 0, NULL,
                  error);

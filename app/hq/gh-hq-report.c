@@ -41,22 +41,11 @@ week_start (gint64 t)
 }
 
 GhHqReport *
-gh_hq_report_compute (const char               *conninfo,
-                      GhCatalog                *catalog,
-                      const GhHqReportOptions  *options,
-                      GError                  **error)
+_gh_hq_report_new (GhCatalog               *catalog,
+                   const GhHqReportOptions *options)
 {
-  static const GhHqReportOptions defaults = { 0 };
-  g_autoptr(GhHqReport) report = g_new0 (GhHqReport, 1);
-  g_autoptr(GhHq) hq = NULL;
+  GhHqReport *report = g_new0 (GhHqReport, 1);
   guint n_purposes = g_list_model_get_n_items (gh_catalog_get_purposes (catalog));
-  ScanJob job = { 0 };
-  GThread *thread;
-  gboolean ok;
-
-  g_return_val_if_fail (GH_IS_CATALOG (catalog), NULL);
-  if (options == NULL)
-    options = &defaults;
 
   report->catalog = g_object_ref (catalog);
   report->now = options->now != 0 ? options->now : g_get_real_time () / G_USEC_PER_SEC;
@@ -80,6 +69,26 @@ gh_hq_report_compute (const char               *conninfo,
   report->erasure_max_hours = g_new0 (double, report->n_weeks);
   for (guint w = 0; w < report->n_weeks; w++)
     report->erasure_median_hours[w] = report->erasure_max_hours[w] = -1;
+  return report;
+}
+
+GhHqReport *
+gh_hq_report_compute (const char               *conninfo,
+                      GhCatalog                *catalog,
+                      const GhHqReportOptions  *options,
+                      GError                  **error)
+{
+  static const GhHqReportOptions defaults = { 0 };
+  g_autoptr(GhHqReport) report = NULL;
+  g_autoptr(GhHq) hq = NULL;
+  ScanJob job = { 0 };
+  GThread *thread;
+  gboolean ok;
+
+  g_return_val_if_fail (GH_IS_CATALOG (catalog), NULL);
+  if (options == NULL)
+    options = &defaults;
+  report = _gh_hq_report_new (catalog, options);
 
   if ((hq = gh_hq_connect (conninfo, error)) == NULL)
     return NULL;

@@ -79,6 +79,24 @@ run_floor (GhTestHq  *hq,
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
+/* The set-based figures alone, for the reader of the figures (not part of the ratio). */
+static double
+run_sql (GhTestHq  *hq,
+         GhCatalog *catalog,
+         gint64     now)
+{
+  g_autoptr(GError) error = NULL;
+  GhHqReportOptions options = { .now = now };
+  g_autoptr(GhHqReport) report = _gh_hq_report_new (catalog, &options);
+  g_autoptr(GhHq) link = gh_hq_connect (hq->conninfo, &error);
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_no_error (error);
+  g_assert_true (_gh_hq_report_sql (link, report, &error));
+  g_assert_no_error (error);
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
 static double
 run_report (GhTestHq  *hq,
             GhCatalog *catalog,
@@ -116,7 +134,7 @@ main (int    argc,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   GhTestPg *pg;
-  double floor_s = G_MAXDOUBLE, report_s = G_MAXDOUBLE, ratio;
+  double floor_s = G_MAXDOUBLE, report_s = G_MAXDOUBLE, sql_s = G_MAXDOUBLE, ratio;
   gint64 now = 1765195200;  /* 2026-12-08T12:00:00Z */
   gint64 start;
 
@@ -138,20 +156,26 @@ main (int    argc,
           (g_get_monotonic_time () - start) / 1e6);
 
   run_floor (hq, catalog, now);  /* warms PostgreSQL's cache for both */
-  for (int round = 0; round < 2; round++)
+  /* Three rounds, the best of each: the machine is shared, and a round another process
+   * slowed down says nothing about the report. */
+  for (int round = 0; round < 3; round++)
     {
       double f = run_floor (hq, catalog, now);
       double r = run_report (hq, catalog, now, &members);
+      double q = run_sql (hq, catalog, now);
 
-      printf ("# round %d: floor %.2f s, report %.2f s\n", round + 1, f, r);
+      printf ("# round %d: floor %.2f s, report %.2f s (its set-based figures alone: %.2f s)\n",
+              round + 1, f, r, q);
       floor_s = MIN (floor_s, f);
       report_s = MIN (report_s, r);
+      sql_s = MIN (sql_s, q);
     }
   g_assert_cmpint (members, ==, n);
   ratio = report_s / floor_s;
   printf ("# fleet report over %" G_GINT64_FORMAT " members: %.2f s (%.0f members/s); floor "
           "(every member's offers evaluated once, two workers): %.2f s; ratio %.2f (target <= %.1f)"
-          "\n", n, report_s, n / report_s, floor_s, ratio, TARGET);
+          "; the set-based figures alone: %.2f s\n", n, report_s, n / report_s, floor_s, ratio, TARGET,
+          sql_s);
   printf ("1..1\n%s 1 - report within %.1fx of the floor\n", ratio <= TARGET ? "ok" : "not ok",
           TARGET);
   gh_test_pg_stop (pg);
