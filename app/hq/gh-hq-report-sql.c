@@ -12,6 +12,12 @@
 
 #include "offers/gh-offers.h"
 
+/* Monday 00:00 UTC of the week holding a timestamptz, by integer arithmetic on the
+ * epoch (1970-01-05 was a Monday): date_trunc goes through the time zone machinery,
+ * which costs a second per million rows. */
+#define SQL_WEEK(column) \
+  "((date_part ('epoch', " column ")::bigint - 345600) / 604800 * 604800 + 345600)"
+
 static PGresult *
 query (GhHq        *hq,
        const char  *sql,
@@ -49,14 +55,49 @@ week_index (GhHqReport *report,
   return (int) MIN ((week_start - report->first_week) / GH_WEEK_SECONDS, (gint64) report->n_weeks);
 }
 
-static int
-store_index (GhHqReport *report,
-             const char *store)
+/* The elements of a text[] in PostgreSQL's output form: {a,b} or {"a b","c\\"d"}. */
+static GPtrArray *
+parse_text_array (const char *text)
 {
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_free);
+  const char *p = text;
+
+  if (*p++ != '{')
+    return items;
+  while (*p != '\0' && *p != '}')
+    {
+      GString *item = g_string_new (NULL);
+
+      if (*p == '"')
+        {
+          for (p++; *p != '\0' && *p != '"'; p++)
+            {
+              if (*p == '\\' && p[1] != '\0')
+                p++;
+              g_string_append_c (item, *p);
+            }
+          if (*p == '"')
+            p++;
+        }
+      else
+        for (; *p != '\0' && *p != ',' && *p != '}'; p++)
+          g_string_append_c (item, *p);
+      g_ptr_array_add (items, g_string_free (item, FALSE));
+      if (*p == ',')
+        p++;
+    }
+  return items;
+}
+
+/* The row of each store in the per-store arrays: its index + 1 (row 0 is all members). */
+static GHashTable *
+store_rows (GhHqReport *report)
+{
+  GHashTable *rows = g_hash_table_new (g_str_hash, g_str_equal);
+
   for (guint s = 0; s < report->stores->len; s++)
-    if (g_str_equal (g_ptr_array_index (report->stores, s), store))
-      return (int) s;
-  return -1;
+    g_hash_table_insert (rows, g_ptr_array_index (report->stores, s), GUINT_TO_POINTER (s + 1));
+  return rows;
 }
 
 static int
@@ -84,33 +125,43 @@ members_by_week (GhHq        *hq,
                  GError     **error)
 {
   g_autoptr(PGresult) result = NULL;
-  guint n_rows = report->stores->len + 1, n_weeks = report->n_weeks;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) rows = NULL;
+  guint n_weeks = report->n_weeks;
   gint64 *members;
 
-  /* Per store, and for all members apart: a member of two stores is one member. */
+  /* One pass over the members, grouped by their whole list of stores: a member of two
+   * stores is one member for the fleet and one in each store (counted in C below). */
   result = query (hq,
-      "SELECT s.store, extract (epoch FROM date_trunc ('week', m.member_since))::bigint AS week,"
-      " count (*) FROM glasshouse.member m CROSS JOIN LATERAL unnest (m.stores) AS s (store)"
-      " GROUP BY 1, 2"
-      " UNION ALL SELECT NULL, extract (epoch FROM date_trunc ('week', member_since))::bigint,"
-      " count (*) FROM glasshouse.member GROUP BY 2", "counting members by store and week",
-      0, NULL, error);
+      "SELECT stores, " SQL_WEEK ("member_since") ", count (*) FROM glasshouse.member"
+      " GROUP BY 1, 2", "counting members by store and week", 0, NULL, error);
   if (result == NULL)
     return NULL;
-  /* Stores first: every store any member belongs to. */
-  for (int r = 0; r < PQntuples (result); r++)
-    if (!PQgetisnull (result, r, 0) && store_index (report, PQgetvalue (result, r, 0)) < 0)
-      g_ptr_array_add (report->stores, g_strdup (PQgetvalue (result, r, 0)));
-  g_ptr_array_sort (report->stores, compare_strings);
-  n_rows = report->stores->len + 1;
-  members = g_new0 (gint64, n_rows * n_weeks);
   for (int r = 0; r < PQntuples (result); r++)
     {
-      int row = PQgetisnull (result, r, 0) ? 0 : store_index (report, PQgetvalue (result, r, 0)) + 1;
+      g_autoptr(GPtrArray) stores = parse_text_array (PQgetvalue (result, r, 0));
+
+      for (guint i = 0; i < stores->len; i++)
+        if (g_hash_table_add (seen, g_strdup (g_ptr_array_index (stores, i))))
+          g_ptr_array_add (report->stores, g_strdup (g_ptr_array_index (stores, i)));
+    }
+  g_ptr_array_sort (report->stores, compare_strings);
+  rows = store_rows (report);
+  members = g_new0 (gint64, (report->stores->len + 1) * n_weeks);
+  for (int r = 0; r < PQntuples (result); r++)
+    {
+      g_autoptr(GPtrArray) stores = parse_text_array (PQgetvalue (result, r, 0));
       int week = MAX (week_index (report, int_at (result, r, 1)), 0);
+      gint64 count = int_at (result, r, 2);
 
       for (guint w = week; w < n_weeks; w++)
-        members[row * n_weeks + w] += int_at (result, r, 2);
+        members[w] += count;
+      for (guint i = 0; i < stores->len; i++)
+        {
+          guint row = GPOINTER_TO_UINT (g_hash_table_lookup (rows, g_ptr_array_index (stores, i)));
+          for (guint w = week; w < n_weeks; w++)
+            members[row * n_weeks + w] += count;
+        }
     }
   return members;
 }
@@ -130,6 +181,7 @@ purposes_by_week (GhHq        *hq,
   g_autoptr(GString) defaults = g_string_new ("{");
   g_autoptr(PGresult) result = NULL;
   g_autofree gint64 *effect = NULL;   /* [purpose][row][week], cumulated below */
+  g_autoptr(GHashTable) rows = NULL;
   const char *params[2];
 
   for (guint p = 0; p < n_purposes; p++)
@@ -147,49 +199,55 @@ purposes_by_week (GhHq        *hq,
   params[1] = defaults->str;
   result = query (hq,
       "WITH p AS (SELECT * FROM unnest ($1::text[], $2::boolean[]) AS p (purpose_id, default_on)),"
-      " d AS (SELECT d.purpose_id, d.origin, m.stores,"
-      "   extract (epoch FROM date_trunc ('week', d.received_at))::bigint AS week,"
+      /* Refs are compared byte by byte: the order of a member's decisions is change_no,
+       * and a collation's rules only cost time here. */
+      " d AS (SELECT d.ref, d.purpose_id, d.origin, " SQL_WEEK ("d.received_at") " AS week,"
       "   CASE WHEN d.state = coalesce (lag (d.state) OVER w,"
       "                                 CASE WHEN p.default_on THEN 'granted' ELSE 'revoked' END)"
       "        THEN 0 WHEN d.state = 'granted' THEN 1 ELSE -1 END AS effect"
       "   FROM glasshouse.decision d JOIN p USING (purpose_id)"
-      "   JOIN glasshouse.member m ON m.ref = d.ref"
-      "   WINDOW w AS (PARTITION BY d.ref, d.purpose_id ORDER BY d.change_no)),"
-      /* Only the decisions that switch something count; they are read twice below. */
-      " s AS MATERIALIZED (SELECT * FROM d WHERE effect <> 0)"
-      " SELECT st.store, s.purpose_id, s.week, s.origin, sum (s.effect),"
-      "   count (*) FILTER (WHERE s.effect > 0), count (*) FILTER (WHERE s.effect < 0)"
-      " FROM s CROSS JOIN LATERAL unnest (s.stores) AS st (store) GROUP BY 1, 2, 3, 4"
-      " UNION ALL SELECT NULL, purpose_id, week, origin, sum (effect),"
-      "   count (*) FILTER (WHERE effect > 0), count (*) FILTER (WHERE effect < 0)"
-      " FROM s GROUP BY 2, 3, 4",
+      "   WINDOW w AS (PARTITION BY d.ref COLLATE \"C\", d.purpose_id ORDER BY d.change_no))"
+      " SELECT m.stores, d.purpose_id, d.week, d.origin, sum (d.effect),"
+      "   count (*) FILTER (WHERE d.effect > 0), count (*) FILTER (WHERE d.effect < 0)"
+      " FROM d JOIN glasshouse.member m ON m.ref = d.ref WHERE d.effect <> 0"
+      " GROUP BY 1, 2, 3, 4",
       "following the decisions week by week", 2, params, error);
   if (result == NULL)
     return FALSE;
 
   effect = g_new0 (gint64, n_purposes * n_rows * n_weeks);
+  rows = store_rows (report);
   for (int r = 0; r < PQntuples (result); r++)
     {
-      GhPurpose *purpose = gh_catalog_find_purpose (report->catalog, PQgetvalue (result, r, 1));
-      gboolean all = PQgetisnull (result, r, 0);
-      int row = all ? 0 : store_index (report, PQgetvalue (result, r, 0)) + 1;
+      g_autoptr(GPtrArray) stores = parse_text_array (PQgetvalue (result, r, 0));
+      const char *purpose_id = PQgetvalue (result, r, 1);
       int week = week_index (report, int_at (result, r, 2));
+      gint64 sum = int_at (result, r, 4);
       guint p;
       GhHqPurposeFigures *figures;
 
-      if (purpose == NULL || row < 0)
-        continue;
       for (p = 0; p < n_purposes; p++)
         {
           g_autoptr(GhPurpose) candidate = g_list_model_get_item (purposes, p);
-          if (g_str_equal (gh_purpose_get_id (candidate), gh_purpose_get_id (purpose)))
+          if (g_str_equal (gh_purpose_get_id (candidate), purpose_id))
             break;
         }
+      if (p == n_purposes)
+        continue;  /* a purpose the config no longer has */
       figures = &report->purposes[p];
-      /* A switch before the range counts in the shares it starts with. */
+      /* A switch before the range counts in the shares it starts with; a member of two
+       * stores counts once for the fleet and once in each store. */
       for (guint w = MAX (week, 0); w < n_weeks; w++)
-        effect[(p * n_rows + row) * n_weeks + w] += int_at (result, r, 4);
-      if (all && week >= 0 && (guint) week < n_weeks)
+        {
+          effect[(p * n_rows) * n_weeks + w] += sum;
+          for (guint i = 0; i < stores->len; i++)
+            {
+              guint row = GPOINTER_TO_UINT (g_hash_table_lookup (rows, g_ptr_array_index (stores, i)));
+              if (row > 0)
+                effect[(p * n_rows + row) * n_weeks + w] += sum;
+            }
+        }
+      if (week >= 0 && (guint) week < n_weeks)
         {
           figures->switched_on[week] += int_at (result, r, 5);
           figures->switched_off[week] += int_at (result, r, 6);
