@@ -243,6 +243,7 @@ show_preview (GhDashboardPage *self,
 
   gh_session_what_if_async (self->session, purpose_id, GH_CONSENT_REVOKED, self->cancellable,
                             what_if_done, g_object_ref (self));
+  gh_session_count_preview (self->session, purpose_id, FALSE);
 }
 
 void
@@ -286,6 +287,9 @@ dashboard_cancel (GtkWidget  *widget,
 
   if (self->busy)
     return;
+  /* "Keep it on": the preview's effect HQ's report measures (daily totals only). */
+  if (self->pending_purpose != NULL && self->pending_state == GH_CONSENT_REVOKED)
+    gh_session_count_preview (self->session, self->pending_purpose, TRUE);
   g_clear_pointer (&self->pending_purpose, g_free);
   hide_preview (self);
 }

@@ -33,6 +33,10 @@ int gh_ctl_hq_kiosk         (int argc, char **argv);
 int gh_ctl_hq_retention     (int argc, char **argv);
 int gh_ctl_hq_status_fleet  (const char *conninfo, gboolean json, int silent_minutes);
 
+/* gh-ctl-hq-import.c, gh-ctl-hq-report.c */
+int gh_ctl_hq_import      (int argc, char **argv);
+int gh_ctl_hq_report      (int argc, char **argv);
+
 /* gh-ctl-offers.c */
 int gh_ctl_offers              (int argc, char **argv);
 int gh_ctl_report_minimisation (int argc, char **argv);

@@ -16,6 +16,7 @@
 #include "ctl/gh-ctl.h"
 #include "ctl/gh-ctl-commands.h"
 #include "config/gh-site-settings.h"
+#include "ctl/gh-ctl-hq.h"
 #include "hq/gh-hq.h"
 
 #define DEFAULT_BATCH 500

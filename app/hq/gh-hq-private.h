@@ -47,6 +47,11 @@ gboolean  _gh_hq_exec_command     (GhHq            *self,
  * call; past that the connection is cut and the step fails "did not answer within". */
 void      _gh_hq_arm_deadline     (GhHq            *self);
 void      _gh_hq_disarm_deadline  (GhHq            *self);
+/* Appends @value (NULL: SQL NULL) as one field of a COPY text-format row, then a tab,
+ * or the row's newline when @last. */
+void      _gh_hq_copy_field       (GString         *line,
+                                   const char      *value,
+                                   gboolean         last);
 /* Rolls back the open transaction, if the connection still has one. */
 void      _gh_hq_rollback         (GhHq            *self);
 

@@ -57,27 +57,6 @@ prepare_for_push (GhHq    *self,
   return TRUE;
 }
 
-/* COPY's text format: backslash, tab, newline and carriage return are escaped; NULL is \N. */
-static void
-append_copy_field (GString    *line,
-                   const char *value,
-                   gboolean    last)
-{
-  if (value == NULL)
-    g_string_append (line, "\\N");
-  else
-    for (const char *p = value; *p != '\0'; p++)
-      switch (*p)
-        {
-        case '\\': g_string_append (line, "\\\\"); break;
-        case '\t': g_string_append (line, "\\t"); break;
-        case '\n': g_string_append (line, "\\n"); break;
-        case '\r': g_string_append (line, "\\r"); break;
-        default: g_string_append_c (line, *p); break;
-        }
-  g_string_append_c (line, last ? '\n' : '\t');
-}
-
 static void
 append_copy_row (GString       *buffer,
                  const GhEvent *event)
@@ -85,16 +64,16 @@ append_copy_row (GString       *buffer,
   char seq[32];
 
   g_snprintf (seq, sizeof seq, "%" G_GINT64_FORMAT, event->seq);
-  append_copy_field (buffer, event->kiosk_id, FALSE);
-  append_copy_field (buffer, seq, FALSE);
-  append_copy_field (buffer, event->at, FALSE);
-  append_copy_field (buffer, event->actor, FALSE);
-  append_copy_field (buffer, event->customer_ref, FALSE);
-  append_copy_field (buffer, event->kind, FALSE);
-  append_copy_field (buffer, event->body, FALSE);
-  append_copy_field (buffer, event->prev_hash, FALSE);
-  append_copy_field (buffer, event->hash, FALSE);
-  append_copy_field (buffer, event->attachment, TRUE);
+  _gh_hq_copy_field (buffer, event->kiosk_id, FALSE);
+  _gh_hq_copy_field (buffer, seq, FALSE);
+  _gh_hq_copy_field (buffer, event->at, FALSE);
+  _gh_hq_copy_field (buffer, event->actor, FALSE);
+  _gh_hq_copy_field (buffer, event->customer_ref, FALSE);
+  _gh_hq_copy_field (buffer, event->kind, FALSE);
+  _gh_hq_copy_field (buffer, event->body, FALSE);
+  _gh_hq_copy_field (buffer, event->prev_hash, FALSE);
+  _gh_hq_copy_field (buffer, event->hash, FALSE);
+  _gh_hq_copy_field (buffer, event->attachment, TRUE);
 }
 
 static gboolean

@@ -371,6 +371,27 @@ _gh_hq_exec_command (GhHq        *self,
   return _gh_hq_check_result (self, result, PGRES_COMMAND_OK, what, error);
 }
 
+/* COPY's text format: backslash, tab, newline and carriage return are escaped; NULL is \N. */
+void
+_gh_hq_copy_field (GString    *line,
+                   const char *value,
+                   gboolean    last)
+{
+  if (value == NULL)
+    g_string_append (line, "\\N");
+  else
+    for (const char *p = value; *p != '\0'; p++)
+      switch (*p)
+        {
+        case '\\': g_string_append (line, "\\\\"); break;
+        case '\t': g_string_append (line, "\\t"); break;
+        case '\n': g_string_append (line, "\\n"); break;
+        case '\r': g_string_append (line, "\\r"); break;
+        default: g_string_append_c (line, *p); break;
+        }
+  g_string_append_c (line, last ? '\n' : '\t');
+}
+
 void
 _gh_hq_rollback (GhHq *self)
 {

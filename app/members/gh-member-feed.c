@@ -54,6 +54,7 @@ gh_member_free (GhMember *member)
   gh_string_wipe (&member->display_name);
   g_free (member->ref);
   g_free (member->pin_hash);
+  g_strfreev (member->stores);
   g_clear_pointer (&member->items, g_array_unref);
   g_clear_pointer (&member->consents, g_array_unref);
   g_free (member);
@@ -394,10 +395,12 @@ gh_member_feed_read_header (const char  *text,
 static gboolean
 read_stores (const Line  *line,
              const char  *store_id,
+             GhMember    *member,
              GError     **error)
 {
   int stores;
   gboolean found;
+  guint element;
 
   if (!read_array (line, 0, "stores", TRUE, 10000, &stores, error) ||
       !array_has_string (line, stores, "stores", store_id, &found, error))
@@ -409,6 +412,11 @@ read_stores (const Line  *line,
       g_autofree char *quoted = gh_json_quote (store_id);
       return fail (error, "stores", "the member does not belong to this kiosk's store %s", quoted);
     }
+  /* Kept for HQ, which hands each member's line to the kiosks of these stores. */
+  member->stores = g_new0 (char *, token_at (line, stores)->size + 1);
+  element = stores + 1;
+  for (guint i = 0; i < token_at (line, stores)->size; i++, element = token_at (line, element)->next)
+    member->stores[i] = gh_json_token_dup (line->text, token_at (line, element));
   return TRUE;
 }
 
@@ -533,12 +541,11 @@ read_tombstone (const Line  *line,
                 GError     **error)
 {
   static const char * const fields[] = { "loyalty_id", "deleted", "deleted_at", NULL };
-  gint64 ignored;
 
   if (token_at (line, deleted)->kind != GH_JSON_TRUE)
     return fail (error, "deleted", "expected true (a tombstone line)");
   if (!check_members (line, 0, "", fields, error) ||
-      !read_time (line, 0, "", "deleted_at", FALSE, &ignored, NULL, error))
+      !read_time (line, 0, "", "deleted_at", FALSE, &member->deleted_at, NULL, error))
     return FALSE;
   member->deleted = TRUE;
   return TRUE;
@@ -635,7 +642,7 @@ gh_member_feed_read_line (const char  *text,
       !read_string (&line, 0, "", "ref", FALSE, MAX_REF_BYTES, &member->ref, error) ||
       !read_string (&line, 0, "", "pin_hash", FALSE, MAX_PIN_BYTES, &member->pin_hash, error) ||
       !read_time (&line, 0, "", "member_since", FALSE, &member->member_since, NULL, error) ||
-      !read_stores (&line, store_id, error))
+      !read_stores (&line, store_id, member, error))
     return NULL;
   if (member->ref != NULL && !is_ref (member->ref))
     {

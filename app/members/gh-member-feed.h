@@ -43,9 +43,11 @@ typedef struct {
 typedef struct {
   char      *loyalty_id;
   gboolean   deleted;         /* a tombstone: the CRM has deleted this member */
+  gint64     deleted_at;      /* unix seconds, a tombstone's "deleted_at"; 0: not given */
   char      *ref;             /* HQ's pseudonym for the member, or NULL: the kiosk derives one */
   char      *display_name;
   char      *pin_hash;        /* NULL: keep the PIN the store has */
+  char     **stores;          /* the stores the member belongs to (NULL for a tombstone) */
   gint64     member_since;    /* unix seconds; 0: not given (the import's time) */
   GArray    *items;           /* GhMemberItem */
   GArray    *consents;        /* GhMemberConsent */

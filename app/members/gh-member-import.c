@@ -105,42 +105,6 @@ write_summary_event (GhMemberImport *import,
                                 error) > 0;
 }
 
-static gboolean
-read_header (GhLineReader  *reader,
-             const char    *store_id,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  const char *line;
-  gsize length;
-  gboolean newline;
-  g_autoptr(GError) local = NULL;
-
-  switch (gh_line_reader_next (reader, &line, &length, &newline, cancellable, error))
-    {
-    case GH_LINE_END:
-      g_set_error (error, GH_MEMBER_IMPORT_ERROR, GH_MEMBER_IMPORT_ERROR_FEED,
-                   "empty feed: the first line must be the header {\"format\": \""
-                   GH_MEMBER_FEED_FORMAT "\"}");
-      return FALSE;
-    case GH_LINE_ERROR:
-      return FALSE;
-    case GH_LINE_TOO_LONG:
-      g_set_error (error, GH_MEMBER_IMPORT_ERROR, GH_MEMBER_IMPORT_ERROR_FEED,
-                   "1: the header line is longer than %d bytes", GH_MEMBER_FEED_MAX_LINE);
-      return FALSE;
-    case GH_LINE_OK:
-      break;
-    }
-  if (!gh_member_feed_read_header (line, length, store_id, &local))
-    {
-      g_set_error (error, GH_MEMBER_IMPORT_ERROR, GH_MEMBER_IMPORT_ERROR_FEED, "1: %s",
-                   local->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* Applies one parsed batch inside the open transaction. */
 static gboolean
 apply_batch (GhMemberImport  *import,
@@ -259,7 +223,7 @@ gh_member_import (GhStore                      *store,
   import.now = import.options->now != 0 ? import.options->now : g_get_real_time () / G_USEC_PER_SEC;
   store_id = gh_store_get_meta (store, "store_id");
   reader = gh_line_reader_new (input, GH_MEMBER_FEED_MAX_LINE);
-  ok = read_header (reader, store_id, cancellable, error) &&
+  ok = gh_member_parser_read_header (reader, store_id, cancellable, error) &&
        run (&import, reader, store_id, cancellable, error);
   /* The store's own settings back (gh-store.c); a checkpoint makes the batches
    * durable that synchronous = NORMAL left in the WAL unsynced. */

@@ -6,6 +6,8 @@
 
 #include "members/gh-member-parser.h"
 
+#include "members/gh-member-import.h"
+
 #define N_BATCHES 3
 
 struct _GhMemberParser {
@@ -118,6 +120,42 @@ parser_thread (gpointer data)
       if (batch->last)
         return NULL;
     }
+}
+
+gboolean
+gh_member_parser_read_header (GhLineReader  *reader,
+                              const char    *store_id,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  const char *line;
+  gsize length;
+  gboolean newline;
+  g_autoptr(GError) local = NULL;
+
+  switch (gh_line_reader_next (reader, &line, &length, &newline, cancellable, error))
+    {
+    case GH_LINE_END:
+      g_set_error (error, GH_MEMBER_IMPORT_ERROR, GH_MEMBER_IMPORT_ERROR_FEED,
+                   "empty feed: the first line must be the header {\"format\": \""
+                   GH_MEMBER_FEED_FORMAT "\"}");
+      return FALSE;
+    case GH_LINE_ERROR:
+      return FALSE;
+    case GH_LINE_TOO_LONG:
+      g_set_error (error, GH_MEMBER_IMPORT_ERROR, GH_MEMBER_IMPORT_ERROR_FEED,
+                   "1: the header line is longer than %d bytes", GH_MEMBER_FEED_MAX_LINE);
+      return FALSE;
+    case GH_LINE_OK:
+      break;
+    }
+  if (!gh_member_feed_read_header (line, length, store_id, &local))
+    {
+      g_set_error (error, GH_MEMBER_IMPORT_ERROR, GH_MEMBER_IMPORT_ERROR_FEED, "1: %s",
+                   local->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 GhMemberParser *

@@ -31,6 +31,13 @@ typedef struct {
 
 typedef struct _GhMemberParser GhMemberParser;
 
+/* Reads and checks the feed's first line, its header (the kiosk's import and HQ's
+ * share it); GH_MEMBER_IMPORT_ERROR_FEED "1: <reason>" when it is refused. */
+gboolean        gh_member_parser_read_header (GhLineReader  *reader,
+                                              const char    *store_id,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+
 /* Starts reading @reader (past the header) on a thread. */
 GhMemberParser *gh_member_parser_start (GhLineReader    *reader,
                                         GhCatalog       *catalog,

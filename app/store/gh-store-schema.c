@@ -138,6 +138,15 @@ static const char *migrations[] = {
   "  ref TEXT NOT NULL,"
   "  payload TEXT NOT NULL);"
   "CREATE INDEX fleet_pending_by_ref ON fleet_pending (ref);",
+  /* 7: the switch-off preview's daily totals per purpose (gh-store-preview.c), sent
+   * to HQ with the heartbeat (glasshouse.preview_daily). Counts only: no shopper,
+   * ref or time of day, so measuring the preview creates no personal data. */
+  "CREATE TABLE preview_daily ("
+  "  day TEXT NOT NULL,"
+  "  purpose_id TEXT NOT NULL,"
+  "  opened INTEGER NOT NULL DEFAULT 0 CHECK (opened >= 0),"
+  "  kept_on INTEGER NOT NULL DEFAULT 0 CHECK (kept_on >= 0),"
+  "  PRIMARY KEY (day, purpose_id)) WITHOUT ROWID;",
 };
 
 guint

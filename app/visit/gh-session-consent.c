@@ -8,6 +8,8 @@
 
 #include "visit/gh-session-private.h"
 
+#include "store/gh-store-preview.h"
+
 #define properties _gh_session_properties
 
 /* ---- the offer list -------------------------------------------------------- */
@@ -339,4 +341,60 @@ gh_session_set_consent_finish (GhSession     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- the preview's counters ----------------------------------------------------------- */
+
+typedef struct {
+  char  *purpose_id;
+  guint  opened;
+  guint  kept_on;
+} PreviewCount;
+
+static void
+preview_count_free (PreviewCount *count)
+{
+  g_free (count->purpose_id);
+  g_free (count);
+}
+
+static void
+preview_count_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  PreviewCount *count = task_data;
+  g_autoptr(GError) error = NULL;
+  GhStore *store = gh_session_lock_store (source_object);
+
+  if (store == NULL)
+    return;  /* the visit ended first: nothing to count it in */
+  if (!gh_store_preview_daily_count (store, count->purpose_id, count->opened, count->kept_on, 0,
+                                     &error))
+    /* A lost count must not trouble the shopper; it is only a statistic. */
+    g_message ("the switch-off preview was not counted: %s", error->message);
+  gh_session_unlock_store (source_object);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+gh_session_count_preview (GhSession  *self,
+                          const char *purpose_id,
+                          gboolean    kept_on)
+{
+  g_autoptr(GTask) task = NULL;
+  PreviewCount *count;
+
+  g_return_if_fail (GH_IS_SESSION (self));
+  g_return_if_fail (purpose_id != NULL);
+
+  count = g_new0 (PreviewCount, 1);
+  count->purpose_id = g_strdup (purpose_id);
+  count->opened = kept_on ? 0 : 1;
+  count->kept_on = kept_on ? 1 : 0;
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, gh_session_count_preview);
+  g_task_set_task_data (task, count, (GDestroyNotify) preview_count_free);
+  g_task_run_in_thread (task, preview_count_thread);
 }

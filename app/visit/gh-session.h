@@ -140,6 +140,13 @@ gboolean    gh_session_set_consent_finish (GhSession          *self,
                                            GAsyncResult       *result,
                                            GError            **error);
 
+/* Counts the switch-off preview of @purpose_id in the store's daily totals
+ * (gh-store-preview.h), in a worker: call it when the preview opens (@kept_on FALSE)
+ * and again when the shopper ends it with "Keep it on" (@kept_on TRUE). */
+void        gh_session_count_preview     (GhSession           *self,
+                                          const char          *purpose_id,
+                                          gboolean             kept_on);
+
 /* The changes made in this visit, oldest first (GhSessionChange*; notify::changes). */
 GPtrArray  *gh_session_get_changes       (GhSession           *self);
 

@@ -197,6 +197,8 @@ CREATE TABLE IF NOT EXISTS glasshouse.member_change (
   line      text NOT NULL,
   at        timestamptz NOT NULL DEFAULT now ());
 CREATE INDEX IF NOT EXISTS member_change_by_ref ON glasshouse.member_change (ref);
+-- hq import compares a member's line with their latest one (the highest change_no).
+CREATE INDEX IF NOT EXISTS member_change_by_ref_no ON glasshouse.member_change (ref, change_no);
 
 -- Every consent decision, wherever it was made, in HQ's arrival order (change_no). The order
 -- that decides is change_no, never a device's clock (docs/hq-schema.md: "which decision wins").

@@ -16,6 +16,7 @@
 #include "gh-follow-up-page.h"
 #include "gh-offer-card.h"
 #include "gh-ui-test-utils.h"
+#include "store/gh-store-preview.h"
 
 static char *store_dir;
 static char *db_path;
@@ -283,6 +284,85 @@ test_sign_in_matches_store (void)
                                                 gh_offer_card_get_offer_id (card))));
     gtk_popover_popdown (popover);
   }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The preview counters (store migration 7): today's totals for @purpose_id. */
+static void
+preview_counts (const char *purpose_id,
+                gint64     *opened,
+                gint64     *kept_on)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhStore) store = gh_store_open (db_path, GH_STORE_OPEN_READ_ONLY, &error);
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_assert_no_error (error);
+  rows = gh_store_preview_daily_list (store, NULL, &error);
+  g_assert_no_error (error);
+  *opened = *kept_on = 0;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GhPreviewDaily *row = g_ptr_array_index (rows, i);
+      if (g_str_equal (row->purpose_id, purpose_id))
+        {
+          *opened += row->opened;
+          *kept_on += row->kept_on;
+        }
+    }
+}
+
+typedef struct {
+  const char *purpose_id;
+  gint64      opened;
+  gint64      kept_on;
+} PreviewWanted;
+
+static gboolean
+preview_counted (gpointer data)
+{
+  PreviewWanted *wanted = data;
+  gint64 opened, kept_on;
+
+  preview_counts (wanted->purpose_id, &opened, &kept_on);
+  return opened == wanted->opened && kept_on == wanted->kept_on;
+}
+
+/* A switch-off preview opened and ended with "Keep it on" is counted as opened and kept
+ * on, in the day's totals and nowhere else; the purpose stays on. */
+static void
+test_preview_kept_on_is_counted (void)
+{
+  const char *purpose = "personalize.offers";
+  GhWindow *window = gh_ui_test_window_new (db_path, 1920, 1080);
+  GhDashboardPage *dashboard;
+  PreviewWanted wanted = { purpose, 0, 0 };
+  g_autofree char *state = NULL;
+
+  preview_counts (purpose, &wanted.opened, &wanted.kept_on);
+  g_assert_true (gh_ui_test_sign_in (window, "4000000015", "0015"));
+  dashboard = dashboard_of (window);
+  if (!gh_consent_row_get_granted (choice_row (window, purpose)))
+    {
+      tap_switch (choice_row (window, purpose), TRUE);
+      g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
+    }
+
+  tap_switch (choice_row (window, purpose), FALSE);
+  g_assert_true (gh_dashboard_page_get_preview_shown (dashboard));
+  g_assert_true (gh_ui_test_wait (preview_ready, dashboard, 5000));
+  wanted.opened++;
+  g_assert_true (gh_ui_test_wait (preview_counted, &wanted, 5000));
+
+  /* "Keep it on". */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.cancel", NULL));
+  g_assert_false (gh_dashboard_page_get_preview_shown (dashboard));
+  wanted.kept_on++;
+  g_assert_true (gh_ui_test_wait (preview_counted, &wanted, 5000));
+  g_assert_true (gh_consent_row_get_granted (choice_row (window, purpose)));
+  state = ctl_consent_state ("4000000015", purpose);
+  g_assert_cmpstr (state, ==, "granted");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -984,6 +1064,7 @@ main (int   argc,
 
   g_test_add_func ("/kiosk/sign-in-matches-store", test_sign_in_matches_store);
   g_test_add_func ("/kiosk/revoke-preview-confirm-undo", test_revoke_preview_confirm_undo);
+  g_test_add_func ("/kiosk/preview-kept-on-is-counted", test_preview_kept_on_is_counted);
   g_test_add_func ("/kiosk/contract-cannot-be-switched-off", test_cannot_switch_off_contract);
   g_test_add_func ("/kiosk/consent-row-is-the-target", test_consent_row_is_the_target);
   g_test_add_func ("/kiosk/deletion-dates-in-the-future", test_deletion_dates_in_the_future);
