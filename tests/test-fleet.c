@@ -19,6 +19,7 @@
 #include "visit/gh-fleet-apply.h"
 #include "gh-test-bundle.h"
 #include "gh-test-hq-fleet.h"
+#include "store/gh-store-preview.h"
 #include "gh-test-utils.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
@@ -194,8 +195,18 @@ test_fleet (void)
     g_assert_no_error (error);
     g_assert_cmpint (gh_store_set_consent (a, member, "marketing.email", GH_CONSENT_REVOKED,
                                            "1", "shopper", &error), >, 0);
+    /* And the preview's counters of the day: two opened, one kept on. */
+    g_assert_true (gh_store_preview_daily_count (a, "marketing.email", 2, 1, 0, &error));
+    g_assert_no_error (error);
   }
   sync_ok (&fleet, 0);
+  /* The heartbeat brought the day's totals to HQ; a second round replaces, never adds. */
+  sync_ok (&fleet, 0);
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT sum (opened) FROM glasshouse.preview_daily"
+                                       " WHERE kiosk_id = 'kiosk-a' AND purpose_id = 'marketing.email'"
+                                       "   AND day = (now () AT TIME ZONE 'UTC')::date"), ==, 2);
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT sum (kept_on) FROM glasshouse.preview_daily"
+                                       " WHERE kiosk_id = 'kiosk-a'"), ==, 1);
   sync_ok (&fleet, 1);
   {
     g_autoptr(GhStore) b = open_store (&fleet, 1);

@@ -6,6 +6,9 @@
 #define G_LOG_DOMAIN "glasshouse-hq"
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
+#include "store/gh-store-preview.h"
 #include "hq/gh-hq-sync.h"
 #include "hq/gh-hq-private.h"
 
@@ -58,6 +61,70 @@ last_refused (GhStore        *store,
  * it can. */
 #define META_LAST_ERROR "hq_last_sync_error"
 
+/* How many days of preview totals each heartbeat repeats (a kiosk that could not reach HQ
+ * for a while still delivers them), and how long the kiosk keeps them after that. */
+#define PREVIEW_DAYS_SENT 14
+#define PREVIEW_DAYS_KEPT 60
+
+static char *
+day_before (int days)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, -days);
+
+  return g_date_time_format (then, "%Y-%m-%d");
+}
+
+/* The preview's daily totals of the last days, for glasshouse.preview_daily. Counts only:
+ * no shopper is named in them. */
+static gboolean
+send_preview_totals (GhHq     *self,
+                     GhStore  *store,
+                     GError  **error)
+{
+  g_autofree char *since = day_before (PREVIEW_DAYS_SENT);
+  g_autofree char *forget_before = day_before (PREVIEW_DAYS_KEPT);
+  g_autoptr(GPtrArray) rows = gh_store_preview_daily_list (store, since, error);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *totals = NULL;
+  g_autoptr(PGresult) answer = NULL;
+  const char *params[2];
+
+  if (rows == NULL)
+    return FALSE;
+  if (rows->len == 0)
+    return gh_store_preview_daily_prune (store, forget_before, error);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GhPreviewDaily *row = rows->pdata[i];
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "day");
+      json_builder_add_string_value (builder, row->day);
+      json_builder_set_member_name (builder, "purpose_id");
+      json_builder_add_string_value (builder, row->purpose_id);
+      json_builder_set_member_name (builder, "opened");
+      json_builder_add_int_value (builder, row->opened);
+      json_builder_set_member_name (builder, "kept_on");
+      json_builder_add_int_value (builder, row->kept_on);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  totals = json_to_string (root, FALSE);
+  params[0] = gh_store_get_kiosk_id (store);
+  params[1] = totals;
+  _gh_hq_arm_deadline (self);
+  answer = PQexecParams (self->conn, "SELECT glasshouse.kiosk_preview_totals ($1, $2::jsonb)", 2,
+                         NULL, params, NULL, NULL, 0);
+  _gh_hq_disarm_deadline (self);
+  if (!_gh_hq_check_result (self, answer, PGRES_TUPLES_OK, "sending the preview's totals", error))
+    return FALSE;
+  return gh_store_preview_daily_prune (store, forget_before, error);
+}
+
 static gboolean
 send_heartbeat (GhHq         *self,
                 GhStore      *store,
@@ -90,7 +157,8 @@ send_heartbeat (GhHq         *self,
                          "SELECT glasshouse.kiosk_heartbeat ($1, $2, $3, $4, $5, $6, $7)",
                          7, NULL, params, NULL, NULL, 0);
   _gh_hq_disarm_deadline (self);
-  return _gh_hq_check_result (self, answer, PGRES_TUPLES_OK, "sending the heartbeat", error);
+  return _gh_hq_check_result (self, answer, PGRES_TUPLES_OK, "sending the heartbeat", error)
+         && send_preview_totals (self, store, error);
 }
 
 static void

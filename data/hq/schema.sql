@@ -638,6 +638,27 @@ BEGIN
 END
 $$;
 
+-- The switch-off preview's daily totals a kiosk sends with its heartbeat (@totals: a JSON
+-- array of {"day", "purpose_id", "opened", "kept_on"}). The kiosk sends its running totals
+-- of recent days, so a day's row is replaced, never added to: a repeated heartbeat counts once.
+CREATE OR REPLACE FUNCTION glasshouse.kiosk_preview_totals (id text, totals jsonb)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = glasshouse, pg_temp AS $$
+BEGIN
+  IF glasshouse.is_kiosk_login (session_user) AND id <> session_user THEN
+    RAISE EXCEPTION 'login % may not report for kiosk %', session_user, id
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  INSERT INTO glasshouse.preview_daily AS p (kiosk_id, day, purpose_id, opened, kept_on)
+       SELECT id, (t ->> 'day')::date, t ->> 'purpose_id', (t ->> 'opened')::int,
+              (t ->> 'kept_on')::int
+         FROM jsonb_array_elements (totals) AS t
+  ON CONFLICT (kiosk_id, day, purpose_id) DO UPDATE
+     SET opened = EXCLUDED.opened, kept_on = EXCLUDED.kept_on;
+END
+$$;
+REVOKE ALL ON FUNCTION glasshouse.kiosk_preview_totals (text, jsonb) FROM PUBLIC;
+
 -- ---- retention: whole partitions -----------------------------------------------------
 -- Drops the monthly event partitions that end before now () - @keep (never the default
 -- partition). Consent proofs do not depend on them: decisions, erasures and receipts live in
@@ -708,6 +729,7 @@ GRANT SELECT (ref, change_no, requested_at, origin, kiosk_id)
   ON glasshouse.erasure TO glasshouse_kiosk;
 GRANT EXECUTE ON FUNCTION glasshouse.settled_change_no (), glasshouse.register_kiosk (text, text, text),
   glasshouse.kiosk_heartbeat (text, timestamptz, text, bigint, bigint, text, text),
+  glasshouse.kiosk_preview_totals (text, jsonb),
   glasshouse.effective_state (text, text, bigint, text, timestamptz), glasshouse.is_kiosk_login (name),
   glasshouse.kiosk_login_stores ()
   TO glasshouse_kiosk;
