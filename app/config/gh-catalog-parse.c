@@ -236,7 +236,7 @@ parse_purpose (GhCatalog   *self,
 {
   static const char * const fields[] = { "id", "title", "description", "legal_basis",
                                          "data_categories", "default", "notice_version",
-                                         "third_parties", NULL };
+                                         "notice_change", "third_parties", NULL };
   g_autoptr(GhPurpose) purpose = g_object_new (GH_TYPE_PURPOSE, NULL);
   JsonObject *object = NULL;
   JsonNode *member;
@@ -307,6 +307,7 @@ parse_purpose (GhCatalog   *self,
 
   if (!_gh_catalog_read_required_string (object, path, "notice_version", 64,
                                          &purpose->notice_version, error)
+      || !_gh_catalog_parse_notice_change (self, object, path, purpose, error)
       || !parse_third_parties (self, object, path, purpose, error))
     return FALSE;
 

@@ -74,6 +74,14 @@ GhConsentState      gh_purpose_get_default_state  (GhPurpose *self);
 /* contract and legal_obligation purposes cannot be switched off. */
 gboolean            gh_purpose_get_can_revoke     (GhPurpose *self);
 const char         *gh_purpose_get_notice_version (GhPurpose *self);
+/* The latest notice change ("notice_change"): whether shoppers who chose under an
+ * earlier notice_version are asked again; whether, until they answer, a consent
+ * they gave is paused (else kept under the old terms); what changed, in
+ * @language, or NULL when the config says nothing about a change. */
+gboolean            gh_purpose_get_notice_asks_again (GhPurpose  *self);
+gboolean            gh_purpose_get_notice_pauses     (GhPurpose  *self);
+const char         *gh_purpose_get_what_changed      (GhPurpose  *self,
+                                                      const char *language);
 /* Who else receives this purpose's data ("third_parties" in the config), in
  * config order: a name (as HQ wrote it, without surrounding spaces) and why,
  * in @language. */
