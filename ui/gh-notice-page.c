@@ -467,7 +467,7 @@ news_line (GhNoticePage *self,
       return g_strdup_printf (_("“%s”: %s"), gh_purpose_get_title (news->purpose, language),
                               gh_purpose_get_what_changed (news->purpose, language));
     case GH_NEWS_NEW_ITEM:
-      summary = gh_ui_item_summary (news->item);
+      summary = gh_ui_item_summary (self->session, news->item);
       /* Translators: a data category's title, then the item, e.g. "New data: Wishlist — Rain jacket" */
       return g_strdup_printf (_("New data: %s — %s"),
                               gh_ui_category_title (catalog, news->item->category, language),

@@ -103,10 +103,22 @@ format_date (GDateTime *date,
   return gh_i18n_format_date_time (date, _("%-d %B %Y"));
 }
 
-char *
-gh_ui_item_summary (const GhDataItem *item)
+static const char *
+value_label (const char *attribute,
+             const char *value,
+             gpointer    user_data)
 {
-  static const GhItemTextFormat format = { format_money, format_date, NULL };
+  GhSession *session = user_data;
+
+  return gh_catalog_get_value_label (gh_session_get_catalog (session), attribute, value,
+                                     gh_session_get_language (session));
+}
+
+char *
+gh_ui_item_summary (GhSession        *session,
+                    const GhDataItem *item)
+{
+  GhItemTextFormat format = { format_money, format_date, session, value_label };
 
   return gh_item_text_summary (item, &format);
 }

@@ -604,7 +604,8 @@ gh_catalog_new_from_bytes (GBytes  *config_json,
 {
   static const char * const fields[] = { "format", "version", "issued_at", "expires_at", "stores",
                                          "languages", "controller", "data_categories", "purposes",
-                                         "offers", "kiosk", "branding", "staff", NULL };
+                                         "offers", "kiosk", "branding", "staff", "value_labels",
+                                         NULL };
   g_autoptr(GhCatalog) self = NULL;
   g_autoptr(JsonNode) root_node = NULL;
   JsonObject *root;
@@ -641,7 +642,8 @@ gh_catalog_new_from_bytes (GBytes  *config_json,
       || !parse_kiosk (self, root, error)
       || !parse_branding (self, root, error)
       || !parse_list (self, root, "staff", FALSE, GH_CATALOG_MAX_STAFF, parse_staff_member,
-                      self->staff, error))
+                      self->staff, error)
+      || !_gh_catalog_parse_value_labels (self, root, error))
     return NULL;
   return g_steal_pointer (&self);
 }

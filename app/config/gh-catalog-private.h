@@ -44,6 +44,8 @@ struct _GhCatalog
   char       **promise;
   char        *accent_color;
   char        *logo_svg;
+
+  GHashTable  *value_labels;  /* "attribute\x1fvalue" -> text (gh-catalog-values.c) */
 };
 
 struct _GhDataCategory
@@ -221,6 +223,10 @@ gboolean _gh_catalog_read_title_and_description (GhCatalog    *self,
                                                  char       ***description,
                                                  GError      **error);
 
+/* The config's optional "value_labels" (gh-catalog-values.c). */
+gboolean _gh_catalog_parse_value_labels (GhCatalog   *self,
+                                         JsonObject  *root,
+                                         GError     **error);
 /* The purpose's optional "notice_change" (gh-catalog-notice.c). */
 gboolean _gh_catalog_parse_notice_change (GhCatalog   *self,
                                           JsonObject  *purpose_object,

@@ -142,6 +142,13 @@ GhPurpose      *gh_catalog_find_purpose          (GhCatalog   *self, const char 
 GhOffer        *gh_catalog_find_offer            (GhCatalog   *self, const char *id);
 GhStaffMember  *gh_catalog_find_staff            (GhCatalog   *self, const char *id);
 
+/* HQ's words for @value of a data item's @attribute ("value_labels"), in @language
+ * (falling back like every text), or NULL when the config has none. */
+const char     *gh_catalog_get_value_label       (GhCatalog   *self,
+                                                  const char  *attribute,
+                                                  const char  *value,
+                                                  const char  *language);
+
 /* Kiosk settings. */
 int             gh_catalog_get_idle_timeout      (GhCatalog   *self);  /* seconds */
 int             gh_catalog_get_warning_seconds   (GhCatalog   *self);
