@@ -100,7 +100,7 @@ static char *
 format_date (GDateTime *date,
              gpointer   user_data)
 {
-  return gh_i18n_format_date_time (date, _("%-d %B %Y"));
+  return gh_i18n_format_date (date);
 }
 
 static const char *
@@ -133,8 +133,7 @@ gh_ui_format_date (gint64 unix_seconds)
   date = g_date_time_new_from_unix_local (unix_seconds);
   if (date == NULL)
     return g_strdup (_("no date set"));
-  /* Translators: a date, see strftime(3); e.g. "3 March 2026"; German "%-d. %B %Y" */
-  return gh_i18n_format_date_time (date, _("%-d %B %Y"));
+  return gh_i18n_format_date (date);
 }
 
 const char *
