@@ -291,7 +291,7 @@ test_page_contents (Fixture       *fx,
   g_assert_cmpint (done_count, ==, 1);
 
   /* A URL too long for any QR code: no code, a sentence saying who can help. */
-  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "follow-up code: QR code:*");
+  g_test_expect_message ("glasshouse-ui", G_LOG_LEVEL_WARNING, "follow-up code: QR code:*");
   gh_follow_up_page_set_url (page, huge);
   g_test_assert_expected_messages ();
   g_assert_false (gtk_widget_get_visible (picture));
