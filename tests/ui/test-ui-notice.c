@@ -107,6 +107,16 @@ test_keep_it_on (void)
     g_assert_cmpstr (gh_offer_get_purpose_id (((GhOfferMatch *) g_ptr_array_index (
                        gh_session_get_offers (session), i))->offer), !=, "personalize.offers");
 
+  /* Another language on the page itself: our words follow, HQ's fall back to English. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.language", "s", "fr"));
+  {
+    g_autofree char *french = gh_ui_test_collect_text (page);
+
+    g_assert_nonnull (strstr (french, "Ce qui a changé"));
+    g_assert_nonnull (strstr (french, "We now also use what you browse"));
+    g_assert_null (strstr (french, "Wir nutzen"));
+  }
+
   keep = gh_ui_test_find_all (page, GTK_TYPE_BUTTON)->pdata[0];
   g_assert_true (gtk_widget_has_css_class (keep, "suggested-action"));
   g_signal_emit_by_name (keep, "clicked");
