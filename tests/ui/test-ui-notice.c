@@ -84,6 +84,40 @@ sign_in_to_notices (GhWindow   *window,
   return _gh_window_get_page (window, "notices");
 }
 
+/* HQ's words for the shopper's departments and channels, in the visit's language,
+ * are what "Your data" shows. */
+static void
+assert_value_words (GhWindow   *window,
+                    const char *language)
+{
+  GhSession *session = gh_window_get_session (window);
+  GPtrArray *items = gh_session_get_items (session);
+  g_autofree char *shown = gh_ui_test_collect_text (_gh_window_get_page (window, "dashboard"));
+  guint checked = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      GhDataItem *item = g_ptr_array_index (items, i);
+      g_autoptr(JsonNode) node = json_from_string (item->attributes, NULL);
+      JsonObject *attributes = node != NULL ? json_node_get_object (node) : NULL;
+
+      for (guint a = 0; attributes != NULL && a < 2; a++)
+        {
+          const char *name = a == 0 ? "department" : "channel";
+          const char *value = json_object_get_string_member_with_default (attributes, name, NULL);
+          const char *words = gh_catalog_get_value_label (gh_session_get_catalog (session), name,
+                                                          value, language);
+
+          if (words == NULL || g_str_equal (words, value))
+            continue;
+          if (strstr (shown, words) == NULL)
+            gh_ui_test_fail ("\"%s\" (%s %s) is not on the dashboard", words, name, value);
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, >, 0);
+}
+
 static void
 test_keep_it_on (void)
 {
@@ -133,6 +167,7 @@ test_keep_it_on (void)
 
   g_assert_true (gtk_widget_activate_action (page, "notice.continue", NULL));
   g_assert_true (gh_ui_test_wait_page (window, "dashboard", 2000));
+  assert_value_words (window, "fr");
   sign_out (window);
   g_assert_null (_gh_window_get_page (window, "notices"));
 
