@@ -4,7 +4,9 @@
  * German, with the email notice's change under "What's new since your last visit";
  * the purpose is paused (its offers gone) until they answer; "Keep it on" records
  * the consent under the new notice_version (store row and chain event); the next
- * visit goes straight to the dashboard. And: "Decide later" leaves it paused.
+ * visit goes straight to the dashboard, whose data show HQ's words for departments and
+ * channels in the visit's language (French after a switch on the page). And: "Decide
+ * later" leaves it paused, and the next visit asks again.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "config.h"
