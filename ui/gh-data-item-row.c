@@ -110,7 +110,7 @@ gh_data_item_row_new (GhSession        *session,
                       const GhDataItem *item)
 {
   GhDataItemRow *self = g_object_new (GH_TYPE_DATA_ITEM_ROW, NULL);
-  g_autofree char *summary = gh_ui_item_summary (item);
+  g_autofree char *summary = gh_ui_item_summary (session, item);
   g_autofree char *date = gh_ui_format_date (item->retained_until);
   g_autofree char *collected = gh_ui_format_date (item->collected_at);
   g_autofree char *deleted = NULL;

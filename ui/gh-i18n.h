@@ -19,15 +19,15 @@ const char *gh_i18n_get_localedir       (void);
 void        gh_i18n_set_language        (const char *language);
 const char *gh_i18n_get_language        (void);
 
-/* 1234.5 with 2 decimals: "1,234.50" in English, "1.234,50" in German. */
+/* In the visit's language, by ICU (gh-format.h). 1234.5 with 2 decimals:
+ * "1,234.50" in English, "1.234,50" in German. */
 char       *gh_i18n_format_decimal      (double      value,
                                          guint       decimals);
-/* 89 and "EUR": "€89.00" in English, "89,00 €" in German and French. */
+/* 89 and "EUR": "€89.00" in English, "89,00 €" in German and French; a currency's
+ * own digits (JPY has none). */
 char       *gh_i18n_format_money        (double      amount,
                                          const char *currency);
-/* strftime-style @format (already translated) with month and weekday names in
- * the visit's language, which the kiosk's C locale could not give. */
-char       *gh_i18n_format_date_time    (GDateTime  *date,
-                                         const char *format);
+/* The date in the language's long form: "March 3, 2026", "3. März 2026". */
+char       *gh_i18n_format_date         (GDateTime  *date);
 
 G_END_DECLS

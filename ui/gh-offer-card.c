@@ -161,7 +161,7 @@ create_chip_popover (GtkMenuButton *chip,
 
   if (gtk_menu_button_get_popover (chip) != NULL || gh_session_get_ended (data->session))
     return;
-  summary = gh_ui_item_summary (data->item);
+  summary = gh_ui_item_summary (data->session, data->item);
   gtk_menu_button_set_popover (chip, build_chip_popover (data->self, data->session, data->match,
                                                          data->item, summary));
 }
@@ -237,7 +237,7 @@ gh_offer_card_new (GhSession          *session,
   for (guint i = 0; match->because != NULL && i < match->because->len; i++)
     {
       const GhDataItem *item = g_ptr_array_index (match->because, i);
-      g_autofree char *summary = gh_ui_item_summary (item);
+      g_autofree char *summary = gh_ui_item_summary (session, item);
       g_autofree char *date = gh_ui_format_date (item->collected_at);
       /* Translators: a "because…" chip: the data item, then when it was collected,
        * e.g. "Trail running shoes · 12 March 2026" */

@@ -100,13 +100,25 @@ static char *
 format_date (GDateTime *date,
              gpointer   user_data)
 {
-  return gh_i18n_format_date_time (date, _("%-d %B %Y"));
+  return gh_i18n_format_date (date);
+}
+
+static const char *
+value_label (const char *attribute,
+             const char *value,
+             gpointer    user_data)
+{
+  GhSession *session = user_data;
+
+  return gh_catalog_get_value_label (gh_session_get_catalog (session), attribute, value,
+                                     gh_session_get_language (session));
 }
 
 char *
-gh_ui_item_summary (const GhDataItem *item)
+gh_ui_item_summary (GhSession        *session,
+                    const GhDataItem *item)
 {
-  static const GhItemTextFormat format = { format_money, format_date, NULL };
+  GhItemTextFormat format = { format_money, format_date, session, value_label };
 
   return gh_item_text_summary (item, &format);
 }
@@ -121,8 +133,7 @@ gh_ui_format_date (gint64 unix_seconds)
   date = g_date_time_new_from_unix_local (unix_seconds);
   if (date == NULL)
     return g_strdup (_("no date set"));
-  /* Translators: a date, see strftime(3); e.g. "3 March 2026"; German "%-d. %B %Y" */
-  return gh_i18n_format_date_time (date, _("%-d %B %Y"));
+  return gh_i18n_format_date (date);
 }
 
 const char *

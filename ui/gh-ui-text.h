@@ -8,6 +8,7 @@
 
 #include "config/gh-catalog.h"
 #include "store/gh-types.h"
+#include "visit/gh-session.h"
 
 G_BEGIN_DECLS
 
@@ -18,8 +19,10 @@ const char *gh_ui_source_icon         (GhSource          source);
 /* What the legal basis means for the shopper, in one or two sentences. */
 const char *gh_ui_legal_basis_label   (GhLegalBasis      basis);
 const char *gh_ui_legal_basis_explain (GhLegalBasis      basis);
-/* The item's content in one line, e.g. "Trail shoes · running · 89.00 EUR". */
-char       *gh_ui_item_summary        (const GhDataItem *item);
+/* The item's content in one line, e.g. "Trail shoes · running · 89.00 EUR", with
+ * HQ's words for attribute values in the visit's language. */
+char       *gh_ui_item_summary        (GhSession        *session,
+                                       const GhDataItem *item);
 /* A date in words for the visit's locale, e.g. "3 March 2026". */
 char       *gh_ui_format_date         (gint64            unix_seconds);
 /* A catalog category's title, or its id when the catalog does not know it. */

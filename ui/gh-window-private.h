@@ -43,6 +43,7 @@ struct _GhWindow
   GtkWidget            *attract_page;
   GtkWidget            *identify_page;
   GtkWidget            *dashboard_page;
+  GtkWidget            *notice_page;
   GtkWidget            *forget_page;
   GtkWidget            *follow_up_page;
   gboolean              follow_up_ends_visit;

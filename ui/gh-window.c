@@ -20,6 +20,7 @@
 #include "gh-attract-page.h"
 #include "gh-branding.h"
 #include "gh-dashboard-page.h"
+#include "gh-notice-page.h"
 #include "gh-follow-up-page.h"
 #include "gh-forget-page.h"
 #include "gh-i18n.h"
@@ -133,6 +134,7 @@ page_title (const char *name)
     { "attract", N_("Welcome") },
     { "identify", N_("Sign in") },
     { "dashboard", N_("Your data, offers and choices") },
+    { "notices", N_("What has changed") },
     { "forget", N_("Forget me") },
     { "follow-up", N_("Follow up on your phone") },
     { "leave", N_("Before you go") },
@@ -379,6 +381,13 @@ gh_window_new_dashboard_page (GhWindow *self)
 }
 
 static void
+on_notices_done (GhWindow *self)
+{
+  if (self->dashboard_page != NULL)
+    gh_window_show_page (self, self->dashboard_page);
+}
+
+static void
 on_signed_in (GhWindow  *self,
               GhSession *session)
 {
@@ -393,7 +402,16 @@ on_signed_in (GhWindow  *self,
   gh_staff_controller_set_session (self->staff, session);
   gh_session_set_language (session, self->language);
   gh_window_new_dashboard_page (self);
-  gh_window_show_page (self, self->dashboard_page);
+  /* A changed notice to answer, or news since the last visit, comes first. */
+  if (gh_notice_page_wanted (session))
+    {
+      gh_window_replace_page (self, &self->notice_page, gh_notice_page_new (session), "notices");
+      g_signal_connect_object (self->notice_page, "done", G_CALLBACK (on_notices_done), self,
+                               G_CONNECT_SWAPPED);
+      gh_window_show_page (self, self->notice_page);
+    }
+  else
+    gh_window_show_page (self, self->dashboard_page);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", TRUE);
   gh_window_set_follow_up_enabled (self, TRUE);
   gh_idle_timer_start (self->idle);
@@ -469,6 +487,7 @@ end_visit (GhWindow *self)
 
   gtk_stack_set_visible_child (self->stack, self->attract_page);
   gh_window_replace_page (self, &self->dashboard_page, NULL, NULL);
+  gh_window_replace_page (self, &self->notice_page, NULL, NULL);
   gh_window_replace_page (self, &self->forget_page, NULL, NULL);
   gh_window_replace_page (self, &self->follow_up_page, NULL, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);
@@ -500,6 +519,7 @@ on_erased (GhWindow *self)
   self->forgotten = TRUE;
   gtk_widget_set_visible (GTK_WIDGET (self->sign_out_button), FALSE);
   gh_window_replace_page (self, &self->dashboard_page, NULL, NULL);
+  gh_window_replace_page (self, &self->notice_page, NULL, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.forget", FALSE);
   gh_window_set_follow_up_enabled (self, FALSE);
 }

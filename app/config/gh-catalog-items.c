@@ -184,6 +184,7 @@ gh_purpose_finalize (GObject *object)
   g_strfreev (self->description);
   g_strfreev (self->categories);
   g_free (self->notice_version);
+  g_strfreev (self->what_changed);
   g_clear_pointer (&self->third_parties, g_ptr_array_unref);
   G_OBJECT_CLASS (gh_purpose_parent_class)->finalize (object);
 }

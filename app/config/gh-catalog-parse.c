@@ -236,7 +236,7 @@ parse_purpose (GhCatalog   *self,
 {
   static const char * const fields[] = { "id", "title", "description", "legal_basis",
                                          "data_categories", "default", "notice_version",
-                                         "third_parties", NULL };
+                                         "notice_change", "third_parties", NULL };
   g_autoptr(GhPurpose) purpose = g_object_new (GH_TYPE_PURPOSE, NULL);
   JsonObject *object = NULL;
   JsonNode *member;
@@ -307,6 +307,7 @@ parse_purpose (GhCatalog   *self,
 
   if (!_gh_catalog_read_required_string (object, path, "notice_version", 64,
                                          &purpose->notice_version, error)
+      || !_gh_catalog_parse_notice_change (self, object, path, purpose, error)
       || !parse_third_parties (self, object, path, purpose, error))
     return FALSE;
 
@@ -603,7 +604,8 @@ gh_catalog_new_from_bytes (GBytes  *config_json,
 {
   static const char * const fields[] = { "format", "version", "issued_at", "expires_at", "stores",
                                          "languages", "controller", "data_categories", "purposes",
-                                         "offers", "kiosk", "branding", "staff", NULL };
+                                         "offers", "kiosk", "branding", "staff", "value_labels",
+                                         NULL };
   g_autoptr(GhCatalog) self = NULL;
   g_autoptr(JsonNode) root_node = NULL;
   JsonObject *root;
@@ -640,7 +642,8 @@ gh_catalog_new_from_bytes (GBytes  *config_json,
       || !parse_kiosk (self, root, error)
       || !parse_branding (self, root, error)
       || !parse_list (self, root, "staff", FALSE, GH_CATALOG_MAX_STAFF, parse_staff_member,
-                      self->staff, error))
+                      self->staff, error)
+      || !_gh_catalog_parse_value_labels (self, root, error))
     return NULL;
   return g_steal_pointer (&self);
 }

@@ -44,6 +44,8 @@ struct _GhCatalog
   char       **promise;
   char        *accent_color;
   char        *logo_svg;
+
+  GHashTable  *value_labels;  /* "attribute\x1fvalue" -> text (gh-catalog-values.c) */
 };
 
 struct _GhDataCategory
@@ -77,6 +79,10 @@ struct _GhPurpose
   GhConsentState   default_state;
   char            *notice_version;
   GPtrArray       *third_parties;  /* of GhCatalogThirdParty; empty when none */
+  /* "notice_change" (gh-catalog-notice.c); what_changed is NULL without one. */
+  char           **what_changed;
+  gboolean         notice_asks_again;
+  gboolean         notice_pauses;
 };
 
 struct _GhOffer
@@ -216,5 +222,16 @@ gboolean _gh_catalog_read_title_and_description (GhCatalog    *self,
                                                  char       ***title,
                                                  char       ***description,
                                                  GError      **error);
+
+/* The config's optional "value_labels" (gh-catalog-values.c). */
+gboolean _gh_catalog_parse_value_labels (GhCatalog   *self,
+                                         JsonObject  *root,
+                                         GError     **error);
+/* The purpose's optional "notice_change" (gh-catalog-notice.c). */
+gboolean _gh_catalog_parse_notice_change (GhCatalog   *self,
+                                          JsonObject  *purpose_object,
+                                          const char  *purpose_path,
+                                          GhPurpose   *purpose,
+                                          GError     **error);
 
 G_END_DECLS

@@ -50,6 +50,7 @@ gh_catalog_finalize (GObject *object)
   g_clear_pointer (&self->purpose_index, g_hash_table_unref);
   g_clear_pointer (&self->offer_index, g_hash_table_unref);
   g_clear_pointer (&self->staff_index, g_hash_table_unref);
+  g_clear_pointer (&self->value_labels, g_hash_table_unref);
   g_clear_object (&self->categories);
   g_clear_object (&self->purposes);
   g_clear_object (&self->offers);

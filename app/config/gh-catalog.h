@@ -74,6 +74,14 @@ GhConsentState      gh_purpose_get_default_state  (GhPurpose *self);
 /* contract and legal_obligation purposes cannot be switched off. */
 gboolean            gh_purpose_get_can_revoke     (GhPurpose *self);
 const char         *gh_purpose_get_notice_version (GhPurpose *self);
+/* The latest notice change ("notice_change"): whether shoppers who chose under an
+ * earlier notice_version are asked again; whether, until they answer, a consent
+ * they gave is paused (else kept under the old terms); what changed, in
+ * @language, or NULL when the config says nothing about a change. */
+gboolean            gh_purpose_get_notice_asks_again (GhPurpose  *self);
+gboolean            gh_purpose_get_notice_pauses     (GhPurpose  *self);
+const char         *gh_purpose_get_what_changed      (GhPurpose  *self,
+                                                      const char *language);
 /* Who else receives this purpose's data ("third_parties" in the config), in
  * config order: a name (as HQ wrote it, without surrounding spaces) and why,
  * in @language. */
@@ -133,6 +141,13 @@ GhDataCategory *gh_catalog_find_data_category    (GhCatalog   *self, const char 
 GhPurpose      *gh_catalog_find_purpose          (GhCatalog   *self, const char *id);
 GhOffer        *gh_catalog_find_offer            (GhCatalog   *self, const char *id);
 GhStaffMember  *gh_catalog_find_staff            (GhCatalog   *self, const char *id);
+
+/* HQ's words for @value of a data item's @attribute ("value_labels"), in @language
+ * (falling back like every text), or NULL when the config has none. */
+const char     *gh_catalog_get_value_label       (GhCatalog   *self,
+                                                  const char  *attribute,
+                                                  const char  *value,
+                                                  const char  *language);
 
 /* Kiosk settings. */
 int             gh_catalog_get_idle_timeout      (GhCatalog   *self);  /* seconds */

@@ -135,6 +135,20 @@ format_money (double                  amount,
                           : g_strdup_printf ("%.2f", amount);
 }
 
+/* An attribute's value in HQ's words when the config has them, else as held. */
+static char *
+labelled_text (JsonObject             *object,
+               const char             *name,
+               const GhItemTextFormat *format)
+{
+  g_autofree char *text = member_text (object, name);
+  const char *label = NULL;
+
+  if (text != NULL && format != NULL && format->value_label != NULL)
+    label = format->value_label (name, text, format->user_data);
+  return label != NULL ? g_strdup (label) : g_steal_pointer (&text);
+}
+
 static char *
 summary_from_object (const char             *category,
                      JsonObject             *object,
@@ -151,6 +165,16 @@ summary_from_object (const char             *category,
   if (label != NULL)
     {
       g_autofree char *confidence = member_text (object, "confidence");
+      g_autofree char *segment = member_text (object, "segment");
+      const char *words = segment != NULL && format != NULL && format->value_label != NULL
+                          ? format->value_label ("segment", segment, format->user_data) : NULL;
+
+      /* The CRM's label is English; HQ's words for the segment are the visit's. */
+      if (words != NULL)
+        {
+          g_free (label);
+          label = g_strdup (words);
+        }
       double c = confidence != NULL ? g_ascii_strtod (confidence, NULL) : -1;
 
       append_part (out, label);
@@ -165,10 +189,10 @@ summary_from_object (const char             *category,
 
   if (item != NULL)
     {
-      g_autofree char *department = member_text (object, "department");
+      g_autofree char *department = labelled_text (object, "department", format);
       g_autofree char *amount = member_text (object, "amount");
       g_autofree char *currency = member_text (object, "currency");
-      g_autofree char *size = member_text (object, "size");
+      g_autofree char *size = labelled_text (object, "size", format);
       g_autofree char *views = member_text (object, "views");
 
       append_part (out, item);
@@ -215,7 +239,7 @@ summary_from_object (const char             *category,
   if (json_object_has_member (object, "date"))
     {
       g_autofree char *date = member_text (object, "date");
-      g_autofree char *range = member_text (object, "age_range");
+      g_autofree char *range = labelled_text (object, "age_range", format);
       g_autofree char *written = format_iso_date (date, format);
 
       append_part (out, written != NULL ? written : date);
@@ -231,7 +255,7 @@ summary_from_object (const char             *category,
   if (json_object_has_member (object, "kind") && json_object_has_member (object, "size"))
     {
       g_autofree char *kind = member_text (object, "kind");
-      g_autofree char *size = member_text (object, "size");
+      g_autofree char *size = labelled_text (object, "size", format);
 
       if (g_strcmp0 (kind, "shoe") == 0)
         return g_strdup_printf (_("Shoe size %s"), size);
@@ -241,8 +265,8 @@ summary_from_object (const char             *category,
 
   if (json_object_has_member (object, "channel"))
     {
-      g_autofree char *channel = member_text (object, "channel");
-      g_autofree char *frequency = member_text (object, "frequency");
+      g_autofree char *channel = labelled_text (object, "channel", format);
+      g_autofree char *frequency = labelled_text (object, "frequency", format);
 
       append_part (out, channel);
       append_part (out, frequency);

@@ -10,15 +10,21 @@
 
 G_BEGIN_DECLS
 
-/* How the caller writes money and dates (the kiosk: the visit's language). A
- * NULL formatter, or a NULL function, writes "89.00 EUR" and "1984-03-12". */
+/* How the caller writes money and dates (the kiosk: the visit's language), and
+ * HQ's words for attribute values (gh_catalog_get_value_label in the visit's
+ * language: "segment" "high_value" -> "Kunde mit hohem Umsatz"). A NULL
+ * formatter, or a NULL function, writes "89.00 EUR", "1984-03-12" and the
+ * values as the item holds them. */
 typedef struct {
-  char     *(*format_money) (double      amount,
-                             const char *currency,
-                             gpointer    user_data);
-  char     *(*format_date)  (GDateTime  *date,
-                             gpointer    user_data);
-  gpointer    user_data;
+  char       *(*format_money) (double      amount,
+                               const char *currency,
+                               gpointer    user_data);
+  char       *(*format_date)  (GDateTime  *date,
+                               gpointer    user_data);
+  gpointer      user_data;
+  const char *(*value_label)  (const char *attribute,
+                               const char *value,
+                               gpointer    user_data);
 } GhItemTextFormat;
 
 /* The item's content in one line, translated, e.g. "Trail shoes · running ·

@@ -163,6 +163,23 @@ find_consent (GPtrArray  *consents,
   return NULL;
 }
 
+gboolean
+gh_offers_purpose_awaits_answer (GhPurpose *purpose,
+                                 GPtrArray *consents)
+{
+  GhConsent *consent;
+
+  g_return_val_if_fail (GH_IS_PURPOSE (purpose), FALSE);
+
+  if (!gh_purpose_get_notice_asks_again (purpose))
+    return FALSE;
+  consent = find_consent (consents, gh_purpose_get_id (purpose));
+  /* A refusal under the old notice stays a refusal: there is nothing to ask. A
+   * grant with no version (imported) cannot show it was given under this notice. */
+  return consent != NULL && consent->state == GH_CONSENT_GRANTED
+         && g_strcmp0 (consent->notice_version, gh_purpose_get_notice_version (purpose)) != 0;
+}
+
 GhConsentState
 gh_offers_purpose_state (GhPurpose *purpose,
                          GPtrArray *consents)
@@ -182,6 +199,9 @@ gh_offers_purpose_state (GhPurpose *purpose,
       return consent != NULL ? consent->state : GH_CONSENT_GRANTED;
     case GH_LEGAL_BASIS_CONSENT:
     default:
+      if (gh_purpose_get_notice_pauses (purpose)
+          && gh_offers_purpose_awaits_answer (purpose, consents))
+        return GH_CONSENT_REVOKED;
       consent = find_consent (consents, gh_purpose_get_id (purpose));
       return consent != NULL ? consent->state : gh_purpose_get_default_state (purpose);
     }

@@ -63,9 +63,14 @@ GPtrArray *gh_offers_what_if_at       (GhCatalog      *catalog,
 
 /* The consent state @purpose has for a shopper with @consents: their choice,
  * or the purpose's default when they never chose. Contract and legal-obligation
- * purposes are always granted. */
+ * purposes are always granted. A consent that awaits an answer to a changed
+ * notice counts as revoked while the config pauses it. */
 GhConsentState gh_offers_purpose_state (GhPurpose  *purpose,
                                         GPtrArray  *consents);
+/* Whether the shopper must be asked again about @purpose: they gave their consent
+ * under an earlier notice_version and the notice's change asks again. */
+gboolean       gh_offers_purpose_awaits_answer (GhPurpose  *purpose,
+                                                GPtrArray  *consents);
 
 /* Whether @purpose uses @category in the sense of gh_offers_unused_items(). */
 gboolean   gh_offers_purpose_uses     (GhCatalog   *catalog,

@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "glasshouse-receipts"
 #include "config.h"
 
+#include "offers/gh-item-text.h"
 #include "receipts/gh-receipt-private.h"
 
 #include <string.h>
@@ -267,6 +268,21 @@ _gh_receipt_build_body (const GhReceiptBodyInfo *info,
 
 /* "Send me a copy of my data" (Art. 15/20): everything held about the
  * shopper, structured and machine-readable, for HQ's portal to serve. */
+typedef struct {
+  GhCatalog  *catalog;
+  const char *language;
+} ValueWords;
+
+static const char *
+value_label (const char *attribute,
+             const char *value,
+             gpointer    user_data)
+{
+  ValueWords *words = user_data;
+
+  return gh_catalog_get_value_label (words->catalog, attribute, value, words->language);
+}
+
 JsonNode *
 _gh_receipt_build_export (GhCatalog        *catalog,
                           const GhCustomer *customer,
@@ -278,6 +294,9 @@ _gh_receipt_build_export (GhCatalog        *catalog,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *generated = iso_from_unix (now);
   g_autofree char *created = iso_from_unix (customer->created_at);
+  ValueWords words = { catalog, language };
+  /* Money and dates stay plain (ISO, "89.00 EUR"): the copy is read on any phone. */
+  GhItemTextFormat format = { NULL, NULL, &words, value_label };
 
   json_builder_begin_object (builder);
   add_string (builder, "format", "glasshouse-export/1");
@@ -300,11 +319,14 @@ _gh_receipt_build_export (GhCatalog        *catalog,
       g_autoptr(JsonNode) attributes = json_from_string (item->attributes, NULL);
       g_autofree char *collected = iso_from_unix (item->collected_at);
       g_autofree char *retained = iso_from_unix (item->retained_until);
+      g_autofree char *summary = gh_item_text_summary (item, &format);
 
       json_builder_begin_object (builder);
       add_string (builder, "category", item->category);
       add_string (builder, "categoryTitle",
                   category != NULL ? gh_data_category_get_title (category, language) : NULL);
+      /* In HQ's words for the values, in the receipt's language (the raw values follow). */
+      add_string (builder, "summary", summary);
       add_string (builder, "source", gh_source_to_string (item->source));
       add_string (builder, "collectedAt", collected);
       add_string (builder, "retainedUntil", retained);

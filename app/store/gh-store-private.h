@@ -52,13 +52,16 @@ char         *_gh_store_now_iso       (void);
 char         *_gh_store_format_unix   (gint64         unix_seconds,
                                        const char    *fallback);
 
-/* One member's current state of one purpose (@present FALSE when none is recorded), and
- * writing it (the caller records the event); gh-store-shoppers.c. */
+/* One member's current state of one purpose (@present FALSE when none is recorded; with
+ * @same_notice, whether it was given under @notice_version), and writing it (the caller
+ * records the event); gh-store-shoppers.c. */
 gboolean _gh_store_read_consent_state (GhStore        *self,
                                        gint64          customer_id,
                                        const char     *purpose_id,
+                                       const char     *notice_version,
                                        gboolean       *present,
                                        GhConsentState *state,
+                                       gboolean       *same_notice,
                                        GError        **error);
 gboolean _gh_store_write_consent_row  (GhStore        *self,
                                        gint64          customer_id,

@@ -241,24 +241,32 @@ gh_store_list_consents (GhStore     *self,
 
 gboolean
 _gh_store_read_consent_state (GhStore        *self,
-                    gint64          customer_id,
-                    const char     *purpose_id,
-                    gboolean       *present,
-                    GhConsentState *state,
-                    GError        **error)
+                              gint64          customer_id,
+                              const char     *purpose_id,
+                              const char     *notice_version,
+                              gboolean       *present,
+                              GhConsentState *state,
+                              gboolean       *same_notice,
+                              GError        **error)
 {
   sqlite3_stmt *stmt = _gh_store_prepare (self,
-      "SELECT state FROM consent WHERE customer_id = ?1 AND purpose_id = ?2", error);
+      "SELECT state, notice_version IS ?3 FROM consent"
+      " WHERE customer_id = ?1 AND purpose_id = ?2", error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
   sqlite3_bind_text (stmt, 2, purpose_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, notice_version, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   *present = rc == SQLITE_ROW;
   if (*present)
-    *state = sqlite3_column_int (stmt, 0) ? GH_CONSENT_GRANTED : GH_CONSENT_REVOKED;
+    {
+      *state = sqlite3_column_int (stmt, 0) ? GH_CONSENT_GRANTED : GH_CONSENT_REVOKED;
+      if (same_notice != NULL)
+        *same_notice = sqlite3_column_int (stmt, 1) != 0;
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
@@ -305,6 +313,7 @@ gh_store_set_consent (GhStore           *self,
   g_autofree char *body = NULL;
   gboolean present = FALSE;
   GhConsentState current = GH_CONSENT_REVOKED;
+  gboolean same_notice = TRUE;
   gint64 seq;
 
   g_return_val_if_fail (GH_IS_STORE (self), -1);
@@ -313,9 +322,12 @@ gh_store_set_consent (GhStore           *self,
 
   if (!gh_store_begin (self, error))
     return -1;
-  if (!_gh_store_read_consent_state (self, customer->id, purpose_id, &present, &current, error))
+  if (!_gh_store_read_consent_state (self, customer->id, purpose_id, notice_version, &present,
+                                     &current, &same_notice, error))
     goto fail;
-  if (present && current == state)
+  /* The same answer under a new notice is a new consent (a shopper asked again
+   * who keeps it on), so it is recorded; only a true repeat is not. */
+  if (present && current == state && same_notice)
     {
       gh_store_rollback (self);
       return 0;

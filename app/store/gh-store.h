@@ -78,7 +78,8 @@ GPtrArray  *gh_store_list_consents       (GhStore           *self,
 
 /* Records the new state, its event and the outbox row in one durable
  * transaction. Returns the event's sequence number, 0 when the state was
- * already @state (nothing is written then), or -1 with @error set. */
+ * already @state under the same @notice_version (nothing is written then), or
+ * -1 with @error set. */
 gint64      gh_store_set_consent         (GhStore           *self,
                                           const GhCustomer  *customer,
                                           const char        *purpose_id,

@@ -25,6 +25,7 @@
 
 #include "receipts/gh-receipt.h"
 #include "store/gh-store-private.h"
+#include "visit/gh-session-news.h"
 
 
 G_DEFINE_QUARK (gh-erasure-error-quark, gh_erasure_error)
@@ -128,8 +129,19 @@ delete_customer (GhStore  *store,
                  gint64    customer_id,
                  GError  **error)
 {
-  sqlite3_stmt *stmt = _gh_store_prepare (store, "DELETE FROM customer WHERE id = ?1", error);
+  sqlite3_stmt *stmt;
 
+  /* What the shopper's last visit showed (gh-session-news.c) goes with them. */
+  stmt = _gh_store_prepare (store,
+                            "DELETE FROM meta WHERE key = '" GH_SESSION_LAST_VISIT_PREFIX "'"
+                            " || (SELECT ref FROM customer WHERE id = ?1)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  if (!_gh_store_step_done (store, stmt, "deleting a customer's last visit", error))
+    return FALSE;
+
+  stmt = _gh_store_prepare (store, "DELETE FROM customer WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);

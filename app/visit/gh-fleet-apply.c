@@ -305,7 +305,8 @@ apply_decision (GhStore         *store,
       goto ignore;  /* not a member here, or forgotten: stays so */
     }
   if (!local_decision_waiting (store, row->ref, purpose, &waiting, error)
-      || !_gh_store_read_consent_state (store, customer->id, purpose, &present, &current, error))
+      || !_gh_store_read_consent_state (store, customer->id, purpose, NULL, &present, &current,
+                                        NULL, error))
     return FALSE;
   if (waiting || (present && current == state))
     goto ignore;

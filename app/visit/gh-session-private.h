@@ -26,6 +26,8 @@ struct _GhSession
   GPtrArray    *unused;      /* GhDataItem*, borrowed from items */
   GPtrArray    *changes;     /* GhSessionChange* */
   GListStore   *offer_list;  /* GhOffer, following offers */
+  GPtrArray    *news;        /* GhNews*, since the last visit (gh-session-news.c) */
+  gint64        last_visit;
   /* The visit's follow-up receipts, so a repeated tap shows the same code again instead
    * of issuing another: the data copy once a visit, the consent receipt once per set of
    * changes (consent_receipt_changes is changes->len when it was issued). */
@@ -64,6 +66,17 @@ void       _gh_session_return_ended    (GTask               *task);
 GPtrArray *_gh_session_evaluate_offers (GhCatalog           *catalog,
                                         GPtrArray           *items,
                                         GPtrArray           *consents);
+
+/* gh-session-news.c: reads the last visit's record and fills news (in the worker
+ * that loads the visit); builds the record of this visit (on the main thread,
+ * before the visit's data go); writes it (in a worker holding the store). */
+void       _gh_session_read_news       (GhSession           *self,
+                                        GhStore             *store);
+char      *_gh_session_last_visit_record (GhSession         *self);
+gboolean   _gh_session_write_last_visit (GhStore            *store,
+                                         const char         *customer_ref,
+                                         const char         *record,
+                                         GError            **error);
 
 /* Brings offer_list in line with offers: removes what went, inserts what came. */
 void       _gh_session_sync_offer_list (GhSession           *self);

@@ -13,6 +13,7 @@
 
 #include "auth/gh-auth.h"
 #include "visit/gh-session-private.h"
+#include "visit/gh-session-news.h"
 
 G_DEFINE_FINAL_TYPE (GhSession, gh_session, G_TYPE_OBJECT)
 
@@ -56,6 +57,7 @@ wipe (GhSession *self)
   g_clear_pointer (&self->consents, g_ptr_array_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->changes, g_ptr_array_unref);
+  g_clear_pointer (&self->news, g_ptr_array_unref);
   g_clear_pointer (&self->customer, gh_customer_wipe);
   g_clear_object (&self->access_receipt);
   g_clear_object (&self->consent_receipt);
@@ -277,6 +279,7 @@ session_new_loaded (GhStore     *store,
   self->consents = g_steal_pointer (&consents);
   self->offers = _gh_session_evaluate_offers (catalog, self->items, self->consents);
   self->unused = gh_offers_unused_items (catalog, self->items, self->consents);
+  _gh_session_read_news (self, store);
   _gh_session_sync_offer_list (self);
   return g_steal_pointer (&self);
 }
@@ -519,14 +522,16 @@ gh_session_get_state (GhSession  *self,
 
   g_return_val_if_fail (GH_IS_SESSION (self), GH_CONSENT_REVOKED);
 
+  purpose = self->catalog != NULL ? gh_catalog_find_purpose (self->catalog, purpose_id) : NULL;
+  if (purpose != NULL)
+    return gh_offers_purpose_state (purpose, self->consents);
   for (guint i = 0; self->consents != NULL && i < self->consents->len; i++)
     {
       GhConsent *consent = g_ptr_array_index (self->consents, i);
       if (g_strcmp0 (consent->purpose_id, purpose_id) == 0)
         return consent->state;
     }
-  purpose = self->catalog != NULL ? gh_catalog_find_purpose (self->catalog, purpose_id) : NULL;
-  return purpose != NULL ? gh_purpose_get_default_state (purpose) : GH_CONSENT_REVOKED;
+  return GH_CONSENT_REVOKED;
 }
 
 gboolean
@@ -616,6 +621,21 @@ _gh_session_task_new (GhSession           *self,
 
 /* ---- the end ------------------------------------------------------------------ */
 
+typedef struct {
+  char *customer_ref;
+  char *record;
+} LastVisit;
+
+static void
+last_visit_free (LastVisit *visit)
+{
+  if (visit == NULL)
+    return;
+  g_free (visit->customer_ref);
+  g_free (visit->record);
+  g_free (visit);
+}
+
 static void
 close_store_thread (GTask        *task,
                     gpointer      source_object,
@@ -623,8 +643,15 @@ close_store_thread (GTask        *task,
                     GCancellable *cancellable)
 {
   GhSession *self = source_object;
+  LastVisit *visit = task_data;
+  g_autoptr(GError) error = NULL;
 
   g_mutex_lock (&self->store_lock);
+  /* Remembering what this visit showed is a courtesy for the next one: a store
+   * that refuses it (read-only, full) does not make the visit fail. */
+  if (self->store != NULL && visit != NULL
+      && !_gh_session_write_last_visit (self->store, visit->customer_ref, visit->record, &error))
+    g_debug ("not remembering the last visit: %s", error->message);
   g_clear_object (&self->store);
   g_mutex_unlock (&self->store_lock);
   g_task_return_boolean (task, TRUE);
@@ -646,12 +673,22 @@ gh_session_end (GhSession *self)
    * choice must reach the store; the main loop does not wait for it. */
   {
     g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
+    LastVisit *visit = NULL;
+
+    if (self->customer != NULL && self->catalog != NULL && self->items != NULL)
+      {
+        visit = g_new0 (LastVisit, 1);
+        visit->customer_ref = g_strdup (self->customer->ref);
+        visit->record = _gh_session_last_visit_record (self);
+      }
     g_task_set_source_tag (task, gh_session_end);
+    g_task_set_task_data (task, visit, (GDestroyNotify) last_visit_free);
     g_task_run_in_thread (task, close_store_thread);
   }
 
   wipe (self);
   self->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_session_change_free);
+  self->news = g_ptr_array_new ();
   g_list_store_remove_all (self->offer_list);
 
   g_object_freeze_notify (G_OBJECT (self));

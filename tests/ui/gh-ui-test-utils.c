@@ -530,3 +530,111 @@ gh_ui_test_secrets_scan (GhUiTestSecrets *secrets)
   close (mem);
   return found->len > 0 ? g_string_free (g_steal_pointer (&found), FALSE) : NULL;
 }
+
+static JsonObject *
+config_purpose (JsonObject *config,
+                const char *id)
+{
+  JsonArray *purposes = json_object_get_array_member (config, "purposes");
+
+  for (guint i = 0; i < json_array_get_length (purposes); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (purposes, i),
+                                                    "id"), id))
+      return json_array_get_object_element (purposes, i);
+  g_assert_not_reached ();
+}
+
+static void
+set_notice_change (JsonObject *purpose,
+                   gboolean    asks_again,
+                   const char *until,
+                   const char *en,
+                   const char *de)
+{
+  JsonObject *change = json_object_new ();
+  JsonObject *text = json_object_new ();
+
+  json_object_set_string_member (purpose, "notice_version", "2027-02");
+  json_object_set_boolean_member (change, "asks_again", asks_again);
+  if (until != NULL)
+    json_object_set_string_member (change, "until_answered", until);
+  json_object_set_string_member (text, "en", en);
+  json_object_set_string_member (text, "de", de);
+  json_object_set_object_member (change, "what_changed", text);
+  json_object_set_object_member (purpose, "notice_change", change);
+}
+
+void
+gh_ui_test_change_notice (const char *db_path,
+                          const char *loyalty_id,
+                          const char *until)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhStore) store = gh_store_open (db_path, GH_STORE_OPEN_DEFAULT, &error);
+  g_autoptr(GhCustomer) customer = NULL;
+  g_autoptr(GBytes) active = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *changed = NULL;
+  JsonObject *config;
+  gint64 version = 0;
+  sqlite3_stmt *stmt;
+
+  g_assert_no_error (error);
+  customer = gh_store_find_customer (store, loyalty_id, &error);
+  g_assert_no_error (error);
+  active = gh_store_get_active_config (store, &version, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (active, NULL),
+                                             g_bytes_get_size (active), &error));
+  config = json_node_get_object (json_parser_get_root (parser));
+
+  /* The shopper's yes, given under the notices in force now. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *id = i == 0 ? "personalize.offers" : "marketing.email";
+
+      gh_store_set_consent (store, customer, id, GH_CONSENT_GRANTED,
+                            json_object_get_string_member (config_purpose (config, id),
+                                                           "notice_version"),
+                            "shopper", &error);
+      g_assert_no_error (error);
+    }
+
+  set_notice_change (config_purpose (config, "personalize.offers"), TRUE, until,
+                     "We now also use what you browse on our website to choose your offers.",
+                     "Wir nutzen jetzt auch, was Sie auf unserer Website ansehen, um Ihre "
+                     "Angebote auszuwählen.");
+  set_notice_change (config_purpose (config, "marketing.email"), FALSE, NULL,
+                     "Our emails now come from news.northwind.example.",
+                     "Unsere E-Mails kommen jetzt von news.northwind.example.");
+  json_object_set_int_member (config, "version", version + 1);
+  changed = json_to_string (json_parser_get_root (parser), FALSE);
+
+  g_assert_true (_gh_store_exec (store, "UPDATE config SET active = 0", &error));
+  g_assert_no_error (error);
+  stmt = _gh_store_prepare (store,
+      "INSERT INTO config (version, applied_at, payload, active) VALUES (?1, 'test', ?2, 1)",
+      &error);
+  g_assert_no_error (error);
+  sqlite3_bind_int64 (stmt, 1, version + 1);
+  sqlite3_bind_blob (stmt, 2, changed, strlen (changed), SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_reset (stmt);
+}
+
+GtkWidget *
+gh_ui_test_find_button (GtkWidget  *root,
+                        const char *label)
+{
+  g_autoptr(GPtrArray) buttons = gh_ui_test_find_all (root, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+
+      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), label) == 0
+          && gtk_widget_is_visible (button))
+        return button;
+    }
+  return NULL;
+}

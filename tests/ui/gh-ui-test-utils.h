@@ -102,4 +102,15 @@ JsonNode  *gh_ui_test_ctl_json       (const char   *db,
                                       const char   *first_arg,
                                       ...) G_GNUC_NULL_TERMINATED;
 
+/* For the changed-notice tests: @loyalty_id says yes to personalised offers and
+ * emails under the active config's notices, then a new config is made active whose
+ * personalised-offers notice changed and asks again (until_answered @until,
+ * "paused" or "kept") and whose email notice changed and only tells. */
+void       gh_ui_test_change_notice  (const char   *db_path,
+                                      const char   *loyalty_id,
+                                      const char   *until);
+/* The first visible button under @root labelled @label, or NULL. */
+GtkWidget *gh_ui_test_find_button    (GtkWidget    *root,
+                                      const char   *label);
+
 G_END_DECLS

@@ -6,9 +6,12 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "gh-dashboard-page.h"
 #include "gh-consent-row.h"
 #include "gh-follow-up-page.h"
+#include "gh-notice-page.h"
 #include "gh-staff-controller.h"
 #include "gh-staff-mode.h"
 #include "gh-ui-test-utils.h"
@@ -202,6 +205,69 @@ tour (const char *orientation,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+notices_idle (gpointer data)
+{
+  return !gh_notice_page_get_busy (data);
+}
+
+static gboolean
+notice_preview_ready (gpointer data)
+{
+  GtkWidget *page = data;
+  GtkWidget *confirm = gh_ui_test_find_button (page, "Switch it off");
+  g_autofree char *text = gh_ui_test_collect_text (page);
+
+  /* The confirm button waits for the what-if: the offers that would go (or stay away). */
+  return confirm != NULL && gtk_widget_get_sensitive (confirm)
+         && gtk_widget_has_css_class (confirm, "destructive-action")
+         && (strstr (text, "will go") != NULL || strstr (text, "come back") != NULL);
+}
+
+/* A changed notice: "What has changed" right after signing in, its preview, the
+ * answer, and "What's new since your last visit". Its own store, since it changes
+ * the config. Numbered after the shopper's tour. */
+static void
+notice_tour (const char *orientation,
+             int         width,
+             int         height)
+{
+  g_autofree char *dir = g_dir_make_tmp ("glasshouse-notice-tour-XXXXXX", NULL);
+  g_autofree char *db = gh_ui_test_demo_store (dir, 3);
+  GhWindow *window;
+  GtkWidget *page;
+  int n = 40;
+
+  gh_ui_test_change_notice (db, "4000000003", "paused");
+  window = gh_ui_test_window_new (db, width, height);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.start", NULL));
+  gh_ui_test_keypad_type (window, "4000000003");
+  gh_ui_test_keypad_type (window, "0003");
+  g_assert_true (gh_ui_test_wait_page (window, "notices", 10000));
+  page = _gh_window_get_page (window, "notices");
+  g_free (shoot (window, orientation, ++n, "notices"));
+
+  /* "Switch it off" previews the offers that would go, as on the dashboard. */
+  g_signal_emit_by_name (gh_ui_test_find_button (page, "Switch it off"), "clicked");
+  g_assert_true (gh_ui_test_wait (notice_preview_ready, page, 5000));
+  g_free (shoot (window, orientation, ++n, "notices-preview"));
+  g_signal_emit_by_name (gh_ui_test_find_button (page, "Keep it on"), "clicked");
+
+  g_signal_emit_by_name (gh_ui_test_find_button (page, "Keep it on"), "clicked");
+  g_assert_true (gh_ui_test_wait (notices_idle, page, 5000));
+  g_assert_cmpuint (gh_notice_page_get_n_open (GH_NOTICE_PAGE (page)), ==, 0);
+  g_free (shoot (window, orientation, ++n, "notices-answered"));
+
+  g_assert_true (gtk_widget_activate_action (page, "notice.continue", NULL));
+  g_assert_true (gh_ui_test_wait_page (window, "dashboard", 2000));
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  {
+    g_autofree char *rm = g_strdup_printf ("rm -rf %s", dir);
+    g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL);
+  }
+}
+
 /* Staff mode: the PIN screen, the staff page with the kiosk's health, and the
  * banner that then stays on every screen. Numbered after the shopper's tour. */
 static void
@@ -235,6 +301,7 @@ static void
 test_tour_landscape (void)
 {
   tour ("landscape", 1920, 1080);
+  notice_tour ("landscape", 1920, 1080);
   staff_tour ("landscape", 1920, 1080);
 }
 
@@ -242,6 +309,7 @@ static void
 test_tour_portrait (void)
 {
   tour ("portrait", 1080, 1920);
+  notice_tour ("portrait", 1080, 1920);
   staff_tour ("portrait", 1080, 1920);
 }
 
