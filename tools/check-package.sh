@@ -17,7 +17,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${GLASSHOUSE_BUILD:-$top/_build}
+# Absolute: apt-get takes a .deb only by a path it cannot mistake for a package name.
+build=$(cd "$top" && realpath -m "${GLASSHOUSE_BUILD:-_build}")
 out="$build/packages"
 
 if [ "$(id -u)" -ne 0 ]; then
