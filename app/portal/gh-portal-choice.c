@@ -17,6 +17,7 @@
 
 static void
 append_offer_list (GhPortalRequest *req,
+                   GhCatalog       *catalog,
                    GString         *out,
                    const char      *heading,
                    GPtrArray       *matches)
@@ -27,7 +28,7 @@ append_offer_list (GhPortalRequest *req,
   _gh_portal_append_escaped (out, heading);
   g_string_append (out, "</h3><ul class=\"offers\">");
   for (guint i = 0; i < matches->len; i++)
-    _gh_portal_append_offer (req, out, matches->pdata[i]);
+    _gh_portal_append_offer (req, catalog, out, matches->pdata[i]);
   g_string_append (out, "</ul>");
 }
 
@@ -46,8 +47,8 @@ preview (GhPortalRequest *req,
   g_autofree char *main = NULL;
   gboolean off = state == GH_CONSENT_REVOKED;
 
-  append_offer_list (req, effects, T (req, NC_("portal", "You would no longer get these offers:")), removed);
-  append_offer_list (req, effects, T (req, NC_("portal", "You would get these offers:")), added);
+  append_offer_list (req, member->catalog, effects, T (req, NC_("portal", "You would no longer get these offers:")), removed);
+  append_offer_list (req, member->catalog, effects, T (req, NC_("portal", "You would get these offers:")), added);
   if (effects->len == 0)
     {
       g_string_append (effects, "<p>");

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "offers/gh-format.h"
 #include "offers/gh-item-text.h"
 #include "offers/gh-offers.h"
 #include "portal/gh-portal-i18n.h"
@@ -121,7 +122,7 @@ _gh_portal_append_items (GhPortalRequest *req,
   for (guint i = 0; i < member->items->len; i++)
     {
       GhDataItem *item = member->items->pdata[i];
-      g_autofree char *summary = gh_item_text_summary (item, NULL);
+      g_autofree char *summary = _gh_portal_item_summary (req, member->catalog, item);
       g_autofree char *collected = _gh_portal_format_time (req, item->collected_at, FALSE);
       g_autofree char *deleted = _gh_portal_format_time (req, item->retained_until, FALSE);
       g_autofree char *dates = NULL;
@@ -163,8 +164,50 @@ _gh_portal_append_items (GhPortalRequest *req,
   g_string_append (out, "</ul></details>");
 }
 
+typedef struct {
+  GhPortalRequest *req;
+  GhCatalog       *catalog;
+} SummaryWords;
+
+static char *
+summary_money (double      amount,
+               const char *currency,
+               gpointer    data)
+{
+  return gh_format_money (((SummaryWords *) data)->req->lang, amount, currency);
+}
+
+static char *
+summary_date (GDateTime *date,
+              gpointer   data)
+{
+  return gh_format_date (((SummaryWords *) data)->req->lang, date);
+}
+
+static const char *
+summary_value_label (const char *attribute,
+                     const char *value,
+                     gpointer    data)
+{
+  SummaryWords *words = data;
+
+  return gh_catalog_get_value_label (words->catalog, attribute, value, words->req->lang);
+}
+
+char *
+_gh_portal_item_summary (GhPortalRequest  *req,
+                         GhCatalog        *catalog,
+                         const GhDataItem *item)
+{
+  SummaryWords words = { req, catalog };
+  GhItemTextFormat format = { summary_money, summary_date, &words, summary_value_label };
+
+  return gh_item_text_summary (item, &format);
+}
+
 void
 _gh_portal_append_offer (GhPortalRequest *req,
+                         GhCatalog       *catalog,
                          GString         *out,
                          GhOfferMatch    *match)
 {
@@ -177,7 +220,7 @@ _gh_portal_append_offer (GhPortalRequest *req,
   g_string_append (out, "</strong><ul>");
   for (guint i = 0; match->because != NULL && i < match->because->len && i < 5; i++)
     {
-      g_autofree char *summary = gh_item_text_summary (match->because->pdata[i], NULL);
+      g_autofree char *summary = _gh_portal_item_summary (req, catalog, match->because->pdata[i]);
       g_string_append (out, "<li>");
       _gh_portal_append_escaped (out, summary);
       g_string_append (out, "</li>");
@@ -252,7 +295,7 @@ _gh_portal_handle_me (GhPortalRequest *req)
     {
       g_string_append (offers, "<ul class=\"offers\">");
       for (guint i = 0; i < matches->len; i++)
-        _gh_portal_append_offer (req, offers, matches->pdata[i]);
+        _gh_portal_append_offer (req, member->catalog, offers, matches->pdata[i]);
       g_string_append (offers, "</ul>");
     }
   append_choices (req, choices, member);

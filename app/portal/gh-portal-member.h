@@ -18,7 +18,13 @@ void            _gh_portal_append_items       (GhPortalRequest   *req,
                                                GhPortalMember    *member,
                                                gboolean           open);
 void            _gh_portal_append_offer       (GhPortalRequest   *req,
+                                               GhCatalog         *catalog,
                                                GString           *out,
                                                GhOfferMatch      *match);
+/* @item in one line in @req's language: money and dates as the language writes them and
+ * HQ's words for attribute values (the config's value_labels), as on the kiosk. */
+char           *_gh_portal_item_summary       (GhPortalRequest   *req,
+                                               GhCatalog         *catalog,
+                                               const GhDataItem  *item);
 
 G_END_DECLS
