@@ -159,8 +159,9 @@ fill_lists (GhForgetPage *self)
                   item->category);
     }
 
+  /* The name itself is listed with the data below ("Your name (1)"): say it once. */
   gtk_box_append (self->deleted_box,
-                  line_label (_("• Your name, loyalty card and PIN"), NULL));
+                  line_label (_("• Your membership: loyalty card and PIN"), NULL));
   gtk_box_append (self->deleted_box,
                   line_label (_("• Your choices (consents) and your personal offers"), NULL));
 

@@ -296,7 +296,13 @@ assert_lists_categories (GtkWidget *forget,
                                                         "categories");
   guint n_held_categories = 0;
 
-  g_assert_nonnull (strstr (deleted, "\n• Your name, loyalty card and PIN\n"));
+  g_assert_nonnull (strstr (deleted, "\n• Your membership: loyalty card and PIN\n"));
+  /* The name is said once, with the data ("Your name (1)"), not also with the card. */
+  {
+    const char *first = strstr (deleted, "Your name");
+    g_assert_nonnull (first);
+    g_assert_null (strstr (first + 1, "Your name"));
+  }
   for (guint i = 0; i < json_array_get_length (categories); i++)
     {
       JsonObject *group = json_array_get_object_element (categories, i);
