@@ -66,7 +66,7 @@ load_mo (const char *path)
       if ((gsize) ooff + olen >= length || (gsize) toff + tlen >= length || olen == 0 || tlen == 0)
         continue;  /* the header entry (empty msgid), or a damaged one */
       /* Plural entries hold "one\0other": the msgid is the singular, and the
-       * value keeps every form, ending in two NULs, for gh_portal_ngettext. */
+       * value keeps every form, ending in two NULs, for gh_portal_gettext_plural. */
       value = g_malloc0 ((gsize) tlen + 2);
       memcpy (value, data + toff, tlen);
       g_hash_table_replace (table, g_strndup ((const char *) data + ooff, olen), value);
@@ -138,7 +138,7 @@ gh_portal_pgettext (const char *language,
 }
 
 const char *
-gh_portal_ngettext (const char *language,
+gh_portal_gettext_plural (const char *language,
                     const char *msgid,
                     const char *plural,
                     gulong      n)

@@ -189,7 +189,7 @@ translate (const char *context,
   const char *lang = user_data;
 
   if (plural != NULL)
-    return gh_portal_ngettext (lang, msgid, plural, n);
+    return gh_portal_gettext_plural (lang, msgid, plural, n);
   if (context != NULL)
     return gh_portal_pgettext (lang, context, msgid);
   return gh_portal_gettext (lang, msgid);
