@@ -23,7 +23,7 @@ const char *gh_portal_pgettext         (const char         *language,
                                         const char         *context,
                                         const char         *msgid);
 /* The form of @msgid (or @plural, untranslated) for the number @n. */
-const char *gh_portal_gettext_plural         (const char         *language,
+const char *gh_portal_gettext_plural   (const char         *language,
                                         const char         *msgid,
                                         const char         *plural,
                                         gulong              n);

@@ -267,7 +267,6 @@ _gh_portal_handle_hq_report (GhPortalRequest *req)
       return;
     }
   req->csp = report_csp (html);
-  req->personal = FALSE;  /* figures over the fleet, no one's data; still no-store like every page */
   req->status = 200;
   g_free (req->content_type);
   req->content_type = g_strdup ("text/html; charset=utf-8");
