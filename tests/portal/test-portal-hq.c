@@ -5,7 +5,8 @@
  * repeated failures, a signed-in staff member gets the report with the figures
  * HQ's tables hold (member count, the config's category titles) in English and
  * German, with the security headers and a CSP that allows exactly its inline
- * style; signing out ends it; and the log names nobody.
+ * style; signing out ends it; the log names nobody; and without hq-staff-file
+ * the HQ pages answer 404.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -288,6 +289,23 @@ test_log_scrubbed (void)
       gh_test_fail ("the portal's log holds \"%s\"", secrets[i]);
 }
 
+/* Without hq-staff-file the HQ pages are not there at all. */
+static void
+test_off_without_staff_file (void)
+{
+  g_autoptr(GhPhone) phone = NULL;
+  g_autoptr(GhPhoneAnswer) sign_in = NULL;
+
+  REQUIRE_FIXTURE ();
+  gh_portal_fixture_stop (fx);
+  gh_portal_fixture_start (fx, FALSE, NULL);
+  phone = new_phone ();
+  gh_phone_assert_invalid (phone, "/hq", 404);
+  gh_phone_assert_invalid (phone, "/hq/report", 404);
+  sign_in = gh_phone_post (phone, "/hq/sign-in", "name", STAFF_NAME, "passphrase", STAFF_PASSPHRASE, NULL);
+  g_assert_cmpuint (sign_in->status, ==, 404);
+}
+
 /* The staff file and a login in glasshouse_admin, then the portal with its HQ pages. */
 static void
 start_with_staff (void)
@@ -328,6 +346,7 @@ main (int   argc,
   g_test_add_func ("/portal-hq/05-report", test_report);
   g_test_add_func ("/portal-hq/06-sign-out", test_sign_out);
   g_test_add_func ("/portal-hq/07-log-scrubbed", test_log_scrubbed);
+  g_test_add_func ("/portal-hq/08-off-without-staff-file", test_off_without_staff_file);
   status = g_test_run ();
   if (fx != NULL)
     gh_portal_fixture_stop (fx);
