@@ -61,10 +61,17 @@ gh_ctl_pin_hash (int    argc,
 {
   g_auto(GhCtlCommon) common = { 0 };
   g_autofree char *hash = NULL;
-  char pin[256];
+  char pin[258];
   gsize length;
+  gboolean passphrase = FALSE;
+  GOptionEntry entries[] = {
+    /* HQ staff sign in to the portal's fleet report with a passphrase, not a kiosk PIN. */
+    { "passphrase", 0, 0, G_OPTION_ARG_NONE, &passphrase,
+      "Hash a passphrase of 10 to 256 characters (hq-staff-file) rather than a PIN", NULL },
+    { NULL }
+  };
 
-  if (!gh_ctl_parse (&argc, &argv, "pin hash < PIN", NULL, FALSE, 0, &common))
+  if (!gh_ctl_parse (&argc, &argv, "pin hash [--passphrase] < PIN", entries, FALSE, 0, &common))
     return GH_CTL_EXIT_USAGE;
   if (fgets (pin, sizeof pin, stdin) == NULL)
     {
@@ -73,7 +80,13 @@ gh_ctl_pin_hash (int    argc,
     }
   length = strcspn (pin, "\r\n");
   pin[length] = '\0';
-  if (length < 4 || length > 12 || strspn (pin, "0123456789") != length)
+  if (passphrase && (length < 10 || length > 256))
+    {
+      sodium_memzero (pin, sizeof pin);
+      fprintf (stderr, "glasshouse-ctl: error: pin hash: a passphrase is 10 to 256 characters\n");
+      return GH_CTL_EXIT_REJECTED;
+    }
+  if (!passphrase && (length < 4 || length > 12 || strspn (pin, "0123456789") != length))
     {
       sodium_memzero (pin, sizeof pin);
       fprintf (stderr, "glasshouse-ctl: error: pin hash: a PIN is 4 to 12 digits\n");

@@ -12,6 +12,40 @@
 
 #include "hq/gh-hq-report-private.h"
 
+/* The page's po/ texts come from the translator gh_hq_report_to_html_translated set
+ * for this thread, else from gettext: a server answering each request in its own
+ * language cannot switch gettext's process-wide language from its worker threads. */
+typedef struct {
+  GhHqReportTranslate translate;
+  gpointer            user_data;
+} Translator;
+
+static GPrivate translator;
+
+static const char *
+translate (const char *context,
+           const char *msgid,
+           const char *plural,
+           gulong      n)
+{
+  Translator *own = g_private_get (&translator);
+
+  if (own != NULL)
+    return own->translate (context, msgid, plural, n, own->user_data);
+  if (plural != NULL)
+    return g_dngettext (GETTEXT_PACKAGE, msgid, plural, n);
+  if (context != NULL)
+    return g_dpgettext2 (GETTEXT_PACKAGE, context, msgid);
+  return g_dgettext (GETTEXT_PACKAGE, msgid);
+}
+
+/* Below, the usual marks (which xgettext reads) go through translate(). */
+#undef _
+#undef C_
+#define _(String) translate (NULL, (String), NULL, 1)
+#define C_(Context, String) translate ((Context), (String), NULL, 1)
+#define g_dngettext(Domain, Msgid, Plural, N) translate (NULL, (Msgid), (Plural), (N))
+
 static const char *palette[] = { "#1a7f5a", "#2f6db5", "#b5542f", "#7a4fb0", "#a08a00",
                                  "#c0306b", "#2b8c9b", "#5c6b78" };
 
@@ -610,4 +644,20 @@ gh_hq_report_to_html (GhHqReport *report,
   g_string_append (out, "</footer></main></body></html>\n");
   g_strfreev (g_steal_pointer (&weeks));
   return g_string_free (out, FALSE);
+}
+
+char *
+gh_hq_report_to_html_translated (GhHqReport          *report,
+                                 const char          *language,
+                                 GhHqReportTranslate  translate_text,
+                                 gpointer             user_data)
+{
+  Translator own = { translate_text, user_data };
+  char *html;
+
+  g_return_val_if_fail (translate_text != NULL, NULL);
+  g_private_set (&translator, &own);
+  html = gh_hq_report_to_html (report, language);
+  g_private_set (&translator, NULL);
+  return html;
 }

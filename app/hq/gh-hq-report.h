@@ -36,4 +36,18 @@ JsonNode   *gh_hq_report_to_json (GhHqReport               *report);
 char       *gh_hq_report_to_html (GhHqReport               *report,
                                   const char               *language);
 
+/* Finds the page's text @msgid (with @context, or NULL; with @plural, or NULL, for
+ * the number @n) in the caller's language; returns it untranslated when unknown. */
+typedef const char *(*GhHqReportTranslate) (const char *context,
+                                            const char *msgid,
+                                            const char *plural,
+                                            gulong      n,
+                                            gpointer    user_data);
+/* The same page with its po/ texts from @translate rather than gettext's process-wide
+ * language: for a server whose threads each answer in their own language. */
+char       *gh_hq_report_to_html_translated (GhHqReport          *report,
+                                             const char          *language,
+                                             GhHqReportTranslate  translate,
+                                             gpointer             user_data);
+
 G_END_DECLS

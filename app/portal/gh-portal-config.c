@@ -45,6 +45,8 @@ gh_portal_config_free (GhPortalConfig *config)
   g_free (config->localedir);
   g_free (config->receipt_key);
   g_free (config->portal_id);
+  g_free (config->hq_staff_file);
+  g_free (config->hq_report_postgres);
   g_free (config);
 }
 
@@ -129,6 +131,8 @@ gh_portal_config_load (const char  *path,
   read_string (file, "localedir", &config->localedir);
   read_string (file, "receipt-key", &config->receipt_key);
   read_string (file, "portal-id", &config->portal_id);
+  read_string (file, "hq-staff-file", &config->hq_staff_file);
+  read_string (file, "hq-report-postgres", &config->hq_report_postgres);
   if (g_key_file_has_key (file, GROUP, "behind-proxy", NULL))
     {
       config->behind_proxy = g_key_file_get_boolean (file, GROUP, "behind-proxy", &local);
@@ -153,6 +157,10 @@ gh_portal_config_load (const char  *path,
     return refuse (error, path, "bundle-trust", "missing: the trust file of HQ's bundle keys"), NULL;
   if (config->portal_id == NULL || !gh_token_kiosk_id_is_valid (config->portal_id))
     return refuse (error, path, "portal-id", "1-32 of A-Z a-z 0-9 . _ - (it goes into tokens)"), NULL;
+  /* The report reads tables the portal's own role must not: it needs its own login. */
+  if (config->hq_staff_file != NULL && config->hq_report_postgres == NULL)
+    return refuse (error, path, "hq-report-postgres",
+                   "missing: hq-staff-file needs an analyst login for the fleet report"), NULL;
   if ((config->tls_certificate == NULL) != (config->tls_key == NULL))
     return refuse (error, path, config->tls_key == NULL ? "tls-key" : "tls-certificate",
                    "tls-certificate and tls-key go together"), NULL;

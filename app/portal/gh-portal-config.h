@@ -31,6 +31,8 @@ typedef struct {
   char    *localedir;          /* NULL: the installed catalogues */
   char    *receipt_key;        /* the portal's own receipt-signing key file, or NULL: no receipts */
   char    *portal_id;          /* the issuer id its tokens carry, as a kiosk id */
+  char    *hq_staff_file;      /* HQ staff who may read the fleet report; NULL: no /hq pages */
+  char    *hq_report_postgres; /* conninfo of an analyst login for the report; never logged */
 } GhPortalConfig;
 
 GhPortalConfig *gh_portal_config_new_default (void);

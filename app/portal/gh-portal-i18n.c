@@ -37,6 +37,7 @@ load_mo (const char *path)
   guint32 magic, n, orig, trans;
   gboolean swap;
   GHashTable *table;
+  char *value;
 
   if (!g_file_get_contents (path, &contents, &length, NULL) || length < 28)
     return NULL;
@@ -64,9 +65,11 @@ load_mo (const char *path)
 
       if ((gsize) ooff + olen >= length || (gsize) toff + tlen >= length || olen == 0 || tlen == 0)
         continue;  /* the header entry (empty msgid), or a damaged one */
-      /* Plural entries hold "one\0other": the singular is what we look up. */
-      g_hash_table_replace (table, g_strndup ((const char *) data + ooff, olen),
-                            g_strndup ((const char *) data + toff, tlen));
+      /* Plural entries hold "one\0other": the msgid is the singular, and the
+       * value keeps every form, ending in two NULs, for gh_portal_gettext_plural. */
+      value = g_malloc0 ((gsize) tlen + 2);
+      memcpy (value, data + toff, tlen);
+      g_hash_table_replace (table, g_strndup ((const char *) data + ooff, olen), value);
     }
   return table;
 }
@@ -132,6 +135,24 @@ gh_portal_pgettext (const char *language,
   const char *found = gh_portal_gettext (language, key);
 
   return found == key ? msgid : found;
+}
+
+const char *
+gh_portal_gettext_plural (const char *language,
+                    const char *msgid,
+                    const char *plural,
+                    gulong      n)
+{
+  const char *found = gh_portal_gettext (language, msgid);
+  const char *other;
+
+  /* English and German, the portal's languages, both use "one" for 1 only. */
+  if (n == 1)
+    return found;
+  if (found == msgid)
+    return plural;
+  other = found + strlen (found) + 1;
+  return *other != '\0' ? other : found;
 }
 
 const char * const *

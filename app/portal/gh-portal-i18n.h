@@ -22,6 +22,11 @@ const char *gh_portal_gettext          (const char         *language,
 const char *gh_portal_pgettext         (const char         *language,
                                         const char         *context,
                                         const char         *msgid);
+/* The form of @msgid (or @plural, untranslated) for the number @n. */
+const char *gh_portal_gettext_plural   (const char         *language,
+                                        const char         *msgid,
+                                        const char         *plural,
+                                        gulong              n);
 
 /* The languages the portal speaks, English first. */
 const char * const *gh_portal_i18n_languages (void);

@@ -17,6 +17,7 @@
 G_BEGIN_DECLS
 
 typedef struct _GhPortalSessions GhPortalSessions;
+typedef struct _GhPortalStaff GhPortalStaff;
 
 struct _GhPortal {
   GObject            parent_instance;
@@ -34,6 +35,7 @@ struct _GhPortal {
   gint64             kiosk_trust_at;   /* monotonic seconds */
   GHashTable        *catalogs;         /* bundle change_no (gint64*) -> GhCatalog */
   GhKioskKeys       *receipt_keys;     /* signs the portal's own receipts; NULL: none */
+  GhPortalStaff     *staff;            /* HQ staff for the fleet report; NULL: no /hq pages */
 };
 
 typedef struct {
@@ -57,6 +59,7 @@ typedef struct {
   char        *disposition;  /* Content-Disposition of a download */
   guint        retry_after;  /* seconds, for 429/503 */
   gboolean     personal;     /* shows personal data: never cached (every page is no-store anyway) */
+  char        *csp;          /* this answer's Content-Security-Policy; NULL: the portal's */
   const char  *route;        /* the route's name for the log: never the path, which may hold a token */
   PGconn      *conn;         /* taken from the pool on first use, given back at the end */
 } GhPortalRequest;
@@ -74,6 +77,32 @@ void  _gh_portal_handle_copy       (GhPortalRequest *req);
 void  _gh_portal_handle_copy_json  (GhPortalRequest *req);
 void  _gh_portal_handle_choice     (GhPortalRequest *req);
 void  _gh_portal_handle_forget     (GhPortalRequest *req);
+void  _gh_portal_handle_hq          (GhPortalRequest *req);
+void  _gh_portal_handle_hq_sign_in  (GhPortalRequest *req);
+void  _gh_portal_handle_hq_report   (GhPortalRequest *req);
+void  _gh_portal_handle_hq_sign_out (GhPortalRequest *req);
+
+/* argon2id checks at once (gh-portal-signin.c): each holds 64 MiB. */
+void  _gh_portal_check_begin (void);
+void  _gh_portal_check_end   (void);
+
+/* ---- HQ staff (gh-portal-staff.c) ------------------------------------------ */
+
+/* Reads the staff file: "NAME ARGON2ID-HASH" lines, # comments. A bad line is
+ * refused with FILE:LINE and the reason, never the hash. */
+GhPortalStaff *_gh_portal_staff_load          (const char     *path,
+                                               GError        **error);
+void           _gh_portal_staff_free          (GhPortalStaff  *staff);
+/* @name's hash (a copy), or NULL when the file does not name them. */
+char          *_gh_portal_staff_hash          (GhPortalStaff  *staff,
+                                               const char     *name);
+/* Starts a staff session; returns the gh_hq cookie's value. */
+char          *_gh_portal_staff_session_start (GhPortalStaff  *staff);
+/* Whether @req's gh_hq cookie is a live staff session (and keeps it alive). */
+gboolean       _gh_portal_staff_signed_in     (GhPortalRequest *req);
+void           _gh_portal_staff_session_end   (GhPortalRequest *req);
+/* A staff session's absolute lifetime, also the cookie's Max-Age. */
+#define GH_PORTAL_STAFF_MAX_SECONDS (60 * 60)
 
 /* ---- what the portal reads at HQ (gh-portal-hq.c) ------------------------ */
 
@@ -199,6 +228,9 @@ gint64            _gh_portal_phantom_locked  (GhPortal         *portal,
 void              _gh_portal_phantom_failed  (GhPortal         *portal,
                                               const char       *loyalty_id,
                                               gint64            now);
+/* Forgets the failures of @key after a success (HQ staff, whose lockout lives here). */
+void              _gh_portal_phantom_clear   (GhPortal         *portal,
+                                              const char       *key);
 /* Adds a Set-Cookie to @req: HttpOnly; Secure; SameSite=Strict; Path=/. */
 void              _gh_portal_set_cookie      (GhPortalRequest  *req,
                                               const char       *name,
@@ -209,5 +241,6 @@ void              _gh_portal_set_cookie      (GhPortalRequest  *req,
 #define GH_PORTAL_COOKIE_SESSION "gh_session"
 #define GH_PORTAL_COOKIE_PRE     "gh_pre"
 #define GH_PORTAL_COOKIE_LANG    "gh_lang"
+#define GH_PORTAL_COOKIE_HQ      "gh_hq"
 
 G_END_DECLS

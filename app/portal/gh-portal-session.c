@@ -351,3 +351,14 @@ _gh_portal_phantom_failed (GhPortal   *portal,
     }
   g_mutex_unlock (&portal->sessions->lock);
 }
+
+void
+_gh_portal_phantom_clear (GhPortal   *portal,
+                          const char *key)
+{
+  g_autofree char *hashed = phantom_key (portal->sessions, key);
+
+  g_mutex_lock (&portal->sessions->lock);
+  g_hash_table_remove (portal->sessions->phantoms, hashed);
+  g_mutex_unlock (&portal->sessions->lock);
+}

@@ -28,8 +28,8 @@ static GMutex checks_lock;
 static GCond  checks_cond;
 static int    checks_running;
 
-static void
-check_begin (void)
+void
+_gh_portal_check_begin (void)
 {
   g_mutex_lock (&checks_lock);
   while (checks_running >= MAX_CHECKS)
@@ -38,8 +38,8 @@ check_begin (void)
   g_mutex_unlock (&checks_lock);
 }
 
-static void
-check_end (void)
+void
+_gh_portal_check_end (void)
 {
   g_mutex_lock (&checks_lock);
   checks_running--;
@@ -218,12 +218,12 @@ sign_in (GhPortalRequest *req)
       return;
     }
 
-  check_begin ();
+  _gh_portal_check_begin ();
   /* An unknown number, or one without a PIN, is checked against a dummy hash:
    * the same work, the same time, the same answer. */
   ok = _gh_auth_verify_constant_cost (known && !PQgetisnull (row, 0, 2) ? PQgetvalue (row, 0, 2) : NULL,
                                       pin);
-  check_end ();
+  _gh_portal_check_end ();
   ok = ok && known;
 
   if (!ok)

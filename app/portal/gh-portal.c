@@ -38,6 +38,7 @@ gh_portal_finalize (GObject *object)
   g_clear_pointer (&self->kiosk_trust, gh_token_trust_free);
   g_clear_pointer (&self->catalogs, g_hash_table_unref);
   g_clear_pointer (&self->receipt_keys, gh_kiosk_keys_free);
+  g_clear_pointer (&self->staff, _gh_portal_staff_free);
   g_mutex_clear (&self->cache_lock);
   sodium_memzero (self->secret, sizeof self->secret);
   G_OBJECT_CLASS (gh_portal_parent_class)->finalize (object);
@@ -82,6 +83,7 @@ request_free (GhPortalRequest *req)
   g_ptr_array_unref (req->set_cookies);
   g_free (req->location);
   g_free (req->disposition);
+  g_free (req->csp);
   g_free (req);
 }
 
@@ -186,6 +188,10 @@ static const Route routes[] = {
   { "GET",  "/me/copy.json", TRUE,  _gh_portal_handle_copy_json, "copy-json" },
   { NULL,   "/me/choice",    TRUE,  _gh_portal_handle_choice,    "choice" },
   { NULL,   "/me/forget",    TRUE,  _gh_portal_handle_forget,    "forget" },
+  { "GET",  "/hq",           TRUE,  _gh_portal_handle_hq,          "hq" },
+  { "POST", "/hq/sign-in",   TRUE,  _gh_portal_handle_hq_sign_in,  "hq-sign-in" },
+  { "GET",  "/hq/report",    TRUE,  _gh_portal_handle_hq_report,   "hq-report" },
+  { "POST", "/hq/sign-out",  TRUE,  _gh_portal_handle_hq_sign_out, "hq-sign-out" },
 };
 
 static const Route *
@@ -209,11 +215,12 @@ find_route (const char *method,
 static void
 add_security_headers (GhPortal          *self,
                       SoupServerMessage *msg,
-                      gboolean           https)
+                      gboolean           https,
+                      const char        *route_csp)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  soup_message_headers_replace (headers, "Content-Security-Policy", csp);
+  soup_message_headers_replace (headers, "Content-Security-Policy", route_csp != NULL ? route_csp : csp);
   soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
@@ -242,7 +249,7 @@ respond (GhPortal          *self,
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  add_security_headers (self, msg, req->https);
+  add_security_headers (self, msg, req->https, req->csp);
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_replace (headers, "Vary", "Cookie, Accept-Language");
   for (guint i = 0; i < req->set_cookies->len; i++)
@@ -314,7 +321,7 @@ serve_stylesheet (GhPortal          *self,
   g_autoptr(GBytes) css = g_resources_lookup_data ("/org/glasshouse/Portal/portal.css", 0, NULL);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  add_security_headers (self, msg, self->tls);
+  add_security_headers (self, msg, self->tls, NULL);
   /* The one thing that is the same for everyone. */
   soup_message_headers_replace (headers, "Cache-Control", "public, max-age=3600");
   soup_server_message_set_status (msg, 200, NULL);
@@ -333,7 +340,7 @@ refuse_plain (GhPortal          *self,
   static const char body[] = "<!DOCTYPE html><title>Refused</title><p>Refused.</p>\n";
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  add_security_headers (self, msg, self->tls);
+  add_security_headers (self, msg, self->tls, NULL);
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_STATIC,
@@ -495,6 +502,8 @@ gh_portal_new (const GhPortalConfig  *config,
   self->config->localedir = g_strdup (config->localedir);
   self->config->receipt_key = g_strdup (config->receipt_key);
   self->config->portal_id = g_strdup (config->portal_id);
+  self->config->hq_staff_file = g_strdup (config->hq_staff_file);
+  self->config->hq_report_postgres = g_strdup (config->hq_report_postgres);
 
   self->bundle_trust = gh_trust_new_from_file (config->bundle_trust, error);
   if (self->bundle_trust == NULL)
@@ -503,6 +512,12 @@ gh_portal_new (const GhPortalConfig  *config,
     {
       self->receipt_keys = _gh_portal_receipt_keys_load (config->receipt_key, error);
       if (self->receipt_keys == NULL)
+        return NULL;
+    }
+  if (config->hq_staff_file != NULL)
+    {
+      self->staff = _gh_portal_staff_load (config->hq_staff_file, error);
+      if (self->staff == NULL)
         return NULL;
     }
   if (config->tls_certificate != NULL)

@@ -1,5 +1,6 @@
 /* glasshouse-portal's parts without a server: the key file (the shipped example
- * loads; each bad value is refused with the file, key and reason; the binary
+ * loads; each bad value is refused with the file, key and reason; so is each bad
+ * line of the HQ staff file, with its number and never its hash; the binary
  * exits 2 with one line), the systemd unit (systemd-analyze verify), language
  * negotiation and the .mo reader, and template escaping.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -11,6 +12,8 @@
 #include "portal/gh-portal-config.h"
 #include "portal/gh-portal-i18n.h"
 #include "portal/gh-portal-page.h"
+#include "portal/gh-portal-private.h"
+#include "auth/gh-auth.h"
 #include "gh-test-utils.h"
 
 static char *
@@ -67,6 +70,63 @@ test_refusals (void)
   check_refused (OK_BASE "behind-proxy=maybe\n", "[portal] behind-proxy: not true or false");
   check_refused ("[other]\nx=1\n", "no [portal] group");
   check_refused ("not a key file", "portal.conf");
+  check_refused (OK_BASE "hq-staff-file=/etc/glasshouse/portal-hq-staff\n", "[portal] hq-report-postgres: missing");
+}
+
+/* A bad line of the HQ staff file is refused with FILE:LINE and why, never
+ * quoting the line (it holds a hash). */
+static void
+check_staff_refused (const char *text,
+                     guint       line,
+                     const char *expected)
+{
+  g_autofree char *dir = gh_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "portal-hq-staff", NULL);
+  g_autofree char *where = g_strdup_printf ("%s:%u: ", path, line);
+  g_autoptr(GError) error = NULL;
+  GhPortalStaff *staff;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  staff = _gh_portal_staff_load (path, &error);
+  g_assert_null (staff);
+  g_assert_error (error, GH_PORTAL_CONFIG_ERROR, GH_PORTAL_CONFIG_ERROR_INVALID);
+  if (!g_str_has_prefix (error->message, where) || strstr (error->message, expected) == NULL)
+    gh_test_fail ("expected \"%s%s\" in: %s", where, expected, error->message);
+  g_assert_null (strstr (error->message, "$argon2id$"));
+  g_assert_null (strstr (error->message, "c2FsdHNhbHQ"));
+  gh_test_rmdir (dir);
+}
+
+static void
+test_staff_file (void)
+{
+  g_autofree char *hash = gh_auth_hash_pin ("Lighthouse-Garden-42");
+  g_autofree char *good = g_strdup_printf ("# HQ staff\n\nhq.maria %s\n", hash);
+  g_autofree char *twice = g_strdup_printf ("hq.maria %s\nhq.maria %s\n", hash, hash);
+  g_autofree char *three = g_strdup_printf ("hq.maria %s extra\n", hash);
+  g_autofree char *bad_name = g_strdup_printf ("# x\nhq/maria %s\n", hash);
+  g_autofree char *dir = gh_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "portal-hq-staff", NULL);
+  g_autoptr(GError) error = NULL;
+  GhPortalStaff *staff;
+  g_autofree char *found = NULL;
+
+  g_assert_true (g_file_set_contents (path, good, -1, NULL));
+  staff = _gh_portal_staff_load (path, &error);
+  g_assert_no_error (error);
+  found = _gh_portal_staff_hash (staff, "hq.maria");
+  g_assert_cmpstr (found, ==, hash);
+  g_assert_null (_gh_portal_staff_hash (staff, "hq.nobody"));
+  _gh_portal_staff_free (staff);
+  gh_test_rmdir (dir);
+
+  check_staff_refused ("hq.maria $argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHQ$broken\n", 1,
+                       "not an argon2id hash");
+  check_staff_refused ("# only a name\nhq.maria\n", 2, "expected NAME ARGON2ID-HASH");
+  check_staff_refused (three, 1, "expected NAME ARGON2ID-HASH");
+  check_staff_refused (bad_name, 2, "a name is");
+  check_staff_refused (twice, 2, "already listed");
+  check_staff_refused ("hq.maria 1234\n", 1, "not an argon2id hash");
 }
 
 static void
@@ -167,6 +227,7 @@ main (int   argc,
   g_test_add_func ("/portal-units/config/example", test_example_loads);
   g_test_add_func ("/portal-units/config/refusals", test_refusals);
   g_test_add_func ("/portal-units/config/binary", test_binary_refuses);
+  g_test_add_func ("/portal-units/config/staff-file", test_staff_file);
   g_test_add_func ("/portal-units/unit", test_unit_verifies);
   g_test_add_func ("/portal-units/languages", test_languages);
   g_test_add_func ("/portal-units/template", test_template_escapes);
