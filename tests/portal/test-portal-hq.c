@@ -39,6 +39,40 @@ new_phone (void)
   return gh_phone_new (base);
 }
 
+/* A page as HQ staff see it, into the build folder for people to look at: @url live
+ * (the sign-in page and its stylesheet), or @html as served (the self-contained report). */
+static void
+screenshot (const char *url,
+            const char *html,
+            const char *name)
+{
+  g_autofree char *chromium = g_find_program_in_path ("chromium");
+  g_autofree char *dir = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR"), "tests", "portal", NULL);
+  g_autofree char *png = g_strdup_printf ("%s/%s.png", dir, name);
+  g_autofree char *page = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *option = g_strdup_printf ("--screenshot=%s", png);
+
+  if (chromium == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  if (html != NULL)
+    {
+      page = g_strdup_printf ("%s/%s.html", dir, name);
+      g_assert_true (g_file_set_contents (page, html, -1, NULL));
+      target = g_strconcat ("file://", page, NULL);
+    }
+  else
+    target = g_strdup (url);
+  {
+    const char *argv[] = { chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
+                           "--ignore-certificate-errors", "--hide-scrollbars",
+                           "--window-size=1366,900", option, target, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                  NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+}
+
 /* GET /hq for its form's CSRF token, then POST the sign-in. */
 static GhPhoneAnswer *
 staff_sign_in (GhPhone    *phone,
@@ -235,6 +269,13 @@ test_report (void)
   title_de = g_markup_escape_text (gh_data_category_get_title (category, "de"), -1);
   g_assert_nonnull (strstr (answer->body, title_en));
   g_assert_nonnull (strstr (answer->body, "Does our data earn its keep?"));
+  {
+    g_autofree char *base = gh_portal_fixture_base (fx);
+    g_autofree char *sign_in = g_strconcat (base, "/hq", NULL);
+
+    screenshot (sign_in, NULL, "portal-hq-sign-in");
+    screenshot (NULL, answer->body, "portal-hq-report");
+  }
 
   german = gh_phone_get (phone, "/hq/report?lang=de");
   g_assert_cmpuint (german->status, ==, 200);
