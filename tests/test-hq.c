@@ -393,6 +393,22 @@ test_push (void)
   check_hq_has_store (db, store, TRUE);
   check_view_matches_store (db, store);
 
+  /* A data copy of someone HQ already forgot (erased at the portal while this kiosk had
+   * not heard) arrives as an event, and HQ does not keep the copy. */
+  gh_test_pg_exec (db, "SELECT glasshouse.erase_member ('ref-kiosk-push-1', 'portal', now ())");
+  gh_store_append_event_with_attachment (store, "shopper", "ref-kiosk-push-1", "receipt.issued",
+                                         "{\"kind\":\"access\"}",
+                                         "{\"customer\":{\"email\":\"bea@example.org\"}}",
+                                         &error);
+  g_assert_no_error (error);
+  push_in_process (store, conninfo, 4, &result);
+  g_assert_cmpint (result.sent, ==, 1);
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT count(*) FROM glasshouse.event"
+                                       " WHERE customer_ref = 'ref-kiosk-push-1'"
+                                       "   AND kind = 'receipt.issued'"), ==, 1);
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT count(*) FROM glasshouse.event"
+                                       " WHERE attachment::text LIKE '%bea@example.org%'"), ==, 0);
+
   /* hq status, for people. */
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (gh_test_run_ctl (&out, NULL, "hq", "status", "--db", path, "--json", NULL),

@@ -586,6 +586,48 @@ test_enum_names (void)
   g_assert_false (gh_consent_state_from_string ("maybe", &state));
 }
 
+static int
+synchronous_level (GhStore *store)
+{
+  sqlite3_stmt *stmt = NULL;
+  int level;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_gh_store_get_db (store), "PRAGMA synchronous", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  level = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return level;
+}
+
+/* HQ's acknowledgement commits without a sync (it is redone if lost); a shopper's
+ * decision written after it must wait for the disk again, whether the redoable
+ * transaction committed or rolled back. */
+static void
+test_redoable_commit (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const int normal = 1, full = 2;
+
+  g_assert_cmpint (synchronous_level (fixture->store), ==, full);
+  g_assert_true (gh_store_begin_redoable (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (synchronous_level (fixture->store), ==, normal);
+  g_assert_true (gh_store_set_meta (fixture->store, "hq_last_push_at", "now", &error));
+  g_assert_true (gh_store_commit (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (synchronous_level (fixture->store), ==, full);
+
+  g_assert_true (gh_store_begin_redoable (fixture->store, &error));
+  gh_store_rollback (fixture->store);
+  g_assert_cmpint (synchronous_level (fixture->store), ==, full);
+  g_assert_true (gh_store_begin (fixture->store, &error));
+  g_assert_cmpint (synchronous_level (fixture->store), ==, full);
+  g_assert_true (gh_store_commit (fixture->store, &error));
+  g_assert_no_error (error);
+}
+
 #define ADD(path, func) GH_TEST_ADD_FIXTURE (path, NULL, func)
 
 int
@@ -596,6 +638,7 @@ main (int    argc,
 
   ADD ("/store/open/creates-and-migrates", test_open_creates_and_migrates);
   g_test_add_func ("/store/open/missing", test_open_missing);
+  ADD ("/store/redoable-commit", test_redoable_commit);
   g_test_add_func ("/store/open/not-a-database", test_open_not_a_database);
   ADD ("/store/open/truncated", test_open_truncated);
   g_test_add_func ("/store/open/foreign-database", test_open_foreign_database);

@@ -29,6 +29,7 @@ struct _GhStore
   GHashTable *statements;   /* SQL text -> sqlite3_stmt* */
   char       *kiosk_id;
   int         schema_version;
+  gboolean    redoable;     /* in a gh_store_begin_redoable transaction */
 };
 
 G_DEFINE_FINAL_TYPE (GhStore, gh_store, G_TYPE_OBJECT)
@@ -527,6 +528,18 @@ gh_store_set_busy_timeout (GhStore *self,
   sqlite3_busy_timeout (self->db, MAX (milliseconds, 0));
 }
 
+/* Every write but a redoable one waits for the disk (see gh_store_begin_redoable). */
+static void
+end_redoable (GhStore *self)
+{
+  if (!self->redoable)
+    return;
+  self->redoable = FALSE;
+  if (sqlite3_exec (self->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+    g_warning ("%s: could not restore synchronous=FULL: %s", self->path,
+               sqlite3_errmsg (self->db));
+}
+
 gboolean
 gh_store_begin (GhStore  *self,
                 GError  **error)
@@ -535,6 +548,25 @@ gh_store_begin (GhStore  *self,
   /* IMMEDIATE takes the write lock up front, so the read of the chain head and
    * the append that follows cannot race another writer. */
   return _gh_store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+gh_store_begin_redoable (GhStore  *self,
+                         GError  **error)
+{
+  g_return_val_if_fail (GH_IS_STORE (self), FALSE);
+  /* SQLite refuses to change the safety level inside a transaction: lowered here,
+   * raised again by end_redoable once it is over. With the WAL, synchronous=NORMAL
+   * writes the commit but syncs it only at the next checkpoint or FULL commit. */
+  if (!_gh_store_exec (self, "PRAGMA synchronous = NORMAL", error))
+    return FALSE;
+  self->redoable = TRUE;
+  if (!gh_store_begin (self, error))
+    {
+      end_redoable (self);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -547,6 +579,7 @@ gh_store_commit (GhStore  *self,
       gh_store_rollback (self);
       return FALSE;
     }
+  end_redoable (self);
   return TRUE;
 }
 
@@ -556,6 +589,7 @@ gh_store_rollback (GhStore *self)
   g_return_if_fail (GH_IS_STORE (self));
   if (_gh_store_in_transaction (self))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  end_redoable (self);
 }
 
 char *

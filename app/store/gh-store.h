@@ -136,6 +136,13 @@ gboolean    gh_store_begin               (GhStore           *self,
 gboolean    gh_store_commit              (GhStore           *self,
                                           GError           **error);
 void        gh_store_rollback            (GhStore           *self);
+/* Like gh_store_begin, for a transaction whose commit does not wait for the disk:
+ * only for a change that is safe to lose in a power cut because it is redone, such
+ * as HQ's acknowledgement (lost, the batch is pushed again and HQ skips it). The
+ * write-ahead log keeps it in order: any later ordinary commit makes it durable too.
+ * End it with gh_store_commit or gh_store_rollback as usual. */
+gboolean    gh_store_begin_redoable      (GhStore           *self,
+                                          GError           **error);
 
 /* The configuration bundle in force: its version and the config JSON bytes.
  * Returns NULL without an error when none has been applied yet. */

@@ -1,6 +1,9 @@
 /* The pull benchmark (issue 14): a kiosk pulls 100,000 member changes of its store from HQ
  * into its store's stage (as its own kiosk login, row-level security on), against a bare
- * `COPY (SELECT …) TO STDOUT` of the same rows read to the end in the same run; and a sync
+ * `COPY (SELECT …) TO STDOUT` of the same rows read to the end in the same run, by the same
+ * login on a new connection as the pull's own (a sync process always starts one: a new
+ * server backend faults in the shared buffers it reads, which on a VM costs as much as the
+ * copy itself, so a floor on an old connection would compare unlike things); and a sync
  * round with nothing to do (push, register, settle, pull, heartbeat), on a connection already
  * open and as a whole `glasshouse-ctl sync` process. GLASSHOUSE_BENCH_PULL=N changes the size.
  * Targets: pull within 2x of the COPY; an empty round under 20 ms.
@@ -22,26 +25,61 @@ seconds_since (gint64 start)
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 }
 
+/* The floor: the same rows, read to the end and thrown away, on a new connection of @conninfo. */
 static double
-time_bare_copy (PGconn *db)
+time_bare_copy (const char *conninfo,
+                int         expected_rows)
 {
-  gint64 start = g_get_monotonic_time ();
-  PGresult *result = PQexec (db, "COPY (SELECT change_no, ref, line FROM glasshouse.member_change"
-                                 " WHERE 'store-1' = ANY (stores) ORDER BY change_no) TO STDOUT");
-  gint64 bytes = 0;
+  g_autoptr(PGconn) db = PQconnectdb (conninfo);
+  gint64 start;
+  PGresult *result;
+  gint64 bytes = 0, rows = 0;
   char *buffer;
   int n;
 
+  g_assert_cmpint (PQstatus (db), ==, CONNECTION_OK);
+  start = g_get_monotonic_time ();
+  result = PQexec (db, "COPY (SELECT change_no, ref, line FROM glasshouse.member_change"
+                       " WHERE 'store-1' = ANY (stores) ORDER BY change_no) TO STDOUT");
   g_assert_cmpint (PQresultStatus (result), ==, PGRES_COPY_OUT);
   PQclear (result);
   while ((n = PQgetCopyData (db, &buffer, 0)) > 0)
     {
       bytes += n;
+      rows++;
       PQfreemem (buffer);
     }
   while ((result = PQgetResult (db)) != NULL)
     PQclear (result);
   g_assert_cmpint (bytes, >, 0);
+  g_assert_cmpint (rows, ==, expected_rows);
+  return seconds_since (start);
+}
+
+/* One pull of every member change into an empty stage, on a new connection; returns the
+ * seconds from the connection being open to the last page committed. */
+static double
+time_pull (GhStore    *store,
+           const char *conninfo,
+           int         expected_rows)
+{
+  g_autoptr(GhHq) hq = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 staged = 0, start;
+  sqlite3 *raw = NULL;
+
+  /* Empty the stage and rewind the cursor beside the store's own connection (WAL). */
+  g_assert_cmpint (sqlite3_open (gh_store_get_path (store), &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "DELETE FROM fleet_pending;"
+                                      " DELETE FROM meta WHERE key = 'hq_cursor_member'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+  hq = gh_hq_connect (conninfo, &error);
+  g_assert_no_error (error);
+  start = g_get_monotonic_time ();
+  g_assert_true (gh_hq_pull_members (hq, store, 0, &staged, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (staged, ==, expected_rows);
   return seconds_since (start);
 }
 
@@ -62,7 +100,7 @@ bench_pull (void)
   const char *size = g_getenv ("GLASSHOUSE_BENCH_PULL");
   int members = size != NULL && atoi (size) > 0 ? atoi (size) : 100000;
   GhTestPg *pg = gh_test_pg_start (TRUE, &skip);
-  gint64 staged = 0, start;
+  gint64 start;
   double pull_seconds, copy_seconds, round_ms, process_ms;
   GhHqSyncOptions options = { 0 };
   const int rounds = 20;
@@ -97,17 +135,16 @@ bench_pull (void)
   gh_test_pg_exec (db, fill);
   gh_test_pg_exec (db, "VACUUM ANALYZE glasshouse.member_change");
 
-  copy_seconds = time_bare_copy (db);
-  start = g_get_monotonic_time ();
-  g_assert_true (gh_hq_pull_members (hq, store, 0, &staged, &error));
-  g_assert_no_error (error);
-  pull_seconds = seconds_since (start);
-  g_assert_cmpint (staged, ==, members);
-  /* The COPY again after the pull: the same warm cache for both, the better of two. */
-  copy_seconds = MIN (copy_seconds, time_bare_copy (db));
+  /* Alternating, the better of three each: both see the same server caches. */
+  copy_seconds = pull_seconds = G_MAXDOUBLE;
+  for (int i = 0; i < 3; i++)
+    {
+      copy_seconds = MIN (copy_seconds, time_bare_copy (conninfo, members));
+      pull_seconds = MIN (pull_seconds, time_pull (store, conninfo, members));
+    }
   printf ("# pull: %d member changes into the stage in %.3f s (%.0f/s); bare COPY TO STDOUT of"
-          " the same rows: %.3f s; ratio %.2f (target 2.0)\n", members, pull_seconds,
-          members / pull_seconds, copy_seconds, pull_seconds / copy_seconds);
+          " the same rows by the same login: %.3f s; ratio %.2f (target 2.0)\n", members,
+          pull_seconds, members / pull_seconds, copy_seconds, pull_seconds / copy_seconds);
 
   /* The empty rounds: nothing staged (the real round would apply the stage through the
    * member import, which bench-import measures), nothing new at HQ. */
