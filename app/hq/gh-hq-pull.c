@@ -5,7 +5,9 @@
  * (glasshouse.settled_change_no: every number up to it belongs to a finished transaction,
  * see schema.sql), then reads each stream's rows above its cursor and up to that mark,
  * and stages each page together with the new cursor in one sqlite transaction: a round
- * killed at any point resumes where it stopped, and a repeated page changes nothing.
+ * killed at any point resumes where it stopped, and a repeated page changes nothing. So a
+ * page need not wait for the disk (gh_store_begin_redoable): lost in a power cut, it comes
+ * again; applying the stage to the store is what waits.
  * Bundles are not staged: each is verified with the kiosk's own trust file and applied
  * (or refused and recorded) right away, or, when the kiosk program runs, left in its inbox.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -197,7 +199,8 @@ pull_page (GhHq                   *self,
   if (rows == 0 && cursor_get (store, stream->stream) == settled)
     return TRUE;
 
-  if (!gh_store_begin (store, error))
+  /* Redoable: a page lost in a power cut loses its cursor with it and comes again. */
+  if (!gh_store_begin_redoable (store, error))
     return FALSE;
   for (int row = 0; row < rows; row++)
     {
@@ -310,7 +313,7 @@ pull_member_page (GhHq      *self,
           ok = FALSE;
         }
       if (ok && !begun)
-        ok = begun = gh_store_begin (store, error);
+        ok = begun = gh_store_begin_redoable (store, error);
       if (ok)
         {
           *ref = '\0';
@@ -339,7 +342,7 @@ pull_member_page (GhHq      *self,
   if (ok && rows == 0 && cursor_get (store, "member") == settled)
     return TRUE;
   if (ok && !begun)
-    ok = begun = gh_store_begin (store, error);
+    ok = begun = gh_store_begin_redoable (store, error);
   /* A short page means everything up to the mark is in: the cursor may jump to it. */
   if (ok)
     ok = cursor_set (store, "member", *more ? last : settled, error)
