@@ -10,12 +10,14 @@ typedef struct {
   gint64 events;             /* pushed, and found at HQ exactly once */
   double push_seconds;       /* from starting the pushers to the last one's exit */
   double copy_seconds;       /* one bare COPY of the same rows into a table of the same shape */
+  double fan_out_seconds;    /* the same rows as bare COPYs in the push's shape: one new
+                              * connection per kiosk, all at once, one transaction per batch */
 } GhTestFleetFigures;
 
 /* Makes @kiosks stores of @events_each consent events, runs one `glasshouse-ctl outbox
  * push` per store all at once into a new database @dbname on @pg (as @user/@password,
  * which must be able to log in), asserts every event arrived exactly once, then times
- * the bare-COPY floor. Prints the figures with g_test_message. */
+ * the bare-COPY floors. Prints the figures with g_test_message. */
 void gh_test_fleet_run (GhTestPg            *pg,
                         const char          *dbname,
                         const char          *user,
