@@ -16,15 +16,6 @@ int gh_ctl_outbox_ack     (int argc, char **argv);
 int gh_ctl_outbox_push    (int argc, char **argv);
 int gh_ctl_hq_init        (int argc, char **argv);
 int gh_ctl_hq_status      (int argc, char **argv);
-/* ... and what gh-ctl-sync.c shares of it: --postgres or $GLASSHOUSE_HQ_CONNINFO, HQ's
- * errors as exit codes, the backoff file. */
-const char *gh_ctl_hq_conninfo          (const char   *option);
-int         gh_ctl_hq_fail_no_conninfo  (const char   *usage);
-int         gh_ctl_hq_fail              (GError       *error);
-gboolean    gh_ctl_hq_backoff_in_force  (const char   *path,
-                                         char        **why);
-void        gh_ctl_hq_backoff_record    (const char   *path,
-                                         const GError *failure);
 
 /* gh-ctl-sync.c */
 int gh_ctl_sync             (int argc, char **argv);

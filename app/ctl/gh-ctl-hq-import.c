@@ -36,8 +36,7 @@ gh_ctl_hq_import (int    argc,
   const char *conninfo;
   gboolean ok;
   GOptionEntry entries[] = {
-    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo_option,
-      "HQ's PostgreSQL (default: $GLASSHOUSE_HQ_CONNINFO)", "CONNINFO" },
+    GH_CTL_HQ_POSTGRES_OPTION (conninfo_option),
     { "trust", 0, 0, G_OPTION_ARG_FILENAME, &trust_path,
       "The HQ public keys the config's bundle is verified with", "FILE" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &bundle_path,

@@ -73,8 +73,7 @@ gh_ctl_hq_report (int    argc,
   GhHqReportOptions options = { 0 };
   const char *conninfo;
   GOptionEntry entries[] = {
-    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo_option,
-      "HQ's PostgreSQL (default: $GLASSHOUSE_HQ_CONNINFO)", "CONNINFO" },
+    GH_CTL_HQ_POSTGRES_OPTION (conninfo_option),
     { "trust", 0, 0, G_OPTION_ARG_FILENAME, &trust_path,
       "The HQ public keys the config's bundle is verified with", "FILE" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &bundle_path,

@@ -15,12 +15,10 @@
 
 #include "ctl/gh-ctl.h"
 #include "ctl/gh-ctl-commands.h"
-#include "config/gh-site-settings.h"
 #include "ctl/gh-ctl-hq.h"
+#include "config/gh-site-settings.h"
 #include "hq/gh-hq.h"
 
-#define DEFAULT_BATCH 500
-#define MAX_BATCH 100000
 #define BACKOFF_FIRST_SECONDS 60
 #define BACKOFF_MAX_SECONDS 3600
 /* The timer ticks every 60 s; a wait of "60 s" must not miss the tick that comes a hair early. */
@@ -103,9 +101,9 @@ gh_ctl_hq_backoff_in_force (const char  *path,
   return TRUE;
 }
 
-void
-gh_ctl_hq_backoff_record (const char   *path,
-                        const GError *failure)
+static void
+backoff_record (const char   *path,
+                const GError *failure)
 {
   g_autoptr(GKeyFile) state = g_key_file_new ();
   g_autoptr(GError) error = NULL;
@@ -135,6 +133,25 @@ gh_ctl_hq_backoff_record (const char   *path,
 }
 
 int
+gh_ctl_hq_fail_backing_off (const char *path,
+                            GError     *error)
+{
+  if (path != NULL && error->domain == GH_HQ_ERROR && error->code != GH_HQ_ERROR_CONNINFO)
+    backoff_record (path, error);
+  return gh_ctl_hq_fail (error);
+}
+
+gboolean
+gh_ctl_hq_batch_is_valid (int batch)
+{
+  if (batch >= 1 && batch <= GH_CTL_HQ_MAX_BATCH)
+    return TRUE;
+  fprintf (stderr, "glasshouse-ctl: error: --batch %d must be between 1 and %d\n", batch,
+           GH_CTL_HQ_MAX_BATCH);
+  return FALSE;
+}
+
+int
 gh_ctl_outbox_push (int    argc,
                     char **argv)
 {
@@ -149,24 +166,18 @@ gh_ctl_outbox_push (int    argc,
   GhHqPushResult result = { 0 };
   const char *conninfo;
   gint64 backlog;
-  int batch = DEFAULT_BATCH;
+  int batch = GH_CTL_HQ_DEFAULT_BATCH;
   GOptionEntry entries[] = {
-    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo_option,
-      "HQ's PostgreSQL (default: $GLASSHOUSE_HQ_CONNINFO)", "CONNINFO" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Events per HQ transaction (default: 500)", "N" },
-    { "backoff-state", 0, 0, G_OPTION_ARG_FILENAME, &backoff_path,
-      "Skip while HQ is backing off; record failures here", "FILE" },
+    GH_CTL_HQ_POSTGRES_OPTION (conninfo_option),
+    GH_CTL_HQ_BATCH_OPTION (batch),
+    GH_CTL_HQ_BACKOFF_OPTION (backoff_path),
     { NULL }
   };
 
   if (!gh_ctl_parse (&argc, &argv, usage, entries, FALSE, 0, &common))
     return GH_CTL_EXIT_USAGE;
-  if (batch < 1 || batch > MAX_BATCH)
-    {
-      fprintf (stderr, "glasshouse-ctl: error: --batch %d must be between 1 and %d\n",
-               batch, MAX_BATCH);
-      return GH_CTL_EXIT_USAGE;
-    }
+  if (!gh_ctl_hq_batch_is_valid (batch))
+    return GH_CTL_EXIT_USAGE;
   if ((conninfo = gh_ctl_hq_conninfo (conninfo_option)) == NULL)
     return gh_ctl_hq_fail_no_conninfo (usage);
 
@@ -180,12 +191,7 @@ gh_ctl_outbox_push (int    argc,
     return gh_ctl_fail (error);
   if ((hq = gh_hq_connect (conninfo, &error)) == NULL
       || !gh_hq_push (hq, store, batch, NULL, NULL, &result, &error))
-    {
-      if (backoff_path != NULL && error->domain == GH_HQ_ERROR
-          && error->code != GH_HQ_ERROR_CONNINFO)
-        gh_ctl_hq_backoff_record (backoff_path, error);
-      return gh_ctl_hq_fail (error);
-    }
+    return gh_ctl_hq_fail_backing_off (backoff_path, error);
   if (backoff_path != NULL)
     g_remove (backoff_path);
 
@@ -212,8 +218,7 @@ gh_ctl_hq_init (int    argc,
   g_autoptr(GError) error = NULL;
   const char *conninfo;
   GOptionEntry entries[] = {
-    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo_option,
-      "HQ's PostgreSQL (default: $GLASSHOUSE_HQ_CONNINFO)", "CONNINFO" },
+    GH_CTL_HQ_POSTGRES_OPTION (conninfo_option),
     { NULL }
   };
 

@@ -15,6 +15,7 @@
 #include "config/gh-bundle.h"
 #include "ctl/gh-ctl.h"
 #include "ctl/gh-ctl-commands.h"
+#include "ctl/gh-ctl-hq.h"
 #include "hq/gh-hq-sync.h"
 
 static void
@@ -71,28 +72,23 @@ gh_ctl_sync (int    argc,
   GhHqSyncOptions options = { 0 };
   GhHqSyncResult result = { 0 };
   const char *conninfo;
-  int batch = 500;
+  int batch = GH_CTL_HQ_DEFAULT_BATCH;
   gint64 pending;
   GOptionEntry entries[] = {
-    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo_option,
-      "HQ's PostgreSQL (default: $GLASSHOUSE_HQ_CONNINFO)", "CONNINFO" },
+    GH_CTL_HQ_POSTGRES_OPTION (conninfo_option),
     { "trust", 0, 0, G_OPTION_ARG_FILENAME, &trust_path,
       "The kiosk's trusted HQ keys: bundles are pulled only with it", "PUBFILE" },
     { "inbox", 0, 0, G_OPTION_ARG_FILENAME, &inbox,
       "The running kiosk's inbox (default: \"inbox\" beside the store)", "DIR" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Events per HQ transaction (default: 500)", "N" },
-    { "backoff-state", 0, 0, G_OPTION_ARG_FILENAME, &backoff_path,
-      "Skip while HQ is backing off; record failures here", "FILE" },
+    GH_CTL_HQ_BATCH_OPTION (batch),
+    GH_CTL_HQ_BACKOFF_OPTION (backoff_path),
     { NULL }
   };
 
   if (!gh_ctl_parse (&argc, &argv, usage, entries, TRUE, 0, &common))
     return GH_CTL_EXIT_USAGE;
-  if (batch < 1 || batch > 100000)
-    {
-      fprintf (stderr, "glasshouse-ctl: error: --batch %d must be between 1 and 100000\n", batch);
-      return GH_CTL_EXIT_USAGE;
-    }
+  if (!gh_ctl_hq_batch_is_valid (batch))
+    return GH_CTL_EXIT_USAGE;
   if ((conninfo = gh_ctl_hq_conninfo (conninfo_option)) == NULL)
     return gh_ctl_hq_fail_no_conninfo (usage);
   /* The kiosk's own trust file and inbox, as glasshouse.conf names them for the kiosk. */
@@ -124,10 +120,7 @@ gh_ctl_sync (int    argc,
     {
       if (hq == NULL)
         gh_hq_sync_note_error (store, error);
-      if (backoff_path != NULL && error->domain == GH_HQ_ERROR
-          && error->code != GH_HQ_ERROR_CONNINFO)
-        gh_ctl_hq_backoff_record (backoff_path, error);
-      return gh_ctl_hq_fail (error);
+      return gh_ctl_hq_fail_backing_off (backoff_path, error);
     }
   if (backoff_path != NULL)
     g_remove (backoff_path);
@@ -184,8 +177,7 @@ gh_ctl_hq_publish (int    argc,
   const char *conninfo;
   gint64 change_no, version = 0;
   GOptionEntry entries[] = {
-    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo_option,
-      "HQ's PostgreSQL (default: $GLASSHOUSE_HQ_CONNINFO)", "CONNINFO" },
+    GH_CTL_HQ_POSTGRES_OPTION (conninfo_option),
     { "stores", 0, 0, G_OPTION_ARG_STRING, &stores_option,
       "Only the kiosks of these stores, comma-separated (default: every store)", "S1,S2" },
     { NULL }
@@ -236,8 +228,7 @@ gh_ctl_hq_kiosk (int    argc,
   const char *conninfo;
   int approved;
   GOptionEntry entries[] = {
-    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo_option,
-      "HQ's PostgreSQL (default: $GLASSHOUSE_HQ_CONNINFO)", "CONNINFO" },
+    GH_CTL_HQ_POSTGRES_OPTION (conninfo_option),
     { NULL }
   };
 
@@ -343,8 +334,7 @@ gh_ctl_hq_retention (int    argc,
   const char *conninfo;
   int months = 0;
   GOptionEntry entries[] = {
-    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo_option,
-      "HQ's PostgreSQL (default: $GLASSHOUSE_HQ_CONNINFO)", "CONNINFO" },
+    GH_CTL_HQ_POSTGRES_OPTION (conninfo_option),
     { "keep-months", 0, 0, G_OPTION_ARG_INT, &months,
       "Keep the events of the last N months (the audit trail's period)", "N" },
     { NULL }
