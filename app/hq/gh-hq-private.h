@@ -14,6 +14,7 @@ struct _GhHq
   PGconn   *conn;
   char     *target;
   gboolean  schema_checked;
+  gboolean  staging_ready;   /* the push's temp table and statements (gh-hq-push.c) */
 
   /* The answer deadline (gh-hq.c): a watchdog thread shuts the socket down when HQ
    * has not answered in time, which is the one way to end a blocking libpq call. */

@@ -37,11 +37,10 @@ prepare_statement (GhHq        *self,
   return _gh_hq_check_result (self, result, PGRES_COMMAND_OK, "preparing the push", error);
 }
 
-/* Checks once per connection that hq init ran there, and makes this session's
- * staging table and statements. */
+/* Checks once per connection that hq init ran there. */
 static gboolean
-prepare_for_push (GhHq    *self,
-                  GError **error)
+check_schema (GhHq    *self,
+              GError **error)
 {
   g_autoptr(PGresult) result = NULL;
 
@@ -60,6 +59,19 @@ prepare_for_push (GhHq    *self,
                    "--postgres CONNINFO)", self->target);
       return FALSE;
     }
+  self->schema_checked = TRUE;
+  return TRUE;
+}
+
+/* Makes this session's staging table and statements, once per connection and only
+ * when there is something to push: a temp table is a catalog write, the dearest step
+ * of a round with nothing to do. */
+static gboolean
+prepare_staging (GhHq    *self,
+                 GError **error)
+{
+  if (self->staging_ready)
+    return TRUE;
   if (!_gh_hq_exec_command (self,
                             /* Spelled out: LIKE would need the attachment column's SELECT,
                              * which a kiosk login does not have. */
@@ -72,7 +84,7 @@ prepare_for_push (GhHq    *self,
     return FALSE;
   if (!prepare_statement (self, "gh_push_insert", PUSH_INSERT_SQL, 1, error))
     return FALSE;
-  self->schema_checked = TRUE;
+  self->staging_ready = TRUE;
   return TRUE;
 }
 
@@ -421,7 +433,7 @@ gh_hq_push (GhHq              *self,
     result = &local;
   *result = (GhHqPushResult) { 0 };
   _gh_hq_arm_deadline (self);
-  ok = prepare_for_push (self, error) && push_all (self, store, batch_size, progress, user_data,
+  ok = check_schema (self, error) && push_all (self, store, batch_size, progress, user_data,
                                                    result, error);
   _gh_hq_disarm_deadline (self);
   return ok;
@@ -460,7 +472,8 @@ push_all (GhHq              *self,
 
       /* Each batch gets the whole deadline: a long backlog is not a hung HQ. */
       _gh_hq_arm_deadline (self);
-      if (!push_batch (self, events, progress, user_data, &sent, &skipped, error))
+      if (!prepare_staging (self, error)
+          || !push_batch (self, events, progress, user_data, &sent, &skipped, error))
         return FALSE;
       last_seq = ((const GhEvent *) g_ptr_array_index (events, events->len - 1))->seq;
       if (progress != NULL)
@@ -482,8 +495,15 @@ push_all (GhHq              *self,
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
       g_autofree char *iso = g_date_time_format_iso8601 (now);
 
-      if (!gh_store_set_meta (store, "hq_last_push_at", iso, error))
+      /* A note for the health page, redone by the next round if a power cut loses it. */
+      if (!gh_store_begin_redoable (store, error))
         return FALSE;
+      if (!gh_store_set_meta (store, "hq_last_push_at", iso, error))
+        {
+          gh_store_rollback (store);
+          return FALSE;
+        }
+      return gh_store_commit (store, error);
     }
   return TRUE;
 }

@@ -585,10 +585,13 @@ BEGIN
     RAISE EXCEPTION 'login % may not register kiosk %', session_user, id
       USING ERRCODE = 'insufficient_privilege';
   END IF;
+  -- Every round registers: a kiosk already registered writes nothing (no WAL to flush).
   INSERT INTO glasshouse.kiosk (kiosk_id, store_id, registered_at) VALUES (id, store, now ())
   ON CONFLICT (kiosk_id) DO UPDATE
      SET store_id = coalesce (glasshouse.kiosk.store_id, EXCLUDED.store_id),
-         registered_at = coalesce (glasshouse.kiosk.registered_at, now ());
+         registered_at = coalesce (glasshouse.kiosk.registered_at, now ())
+   WHERE glasshouse.kiosk.registered_at IS NULL
+      OR (glasshouse.kiosk.store_id IS NULL AND EXCLUDED.store_id IS NOT NULL);
   SELECT store_id INTO known_store FROM glasshouse.kiosk WHERE kiosk_id = id;
   IF known_store IS DISTINCT FROM store THEN
     RAISE EXCEPTION 'kiosk % is registered at HQ for store %, not %; HQ staff must move it',
