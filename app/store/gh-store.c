@@ -541,6 +541,20 @@ end_redoable (GhStore *self)
 }
 
 gboolean
+gh_store_set_cache_size (GhStore  *self,
+                         int       mib,
+                         GError  **error)
+{
+  g_autofree char *pragma = NULL;
+
+  g_return_val_if_fail (GH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (mib > 0, FALSE);
+  /* A negative cache_size is in KiB, whatever the page size. */
+  pragma = g_strdup_printf ("PRAGMA cache_size = -%d", mib * 1024);
+  return _gh_store_exec (self, pragma, error);
+}
+
+gboolean
 gh_store_begin (GhStore  *self,
                 GError  **error)
 {

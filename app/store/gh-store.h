@@ -130,6 +130,14 @@ gint64      gh_store_outbox_ack          (GhStore           *self,
                                           gint64             seq,
                                           GError           **error);
 
+/* Lets this connection keep up to @mib MiB of the store's pages in memory (sqlite's
+ * default is 2 MiB), for the rest of its life: for bulk work such as staging what HQ
+ * sends, where the index pages being filled would otherwise be written out and read
+ * back again and again. Returns FALSE with @error set if sqlite refused. */
+gboolean    gh_store_set_cache_size      (GhStore           *self,
+                                          int                mib,
+                                          GError           **error);
+
 /* One logical change across modules (bundle apply, erasure) is one transaction. */
 gboolean    gh_store_begin               (GhStore           *self,
                                           GError           **error);
