@@ -39,6 +39,7 @@ struct _GhIdentifyPage
   GtkWidget     parent_instance;
 
   GtkLabel     *title_label;
+  GtkLabel     *scanner_label;
   GtkLabel     *hint_label;
   GtkStack     *entry_stack;
   GtkEditable  *number_entry;
@@ -116,6 +117,12 @@ on_pin_stage (GhIdentifyPage *self)
 static void
 show_stage_words (GhIdentifyPage *self)
 {
+  /* "Scan your card" is no help to a shopper who cannot see the scanner. */
+  const char *scanner = self->catalog != NULL && !on_pin_stage (self)
+                        ? gh_catalog_get_scanner_hint (self->catalog, self->language) : NULL;
+
+  gtk_label_set_label (self->scanner_label, scanner != NULL ? scanner : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->scanner_label), scanner != NULL);
   if (on_pin_stage (self))
     {
       gtk_label_set_label (self->title_label, _("Enter your PIN"));
@@ -468,6 +475,7 @@ gh_identify_page_class_init (GhIdentifyPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/glasshouse/Kiosk/gh-identify-page.ui");
   gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, scanner_label);
   gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, hint_label);
   gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, entry_stack);
   gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, number_entry);

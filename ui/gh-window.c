@@ -26,6 +26,7 @@
 #include "gh-i18n.h"
 #include "gh-inferred-badge.h"
 #include "gh-menu-button.h"
+#include "gh-top-bar-layout.h"
 #include "gh-card-scanner.h"
 #include "gh-identify-page.h"
 #include "gh-window-private.h"
@@ -677,6 +678,7 @@ gh_window_init (GhWindow *self)
   GtkEventController *activity;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (self->top_bar, g_object_new (GH_TYPE_TOP_BAR_LAYOUT, NULL));
   self->cancellable = g_cancellable_new ();
 
   g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (sync_hidden_pages),
