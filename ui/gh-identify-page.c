@@ -144,6 +144,9 @@ show_number_stage (GhIdentifyPage *self)
   show_stage_words (self);
   gh_keypad_set_editable (self->keypad, self->number_entry);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "identify.back", FALSE);
+  /* Nothing to start over yet: no greyed-out button, and its room goes to the sentence
+   * saying where the scanner is. */
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (self->number_entry));
 }
 
@@ -155,6 +158,7 @@ show_pin_stage (GhIdentifyPage *self)
   show_stage_words (self);
   gh_keypad_set_editable (self->keypad, self->pin_entry);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "identify.back", TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
 }
 

@@ -302,6 +302,30 @@ test_staff_page_one_screen (void)
       if (gtk_adjustment_get_upper (vadj) > gtk_adjustment_get_page_size (vadj) + 0.5)
         gh_ui_test_fail ("%s: the staff page is %.0f px tall on a %.0f px screen: it scrolls",
                          name, gtk_adjustment_get_upper (vadj), gtk_adjustment_get_page_size (vadj));
+      /* Nor past the screen's edge: every control and figure is inside the window. */
+      {
+        GType wanted[] = { GTK_TYPE_BUTTON, GTK_TYPE_ENTRY, GTK_TYPE_LABEL };
+        graphene_rect_t screen = GRAPHENE_RECT_INIT (0, 0, looks[l].width, looks[l].height);
+
+        for (guint w = 0; w < G_N_ELEMENTS (wanted); w++)
+          {
+            g_autoptr(GPtrArray) all = gh_ui_test_find_all (page, wanted[w]);
+            for (guint i = 0; i < all->len; i++)
+              {
+                graphene_rect_t bounds;
+
+                if (!gtk_widget_get_mapped (all->pdata[i]))
+                  continue;
+                bounds = bounds_in (all->pdata[i], GTK_WIDGET (window));
+                if (!graphene_rect_contains_rect (&screen, &bounds))
+                  gh_ui_test_fail ("%s: %s \"%s\" is off the screen (x %.0f to %.0f, y %.0f to %.0f)",
+                                   name, G_OBJECT_TYPE_NAME (all->pdata[i]),
+                                   gh_a11y_visible_text (all->pdata[i]), bounds.origin.x,
+                                   bounds.origin.x + bounds.size.width, bounds.origin.y,
+                                   bounds.origin.y + bounds.size.height);
+              }
+          }
+      }
       {
         g_autofree char *clipped = gh_a11y_find_clipped_labels (page);
         if (clipped != NULL)
