@@ -256,7 +256,15 @@ gh_offer_card_new (GhSession          *session,
                                                                        language), summary, date);
       GtkWidget *chip = gh_menu_button_new ();
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-      GtkWidget *label = gtk_label_new (summary);
+      GString *shown = g_string_new (summary);
+      GtkWidget *label;
+
+      /* A line ends with its "·", never starts with one: the space before it does not
+       * break (U+00A0). */
+      g_string_replace (shown, " · ", "\u00a0· ", 0);
+      label = gtk_label_new (shown->str);
+      g_string_free (shown, TRUE);
+      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
 
       /* The item, then when, each on its own line: the break falls at the separator,
        * never inside a word ("Clothin-" / "g size M") and never inside the date, which
