@@ -215,37 +215,67 @@ assert_inferred_badges (GtkWidget  *root,
 static void
 test_inferred_mark (void)
 {
-  for (guint l = 2; l > 0; l--)
+  for (guint l = 0; l < 2; l++)
     {
-      const Look *look = &looks[l == 2 ? 0 : 3];
-      GhWindow *window = window_in (look);
-      const char *word = g_str_equal (look->language, "de") ? "Abgeleitet" : "Inferred";
-      g_autoptr(GPtrArray) chips = NULL;
+    guint chips_checked = 0;
 
-      sign_in (window, "4000000003");
-      /* On the data item itself. */
-      show_section (window, "data");
+    for (guint shopper = 1; shopper <= 10; shopper++)
       {
-        g_autoptr(GPtrArray) rows = with_class (dashboard_of (window), "inferred", TRUE);
-        g_assert_cmpuint (rows->len, >, 0);
+        const Look *look = &looks[l == 0 ? 0 : 3];
+        GhWindow *window = window_in (look);
+        const char *word = g_str_equal (look->language, "de") ? "Abgeleitet" : "Inferred";
+        g_autofree char *loyalty = g_strdup_printf ("40000000%02u", shopper);
+        g_autoptr(GPtrArray) rows = NULL;
+        g_autoptr(GPtrArray) chips = NULL;
+
+        sign_in (window, loyalty);
+        /* On the data items themselves... */
+        show_section (window, "data");
+        rows = with_class (dashboard_of (window), "inferred", FALSE);
         for (guint i = 0; i < rows->len; i++)
           if (!GTK_IS_MENU_BUTTON (rows->pdata[i]))
-            assert_inferred_badges (rows->pdata[i], word, "data item");
+            {
+              g_autofree char *file = g_strdup_printf ("screen-inferred-%s-item.png",
+                                                       look->language);
+              g_autofree char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".",
+                                                        file, NULL);
+
+              assert_inferred_badges (rows->pdata[i], word, "data item");
+              /* To look at: the screenshot tours show no guess up close. */
+              if (gtk_widget_get_mapped (rows->pdata[i]))
+                gh_ui_test_save_png (rows->pdata[i], path);
+            }
+        /* ...and on every "because…" chip for a guess, and in its popover. */
+        show_section (window, "offers");
+        chips = with_class (dashboard_of (window), "inferred", TRUE);
+        for (guint i = 0; i < chips->len; i++)
+          if (GTK_IS_MENU_BUTTON (chips->pdata[i]))
+            {
+              g_autofree char *file = g_strdup_printf ("screen-inferred-%s-chip.png",
+                                                       look->language);
+              g_autofree char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".",
+                                                        file, NULL);
+
+              graphene_rect_t bounds = bounds_in (chips->pdata[i], GTK_WIDGET (window));
+
+              assert_inferred_badges (chips->pdata[i], word, "chip");
+              gh_ui_test_save_png (gtk_widget_get_parent (chips->pdata[i]), path);
+              /* (A popover opens only from a chip on screen, not one scrolled away.) */
+              if (bounds.origin.y + bounds.size.height > look->height)
+                continue;
+              gtk_menu_button_popup (chips->pdata[i]);
+              gh_ui_test_settle (GTK_WIDGET (window));
+              assert_inferred_badges (GTK_WIDGET (gtk_menu_button_get_popover (chips->pdata[i])),
+                                      word, "chip popover");
+              gtk_menu_button_popdown (chips->pdata[i]);
+              chips_checked++;
+            }
+        close_window (window);
+        if (chips_checked > 0 && rows->len > 0)
+          break;
       }
-      /* And on every "because…" chip for a guess, and in its popover. */
-      show_section (window, "offers");
-      chips = with_class (dashboard_of (window), "inferred", FALSE);
-      for (guint i = 0; i < chips->len; i++)
-        if (GTK_IS_MENU_BUTTON (chips->pdata[i]))
-          {
-            assert_inferred_badges (chips->pdata[i], word, "chip");
-            gtk_menu_button_popup (chips->pdata[i]);
-            gh_ui_test_settle (GTK_WIDGET (window));
-            assert_inferred_badges (GTK_WIDGET (gtk_menu_button_get_popover (chips->pdata[i])),
-                                    word, "chip popover");
-            gtk_menu_button_popdown (chips->pdata[i]);
-          }
-      close_window (window);
+    /* The demo has offers because of a guess: the chips were seen, not skipped. */
+    g_assert_cmpuint (chips_checked, >, 0);
     }
 }
 
