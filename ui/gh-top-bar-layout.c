@@ -12,8 +12,6 @@
 struct _GhTopBarLayout
 {
   GtkLayoutManager parent_instance;
-
-  gboolean         stacked;
 };
 
 G_DEFINE_FINAL_TYPE (GhTopBarLayout, gh_top_bar_layout, GTK_TYPE_LAYOUT_MANAGER)
@@ -108,15 +106,13 @@ gh_top_bar_layout_allocate (GtkLayoutManager *manager,
                             int               height,
                             int               baseline)
 {
-  GhTopBarLayout *self = GH_TOP_BAR_LAYOUT (manager);
   GtkWidget *brand, *buttons;
   int buttons_width;
 
   if (!get_parts (widget, &brand, &buttons))
     return;
-  self->stacked = !fits_one_row (brand, buttons, width);
   buttons_width = MIN (width, natural_width (buttons));
-  if (!self->stacked)
+  if (fits_one_row (brand, buttons, width))
     {
       int brand_width = width - COLUMN_GAP - buttons_width;
       int brand_height = MIN (height, height_for (brand, brand_width));
@@ -152,11 +148,4 @@ gh_top_bar_layout_class_init (GhTopBarLayoutClass *klass)
 static void
 gh_top_bar_layout_init (GhTopBarLayout *self)
 {
-}
-
-gboolean
-gh_top_bar_layout_get_stacked (GhTopBarLayout *self)
-{
-  g_return_val_if_fail (GH_IS_TOP_BAR_LAYOUT (self), FALSE);
-  return self->stacked;
 }

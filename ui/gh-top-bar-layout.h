@@ -13,7 +13,4 @@ G_BEGIN_DECLS
 #define GH_TYPE_TOP_BAR_LAYOUT (gh_top_bar_layout_get_type ())
 G_DECLARE_FINAL_TYPE (GhTopBarLayout, gh_top_bar_layout, GH, TOP_BAR_LAYOUT, GtkLayoutManager)
 
-/* Whether the last allocation put the brand on a row of its own. */
-gboolean gh_top_bar_layout_get_stacked (GhTopBarLayout *self);
-
 G_END_DECLS

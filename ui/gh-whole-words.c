@@ -18,8 +18,9 @@ struct _GhWholeWords
 
 G_DEFINE_FINAL_TYPE (GhWholeWords, gh_whole_words, GTK_TYPE_WIDGET)
 
-int
-gh_whole_words_widest (GtkLabel *label)
+/* The width of @label's widest unbreakable run of text, in its own font. */
+static int
+widest_word (GtkLabel *label)
 {
   /* Measured in the label's own font, so Larger text widens it too. */
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (label), NULL);
@@ -62,7 +63,7 @@ gh_whole_words_measure (GtkWidget      *widget,
     {
       /* The natural width is bounded by max-width-chars: a word wider than that is
        * broken inside rather than pushing the screen wider. */
-      *minimum = MAX (*minimum, MIN (gh_whole_words_widest (self->label), *natural));
+      *minimum = MAX (*minimum, MIN (widest_word (self->label), *natural));
     }
 }
 
@@ -114,11 +115,4 @@ gh_whole_words_new (GtkLabel *label)
   self->label = label;
   gtk_widget_set_parent (GTK_WIDGET (label), GTK_WIDGET (self));
   return GTK_WIDGET (self);
-}
-
-GtkLabel *
-gh_whole_words_get_label (GhWholeWords *self)
-{
-  g_return_val_if_fail (GH_IS_WHOLE_WORDS (self), NULL);
-  return self->label;
 }

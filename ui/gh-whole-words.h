@@ -15,8 +15,5 @@ G_DECLARE_FINAL_TYPE (GhWholeWords, gh_whole_words, GH, WHOLE_WORDS, GtkWidget)
 /* Wraps @label (a wrapping GtkLabel; the new widget owns it). Spaces that must not
  * break a unit apart (a date) are no-break spaces in the label's text. */
 GtkWidget *gh_whole_words_new       (GtkLabel     *label);
-GtkLabel  *gh_whole_words_get_label (GhWholeWords *self);
-/* The width of @label's widest unbreakable run of text, in its own font. */
-int        gh_whole_words_widest    (GtkLabel     *label);
 
 G_END_DECLS
