@@ -318,13 +318,15 @@ test_staff_clears_lockout (Fixture *fixture, gconstpointer data)
   g_autoptr(GPtrArray) cleared = NULL;
   g_autoptr(GhCustomer) customer = NULL;
   const GhEvent *event;
+  gboolean was_locked = FALSE;
 
   for (int i = 0; i < 4; i++)
     fail_once (fixture, KNOWN_ID, "0000");
   g_assert_cmpint (fail_once (fixture, KNOWN_ID, "0000"), ==, 60);
 
-  g_assert_true (gh_auth_clear_lockout (fixture->store, KNOWN_ID, "s-0042", &error));
+  g_assert_true (gh_auth_clear_lockout (fixture->store, KNOWN_ID, "s-0042", &was_locked, &error));
   g_assert_no_error (error);
+  g_assert_true (was_locked);
   customer = reload (fixture, KNOWN_ID);
   g_assert_cmpint (customer->locked_until, ==, 0);
   g_assert_cmpint (customer->failed_pins, ==, 0);
@@ -344,18 +346,24 @@ test_staff_clears_lockout (Fixture *fixture, gconstpointer data)
   sign_in_ok (fixture, KNOWN_ID, KNOWN_PIN);
 
   /* Refused: a staff id that could not appear in an event, and an unknown shopper. */
-  g_assert_false (gh_auth_clear_lockout (fixture->store, KNOWN_ID, "sam smith", &error));
+  g_assert_false (gh_auth_clear_lockout (fixture->store, KNOWN_ID, "sam smith", NULL, &error));
   g_assert_error (error, GH_STORE_ERROR, GH_STORE_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_false (gh_auth_clear_lockout (fixture->store, KNOWN_ID, "", &error));
+  g_assert_false (gh_auth_clear_lockout (fixture->store, KNOWN_ID, "", NULL, &error));
   g_assert_error (error, GH_STORE_ERROR, GH_STORE_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_false (gh_auth_clear_lockout (fixture->store, UNKNOWN_ID, "s-0042", &error));
+  g_assert_false (gh_auth_clear_lockout (fixture->store, UNKNOWN_ID, "s-0042", NULL, &error));
   g_assert_error (error, GH_STORE_ERROR, GH_STORE_ERROR_NOT_FOUND);
   g_assert_null (strstr (error->message, UNKNOWN_ID));
   g_clear_pointer (&cleared, g_ptr_array_unref);
   cleared = events_of_kind (fixture->store, "staff.lockout_cleared");
   g_assert_cmpuint (cleared->len, ==, 1);
+  g_clear_error (&error);
+
+  /* Cleared again, now that nothing is locked: the staff page must not say "cleared". */
+  g_assert_true (gh_auth_clear_lockout (fixture->store, KNOWN_ID, "s-0042", &was_locked, &error));
+  g_assert_no_error (error);
+  g_assert_false (was_locked);
 }
 
 static void
@@ -617,7 +625,7 @@ test_staff_async (Fixture *fixture, gconstpointer data)
   for (int i = 0; i < 5; i++)
     fail_once (fixture, KNOWN_ID, "0000");
   gh_auth_clear_lockout_async (fixture->path, KNOWN_ID, "s-0042", NULL, gh_test_got_result, &wait);
-  g_assert_true (gh_auth_clear_lockout_finish (gh_test_wait_for (&wait), &error));
+  g_assert_true (gh_auth_clear_lockout_finish (gh_test_wait_for (&wait), NULL, &error));
   g_clear_object (&wait.result);
   g_assert_no_error (error);
   customer = reload (fixture, KNOWN_ID);
@@ -627,7 +635,7 @@ test_staff_async (Fixture *fixture, gconstpointer data)
 
   gh_auth_clear_lockout_async (fixture->path, KNOWN_ID, "sam smith", NULL, gh_test_got_result,
                                &wait);
-  g_assert_false (gh_auth_clear_lockout_finish (gh_test_wait_for (&wait), &error));
+  g_assert_false (gh_auth_clear_lockout_finish (gh_test_wait_for (&wait), NULL, &error));
   g_clear_object (&wait.result);
   g_assert_error (error, GH_STORE_ERROR, GH_STORE_ERROR_INVALID);
   g_clear_error (&error);
@@ -674,8 +682,8 @@ test_no_identifiers_logged (Fixture *fixture, gconstpointer data)
       fail_once (fixture, KNOWN_ID, WEAK_PIN);
       fail_once (fixture, UNKNOWN_ID, KNOWN_PIN);
     }
-  gh_auth_clear_lockout (fixture->store, KNOWN_ID, "s-0042", NULL);
-  gh_auth_clear_lockout (fixture->store, UNKNOWN_ID, "s-0042", NULL);
+  gh_auth_clear_lockout (fixture->store, KNOWN_ID, "s-0042", NULL, NULL);
+  gh_auth_clear_lockout (fixture->store, UNKNOWN_ID, "s-0042", NULL, NULL);
   gh_auth_sign_in_async (fixture->path, KNOWN_ID, WEAK_PIN, NULL, gh_test_got_result, &wait);
   g_main_loop_run (loop);
   g_assert_null (gh_auth_sign_in_finish (wait.result, NULL, NULL));

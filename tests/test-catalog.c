@@ -119,9 +119,31 @@ test_optional_parts (void)
   g_assert_cmpuint (g_list_model_get_n_items (gh_catalog_get_staff (catalog)), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (gh_catalog_get_offers (catalog)), ==, 0);
   g_assert_null (gh_catalog_get_logo_svg (catalog));
+  g_assert_null (gh_catalog_get_scanner_hint (catalog, "en"));
   g_assert_cmpint (gh_catalog_get_receipt_days (catalog), ==, 90);
   g_assert_true (gh_catalog_is_for_store (catalog, "store-002"));
   g_assert_false (gh_catalog_is_for_store (catalog, "store-003"));
+}
+
+/* "branding.scanner_hint": where the card scanner is, in the visit's language. */
+static void
+test_scanner_hint (void)
+{
+  g_autofree char *base = gh_test_bundle_config (1);
+  g_autofree char *b = gh_test_bundle_edit (base, "branding.scanner_hint",
+      "{\"en\":\"The scanner is the red light under the screen.\","
+      "\"de\":\"Der Scanner ist das rote Licht unter dem Bildschirm.\"}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhCatalog) catalog = parse (b, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (gh_catalog_get_scanner_hint (catalog, "de"), ==,
+                   "Der Scanner ist das rote Licht unter dem Bildschirm.");
+  g_assert_cmpstr (gh_catalog_get_scanner_hint (catalog, "de-AT"), ==,
+                   "Der Scanner ist das rote Licht unter dem Bildschirm.");
+  /* A language without its own sentence gets the default language's. */
+  g_assert_cmpstr (gh_catalog_get_scanner_hint (catalog, "fr"), ==,
+                   "The scanner is the red light under the screen.");
 }
 
 /* "third_parties": who else gets a purpose's data and why, in the visit's language. */
@@ -235,6 +257,8 @@ static const BadEdit bad_edits[] = {
   { "offer-missing-rule", "offers[0].rule", NULL, "offers[0].rule: missing" },
   { "offer-not-object", "offers[1]", "42", "offers[1]: expected an object, got a number" },
   { "kiosk-missing", "kiosk", NULL, "kiosk: missing" },
+  { "scanner-hint-string", "branding.scanner_hint", "\"Under the screen\"", "branding.scanner_hint: expected a text object" },
+  { "scanner-hint-empty", "branding.scanner_hint", "{\"en\":\"\"}", "branding.scanner_hint.en: must not be empty" },
   { "kiosk-idle", "kiosk.idle_timeout_seconds", "5", "kiosk.idle_timeout_seconds: 5 is out of range (15 to 600)" },
   { "kiosk-warning-long", "kiosk.warning_seconds", "60", "kiosk.warning_seconds: 60 is not shorter" },
   { "kiosk-portal-http", "kiosk.portal_url", "\"http://example.org/p\"", "kiosk.portal_url: \"http://example.org/p\" is not an https URL" },
@@ -419,6 +443,7 @@ main (int    argc,
   g_test_add_func ("/catalog/good", test_good);
   g_test_add_func ("/catalog/optional-parts", test_optional_parts);
   g_test_add_func ("/catalog/third-parties", test_third_parties);
+  g_test_add_func ("/catalog/scanner-hint", test_scanner_hint);
   g_test_add_func ("/catalog/small-config-loads", test_small_config_loads);
   g_test_add_func ("/catalog/none-active", test_none_active);
   g_test_add_func ("/catalog/limits", test_limits);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-data-item-row.h"
+#include "gh-inferred-badge.h"
 #include "gh-ui-text.h"
 #include "gh-widget-template.h"
 
@@ -124,7 +125,13 @@ gh_data_item_row_new (GhSession        *session,
   gtk_label_set_label (self->source_label, source);
   gtk_image_set_from_icon_name (self->source_image, gh_ui_source_icon (item->source));
   if (item->source == GH_SOURCE_INFERRED)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "inferred");
+    {
+      GtkWidget *badge = gh_inferred_badge_new ();
+
+      gtk_widget_set_halign (badge, GTK_ALIGN_START);
+      gtk_box_prepend (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->summary_label))), badge);
+      gtk_widget_add_css_class (GTK_WIDGET (self), "inferred");
+    }
   show_use (self);
   g_signal_connect_object (session, "notify::unused-items", G_CALLBACK (show_use), self,
                            G_CONNECT_SWAPPED);

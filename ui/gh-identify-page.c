@@ -39,6 +39,7 @@ struct _GhIdentifyPage
   GtkWidget     parent_instance;
 
   GtkLabel     *title_label;
+  GtkLabel     *scanner_label;
   GtkLabel     *hint_label;
   GtkStack     *entry_stack;
   GtkEditable  *number_entry;
@@ -116,6 +117,12 @@ on_pin_stage (GhIdentifyPage *self)
 static void
 show_stage_words (GhIdentifyPage *self)
 {
+  /* "Scan your card" is no help to a shopper who cannot see the scanner. */
+  const char *scanner = self->catalog != NULL && !on_pin_stage (self)
+                        ? gh_catalog_get_scanner_hint (self->catalog, self->language) : NULL;
+
+  gtk_label_set_label (self->scanner_label, scanner != NULL ? scanner : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->scanner_label), scanner != NULL);
   if (on_pin_stage (self))
     {
       gtk_label_set_label (self->title_label, _("Enter your PIN"));
@@ -137,6 +144,9 @@ show_number_stage (GhIdentifyPage *self)
   show_stage_words (self);
   gh_keypad_set_editable (self->keypad, self->number_entry);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "identify.back", FALSE);
+  /* Nothing to start over yet: no greyed-out button, and its room goes to the sentence
+   * saying where the scanner is. */
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (self->number_entry));
 }
 
@@ -148,6 +158,7 @@ show_pin_stage (GhIdentifyPage *self)
   show_stage_words (self);
   gh_keypad_set_editable (self->keypad, self->pin_entry);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "identify.back", TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
 }
 
@@ -468,6 +479,7 @@ gh_identify_page_class_init (GhIdentifyPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/glasshouse/Kiosk/gh-identify-page.ui");
   gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, scanner_label);
   gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, hint_label);
   gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, entry_stack);
   gtk_widget_class_bind_template_child (widget_class, GhIdentifyPage, number_entry);

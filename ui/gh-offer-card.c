@@ -10,8 +10,11 @@
 #include <glib/gi18n.h>
 
 #include "gh-consent-row.h"
+#include "gh-inferred-badge.h"
+#include "gh-menu-button.h"
 #include "gh-offer-card.h"
 #include "gh-ui-text.h"
+#include "gh-whole-words.h"
 #include "gh-widget-template.h"
 
 struct _GhOfferCard
@@ -108,6 +111,13 @@ build_chip_popover (GhOfferCard        *self,
   gtk_label_set_xalign (GTK_LABEL (source), 0);
   gtk_label_set_xalign (GTK_LABEL (used), 0);
   gtk_widget_set_size_request (box, 480, -1);
+  if (item->source == GH_SOURCE_INFERRED)
+    {
+      GtkWidget *badge = gh_inferred_badge_new ();
+
+      gtk_widget_set_halign (badge, GTK_ALIGN_START);
+      gtk_box_append (GTK_BOX (box), badge);
+    }
   gtk_box_append (GTK_BOX (box), category);
   gtk_box_append (GTK_BOX (box), value);
   gtk_box_append (GTK_BOX (box), source);
@@ -239,29 +249,46 @@ gh_offer_card_new (GhSession          *session,
       const GhDataItem *item = g_ptr_array_index (match->because, i);
       g_autofree char *summary = gh_ui_item_summary (session, item);
       g_autofree char *date = gh_ui_format_date (item->collected_at);
-      /* Translators: a "because…" chip: the data item, then when it was collected,
-       * e.g. "Trail running shoes · 12 March 2026" */
-      /* When it happened matters for what we saw or worked out (a purchase, a
-       * visit); for what the shopper told us (a birthday) it is noise. */
-      g_autofree char *text = item->source == GH_SOURCE_PROVIDED
-                              ? g_strdup (summary) : g_strdup_printf (_("%s · %s"), summary, date);
       /* Translators: what a screen reader says for a "because…" chip: the data
        * category, the item and its date, e.g. "What you bought: Trail shoes, 12 March 2026" */
       g_autofree char *spoken = g_strdup_printf (_("%s: %s, %s"),
                                                  gh_ui_category_title (catalog, item->category,
                                                                        language), summary, date);
-      GtkWidget *chip = gtk_menu_button_new ();
-      GtkWidget *label = gtk_label_new (text);
+      GtkWidget *chip = gh_menu_button_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      GString *shown = g_string_new (summary);
+      GtkWidget *label;
 
-      /* Two lines rather than a cut-off: chips that all read "What you bought:
-       * Organic oat mi…" tell the shopper nothing. The category is in the popover. */
+      /* A line ends with its "·", never starts with one: the space before it does not
+       * break (U+00A0). */
+      g_string_replace (shown, " · ", "\u00a0· ", 0);
+      label = gtk_label_new (shown->str);
+      g_string_free (shown, TRUE);
+      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+
+      /* The item, then when, each on its own line: the break falls at the separator,
+       * never inside a word ("Clothin-" / "g size M") and never inside the date, which
+       * is never cut ("28. Okto…"). Only an item too long for two lines is cut. */
+      if (item->source == GH_SOURCE_INFERRED)
+        gtk_box_append (GTK_BOX (box), gh_inferred_badge_new ());
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
       gtk_label_set_lines (GTK_LABEL (label), 2);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
       gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
-      gtk_menu_button_set_child (GTK_MENU_BUTTON (chip), label);
+      gtk_widget_add_css_class (label, "chip-item");
+      gtk_box_append (GTK_BOX (box), gh_whole_words_new (GTK_LABEL (label)));
+      /* When it happened matters for what we saw or worked out (a purchase, a
+       * visit); for what the shopper told us (a birthday) it is noise. */
+      if (item->source != GH_SOURCE_PROVIDED)
+        {
+          GtkWidget *when = gtk_label_new (date);
+
+          gtk_widget_add_css_class (when, "chip-date");
+          gtk_box_append (GTK_BOX (box), when);
+        }
+      gtk_menu_button_set_child (GTK_MENU_BUTTON (chip), box);
       /* GtkMenuButton 4.8 asks for a constant size, so a label that wraps inside it
        * is measured as one line and its second line is cut off (visible with larger
        * text). A bin layout makes the chip height-for-width, like a plain button. */
@@ -271,8 +298,7 @@ gh_offer_card_new (GhSession          *session,
       gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (chip), create_chip_popover,
                                              chip_data_new (self, session, match, item),
                                              chip_data_free);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      spoken, -1);
+      gh_menu_button_set_name (GTK_MENU_BUTTON (chip), spoken);
       gtk_widget_add_css_class (chip, "chip");
       if (item->source == GH_SOURCE_INFERRED)
         gtk_widget_add_css_class (chip, "inferred");

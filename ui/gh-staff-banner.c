@@ -18,6 +18,7 @@ struct _GhStaffBanner
 
   GtkWidget   *box;
   GtkLabel    *label;
+  GtkWidget   *end_button;
 
   GhStaffMode *mode;
 };
@@ -76,6 +77,7 @@ gh_staff_banner_class_init (GhStaffBannerClass *klass)
                                                "/org/glasshouse/Kiosk/gh-staff-banner.ui");
   gtk_widget_class_bind_template_child (widget_class, GhStaffBanner, box);
   gtk_widget_class_bind_template_child (widget_class, GhStaffBanner, label);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffBanner, end_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "staffbanner");
 }
@@ -112,4 +114,12 @@ gh_staff_banner_relabel (GhStaffBanner *self)
 {
   g_return_if_fail (GH_IS_STAFF_BANNER (self));
   update (self);
+}
+
+void
+gh_staff_banner_set_end_shown (GhStaffBanner *self,
+                               gboolean       shown)
+{
+  g_return_if_fail (GH_IS_STAFF_BANNER (self));
+  gtk_widget_set_visible (self->end_button, shown);
 }

@@ -15,5 +15,9 @@ GtkWidget *gh_staff_banner_new      (GhStaffMode   *mode);
 const char *gh_staff_banner_get_text (GhStaffBanner *self);
 /* Writes the text again, in the language gettext now uses. */
 void       gh_staff_banner_relabel  (GhStaffBanner *self);
+/* Whether "Staff: finish helping" shows: not on the staff screens, whose own button is
+ * their one way out. */
+void       gh_staff_banner_set_end_shown (GhStaffBanner *self,
+                                          gboolean       shown);
 
 G_END_DECLS

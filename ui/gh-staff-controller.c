@@ -59,6 +59,14 @@ on_staff_screen (GhStaffController *self)
   return visible != NULL && (visible == self->sign_in || visible == self->page);
 }
 
+/* One way out of each screen: on the staff screens their own button, elsewhere the
+ * banner's "finish helping". */
+static void
+on_page_shown (GhStaffController *self)
+{
+  gh_staff_banner_set_end_shown (GH_STAFF_BANNER (self->banner), !on_staff_screen (self));
+}
+
 static void
 update_actor (GhStaffController *self)
 {
@@ -195,6 +203,8 @@ gh_staff_controller_new (GtkStack   *stack,
   self->banner = g_object_ref_sink (gh_staff_banner_new (self->mode));
   gtk_box_append (banner_box, self->banner);
   add_staff_pages (self);
+  g_signal_connect_object (stack, "notify::visible-child", G_CALLBACK (on_page_shown), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mode, "ended", G_CALLBACK (on_ended), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mode, "notify::actor", G_CALLBACK (update_actor), self,
                            G_CONNECT_SWAPPED);

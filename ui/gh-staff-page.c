@@ -2,7 +2,8 @@
  * health and the form to clear a shopper's PIN lockout once they have checked
  * the shopper's identity. The clear runs in a worker (gh_auth_clear_lockout_async)
  * and is recorded with actor "staff:<id>". Every staff action restarts the
- * staff-mode timeout; the loyalty number typed is wiped after use.
+ * staff-mode timeout; the loyalty number typed is wiped after use. All of it fits
+ * one 1080p screen, landscape or portrait, and the page has one way out.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "glasshouse-ui"
@@ -21,19 +22,22 @@ struct _GhStaffPage
   GtkWidget       parent_instance;
 
   GtkLabel       *title_label;
+  GtkBox         *columns;
   GhStaffHealth  *health;
   GtkEditable    *number_entry;
   GtkCheckButton *identity_check;
+  GtkLabel       *identity_label;
   GtkLabel       *status_label;
   GhKeypad       *keypad;
   GtkLabel       *lockout_heading;
   GtkButton      *clear_button;
   GtkButton      *back_button;
-  GtkButton      *end_button;
 
   GhStaffMode    *mode;
   char           *db_path;
   GCancellable   *cancellable;
+  guint           layout_source;
+  gboolean        portrait;
 };
 
 G_DEFINE_FINAL_TYPE (GhStaffPage, gh_staff_page, GTK_TYPE_WIDGET)
@@ -66,15 +70,34 @@ set_status (GhStaffPage *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
 }
 
+/* Why "Clear lockout" cannot act now, NULL when it can. */
+static const char *
+clear_refusal (GhStaffPage *self)
+{
+  if (self->cancellable != NULL)
+    return _("Clearing…");
+  if (self->mode == NULL || !gh_staff_mode_get_active (self->mode))
+    return _("Staff mode has ended. Sign in as staff again.");
+  if (*gtk_editable_get_text (self->number_entry) == '\0')
+    return _("Type the shopper's loyalty number first.");
+  if (!gtk_check_button_get_active (self->identity_check))
+    return _("Check the shopper's identity first, then tick the box.");
+  return NULL;
+}
+
+/* The button stays tappable, so a tap can say why it cannot act; it looks unavailable
+ * (and says so to a screen reader) until it can. */
 static void
 update_actions (GhStaffPage *self)
 {
-  gboolean ready = self->cancellable == NULL && self->mode != NULL
-                   && gh_staff_mode_get_active (self->mode)
-                   && *gtk_editable_get_text (self->number_entry) != '\0'
-                   && gtk_check_button_get_active (self->identity_check);
+  gboolean ready = clear_refusal (self) == NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff-page.clear-lockout", ready);
+  if (ready)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->clear_button), "unready");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->clear_button), "unready");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->clear_button), GTK_ACCESSIBLE_STATE_DISABLED,
+                               !ready, -1);
 }
 
 static void
@@ -100,8 +123,9 @@ on_cleared (GObject      *source,
 {
   g_autoptr(GhStaffPage) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean was_locked = FALSE;
 
-  if (!gh_auth_clear_lockout_finish (result, &error)
+  if (!gh_auth_clear_lockout_finish (result, &was_locked, &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->cancellable);
@@ -109,7 +133,11 @@ on_cleared (GObject      *source,
     {
       gtk_editable_set_text (self->number_entry, "");
       gtk_check_button_set_active (self->identity_check, FALSE);
-      set_status (self, _("Lockout cleared. The shopper can sign in again now."), FALSE);
+      /* "Cleared" for a shopper who was never locked would send staff looking for a
+       * fault that is not there. */
+      set_status (self, was_locked ? _("Lockout cleared. The shopper can sign in again now.")
+                                   : _("This shopper is not locked out. They can sign in with their PIN now."),
+                  !was_locked);
       gh_staff_health_refresh (self->health, self->db_path);
     }
   else if (g_error_matches (error, GH_STORE_ERROR, GH_STORE_ERROR_NOT_FOUND))
@@ -126,9 +154,16 @@ page_clear_lockout (GtkWidget  *widget,
 {
   GhStaffPage *self = GH_STAFF_PAGE (widget);
   GhStaffMember *member;
+  const char *refusal = clear_refusal (self);
 
-  if (self->mode == NULL || (member = gh_staff_mode_get_member (self->mode)) == NULL ||
-      self->db_path == NULL || self->cancellable != NULL)
+  if (self->cancellable != NULL)
+    return;
+  if (refusal != NULL)
+    {
+      set_status (self, refusal, TRUE);
+      return;
+    }
+  if ((member = gh_staff_mode_get_member (self->mode)) == NULL || self->db_path == NULL)
     return;
   gh_staff_mode_extend (self->mode);
   set_status (self, _("Clearing…"), FALSE);
@@ -153,24 +188,69 @@ page_done (GtkWidget  *widget,
 }
 
 static void
-page_end (GtkWidget  *widget,
-          const char *action_name,
-          GVariant   *parameter)
-{
-  GhStaffPage *self = GH_STAFF_PAGE (widget);
-
-  gh_staff_page_reset (self);
-  if (self->mode != NULL)
-    gh_staff_mode_end (self->mode);
-  g_signal_emit (self, signals[DONE], 0);
-}
-
-static void
 on_typing (GhStaffPage *self)
 {
   if (self->mode != NULL)
     gh_staff_mode_extend (self->mode);
+  /* A reason given for an earlier tap no longer holds. */
+  if (gtk_widget_has_css_class (GTK_WIDGET (self->status_label), "error") && self->cancellable == NULL)
+    set_status (self, NULL, FALSE);
   update_actions (self);
+}
+
+/* ---- layout: side by side in landscape, one under the other in portrait ---------- */
+
+static gboolean
+apply_layout_idle (gpointer user_data)
+{
+  GhStaffPage *self = user_data;
+
+  self->layout_source = 0;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->columns),
+                                  self->portrait ? GTK_ORIENTATION_VERTICAL
+                                                 : GTK_ORIENTATION_HORIZONTAL);
+  gtk_box_set_spacing (self->columns, self->portrait ? 32 : 48);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+gh_staff_page_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline,
+                      natural_baseline);
+  /* Side by side may be wider than a portrait screen: the page then stacks its parts
+   * instead, so the columns must never push a narrow window wider. */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *minimum = MIN (*minimum, 360);
+}
+
+static void
+gh_staff_page_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  GhStaffPage *self = GH_STAFF_PAGE (widget);
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+  gboolean portrait = width < height;
+  int child_min = 0;
+
+  /* The orientation cannot change during allocation: it follows in an idle. */
+  if (portrait != self->portrait && self->layout_source == 0)
+    {
+      self->portrait = portrait;
+      self->layout_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_layout_idle, self, NULL);
+    }
+  gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &child_min, NULL, NULL, NULL);
+  gtk_widget_allocate (child, MAX (width, child_min), height, baseline, NULL);
 }
 
 static void
@@ -181,6 +261,7 @@ gh_staff_page_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->layout_source, g_source_remove);
   g_clear_object (&self->mode);
   g_clear_pointer (&self->db_path, g_free);
   gh_widget_dispose_template (GTK_WIDGET (object), GH_TYPE_STAFF_PAGE);
@@ -268,13 +349,15 @@ gh_staff_page_class_init (GhStaffPageClass *klass)
   gtk_widget_class_install_action (widget_class, "staff-page.clear-lockout", NULL,
                                    page_clear_lockout);
   gtk_widget_class_install_action (widget_class, "staff-page.done", NULL, page_done);
-  gtk_widget_class_install_action (widget_class, "staff-page.end", NULL, page_end);
+  widget_class->measure = gh_staff_page_measure;
+  widget_class->size_allocate = gh_staff_page_size_allocate;
 
   g_type_ensure (GH_TYPE_KEYPAD);
   g_type_ensure (GH_TYPE_STAFF_HEALTH);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/glasshouse/Kiosk/gh-staff-page.ui");
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffPage, columns);
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, health);
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, number_entry);
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, identity_check);
@@ -283,8 +366,6 @@ gh_staff_page_class_init (GhStaffPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, lockout_heading);
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, clear_button);
   gtk_widget_class_bind_template_child (widget_class, GhStaffPage, back_button);
-  gtk_widget_class_bind_template_child (widget_class, GhStaffPage, end_button);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "staffpage");
 }
 
@@ -292,6 +373,16 @@ static void
 gh_staff_page_init (GhStaffPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A label that wraps (a check button's own does not): the long sentence must not
+   * widen the page past a portrait screen. */
+  self->identity_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->identity_label, TRUE);
+  gtk_label_set_wrap_mode (self->identity_label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (self->identity_label, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->identity_label), TRUE);
+  gtk_check_button_set_child (self->identity_check, GTK_WIDGET (self->identity_label));
+  gtk_label_set_label (self->identity_label,
+                       _("I have checked the shopper's identity (photo ID or loyalty card)"));
 
   g_signal_connect_object (self->number_entry, "changed", G_CALLBACK (on_typing), self,
                            G_CONNECT_SWAPPED);
@@ -341,10 +432,9 @@ gh_staff_page_retranslate (GhStaffPage *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->number_entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Shopper's loyalty number"),
                                   -1);
-  gtk_check_button_set_label (self->identity_check,
-                              _("I have checked the shopper's identity (photo ID or loyalty card)"));
+  gtk_label_set_label (self->identity_label,
+                       _("I have checked the shopper's identity (photo ID or loyalty card)"));
   gtk_button_set_label (self->clear_button, _("Clear lockout"));
   gtk_button_set_label (self->back_button, _("Back to the shopper's screen"));
-  gtk_button_set_label (self->end_button, _("End staff mode"));
   gh_keypad_retranslate (self->keypad);
 }

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-i18n.h"
+#include "gh-inferred-badge.h"
 #include "offers/gh-item-text.h"
 #include "gh-ui-text.h"
 
@@ -40,7 +41,7 @@ gh_ui_source_icon (GhSource source)
     case GH_SOURCE_OBSERVED:
       return "view-reveal-symbolic";
     case GH_SOURCE_INFERRED:
-      return "dialog-question-symbolic";
+      return GH_INFERRED_ICON;
     case GH_SOURCE_THIRD_PARTY:
       return "system-users-symbolic";
     default:

@@ -24,6 +24,9 @@
 #include "gh-follow-up-page.h"
 #include "gh-forget-page.h"
 #include "gh-i18n.h"
+#include "gh-inferred-badge.h"
+#include "gh-menu-button.h"
+#include "gh-top-bar-layout.h"
 #include "gh-card-scanner.h"
 #include "gh-identify-page.h"
 #include "gh-window-private.h"
@@ -61,8 +64,7 @@ retranslate_chrome (GhWindow *self)
   gtk_button_set_label (self->sign_out_button,
                         self->session != NULL ? _("Sign out") : _("Cancel"));
   gtk_picture_set_alternative_text (self->top_logo, _("Logo"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->language_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Language"), -1);
+  gh_menu_button_set_name (self->language_button, _("Language"));
   if (gh_idle_timer_get_warning (self->idle))
     update_idle_label (self);
   sync_hidden_pages (self);
@@ -547,6 +549,7 @@ ensure_style (GdkDisplay *display)
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_object_set_data_full (G_OBJECT (display), "gh-style", g_steal_pointer (&css), g_object_unref);
+  gh_inferred_badge_ensure_icons (display);
   g_object_set (gtk_settings_get_for_display (display),
                 "gtk-application-prefer-dark-theme", FALSE, NULL);
 }
@@ -675,6 +678,7 @@ gh_window_init (GhWindow *self)
   GtkEventController *activity;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (self->top_bar, g_object_new (GH_TYPE_TOP_BAR_LAYOUT, NULL));
   self->cancellable = g_cancellable_new ();
 
   g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (sync_hidden_pages),

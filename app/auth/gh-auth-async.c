@@ -20,6 +20,7 @@ typedef struct _AuthTask {
   gboolean  started;
   gboolean  timed_out;
   gint64    locked_seconds;  /* sign-in's answer, read by _finish */
+  gboolean  was_locked;      /* clear-lockout's answer, read by _finish */
   /* What store_action_thread runs on the worker's own connection: NULL with
    * @error set on failure; otherwise the task's pointer result, freed with
    * @result_free, or (when that is NULL) any non-NULL for TRUE. */
@@ -213,7 +214,7 @@ clear_lockout (GTask     *task,
                AuthTask  *data,
                GError   **error)
 {
-  return gh_auth_clear_lockout (store, data->loyalty_id, data->staff_id, error)
+  return gh_auth_clear_lockout (store, data->loyalty_id, data->staff_id, &data->was_locked, error)
          ? GINT_TO_POINTER (TRUE) : NULL;
 }
 
@@ -238,9 +239,14 @@ gh_auth_clear_lockout_async (const char          *db_path,
 
 gboolean
 gh_auth_clear_lockout_finish (GAsyncResult  *result,
+                              gboolean      *was_locked,
                               GError       **error)
 {
-  return auth_task_finish_boolean (result, gh_auth_clear_lockout_async, error);
+  gboolean ok = auth_task_finish_boolean (result, gh_auth_clear_lockout_async, error);
+
+  if (ok && was_locked != NULL)
+    *was_locked = ((AuthTask *) g_task_get_task_data (G_TASK (result)))->was_locked;
+  return ok;
 }
 
 static gpointer

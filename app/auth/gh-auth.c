@@ -437,6 +437,7 @@ gboolean
 gh_auth_clear_lockout (GhStore     *store,
                        const char  *loyalty_id,
                        const char  *staff_id,
+                       gboolean    *was_locked,
                        GError     **error)
 {
   g_autoptr(GhCustomer) customer = NULL;
@@ -444,6 +445,7 @@ gh_auth_clear_lockout (GhStore     *store,
   g_autofree char *body = NULL;
   GhLockState state;
   gint64 now = _gh_auth_now ();
+  gboolean locked;
 
   g_return_val_if_fail (GH_IS_STORE (store), FALSE);
   g_return_val_if_fail (loyalty_id != NULL, FALSE);
@@ -463,8 +465,9 @@ gh_auth_clear_lockout (GhStore     *store,
     return FALSE;
   if (!read_lock_state (store, customer->id, &state, error))
     goto fail;
+  locked = state.locked_until > now;
   body = g_strdup_printf ("{\"was_locked\":%s,\"failed_pins\":%d,\"lock_count\":%d}",
-                          state.locked_until > now ? "true" : "false",
+                          locked ? "true" : "false",
                           state.failed, state.lock_count);
   /* lock_count stays: if the wrong PINs go on after staff helped, the next lock is longer. */
   state.failed = 0;
@@ -474,6 +477,8 @@ gh_auth_clear_lockout (GhStore     *store,
       gh_store_append_event (store, actor, customer->ref, "staff.lockout_cleared", body, error) < 0 ||
       !gh_store_commit (store, error))
     goto fail;
+  if (was_locked != NULL)
+    *was_locked = locked;
   return TRUE;
 
 fail:

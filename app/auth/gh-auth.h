@@ -70,10 +70,12 @@ GhStaffMember *gh_auth_staff_sign_in_finish (GAsyncResult *result,
                                              GError      **error);
 
 /* Staff clears a shopper's lockout after checking identity; records an event
- * with actor "staff:<id>". */
+ * with actor "staff:<id>". @was_locked (may be NULL) says whether the shopper was
+ * locked out at all (their wrong-PIN count is reset either way). */
 gboolean    gh_auth_clear_lockout         (GhStore       *store,
                                            const char    *loyalty_id,
                                            const char    *staff_id,
+                                           gboolean      *was_locked,
                                            GError       **error);
 
 /* The same in a worker with its own connection to @db_path (for the staff page). */
@@ -84,6 +86,7 @@ void        gh_auth_clear_lockout_async   (const char          *db_path,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
 gboolean    gh_auth_clear_lockout_finish  (GAsyncResult        *result,
+                                           gboolean            *was_locked,
                                            GError             **error);
 
 /* Staff accountability: records that @staff_id began (staff.assist_started) or

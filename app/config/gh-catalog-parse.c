@@ -557,7 +557,8 @@ parse_branding (GhCatalog   *self,
                 JsonObject  *root,
                 GError     **error)
 {
-  static const char * const fields[] = { "name", "promise", "accent_color", "logo_svg", NULL };
+  static const char * const fields[] = { "name", "promise", "accent_color", "logo_svg",
+                                         "scanner_hint", NULL };
   JsonObject *branding = NULL;
   JsonNode *node;
   const char *text;
@@ -567,7 +568,9 @@ parse_branding (GhCatalog   *self,
                                             &self->brand_name, error)
       || !_gh_catalog_read_required_text (self, branding, "branding", "promise",
                                           GH_CATALOG_MAX_TEXT_BYTES,
-                                          &self->promise, error))
+                                          &self->promise, error)
+      || !_gh_catalog_read_optional_text (self, branding, "branding", "scanner_hint",
+                                          GH_CATALOG_MAX_TEXT_BYTES, &self->scanner_hint, error))
     return FALSE;
   if (!_gh_catalog_require (branding, "branding", "accent_color", &node, error)
       || !_gh_catalog_read_string (node, "branding", "accent_color", 16, &text, error))

@@ -42,6 +42,7 @@ struct _GhCatalog
 
   char        *brand_name;
   char       **promise;
+  char       **scanner_hint;
   char        *accent_color;
   char        *logo_svg;
 

@@ -58,6 +58,7 @@ gh_catalog_finalize (GObject *object)
   g_free (self->portal_url);
   g_free (self->brand_name);
   g_strfreev (self->promise);
+  g_strfreev (self->scanner_hint);
   g_free (self->accent_color);
   g_free (self->logo_svg);
   G_OBJECT_CLASS (gh_catalog_parent_class)->finalize (object);
@@ -315,4 +316,12 @@ gh_catalog_get_promise (GhCatalog  *self,
 {
   g_return_val_if_fail (GH_IS_CATALOG (self), NULL);
   return _gh_catalog_text_lookup (self->promise, language);
+}
+
+const char *
+gh_catalog_get_scanner_hint (GhCatalog  *self,
+                             const char *language)
+{
+  g_return_val_if_fail (GH_IS_CATALOG (self), NULL);
+  return _gh_catalog_text_lookup (self->scanner_hint, language);
 }

@@ -165,5 +165,8 @@ const char     *gh_catalog_get_brand_name        (GhCatalog   *self);
 const char     *gh_catalog_get_accent_color      (GhCatalog   *self);  /* "#rrggbb" */
 const char     *gh_catalog_get_logo_svg          (GhCatalog   *self);  /* SVG text or NULL */
 const char     *gh_catalog_get_promise           (GhCatalog   *self, const char *language);
+/* Where the card scanner is ("The scanner is under the screen."), NULL when the config
+ * does not say. */
+const char     *gh_catalog_get_scanner_hint      (GhCatalog   *self, const char *language);
 
 G_END_DECLS

@@ -49,7 +49,7 @@ gh_ctl_lockout_clear (int    argc,
                    G_GINT64_FORMAT ")", staff_id, gh_catalog_get_version (catalog));
       return gh_ctl_fail (error);
     }
-  if (!gh_auth_clear_lockout (store, argv[1], staff_id, &error))
+  if (!gh_auth_clear_lockout (store, argv[1], staff_id, NULL, &error))
     return gh_ctl_fail (error);
   printf ("lockout cleared by staff:%s\n", staff_id);
   return GH_CTL_EXIT_OK;

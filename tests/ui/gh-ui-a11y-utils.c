@@ -101,9 +101,8 @@ gh_a11y_has_name (GtkWidget *widget)
       || named_by_content (widget))
     return TRUE;
   /* Parts of a composite control speak with the composite's name: the text inside
-   * an entry, the button inside a menu button. */
-  if (parent != NULL && ((GTK_IS_TEXT (widget) && GTK_IS_EDITABLE (parent))
-                         || GTK_IS_MENU_BUTTON (parent)))
+   * an entry. (The button inside a menu button is the control itself: it is named.) */
+  if (parent != NULL && GTK_IS_TEXT (widget) && GTK_IS_EDITABLE (parent))
     return gh_a11y_has_name (parent);
   return FALSE;
 }
@@ -148,6 +147,97 @@ gh_a11y_assert_all_named (GtkWidget  *root,
   if (problems->len > 0)
     gh_ui_test_fail ("%s: controls without an accessible name:%s", screen, problems->str);
   g_assert_cmpuint (n_checked, >, 0);
+}
+
+static void
+collect_nested (GtkWidget *widget,
+                GtkWidget *control,
+                GString   *problems)
+{
+  /* A popover is a window of its own, not inside the button that opens it. */
+  if (!gtk_widget_get_visible (widget) || (GTK_IS_POPOVER (widget)))
+    return;
+  if (gh_a11y_is_interactive (widget) && !(GTK_IS_TEXT (widget) && control != NULL
+                                           && GTK_IS_EDITABLE (control)))
+    {
+      if (control != NULL)
+        {
+          g_autofree char *outer = gh_a11y_visible_text (control);
+          g_autofree char *inner = gh_a11y_visible_text (widget);
+
+          g_string_append_printf (problems, "\n  %s \"%s\" inside %s \"%s\"",
+                                  G_OBJECT_TYPE_NAME (widget), inner,
+                                  G_OBJECT_TYPE_NAME (control), outer);
+        }
+      control = widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_nested (child, control, problems);
+}
+
+void
+gh_a11y_assert_no_nested_controls (GtkWidget  *root,
+                                   const char *screen)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+
+  collect_nested (root, NULL, problems);
+  if (problems->len > 0)
+    gh_ui_test_fail ("%s: a control inside a control (a screen reader meets both):%s", screen,
+                     problems->str);
+}
+
+static gboolean
+is_word_char (gunichar c)
+{
+  return g_unichar_isalnum (c) || g_unichar_ismark (c);
+}
+
+char *
+gh_a11y_find_broken_words (GtkLabel *label)
+{
+  PangoLayout *layout = gtk_label_get_layout (label);
+  const char *text = pango_layout_get_text (layout);
+  int width = gtk_widget_get_width (GTK_WIDGET (label)) * PANGO_SCALE;
+  GString *problems = g_string_new (NULL);
+
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+    {
+      PangoLayoutLine *line = l->data;
+      const char *at = text + line->start_index;
+      const char *start, *end;
+
+      if (line->start_index == 0 || *at == '\0')
+        continue;
+      if (!is_word_char (g_utf8_get_char (g_utf8_prev_char (at)))
+          || !is_word_char (g_utf8_get_char (at)))
+        continue;
+      /* Broken inside a word: allowed only when that word alone is wider than the line. */
+      for (start = at; start > text && is_word_char (g_utf8_get_char (g_utf8_prev_char (start)));)
+        start = g_utf8_prev_char (start);
+      for (end = at; *end != '\0' && is_word_char (g_utf8_get_char (end));)
+        end = g_utf8_next_char (end);
+      {
+        g_autoptr(PangoLayout) word = pango_layout_copy (layout);
+        int word_width;
+
+        pango_layout_set_width (word, -1);
+        pango_layout_set_text (word, start, end - start);
+        pango_layout_get_size (word, &word_width, NULL);
+        if (word_width <= width)
+          g_string_append_printf (problems, "%s\"%.*s\" broken at \"%.*s|%s\"",
+                                  problems->len > 0 ? ", " : "", (int) (end - start), start,
+                                  (int) (at - start), start, at);
+      }
+    }
+  if (problems->len == 0)
+    {
+      g_string_free (problems, TRUE);
+      return NULL;
+    }
+  return g_string_free (problems, FALSE);
 }
 
 static void

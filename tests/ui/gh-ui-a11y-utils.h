@@ -26,6 +26,15 @@ void       gh_a11y_assert_labels_fit   (GtkWidget  *root,
 /* The same as a list of the clipped labels, one a line; NULL when none is. */
 char      *gh_a11y_find_clipped_labels (GtkWidget  *root);
 
+/* Fails for every control (a button, …) inside another control under @root: a screen
+ * reader meets both, e.g. a menu button's two buttons with one name. */
+void       gh_a11y_assert_no_nested_controls (GtkWidget  *root,
+                                              const char *screen);
+/* The words @label's lines break inside, as drawn now ("\"Clothing\" broken at
+ * \"Clothin|g\"", comma-separated), NULL when none: a word is broken only when it
+ * alone is wider than the label. */
+char      *gh_a11y_find_broken_words   (GtkLabel   *label);
+
 /* The keyboard: Tab / Shift+Tab move the focus as GtkWindow's bindings do (wrapping
  * at the end), Enter and Space activate the focused control. */
 GtkWidget *gh_a11y_focus               (GtkWindow  *window);

@@ -12,6 +12,8 @@
 #include "gh-accessibility.h"
 #include "gh-consent-row.h"
 #include "gh-dashboard-page.h"
+#include "gh-staff-controller.h"
+#include "gh-staff-mode.h"
 #include "gh-ui-a11y-utils.h"
 #include "gh-ui-test-utils.h"
 
@@ -137,6 +139,16 @@ run_tour (const char *language,
   gh_accessibility_set_high_contrast (a11y, g_str_equal (look, "high-contrast"));
   shoot (&tour, "attract");
 
+  /* The staff page, in the shopper's look (staff help that shopper): it must fit. */
+  gh_staff_controller_request_unlock (_gh_window_get_staff (tour.window));
+  g_assert_true (gh_ui_test_wait_page (tour.window, "staff-sign-in", 2000));
+  gh_ui_test_keypad_type_on (tour.window, "staff-sign-in", "2468");
+  g_assert_true (gh_ui_test_wait_page (tour.window, "staff", 10000));
+  g_assert_true (gh_ui_test_wait_idle_page (tour.window, "staff", 10000));
+  shoot (&tour, "staff-page");
+  gh_staff_mode_end (gh_staff_controller_get_mode (_gh_window_get_staff (tour.window)));
+  g_assert_true (gh_ui_test_wait_page (tour.window, "attract", 2000));
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.start", NULL));
   shoot (&tour, "identify");
   gh_ui_test_keypad_type (tour.window, loyalty);
@@ -199,6 +211,7 @@ run_tour (const char *language,
   shoot (&tour, "leave");
   gtk_widget_activate_action (GTK_WIDGET (tour.window), "kiosk.leave", NULL);
   g_assert_false (gh_accessibility_get_larger_text (a11y));
+
   g_assert_false (gh_accessibility_get_high_contrast (a11y));
   gtk_window_destroy (GTK_WINDOW (tour.window));
 

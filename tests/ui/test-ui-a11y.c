@@ -124,6 +124,7 @@ check_screen (GhWindow   *window,
 
   g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 3));
   gh_a11y_assert_all_named (GTK_WIDGET (window), screen);
+  gh_a11y_assert_no_nested_controls (GTK_WIDGET (window), screen);
   toggles = shown_toggles (window);
   if (toggles == NULL)
     gh_ui_test_fail ("%s: no Larger text / High contrast toggles on screen", screen);
