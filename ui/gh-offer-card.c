@@ -11,6 +11,7 @@
 
 #include "gh-consent-row.h"
 #include "gh-offer-card.h"
+#include "gh-spoken.h"
 #include "gh-ui-text.h"
 #include "gh-widget-template.h"
 
@@ -271,8 +272,7 @@ gh_offer_card_new (GhSession          *session,
       gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (chip), create_chip_popover,
                                              chip_data_new (self, session, match, item),
                                              chip_data_free);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      spoken, -1);
+      gh_spoken_set_label (chip, spoken);
       gtk_widget_add_css_class (chip, "chip");
       if (item->source == GH_SOURCE_INFERRED)
         gtk_widget_add_css_class (chip, "inferred");
