@@ -118,8 +118,12 @@ watch_page (GhNarrator *self,
                                    G_CONNECT_SWAPPED);
           return;
         }
-      if (GTK_IS_LABEL (widget) && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget))
-                                   == GTK_ACCESSIBLE_ROLE_ALERT)
+      /* An alert, or a screen's title that changes in place (the PIN step of
+       * signing in), is said when it changes. */
+      if (GTK_IS_LABEL (widget)
+          && (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget))
+              == GTK_ACCESSIBLE_ROLE_ALERT
+              || gtk_widget_has_css_class (widget, "page-title")))
         {
           g_object_set_data (G_OBJECT (widget), WATCHED_KEY, GUINT_TO_POINTER (1));
           g_signal_connect_object (widget, "notify::label", G_CALLBACK (on_alert_changed), self,
