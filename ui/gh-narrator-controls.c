@@ -38,10 +38,10 @@ static void
 set_button_words (GtkWidget  *button,
                   const char *words)
 {
-  GtkWidget *label = gtk_button_get_child (GTK_BUTTON (button));
+  GtkWidget *label = GTK_IS_MENU_BUTTON (button)
+                     ? gtk_menu_button_get_child (GTK_MENU_BUTTON (button))
+                     : gtk_button_get_child (GTK_BUTTON (button));
 
-  if (GTK_IS_MENU_BUTTON (button))
-    label = gtk_menu_button_get_child (GTK_MENU_BUTTON (button));
   if (GTK_IS_LABEL (label))
     gtk_label_set_label (GTK_LABEL (label), words);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, words,

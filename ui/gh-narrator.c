@@ -27,6 +27,7 @@ struct _GhNarrator
   GhSpeech  *speech;
   gboolean   enabled;
   gboolean   unavailable;
+  gboolean   just_on;        /* the next announcement begins with "Read aloud is on." */
   char      *language;
 
   guint      screen_source;  /* a screen to announce, once the page change settles */
@@ -151,6 +152,10 @@ announce_screen (gpointer data)
   gh_speech_cancel (self->speech);
   words = gh_narrator_screen_words (self->window, page,
                                     gtk_stack_get_visible_child_name (self->stack));
+  if (self->just_on)
+    /* Translators: read aloud when the shopper switches Read aloud on */
+    g_ptr_array_insert (words, 0, g_strdup (_("Read aloud is on.")));
+  self->just_on = FALSE;
   for (guint i = 0; i < words->len; i++)
     say (self, i == 0 ? GH_SPEECH_MESSAGE : GH_SPEECH_TEXT, words->pdata[i]);
   say_focus (self);
@@ -202,6 +207,17 @@ on_key_pressed (GhNarrator      *self,
     return GDK_EVENT_PROPAGATE;
   switch (keyval)
     {
+    case GDK_KEY_Tab:
+    case GDK_KEY_ISO_Left_Tab:
+    case GDK_KEY_KP_Tab:
+    case GDK_KEY_Up:
+    case GDK_KEY_Down:
+    case GDK_KEY_Left:
+    case GDK_KEY_Right:
+      /* The shopper moves on: the rest of the screen's words give way to the control
+       * the focus reaches, as a screen reader does. */
+      gh_speech_cancel (self->speech);
+      return GDK_EVENT_PROPAGATE;
     case GDK_KEY_plus:
     case GDK_KEY_KP_Add:
       gh_narrator_change_volume (self, 1);
@@ -272,8 +288,8 @@ gh_narrator_set_enabled (GhNarrator *self,
         }
       gh_speech_set_language (self->speech, self->language);
       gh_speech_start (self->speech);
-      /* Translators: read aloud when the shopper switches Read aloud on */
-      say (self, GH_SPEECH_MESSAGE, _("Read aloud is on."));
+      /* Said with the screen, which drops whatever was being said before it. */
+      self->just_on = TRUE;
       on_page_changed (self);
     }
   else

@@ -32,6 +32,7 @@ typedef struct {
   int               value;      /* JOB_VOLUME, JOB_RATE; JOB_OPEN: the volume */
   int               rate;       /* JOB_OPEN */
   guint             generation;
+  guint             session;
 } Job;
 
 struct _GhSpeech
@@ -41,6 +42,7 @@ struct _GhSpeech
   GThreadPool   *worker;
   GMainContext  *context;      /* where the state is reported */
   guint          generation;   /* atomic: requests older than this are dropped */
+  guint          session;      /* atomic: one per start or stop; older reports are history */
 
   GhSpeechState  state;
   char          *language;
@@ -76,7 +78,7 @@ job_free (Job *job)
 typedef struct {
   GWeakRef       self_ref;
   GhSpeechState  state;
-  guint          generation;
+  guint          session;
 } Report;
 
 static void
@@ -95,9 +97,10 @@ report_state (gpointer data)
   Report *report = data;
   g_autoptr(GhSpeech) self = g_weak_ref_get (&report->self_ref);
 
-  /* A report from before a stop or a new start is history. */
+  /* A report from before a stop or a new start is history (a cancel is not: it
+   * only drops what was to be said). */
   if (self != NULL && self->state != GH_SPEECH_OFF
-      && report->generation == (guint) g_atomic_int_get (&self->generation))
+      && report->session == (guint) g_atomic_int_get (&self->session))
     set_state (self, report->state);
   return G_SOURCE_REMOVE;
 }
@@ -114,13 +117,13 @@ report_free (gpointer data)
 static void
 post_state (GhSpeech      *self,
             GhSpeechState  state,
-            guint          generation)
+            guint          session)
 {
   Report *report = g_new0 (Report, 1);
 
   g_weak_ref_init (&report->self_ref, self);
   report->state = state;
-  report->generation = generation;
+  report->session = session;
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, report_state, report,
                               report_free);
 }
@@ -153,7 +156,7 @@ open_connection (GhSpeech *self,
       /* No speech service is a normal kiosk without one: a message, not a warning. */
       g_message ("Read aloud is not available: %s", error != NULL ? error : "no connection");
       free (error);
-      post_state (self, GH_SPEECH_UNAVAILABLE, job->generation);
+      post_state (self, GH_SPEECH_UNAVAILABLE, job->session);
       return;
     }
   spd_set_data_mode (self->connection, SPD_DATA_TEXT);
@@ -162,7 +165,7 @@ open_connection (GhSpeech *self,
     spd_set_language (self->connection, job->text);
   spd_set_volume (self->connection, job->value);
   spd_set_voice_rate (self->connection, job->rate);
-  post_state (self, GH_SPEECH_READY, job->generation);
+  post_state (self, GH_SPEECH_READY, job->session);
 }
 
 static SPDPriority
@@ -173,10 +176,12 @@ spd_priority (GhSpeechPriority priority)
     case GH_SPEECH_IMPORTANT:
       return SPD_IMPORTANT;
     case GH_SPEECH_MESSAGE:
-      return SPD_MESSAGE;
     case GH_SPEECH_TEXT:
     default:
-      return SPD_TEXT;
+      /* Not SPD_TEXT: speech-dispatcher drops text waiting behind a message (all but
+       * the last), and a screen's words must all be said, in order. What must jump
+       * ahead cancels first (a new screen, a key that moves on, an urgent alert). */
+      return SPD_MESSAGE;
     }
 }
 
@@ -223,7 +228,7 @@ run_job (gpointer data,
     {
       g_message ("Read aloud stopped: the speech service does not answer");
       close_connection (self);
-      post_state (self, GH_SPEECH_UNAVAILABLE, job->generation);
+      post_state (self, GH_SPEECH_UNAVAILABLE, job->session);
     }
   job_free (job);
 }
@@ -235,6 +240,7 @@ queue (GhSpeech *self,
 {
   job->kind = kind;
   job->generation = (guint) g_atomic_int_get (&self->generation);
+  job->session = (guint) g_atomic_int_get (&self->session);
   g_thread_pool_push (self->worker, job, NULL);
 }
 
@@ -251,6 +257,7 @@ gh_speech_start (GhSpeech *self)
     return;
   /* Asking again after "not available" tries again: the service may be back. */
   g_atomic_int_inc (&self->generation);
+  g_atomic_int_inc (&self->session);
   set_state (self, GH_SPEECH_CONNECTING);
   job = g_new0 (Job, 1);
   job->text = g_strdup (self->language);
@@ -265,6 +272,7 @@ gh_speech_stop (GhSpeech *self)
   g_return_if_fail (GH_IS_SPEECH (self));
 
   g_atomic_int_inc (&self->generation);
+  g_atomic_int_inc (&self->session);
   set_state (self, GH_SPEECH_OFF);
   queue (self, JOB_CLOSE, g_new0 (Job, 1));
 }

@@ -1,0 +1,660 @@
+/* Read aloud, heard: a private speech-dispatcher for this test alone (its own config,
+ * socket and output module) whose generic module writes every utterance, with its
+ * language, rate and volume, to a file instead of a loudspeaker. The kiosk is driven
+ * by keys through the real X server (xdotool): Read aloud switched on by holding Esc,
+ * a whole visit by Tab, digits and Enter; what the file holds is what a blind shopper
+ * would have heard. Also: German speech for a German visit, the voice's volume and
+ * speed, silence from sign-out on, and a kiosk with no speech service.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gh-narrator.h"
+#include "gh-spoken.h"
+#include "gh-ui-test-utils.h"
+
+#define MODULE_DIR "/usr/lib/speech-dispatcher-modules"
+
+/* The demo's shopper with offers; the demo's PIN is the number's last 4 digits. */
+#define SHOPPER "4000000042"
+
+static char *store_dir;
+static char *db_path;
+static char *speech_dir;
+static char *spoken_path;
+static char *speechd_address;
+static GPid speechd_pid;
+
+/* ---- the private speech service ---------------------------------------------------- */
+
+/* Every utterance, one line: language|rate|volume|text. The generic module quotes
+ * $DATA for the shell itself (a ' in the text arrives as '\''), so the line is built
+ * with printf and single quotes only. */
+static const char capture_module[] =
+  "GenericExecuteSynth \"printf '%%s|%%s|%%s|%%s\\\\n' \\'$LANGUAGE\\' \\'$RATE\\' "
+  "\\'$VOLUME\\' \\'$DATA\\' >> '%s'\"\n"
+  "GenericLanguage \"en\" \"en\" \"utf-8\"\n"
+  "GenericLanguage \"de\" \"de\" \"utf-8\"\n"
+  "GenericLanguage \"fr\" \"fr\" \"utf-8\"\n"
+  "GenericLanguage \"es\" \"es\" \"utf-8\"\n"
+  "AddVoice \"en\" \"MALE1\" \"en\"\n"
+  "AddVoice \"de\" \"MALE1\" \"de\"\n"
+  "AddVoice \"fr\" \"MALE1\" \"fr\"\n"
+  "AddVoice \"es\" \"MALE1\" \"es\"\n";
+
+/* ALSA's null device: the module needs an audio output to start, none is heard. */
+static const char speechd_conf[] =
+  "LogLevel 2\n"
+  "LogDir \"%s\"\n"
+  "AudioOutputMethod \"alsa\"\n"
+  "AudioALSADevice \"null\"\n"
+  "AddModule \"capture\" \"sd_generic\" \"capture.conf\"\n"
+  "DefaultModule capture\n"
+  "DefaultLanguage \"en\"\n";
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+start_speechd (void)
+{
+  g_autofree char *conf_dir = g_build_filename (speech_dir, "conf", NULL);
+  g_autofree char *modules_dir = g_build_filename (conf_dir, "modules", NULL);
+  g_autofree char *conf = g_build_filename (conf_dir, "speechd.conf", NULL);
+  g_autofree char *module = g_build_filename (modules_dir, "capture.conf", NULL);
+  g_autofree char *conf_text = g_strdup_printf (speechd_conf, speech_dir);
+  g_autofree char *module_text = NULL;
+  g_autofree char *socket = g_build_filename (speech_dir, "speechd.sock", NULL);
+  g_autofree char *pid_file = g_build_filename (speech_dir, "speechd.pid", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (g_find_program_in_path ("speech-dispatcher") == NULL
+      || !g_file_test (MODULE_DIR "/sd_generic", G_FILE_TEST_IS_EXECUTABLE))
+    return FALSE;
+  spoken_path = g_build_filename (speech_dir, "spoken.txt", NULL);
+  module_text = g_strdup_printf (capture_module, spoken_path);
+  g_assert_cmpint (g_mkdir_with_parents (modules_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
+  g_assert_true (g_file_set_contents (module, module_text, -1, NULL));
+  {
+    /* Its own pid file, or it takes the user's service for itself; and it ends by
+     * itself 20 s after its last client should this test crash. */
+    const char *argv[] = { "speech-dispatcher", "-s", "-t", "20", "-C", conf_dir, "-S", socket,
+                           "-m", MODULE_DIR, "-P", pid_file, NULL };
+
+    g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                  G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                                  | G_SPAWN_STDERR_TO_DEV_NULL,
+                                  NULL, NULL, &speechd_pid, &error));
+  }
+  g_assert_no_error (error);
+  g_assert_true (gh_ui_test_wait (file_exists, socket, 10000));
+  speechd_address = g_strconcat ("unix_socket:", socket, NULL);
+  return TRUE;
+}
+
+typedef struct {
+  char *language;
+  int   rate;
+  int   volume;
+  char *text;
+} Utterance;
+
+static void
+utterance_free (gpointer data)
+{
+  Utterance *utterance = data;
+
+  g_free (utterance->language);
+  g_free (utterance->text);
+  g_free (utterance);
+}
+
+/* What was said since the capture was last cleared, in order. */
+static GPtrArray *
+heard (void)
+{
+  GPtrArray *utterances = g_ptr_array_new_with_free_func (utterance_free);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (spoken_path, &contents, NULL, NULL))
+    return utterances;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "|", 4);
+      Utterance *utterance;
+
+      if (g_strv_length (fields) != 4)
+        continue;
+      utterance = g_new0 (Utterance, 1);
+      utterance->language = g_strdup (fields[0]);
+      utterance->rate = (int) g_ascii_strtod (fields[1], NULL);
+      utterance->volume = (int) g_ascii_strtod (fields[2], NULL);
+      utterance->text = g_strdup (fields[3]);
+      g_ptr_array_add (utterances, utterance);
+    }
+  return utterances;
+}
+
+/* All that was said, one string. */
+static char *
+heard_text (void)
+{
+  g_autoptr(GPtrArray) utterances = heard ();
+  GString *all = g_string_new (NULL);
+
+  for (guint i = 0; i < utterances->len; i++)
+    g_string_append_printf (all, "%s ", ((Utterance *) utterances->pdata[i])->text);
+  return g_string_free (all, FALSE);
+}
+
+static void
+clear_heard (void)
+{
+  g_assert_true (g_file_set_contents (spoken_path, "", 0, NULL));
+}
+
+/* The first utterance containing @words, or NULL. */
+static const Utterance *
+find_heard (GPtrArray  *utterances,
+            const char *words)
+{
+  for (guint i = 0; i < utterances->len; i++)
+    {
+      const Utterance *utterance = utterances->pdata[i];
+
+      if (strstr (utterance->text, words) != NULL)
+        return utterance;
+    }
+  return NULL;
+}
+
+/* @text as TAP comment lines (the test's output is TAP); takes @text. */
+static char *
+tap_comment (char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  char *joined = g_strjoinv ("\n# ", lines);
+
+  g_free (text);
+  return joined;
+}
+
+static gboolean
+was_heard (gpointer data)
+{
+  g_autoptr(GPtrArray) utterances = heard ();
+
+  return find_heard (utterances, data) != NULL;
+}
+
+static void
+assert_heard (const char *words)
+{
+  if (!gh_ui_test_wait (was_heard, (gpointer) words, 10000))
+    {
+      g_autofree char *contents = NULL;
+
+      g_file_get_contents (spoken_path, &contents, NULL, NULL);
+      contents = tap_comment (contents);
+      gh_ui_test_fail ("never heard \"%s\"; heard:\n%s", words, contents);
+    }
+}
+
+/* ---- keys through the X server ---------------------------------------------------- */
+
+static void
+xdotool_ended (GPid     pid,
+               int      status,
+               gpointer data)
+{
+  g_spawn_close_pid (pid);
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Runs xdotool with @args after focusing @window's X window. */
+static void
+xdotool (GhWindow    *window,
+         const char **args)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+  GPid pid;
+
+  g_ptr_array_add (argv, "xdotool");
+  g_ptr_array_add (argv, "windowfocus");
+  g_ptr_array_add (argv, "--sync");
+  g_ptr_array_add (argv, xid);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                                &error));
+  g_assert_no_error (error);
+  g_child_watch_add (pid, xdotool_ended, &done);
+  g_assert_true (gh_ui_test_wait (is_true, &done, 20000));
+  gh_ui_test_wait_frames (GTK_WIDGET (window), 1);
+}
+
+static void
+press (GhWindow   *window,
+       const char *key)
+{
+  const char *args[] = { "key", key, NULL };
+
+  xdotool (window, args);
+}
+
+/* Digits at a person's pace (a scanner's burst would be taken for a card), then Enter. */
+static void
+type_digits (GhWindow   *window,
+             const char *digits)
+{
+  const char *args[] = { "type", "--delay", "120", digits, NULL };
+
+  xdotool (window, args);
+  press (window, "Return");
+}
+
+/* Holds Esc for longer than GH_NARRATOR_HOLD_MS: Read aloud on or off. */
+static void
+hold_escape (GhWindow *window)
+{
+  g_autofree char *seconds = g_strdup_printf ("%.1f", GH_NARRATOR_HOLD_MS / 1000.0 + 0.6);
+  const char *args[] = { "keydown", "Escape", "sleep", seconds, "keyup", "Escape", NULL };
+
+  xdotool (window, args);
+}
+
+/* ---- the kiosk --------------------------------------------------------------------- */
+
+static GhNarrator *
+narrator_of (GhWindow *window)
+{
+  return window->narrator;
+}
+
+static gboolean
+narrator_unavailable (gpointer data)
+{
+  return gh_narrator_get_unavailable (data);
+}
+
+static GhWindow *
+speaking_window (void)
+{
+  g_setenv ("SPEECHD_ADDRESS", speechd_address, TRUE);
+  clear_heard ();
+  return gh_ui_test_window_new (db_path, 1920, 1080);
+}
+
+/* A button by the words on it, its label or its label child (Read aloud's buttons),
+ * shown or in a closed popover. */
+static GtkWidget *
+worded_button (GtkWidget  *root,
+               const char *words)
+{
+  g_autoptr(GPtrArray) buttons = gh_ui_test_find_all (root, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = buttons->pdata[i];
+      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (button));
+
+      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), words) == 0
+          || (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), words) == 0))
+        return button;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+focus_of (GhWindow *window)
+{
+  return gtk_root_get_focus (GTK_ROOT (window));
+}
+
+/* Tab until @widget has the focus; FALSE if it never comes. Each control the focus
+ * passes is heard, by its spoken description, before the next Tab. */
+static gboolean
+tab_to (GhWindow  *window,
+        GtkWidget *widget,
+        GPtrArray *described)
+{
+  for (guint i = 0; i < 200; i++)
+    {
+      GtkWidget *focus;
+      g_autofree char *description = NULL;
+
+      press (window, "Tab");
+      focus = focus_of (window);
+      description = focus != NULL ? gh_spoken_describe (focus) : NULL;
+      if (description != NULL && gh_narrator_get_enabled (narrator_of (window)))
+        {
+          assert_heard (description);
+          if (described != NULL)
+            g_ptr_array_add (described, g_strdup (description));
+        }
+      if (focus == widget || (focus != NULL && gtk_widget_is_ancestor (focus, widget)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+/* ---- tests ------------------------------------------------------------------------- */
+
+/* The whole visit by keyboard, heard: each screen's title, each control the focus
+ * reaches, every offer and purpose of the shopper, the PIN only counted, and from
+ * sign-out on, nothing. */
+static void
+test_speech_visit (void)
+{
+  const char *loyalty_id = SHOPPER;
+  const char *pin = loyalty_id + strlen (loyalty_id) - 4;
+  GhWindow *window = speaking_window ();
+  g_autoptr(GPtrArray) described = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) utterances = NULL;
+  GhSession *session;
+  GListModel *purposes;
+  GPtrArray *offers;
+  gsize before;
+
+  /* Silent until asked: nothing is said by a kiosk nobody switched on. */
+  gh_ui_test_wait_frames (GTK_WIDGET (window), 5);
+  g_assert_false (gh_narrator_get_enabled (narrator_of (window)));
+
+  hold_escape (window);
+  g_assert_true (gh_narrator_get_enabled (narrator_of (window)));
+  assert_heard ("Read aloud is on.");
+  assert_heard ("Welcome");
+  assert_heard ("Start begins your visit.");
+
+  /* Tab to Start, every control on the way heard, and Enter. */
+  g_assert_true (tab_to (window, GTK_WIDGET (window->attract_page), NULL)
+                 || gtk_widget_is_ancestor (focus_of (window), window->attract_page));
+  g_assert_true (tab_to (window, gh_ui_test_find_button (window->attract_page, "Start"),
+                         described));
+  g_assert_cmpuint (described->len, >, 0);
+  press (window, "Return");
+  g_assert_true (gh_ui_test_wait_page (window, "identify", 5000));
+  assert_heard ("Sign in");
+  assert_heard ("Loyalty number, text field");
+
+  /* The loyalty number and the PIN: counted, never read. */
+  type_digits (window, loyalty_id);
+  assert_heard ("digit 10 of 10");
+  assert_heard ("PIN, text field");
+  type_digits (window, pin);
+  assert_heard ("digit 4 of 4");
+  g_assert_true (gh_ui_test_wait_page (window, "dashboard", 10000));
+  assert_heard (gh_window_page_title ("dashboard"));
+  assert_heard ("Press Tab to go through your data");
+
+  /* Every offer with its "because", every purpose with its state. */
+  session = gh_window_get_session (window);
+  offers = gh_session_get_offers (session);
+  g_assert_cmpuint (offers->len, >, 0);
+  for (guint i = 0; i < offers->len; i++)
+    {
+      const GhOfferMatch *match = g_ptr_array_index (offers, i);
+      g_autofree char *number = g_strdup_printf ("Offer %u of %u: %s.", i + 1, offers->len,
+                                                 gh_offer_get_title (match->offer, "en"));
+
+      assert_heard (number);
+    }
+  /* Each with its "because…" before the next offer (the speech service may say a
+   * long utterance sentence by sentence). */
+  {
+    g_autofree char *all = heard_text ();
+
+    for (guint i = 0; i < offers->len; i++)
+      {
+        g_autofree char *number = g_strdup_printf ("Offer %u of %u: ", i + 1, offers->len);
+        g_autofree char *next = g_strdup_printf ("Offer %u of %u: ", i + 2, offers->len);
+        const char *said = strstr (all, number);
+        const char *because = said != NULL ? strstr (said, "Because: ") : NULL;
+        const char *after = said != NULL ? strstr (said, next) : NULL;
+
+        g_assert_nonnull (because);
+        g_assert_true (after == NULL || because < after);
+      }
+  }
+  purposes = gh_catalog_get_purposes (gh_session_get_catalog (session));
+  g_assert_cmpuint (g_list_model_get_n_items (purposes), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (purposes); i++)
+    {
+      g_autoptr(GhPurpose) purpose = g_list_model_get_item (purposes, i);
+
+      assert_heard (gh_purpose_get_title (purpose, "en"));
+    }
+
+  /* Through the dashboard by Tab to "Sign out": each control heard as it is reached,
+   * the purposes' switches among them. */
+  g_ptr_array_set_size (described, 0);
+  g_assert_true (tab_to (window, GTK_WIDGET (window->sign_out_button), described));
+  g_assert_true (tab_to (window, GTK_WIDGET (window->sign_out_button), described));
+  assert_heard (", switch, ");
+  g_assert_cmpuint (described->len, >=, g_list_model_get_n_items (purposes));
+
+  /* Nothing said ever gave the PIN or the loyalty number away. */
+  g_clear_pointer (&utterances, g_ptr_array_unref);
+  utterances = heard ();
+  for (guint i = 0; i < utterances->len; i++)
+    {
+      const Utterance *said = utterances->pdata[i];
+
+      g_assert_null (strstr (said->text, pin));
+      g_assert_null (strstr (said->text, loyalty_id));
+      /* Nor a digit said on its own, as a keypad key or a field's echo would. */
+      g_assert_false (strlen (said->text) == 1 && g_ascii_isdigit (said->text[0]));
+    }
+  for (guint j = 1; j <= 4; j++)
+    {
+      g_autofree char *digit = g_strdup_printf ("digit %u of 4", j);
+
+      g_assert_nonnull (find_heard (utterances, digit));
+    }
+
+  /* Sign-out: silence from then on, and the next shopper starts silent. */
+  gh_ui_test_wait (never, NULL, 500);
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (spoken_path, &contents, &before, NULL));
+  }
+  press (window, "Return");
+  g_assert_true (gh_ui_test_wait_page (window, "attract", 5000));
+  g_assert_false (gh_narrator_get_enabled (narrator_of (window)));
+  gh_ui_test_wait (never, NULL, 2000);
+  {
+    g_autofree char *contents = NULL;
+    gsize after;
+
+    g_assert_true (g_file_get_contents (spoken_path, &contents, &after, NULL));
+    if (after != before)
+      gh_ui_test_fail ("heard after sign-out:\n# %s", contents + before);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A German visit speaks German: the voice's language and the words. */
+static void
+test_speech_german (void)
+{
+  const char *loyalty_id = SHOPPER;
+  GhWindow *window = speaking_window ();
+  g_autoptr(GPtrArray) utterances = NULL;
+  GListModel *purposes;
+
+  g_assert_true (tab_to (window, gh_ui_test_find_button (window->attract_page, "Deutsch"),
+                         NULL));
+  press (window, "Return");
+  g_assert_cmpstr (gh_window_get_language (window), ==, "de");
+  clear_heard ();
+  hold_escape (window);
+  assert_heard ("Vorlesen ist an.");
+  assert_heard ("Willkommen");
+
+  g_assert_true (gh_ui_test_sign_in (window, loyalty_id, loyalty_id + strlen (loyalty_id) - 4));
+  purposes = gh_catalog_get_purposes (gh_window_get_catalog (window));
+  for (guint i = 0; i < g_list_model_get_n_items (purposes); i++)
+    {
+      g_autoptr(GhPurpose) purpose = g_list_model_get_item (purposes, i);
+
+      assert_heard (gh_purpose_get_title (purpose, "de"));
+    }
+  assert_heard ("Ihre Angebote");
+
+  utterances = heard ();
+  g_assert_cmpuint (utterances->len, >, 5);
+  for (guint i = 0; i < utterances->len; i++)
+    {
+      const Utterance *said = utterances->pdata[i];
+
+      if (g_strcmp0 (said->language, "de") != 0)
+        gh_ui_test_fail ("\"%s\" was said in \"%s\", not German", said->text, said->language);
+    }
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
+  g_assert_false (gh_narrator_get_enabled (narrator_of (window)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Louder, quieter, faster, slower: by the keys and by the on-screen buttons, heard at
+ * the new volume and speed. */
+static void
+test_speech_voice (void)
+{
+  GhWindow *window = speaking_window ();
+  g_autoptr(GPtrArray) utterances = NULL;
+  const Utterance *said;
+  GtkWidget *quieter;
+
+  hold_escape (window);
+  assert_heard ("Welcome");
+  press (window, "plus");
+  assert_heard ("Louder");
+  press (window, "asterisk");
+  assert_heard ("Faster");
+  utterances = heard ();
+  said = find_heard (utterances, "Louder");
+  g_assert_cmpint (said->volume, ==, GH_SPEECH_STEP);
+  said = find_heard (utterances, "Faster");
+  g_assert_cmpint (said->rate, ==, GH_SPEECH_STEP);
+  g_assert_cmpint (said->volume, ==, GH_SPEECH_STEP);
+
+  quieter = worded_button (window->attract_page, "Quieter");
+  g_assert_nonnull (quieter);
+  clear_heard ();
+  g_signal_emit_by_name (quieter, "clicked");
+  assert_heard ("Quieter");
+  g_clear_pointer (&utterances, g_ptr_array_unref);
+  utterances = heard ();
+  g_assert_cmpint (find_heard (utterances, "Quieter")->volume, ==, 0);
+
+  /* The toggle by keyboard: off, then nothing more is said. */
+  g_assert_true (tab_to (window, worded_button (window->attract_page, "Read aloud"),
+                         NULL));
+  press (window, "space");
+  g_assert_false (gh_narrator_get_enabled (narrator_of (window)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* No speech service: Read aloud says so on screen, and the visit goes on. */
+static void
+test_speech_unavailable (void)
+{
+  const char *loyalty_id = SHOPPER;
+  g_autofree char *dead = g_build_filename (speech_dir, "nobody.sock", NULL);
+  g_autofree char *address = g_strconcat ("unix_socket:", dead, NULL);
+  GhWindow *window;
+  GtkWidget *toggle;
+
+  g_setenv ("SPEECHD_ADDRESS", address, TRUE);
+  window = gh_ui_test_window_new (db_path, 1920, 1080);
+  toggle = worded_button (window->attract_page, "Read aloud");
+  g_assert_nonnull (toggle);
+  g_signal_emit_by_name (toggle, "clicked");
+  g_assert_true (gh_ui_test_wait (narrator_unavailable, narrator_of (window), 10000));
+  g_assert_false (gh_narrator_get_enabled (narrator_of (window)));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  g_assert_nonnull (gh_ui_test_find_named (window->attract_page, "read-aloud"));
+  {
+    g_auto(GStrv) labels = gh_ui_test_label_texts (window->attract_page);
+    gboolean said = FALSE;
+
+    for (guint i = 0; labels[i] != NULL; i++)
+      said |= g_str_equal (labels[i], "Read aloud is not available on this kiosk. Please ask "
+                                      "a member of staff.");
+    g_assert_true (said);
+  }
+  g_assert_true (gh_ui_test_sign_in (window, loyalty_id, loyalty_id + strlen (loyalty_id) - 4));
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
+  g_assert_true (gh_ui_test_wait_page (window, "attract", 5000));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_setenv ("LANGUAGE", "en", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  store_dir = g_dir_make_tmp ("gh-ui-speech-XXXXXX", NULL);
+  speech_dir = g_build_filename (store_dir, "speech", NULL);
+  db_path = gh_ui_test_demo_store (store_dir, 50);
+  g_setenv ("GLASSHOUSE_INBOX", store_dir, TRUE);
+
+  g_test_add_func ("/ui/speech/unavailable", test_speech_unavailable);
+  if (start_speechd ())
+    {
+      g_test_add_func ("/ui/speech/visit", test_speech_visit);
+      g_test_add_func ("/ui/speech/german", test_speech_german);
+      g_test_add_func ("/ui/speech/voice", test_speech_voice);
+    }
+  else
+    g_test_message ("speech-dispatcher or its generic module is missing: only the kiosk "
+                    "without a speech service is tested");
+  status = g_test_run ();
+
+  if (speechd_pid != 0)
+    {
+      kill (speechd_pid, SIGTERM);
+      g_spawn_close_pid (speechd_pid);
+    }
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", store_dir);
+
+    (void) !system (command);
+  }
+  return status;
+}
