@@ -132,7 +132,7 @@ on_language (GtkWidget *box)
 }
 
 static GtkWidget *
-wrapped_label (const char *css_class)
+styled_text_label (const char *css_class)
 {
   GtkWidget *label = gtk_label_new (NULL);
 
@@ -170,13 +170,13 @@ gh_narrator_controls_new (GhNarrator *self,
   gtk_box_append (GTK_BOX (row), controls->voice_button);
   gtk_box_append (GTK_BOX (box), row);
 
-  controls->unavailable_label = GTK_LABEL (wrapped_label ("status"));
+  controls->unavailable_label = GTK_LABEL (styled_text_label ("status"));
   g_object_bind_property (self, "unavailable", controls->unavailable_label, "visible",
                           G_BINDING_SYNC_CREATE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (controls->unavailable_label));
   if (with_hint)
     {
-      controls->hint_label = GTK_LABEL (wrapped_label ("hint"));
+      controls->hint_label = GTK_LABEL (styled_text_label ("hint"));
       gtk_box_append (GTK_BOX (box), GTK_WIDGET (controls->hint_label));
     }
 

@@ -38,10 +38,10 @@ static GPid speechd_pid;
 static const char capture_module[] =
   "GenericExecuteSynth \"printf '%%s|%%s|%%s|%%s\\\\n' \\'$LANGUAGE\\' \\'$RATE\\' "
   "\\'$VOLUME\\' \\'$DATA\\' >> '%s'\"\n"
-  "GenericLanguage \"en\" \"en\" \"utf-8\"\n"
-  "GenericLanguage \"de\" \"de\" \"utf-8\"\n"
-  "GenericLanguage \"fr\" \"fr\" \"utf-8\"\n"
-  "GenericLanguage \"es\" \"es\" \"utf-8\"\n"
+  "GenericLanguage \"en\" \"en\" \"UTF-8\"\n"
+  "GenericLanguage \"de\" \"de\" \"UTF-8\"\n"
+  "GenericLanguage \"fr\" \"fr\" \"UTF-8\"\n"
+  "GenericLanguage \"es\" \"es\" \"UTF-8\"\n"
   "AddVoice \"en\" \"MALE1\" \"en\"\n"
   "AddVoice \"de\" \"MALE1\" \"de\"\n"
   "AddVoice \"fr\" \"MALE1\" \"fr\"\n"
@@ -90,7 +90,10 @@ start_speechd (void)
     const char *argv[] = { "speech-dispatcher", "-s", "-t", "20", "-C", conf_dir, "-S", socket,
                            "-m", MODULE_DIR, "-P", pid_file, NULL };
 
-    g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+    /* A UTF-8 locale, or its module writes "Fran?ais". */
+    g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "LC_ALL", "C.UTF-8", TRUE);
+
+    g_assert_true (g_spawn_async (NULL, (char **) argv, env,
                                   G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
                                   | G_SPAWN_STDERR_TO_DEV_NULL,
                                   NULL, NULL, &speechd_pid, &error));
@@ -304,8 +307,13 @@ static GhWindow *
 speaking_window (void)
 {
   g_setenv ("SPEECHD_ADDRESS", speechd_address, TRUE);
+  GhWindow *window;
+
   clear_heard ();
-  return gh_ui_test_window_new (db_path, 1920, 1080);
+  window = gh_ui_test_window_new (db_path, 1920, 1080);
+  /* Drawn and settled before the first key arrives. */
+  gh_ui_test_wait_frames (GTK_WIDGET (window), 5);
+  return window;
 }
 
 /* A button by the words on it, its label or its label child (Read aloud's buttons),
@@ -386,7 +394,6 @@ test_speech_visit (void)
   gsize before;
 
   /* Silent until asked: nothing is said by a kiosk nobody switched on. */
-  gh_ui_test_wait_frames (GTK_WIDGET (window), 5);
   g_assert_false (gh_narrator_get_enabled (narrator_of (window)));
 
   hold_escape (window);
