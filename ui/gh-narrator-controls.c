@@ -61,9 +61,10 @@ relabel (Controls *controls)
   set_button_words (controls->quieter, _("Quieter"));
   set_button_words (controls->faster, _("Faster"));
   set_button_words (controls->slower, _("Slower"));
-  gtk_label_set_label (controls->unavailable_label,
-                       _("Read aloud is not available on this kiosk. Please ask a member of "
-                         "staff."));
+  if (controls->unavailable_label != NULL)
+    gtk_label_set_label (controls->unavailable_label,
+                         _("Read aloud is not available on this kiosk. Please ask a member of "
+                           "staff."));
   if (controls->hint_label != NULL)
     /* Translators: under the Read aloud toggle on the welcome screen; the keys are
      * those of a keyboard's numeric keypad */
@@ -149,8 +150,9 @@ gh_narrator_controls_new (GhNarrator *self,
                           gboolean    with_hint)
 {
   Controls *controls = g_new0 (Controls, 1);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  /* The top bar takes the buttons alone, as tall as its other buttons. */
+  GtkWidget *box = with_hint ? gtk_box_new (GTK_ORIENTATION_VERTICAL, 8) : row;
   GtkWidget *voice_label = gtk_label_new (NULL);
 
   g_return_val_if_fail (GH_IS_NARRATOR (self), NULL);
@@ -163,19 +165,24 @@ gh_narrator_controls_new (GhNarrator *self,
   gtk_menu_button_set_child (GTK_MENU_BUTTON (controls->voice_button), voice_label);
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (controls->voice_button), voice_popover (controls));
   gtk_widget_add_css_class (controls->voice_button, "a11y-toggle");
-  /* Only while it reads: the voice of a silent kiosk means nothing. */
-  g_object_bind_property (self, "enabled", controls->voice_button, "visible",
-                          G_BINDING_SYNC_CREATE);
+  /* Only while it reads: the voice of a silent kiosk means nothing. Not in the top
+   * bar, which a portrait screen leaves no room in: there the keys change the voice. */
+  if (with_hint)
+    g_object_bind_property (self, "enabled", controls->voice_button, "visible",
+                            G_BINDING_SYNC_CREATE);
+  else
+    gtk_widget_set_visible (controls->voice_button, FALSE);
   gtk_box_append (GTK_BOX (row), controls->toggle);
   gtk_box_append (GTK_BOX (row), controls->voice_button);
-  gtk_box_append (GTK_BOX (box), row);
-
-  controls->unavailable_label = GTK_LABEL (styled_text_label ("status"));
-  g_object_bind_property (self, "unavailable", controls->unavailable_label, "visible",
-                          G_BINDING_SYNC_CREATE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (controls->unavailable_label));
   if (with_hint)
     {
+      gtk_box_append (GTK_BOX (box), row);
+      /* Said on the welcome screen, where Read aloud is switched on; in the top bar
+       * the toggle springs back off. */
+      controls->unavailable_label = GTK_LABEL (styled_text_label ("status"));
+      g_object_bind_property (self, "unavailable", controls->unavailable_label, "visible",
+                              G_BINDING_SYNC_CREATE);
+      gtk_box_append (GTK_BOX (box), GTK_WIDGET (controls->unavailable_label));
       controls->hint_label = GTK_LABEL (styled_text_label ("hint"));
       gtk_box_append (GTK_BOX (box), GTK_WIDGET (controls->hint_label));
     }

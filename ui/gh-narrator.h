@@ -42,8 +42,9 @@ void        gh_narrator_announce        (GtkWidget   *from,
                                          gboolean     urgent,
                                          const char  *text);
 
-/* gh-narrator-controls.c: the "Read aloud" toggle, the voice's volume and speed, and
- * a line saying when speech is not available; @with_hint adds how to use the keys. */
+/* gh-narrator-controls.c: the "Read aloud" toggle; @with_hint (the welcome screen)
+ * adds the voice's volume and speed, how to use the keys and a line saying when
+ * speech is not available. */
 GtkWidget  *gh_narrator_controls_new    (GhNarrator  *self,
                                          gboolean     with_hint);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gh-accessibility.h"
 #include "gh-narrator.h"
 #include "gh-spoken.h"
 #include "gh-ui-test-utils.h"
@@ -628,6 +629,94 @@ test_speech_unavailable (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ---- the tour ---------------------------------------------------------------------- */
+
+static void
+shoot (GhWindow   *window,
+       const char *orientation,
+       const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("tour-%s-speech-%s.png", orientation, name);
+  g_autofree char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".", file,
+                                            NULL);
+
+  gh_ui_test_settle (GTK_WIDGET (window));
+  gh_ui_test_save_png (GTK_WIDGET (window), path);
+  g_test_message ("wrote %s", path);
+}
+
+static gboolean
+narrator_ready (gpointer data)
+{
+  return gh_speech_get_state (gh_narrator_get_speech (data)) == GH_SPEECH_READY;
+}
+
+/* Read aloud's screens, landscape and portrait, to tour-<orientation>-speech-*.png:
+ * the welcome screen with it on and the voice's buttons open, the top bar while it
+ * reads, German with larger text, and the kiosk without a speech service. */
+static void
+speech_tour (const char *orientation,
+             int         width,
+             int         height)
+{
+  GhWindow *window;
+  GhAccessibility *a11y;
+  g_autoptr(GPtrArray) voice = NULL;
+  g_autofree char *dead = g_build_filename (speech_dir, "nobody.sock", NULL);
+  g_autofree char *address = g_strconcat ("unix_socket:", dead, NULL);
+
+  g_setenv ("SPEECHD_ADDRESS", speechd_address, TRUE);
+  window = gh_ui_test_window_new (db_path, width, height);
+  gh_narrator_set_enabled (narrator_of (window), TRUE);
+  g_assert_true (gh_ui_test_wait (narrator_ready, narrator_of (window), 10000));
+  voice = gh_ui_test_find_all (gh_ui_test_find_named (window->attract_page, "read-aloud"),
+                               GTK_TYPE_MENU_BUTTON);
+  g_assert_cmpuint (voice->len, ==, 1);
+  shoot (window, orientation, "on");
+  /* The voice's buttons open in a popover: a surface of its own, shot on its own. */
+  gtk_menu_button_popup (voice->pdata[0]);
+  shoot (window, orientation, "voice");
+  {
+    g_autofree char *path = g_strdup_printf ("%s/tour-%s-speech-voice-popover.png",
+                                             g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".",
+                                             orientation);
+
+    gh_ui_test_save_png (GTK_WIDGET (gtk_menu_button_get_popover (voice->pdata[0])), path);
+  }
+  gtk_menu_button_popdown (voice->pdata[0]);
+
+  g_assert_true (gh_ui_test_sign_in (window, SHOPPER, SHOPPER + strlen (SHOPPER) - 4));
+  gh_narrator_set_enabled (narrator_of (window), TRUE);
+  shoot (window, orientation, "dashboard");
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = gh_ui_test_window_new (db_path, width, height);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.language", "s", "de"));
+  a11y = gh_accessibility_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
+  gh_accessibility_set_larger_text (a11y, TRUE);
+  gh_narrator_set_enabled (narrator_of (window), TRUE);
+  g_assert_true (gh_ui_test_wait (narrator_ready, narrator_of (window), 10000));
+  shoot (window, orientation, "de-larger");
+  gh_accessibility_reset (a11y);
+  gh_narrator_set_enabled (narrator_of (window), FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_setenv ("SPEECHD_ADDRESS", address, TRUE);
+  window = gh_ui_test_window_new (db_path, width, height);
+  gh_narrator_set_enabled (narrator_of (window), TRUE);
+  g_assert_true (gh_ui_test_wait (narrator_unavailable, narrator_of (window), 10000));
+  shoot (window, orientation, "unavailable");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_speech_tour (void)
+{
+  speech_tour ("landscape", 1920, 1080);
+  speech_tour ("portrait", 1080, 1920);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -647,6 +736,7 @@ main (int   argc,
       g_test_add_func ("/ui/speech/visit", test_speech_visit);
       g_test_add_func ("/ui/speech/german", test_speech_german);
       g_test_add_func ("/ui/speech/voice", test_speech_voice);
+      g_test_add_func ("/ui/speech/tour", test_speech_tour);
     }
   else
     g_test_message ("speech-dispatcher or its generic module is missing: only the kiosk "
