@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "gh-accessibility.h"
+#include "gh-consent-row.h"
 #include "gh-narrator.h"
 #include "gh-spoken.h"
 #include "gh-ui-test-utils.h"
@@ -629,6 +630,59 @@ test_speech_unavailable (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The preview of switching a choice off, and the idle warning: said at once, over
+ * whatever was being read. */
+static void
+test_speech_preview_and_idle (void)
+{
+  GhWindow *window = speaking_window ();
+  GtkWidget *dashboard;
+  g_autoptr(GPtrArray) rows = NULL;
+  GtkWidget *chosen = NULL;
+  const char *title = NULL;
+  g_autofree char *question = NULL;
+
+  g_assert_true (gh_ui_test_sign_in (window, SHOPPER, SHOPPER + strlen (SHOPPER) - 4));
+  gh_narrator_set_enabled (narrator_of (window), TRUE);
+  assert_heard (gh_window_page_title ("dashboard"));
+
+  /* A choice that is on and can be switched off, in the choices column. */
+  dashboard = _gh_window_get_page (window, "dashboard");
+  rows = gh_ui_test_find_all (dashboard, GH_TYPE_CONSENT_ROW);
+  for (guint i = 0; i < rows->len && chosen == NULL; i++)
+    {
+      GhConsentRow *row = rows->pdata[i];
+      g_autoptr(GPtrArray) switches = gh_ui_test_find_all (GTK_WIDGET (row), GTK_TYPE_SWITCH);
+
+      if (gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_POPOVER) == NULL
+          && gh_consent_row_get_granted (row) && switches->len == 1
+          && gtk_widget_get_sensitive (switches->pdata[0]))
+        {
+          chosen = switches->pdata[0];
+          title = gh_purpose_get_title (gh_consent_row_get_purpose (row), "en");
+        }
+    }
+  g_assert_nonnull (chosen);
+  /* Right after the screen began: the dashboard's lists are still being read. */
+  clear_heard ();
+  gtk_switch_set_active (GTK_SWITCH (chosen), FALSE);
+  question = g_strdup_printf ("Switch off “%s”?", title);
+  assert_heard (question);
+  gtk_widget_activate_action (dashboard, "dashboard.cancel", NULL);
+
+  clear_heard ();
+  _gh_window_set_idle_timeout (window, 300, 20);
+  g_assert_true (gh_ui_test_wait ((GhUiTestCondition) _gh_window_get_idle_warning_shown, window,
+                                  3000));
+  assert_heard (gtk_label_get_label (window->idle_title));
+  assert_heard ("I need more time");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.more-time", NULL));
+  _gh_window_set_idle_timeout (window, 0, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.sign-out", NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* ---- the tour ---------------------------------------------------------------------- */
 
 static void
@@ -736,6 +790,7 @@ main (int   argc,
       g_test_add_func ("/ui/speech/visit", test_speech_visit);
       g_test_add_func ("/ui/speech/german", test_speech_german);
       g_test_add_func ("/ui/speech/voice", test_speech_voice);
+      g_test_add_func ("/ui/speech/preview-and-idle", test_speech_preview_and_idle);
       g_test_add_func ("/ui/speech/tour", test_speech_tour);
     }
   else
