@@ -655,6 +655,7 @@ test_speech_preview_and_idle (void)
       g_autoptr(GPtrArray) switches = gh_ui_test_find_all (GTK_WIDGET (row), GTK_TYPE_SWITCH);
 
       if (gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_POPOVER) == NULL
+          && gh_purpose_get_can_revoke (gh_consent_row_get_purpose (row))
           && gh_consent_row_get_granted (row) && switches->len == 1
           && gtk_widget_get_sensitive (switches->pdata[0]))
         {
