@@ -39,20 +39,30 @@ static GPid speechd_pid;
 
 /* ---- the private speech service ---------------------------------------------------- */
 
+/* The voices of the kiosk's languages, for the generic module. */
+#define GENERIC_VOICES                                                                     \
+  "GenericLanguage \"en\" \"en\" \"UTF-8\"\n"                                               \
+  "GenericLanguage \"de\" \"de\" \"UTF-8\"\n"                                               \
+  "GenericLanguage \"fr\" \"fr\" \"UTF-8\"\n"                                               \
+  "GenericLanguage \"es\" \"es\" \"UTF-8\"\n"                                               \
+  "AddVoice \"en\" \"MALE1\" \"en\"\n"                                                      \
+  "AddVoice \"de\" \"MALE1\" \"de\"\n"                                                      \
+  "AddVoice \"fr\" \"MALE1\" \"fr\"\n"                                                      \
+  "AddVoice \"es\" \"MALE1\" \"es\"\n"
+
 /* Every utterance, one line: language|rate|volume|text. The generic module quotes
  * $DATA for the shell itself (a ' in the text arrives as '\''), so the line is built
  * with printf and single quotes only. */
 static const char capture_module[] =
   "GenericExecuteSynth \"printf '%%s|%%s|%%s|%%s\\\\n' \\'$LANGUAGE\\' \\'$RATE\\' "
   "\\'$VOLUME\\' \\'$DATA\\' >> '%s'\"\n"
-  "GenericLanguage \"en\" \"en\" \"UTF-8\"\n"
-  "GenericLanguage \"de\" \"de\" \"UTF-8\"\n"
-  "GenericLanguage \"fr\" \"fr\" \"UTF-8\"\n"
-  "GenericLanguage \"es\" \"es\" \"UTF-8\"\n"
-  "AddVoice \"en\" \"MALE1\" \"en\"\n"
-  "AddVoice \"de\" \"MALE1\" \"de\"\n"
-  "AddVoice \"fr\" \"MALE1\" \"fr\"\n"
-  "AddVoice \"es\" \"MALE1\" \"es\"\n";
+  GENERIC_VOICES;
+
+/* Every utterance rendered by espeak-ng, in its language's voice, to a WAV file of
+ * its own in the folder given (the shell's pid names it). */
+static const char render_module[] =
+  "GenericExecuteSynth \"espeak-ng -v $LANGUAGE -w '%s'/utterance-$$.wav \\'$DATA\\'\"\n"
+  GENERIC_VOICES;
 
 /* ALSA's null device: the module needs an audio output to start, none is heard. */
 static const char speechd_conf[] =
@@ -60,8 +70,8 @@ static const char speechd_conf[] =
   "LogDir \"%s\"\n"
   "AudioOutputMethod \"alsa\"\n"
   "AudioALSADevice \"null\"\n"
-  "AddModule \"capture\" \"sd_generic\" \"capture.conf\"\n"
-  "DefaultModule capture\n"
+  "AddModule \"private\" \"sd_generic\" \"private.conf\"\n"
+  "DefaultModule private\n"
   "DefaultLanguage \"en\"\n";
 
 static gboolean
@@ -71,43 +81,71 @@ file_exists (gpointer data)
 }
 
 static gboolean
-start_speechd (void)
+have_program (const char *name)
 {
-  g_autofree char *conf_dir = g_build_filename (speech_dir, "conf", NULL);
+  g_autofree char *program = g_find_program_in_path (name);
+
+  return program != NULL;
+}
+
+static gboolean
+have_speechd (void)
+{
+  return have_program ("speech-dispatcher")
+         && g_file_test (MODULE_DIR "/sd_generic", G_FILE_TEST_IS_EXECUTABLE);
+}
+
+/* A speech-dispatcher of the test's own in @dir whose one output module is the
+ * generic one running @module_text; returns its SPEECHD_ADDRESS. */
+static char *
+spawn_speechd (const char *dir,
+               const char *module_text,
+               GPid       *pid)
+{
+  g_autofree char *conf_dir = g_build_filename (dir, "conf", NULL);
   g_autofree char *modules_dir = g_build_filename (conf_dir, "modules", NULL);
   g_autofree char *conf = g_build_filename (conf_dir, "speechd.conf", NULL);
-  g_autofree char *module = g_build_filename (modules_dir, "capture.conf", NULL);
-  g_autofree char *conf_text = g_strdup_printf (speechd_conf, speech_dir);
-  g_autofree char *module_text = NULL;
-  g_autofree char *socket = g_build_filename (speech_dir, "speechd.sock", NULL);
-  g_autofree char *pid_file = g_build_filename (speech_dir, "speechd.pid", NULL);
+  g_autofree char *module = g_build_filename (modules_dir, "private.conf", NULL);
+  g_autofree char *conf_text = g_strdup_printf (speechd_conf, dir);
+  g_autofree char *socket = g_build_filename (dir, "speechd.sock", NULL);
+  g_autofree char *pid_file = g_build_filename (dir, "speechd.pid", NULL);
+  /* Its own pid file, or it takes the user's service for itself; and it ends by
+   * itself 20 s after its last client should this test crash. */
+  const char *argv[] = { "speech-dispatcher", "-s", "-t", "20", "-C", conf_dir, "-S", socket,
+                         "-m", MODULE_DIR, "-P", pid_file, NULL };
+  /* A UTF-8 locale, or its module writes "Fran?ais". */
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "LC_ALL", "C.UTF-8", TRUE);
   g_autoptr(GError) error = NULL;
 
-  if (g_find_program_in_path ("speech-dispatcher") == NULL
-      || !g_file_test (MODULE_DIR "/sd_generic", G_FILE_TEST_IS_EXECUTABLE))
-    return FALSE;
-  spoken_path = g_build_filename (speech_dir, "spoken.txt", NULL);
-  module_text = g_strdup_printf (capture_module, spoken_path);
   g_assert_cmpint (g_mkdir_with_parents (modules_dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
   g_assert_true (g_file_set_contents (module, module_text, -1, NULL));
-  {
-    /* Its own pid file, or it takes the user's service for itself; and it ends by
-     * itself 20 s after its last client should this test crash. */
-    const char *argv[] = { "speech-dispatcher", "-s", "-t", "20", "-C", conf_dir, "-S", socket,
-                           "-m", MODULE_DIR, "-P", pid_file, NULL };
-
-    /* A UTF-8 locale, or its module writes "Fran?ais". */
-    g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "LC_ALL", "C.UTF-8", TRUE);
-
-    g_assert_true (g_spawn_async (NULL, (char **) argv, env,
-                                  G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
-                                  | G_SPAWN_STDERR_TO_DEV_NULL,
-                                  NULL, NULL, &speechd_pid, &error));
-  }
+  g_assert_true (g_spawn_async (NULL, (char **) argv, env,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                                | G_SPAWN_STDERR_TO_DEV_NULL,
+                                NULL, NULL, pid, &error));
   g_assert_no_error (error);
   g_assert_true (gh_ui_test_wait (file_exists, socket, 10000));
-  speechd_address = g_strconcat ("unix_socket:", socket, NULL);
+  return g_strconcat ("unix_socket:", socket, NULL);
+}
+
+static void
+stop_speechd (GPid pid)
+{
+  kill (pid, SIGTERM);
+  g_spawn_close_pid (pid);
+}
+
+static gboolean
+start_speechd (void)
+{
+  g_autofree char *module_text = NULL;
+
+  if (!have_speechd ())
+    return FALSE;
+  spoken_path = g_build_filename (speech_dir, "spoken.txt", NULL);
+  module_text = g_strdup_printf (capture_module, spoken_path);
+  speechd_address = spawn_speechd (speech_dir, module_text, &speechd_pid);
   return TRUE;
 }
 
@@ -692,6 +730,95 @@ test_speech_preview_and_idle (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* One figure of `sox FILE -n stat` ("Length (seconds)", "RMS     amplitude"). */
+static double
+sox_stat (const char *wav,
+          const char *figure)
+{
+  const char *argv[] = { "sox", wav, "-n", "stat", NULL };
+  g_autofree char *err = NULL;
+  int status = 0;
+  const char *line;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  line = strstr (err, figure);
+  g_assert_nonnull (line);
+  return g_ascii_strtod (strchr (line, ':') + 1, NULL);
+}
+
+static guint
+count_wavs (const char *dir)
+{
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    n += g_str_has_suffix (name, ".wav");
+  return n;
+}
+
+static gboolean
+three_wavs (gpointer data)
+{
+  return count_wavs (data) >= 3;
+}
+
+/* Real speech: espeak-ng behind speech-dispatcher renders what a German visit's
+ * welcome screen says to WAV files, and sox finds each one audible and of a length
+ * words take. */
+static void
+test_speech_audio (void)
+{
+  g_autofree char *dir = g_build_filename (store_dir, "audio", NULL);
+  g_autofree char *module_text = g_strdup_printf (render_module, dir);
+  g_autofree char *address = NULL;
+  g_autoptr(GDir) folder = NULL;
+  const char *name;
+  double total = 0;
+  GhWindow *window;
+  GPid pid;
+
+  if (!have_program ("espeak-ng") || !have_program ("sox"))
+    {
+      g_test_skip ("espeak-ng or sox is missing");
+      return;
+    }
+  address = spawn_speechd (dir, module_text, &pid);
+  g_setenv ("SPEECHD_ADDRESS", address, TRUE);
+  window = gh_ui_test_window_new (db_path, 1920, 1080);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "kiosk.language", "s", "de"));
+  gh_narrator_set_enabled (narrator_of (window), TRUE);
+  g_assert_true (gh_ui_test_wait (three_wavs, dir, 20000));
+  /* Each file is whole once the next one has begun; the last may still be written. */
+  gh_narrator_set_enabled (narrator_of (window), FALSE);
+  gh_ui_test_wait (never, NULL, 1000);
+
+  folder = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (folder)) != NULL)
+    {
+      g_autofree char *wav = g_build_filename (dir, name, NULL);
+      double length, rms;
+
+      if (!g_str_has_suffix (name, ".wav"))
+        continue;
+      length = sox_stat (wav, "Length (seconds):");
+      rms = sox_stat (wav, "RMS     amplitude:");
+      g_test_message ("%s: %.2f s, RMS %.3f", name, length, rms);
+      /* A word or more, not a click; not silence. */
+      g_assert_cmpfloat (length, >, 0.3);
+      g_assert_cmpfloat (length, <, 60);
+      g_assert_cmpfloat (rms, >, 0.01);
+      total += length;
+    }
+  g_assert_cmpfloat (total, >, 2);
+  gtk_window_destroy (GTK_WINDOW (window));
+  stop_speechd (pid);
+}
+
 /* ---- the tour ---------------------------------------------------------------------- */
 
 static void
@@ -806,6 +933,7 @@ main (int   argc,
           g_test_add_func ("/ui/speech/german", test_speech_german);
           g_test_add_func ("/ui/speech/voice", test_speech_voice);
           g_test_add_func ("/ui/speech/preview-and-idle", test_speech_preview_and_idle);
+          g_test_add_func ("/ui/speech/audio", test_speech_audio);
         }
     }
   else
@@ -814,10 +942,7 @@ main (int   argc,
   status = g_test_run ();
 
   if (speechd_pid != 0)
-    {
-      kill (speechd_pid, SIGTERM);
-      g_spawn_close_pid (speechd_pid);
-    }
+    stop_speechd (speechd_pid);
   {
     g_autofree char *command = g_strdup_printf ("rm -rf '%s'", store_dir);
 
