@@ -6,7 +6,8 @@
  * "digit 3 of 4", never read. Pages announce their own news (a preview, the idle
  * warning) with gh_narrator_announce. Holding Esc for two seconds switches it on or
  * off from anywhere; while on, + and - change the volume, * and / the speed (the
- * keys of a numeric keypad). The window switches it off when a visit ends. The
+ * keys of a numeric keypad); Tab and the arrows cut short what is being said, for
+ * the control the focus moves to. The window switches it off when a visit ends. The
  * speaking itself is GhSpeech's, off the main loop.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 

@@ -373,9 +373,10 @@ worded_button (GtkWidget  *root,
     {
       GtkWidget *button = buttons->pdata[i];
       GtkWidget *child = gtk_button_get_child (GTK_BUTTON (button));
+      const char *shown = GTK_IS_LABEL (child) ? gtk_label_get_label (GTK_LABEL (child)) : NULL;
 
       if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), words) == 0
-          || (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), words) == 0))
+          || g_strcmp0 (shown, words) == 0)
         return button;
     }
   return NULL;
