@@ -164,10 +164,10 @@ gh_accessibility_reset (GhAccessibility *self)
   gh_accessibility_set_high_contrast (self, FALSE);
 }
 
-static GtkWidget *
-toggle_new (GhAccessibility *self,
-            const char      *property,
-            const char      *label)
+GtkWidget *
+gh_accessibility_toggle_new (gpointer    object,
+                             const char *property,
+                             const char *label)
 {
   GtkWidget *button = gtk_toggle_button_new ();
   GtkWidget *text = gtk_label_new (label);
@@ -184,7 +184,7 @@ toggle_new (GhAccessibility *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
   gtk_widget_add_css_class (button, "a11y-toggle");
-  g_object_bind_property (self, property, button, "active",
+  g_object_bind_property (object, property, button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   return button;
 }
@@ -204,11 +204,11 @@ gh_accessibility_toggles_new (GhAccessibility *self)
                                    * below; a noun, the screen's look */
                                   _("Display"), -1);
   gtk_box_append (GTK_BOX (box),
-                  toggle_new (self, "larger-text",
+                  gh_accessibility_toggle_new (self, "larger-text",
                               /* Translators: a toggle button that makes all text 1.5x bigger */
                               _("Larger text")));
   gtk_box_append (GTK_BOX (box),
-                  toggle_new (self, "high-contrast",
+                  gh_accessibility_toggle_new (self, "high-contrast",
                               /* Translators: a toggle button for black-on-white colours */
                               _("High contrast")));
   return box;

@@ -30,6 +30,12 @@ void        gh_accessibility_reset                (GhAccessibility *self);
  * new pair when the language changes. */
 GtkWidget  *gh_accessibility_toggles_new          (GhAccessibility *self);
 
+/* A toggle button in the toggles' style, labelled @label, bound both ways to the
+ * boolean @property of @object (Read aloud's toggle is one too). */
+GtkWidget  *gh_accessibility_toggle_new           (gpointer         object,
+                                                   const char      *property,
+                                                   const char      *label);
+
 /* The stylesheet with every font-size in px scaled by @scale (exposed for tests). */
 char       *gh_accessibility_scale_css            (const char      *css,
                                                    double           scale);

@@ -24,6 +24,7 @@ struct _GhAttractPage
   GtkBox     *language_box;
   GtkButton  *start_button;
   GtkLabel   *setup_label;
+  GtkBox     *speech_box;
   GtkWidget  *toggles;
 
   GhCatalog  *catalog;
@@ -170,6 +171,7 @@ gh_attract_page_class_init (GhAttractPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhAttractPage, language_box);
   gtk_widget_class_bind_template_child (widget_class, GhAttractPage, start_button);
   gtk_widget_class_bind_template_child (widget_class, GhAttractPage, setup_label);
+  gtk_widget_class_bind_template_child (widget_class, GhAttractPage, speech_box);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "attractpage");
 }
@@ -282,6 +284,14 @@ show_catalog (GhAttractPage *self)
       gtk_widget_add_css_class (button, "language");
       gtk_box_append (self->language_box, button);
     }
+}
+
+void
+gh_attract_page_add_speech_controls (GhAttractPage *self,
+                                     GtkWidget     *controls)
+{
+  g_return_if_fail (GH_IS_ATTRACT_PAGE (self));
+  gtk_box_append (self->speech_box, controls);
 }
 
 GtkWidget *

@@ -21,6 +21,9 @@ void        gh_attract_page_set_language   (GhAttractPage *self,
 /* The brand marks (the logo picture, the brand's name): staff mode's long press. */
 GtkWidget  *gh_attract_page_get_logo        (GhAttractPage *self);
 GtkWidget  *gh_attract_page_get_brand_label (GhAttractPage *self);
+/* Read aloud's toggle (gh_narrator_controls_new), below the languages. */
+void        gh_attract_page_add_speech_controls (GhAttractPage *self,
+                                                 GtkWidget     *controls);
 /* A language's name in that language ("Deutsch"), for language buttons. */
 const char *gh_attract_page_language_name (const char   *code);
 

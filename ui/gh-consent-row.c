@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-consent-row.h"
+#include "gh-spoken.h"
 #include "gh-ui-text.h"
 #include "gh-widget-template.h"
 
@@ -250,9 +251,7 @@ gh_consent_row_new (GhPurpose  *purpose,
   gtk_widget_set_visible (GTK_WIDGET (self->lock_image), !can_revoke);
   gtk_widget_set_visible (GTK_WIDGET (self->description_label), !compact);
   gtk_widget_set_visible (GTK_WIDGET (self->explain_label), !compact || !can_revoke);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  gh_purpose_get_title (purpose, language), -1);
+  gh_spoken_set_label (GTK_WIDGET (self->toggle), gh_purpose_get_title (purpose, language));
   /* A screen reader announces the row by its purpose, not as "GhConsentRow". */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   gh_purpose_get_title (purpose, language), -1);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-dashboard-page-private.h"
+#include "gh-narrator.h"
 #include "gh-offer-card.h"
 
 /* ---- preview, confirm, undo ----------------------------------------------------- */
@@ -88,6 +89,20 @@ hide_preview (GhDashboardPage *self)
   gtk_widget_set_visible (self->scrim, FALSE);
 }
 
+/* Read aloud says the preview (or the failure) at once, with every offer it lists. */
+static void
+announce_sheet (GhDashboardPage *self)
+{
+  g_autoptr(GString) text = g_string_new (gtk_label_get_label (self->preview_title));
+
+  g_string_append_printf (text, " %s", gtk_label_get_label (self->preview_body));
+  for (GtkWidget *line = gtk_widget_get_first_child (GTK_WIDGET (self->preview_list));
+       line != NULL; line = gtk_widget_get_next_sibling (line))
+    if (GTK_IS_LABEL (line))
+      g_string_append_printf (text, " %s", gtk_label_get_label (GTK_LABEL (line)));
+  gh_narrator_announce (GTK_WIDGET (self), TRUE, text->str);
+}
+
 static void
 set_consent_done (GObject      *source,
                   GAsyncResult *result,
@@ -118,6 +133,7 @@ set_consent_done (GObject      *source,
       gtk_button_set_label (self->cancel_button,
                             _("Close"));
       gtk_widget_set_visible (self->scrim, TRUE);
+      announce_sheet (self);
       return;
     }
   if (gh_session_get_ended (self->session))
@@ -146,6 +162,7 @@ set_consent_done (GObject      *source,
                                             "“%s” is on. %d new offers.", MAX (0, difference)),
                                gh_dashboard_page_purpose_title (self, purpose_id),
                                MAX (0, difference));
+  gh_narrator_announce (GTK_WIDGET (self), FALSE, message);
   show_undo (self, purpose_id,
              state == GH_CONSENT_REVOKED ? GH_CONSENT_GRANTED : GH_CONSENT_REVOKED, message);
 }
@@ -216,6 +233,7 @@ what_if_done (GObject      *source,
       gtk_box_append (self->preview_list, gh_dashboard_page_wrapped_label (line, "preview-offer"));
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.confirm", TRUE);
+  announce_sheet (self);
   gtk_widget_grab_focus (self->confirm_button);
 }
 

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-keypad.h"
+#include "gh-spoken.h"
 #include "gh-widget-template.h"
 
 struct _GhKeypad
@@ -196,9 +197,7 @@ gh_keypad_retranslate (GhKeypad *self)
 {
   g_return_if_fail (GH_IS_KEYPAD (self));
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->backspace_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Delete the last digit"), -1);
+  gh_spoken_set_label (GTK_WIDGET (self->backspace_button), _("Delete the last digit"));
   gtk_button_set_label (self->ok_button, _("OK"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->ok_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("OK, continue"), -1);
+  gh_spoken_set_label (GTK_WIDGET (self->ok_button), _("OK, continue"));
 }

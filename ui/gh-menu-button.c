@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "gh-menu-button.h"
+#include "gh-spoken.h"
 
 GtkWidget *
 gh_menu_button_new (void)
@@ -24,6 +25,6 @@ gh_menu_button_set_name (GtkMenuButton *button,
                   != GTK_ACCESSIBLE_ROLE_BUTTON);
   /* GtkMenuButton's first child is its toggle button; the popover is a later one. */
   g_return_if_fail (GTK_IS_TOGGLE_BUTTON (inner));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
-                                  -1);
+  /* The accessible name, and the words Read aloud says when the focus comes to it. */
+  gh_spoken_set_label (inner, name);
 }

@@ -8,6 +8,7 @@
 #include "receipts/gh-receipt.h"
 #include "visit/gh-idle-timer.h"
 #include "visit/gh-kiosk.h"
+#include "gh-narrator.h"
 #include "gh-staff-controller.h"
 #include "gh-window.h"
 
@@ -62,6 +63,7 @@ struct _GhWindow
   guint                 warning_override;
 
   GhStaffController    *staff;
+  GhNarrator           *narrator;  /* Read aloud */
 };
 
 /* gh-window.c */
@@ -80,6 +82,8 @@ void     gh_window_new_dashboard_page  (GhWindow    *self);
 void     gh_window_set_language_field  (GhWindow    *self,
                                         const char  *language);
 void     gh_window_rebuild_language_box (GhWindow   *self);
+/* What a screen reader (and Read aloud) calls the page named @name, or NULL. */
+const char *gh_window_page_title       (const char  *name);
 
 /* gh-window-actions.c */
 void     gh_window_show_follow_up      (GhWindow    *self,

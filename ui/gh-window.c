@@ -73,6 +73,7 @@ retranslate_chrome (GhWindow *self)
     gtk_box_remove (self->a11y_box, child);
   gtk_box_append (self->a11y_box, gh_accessibility_toggles_new (
     gh_accessibility_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)))));
+  gtk_box_append (self->a11y_box, gh_narrator_controls_new (self->narrator, FALSE));
 }
 
 void
@@ -129,8 +130,8 @@ static void on_signed_in (GhWindow  *self,
 /* Only the page on screen is there for a screen reader: the stack keeps the others
  * as children (unmapped), which AT-SPI would otherwise offer as if they were shown. */
 /* What a screen reader calls each page, instead of "GtkStackPage". */
-static const char *
-page_title (const char *name)
+const char *
+gh_window_page_title (const char *name)
 {
   static const struct { const char *name; const char *title; } titles[] = {
     { "attract", N_("Welcome") },
@@ -163,7 +164,7 @@ sync_hidden_pages (GhWindow *self)
       gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_HIDDEN, hidden,
                                    -1);
       GtkStackPage *page = gtk_stack_get_page (self->stack, child);
-      const char *title = page_title (gtk_stack_page_get_name (page));
+      const char *title = gh_window_page_title (gtk_stack_page_get_name (page));
 
       gtk_accessible_update_state (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_STATE_HIDDEN, hidden, -1);
       if (title != NULL)
@@ -204,6 +205,8 @@ build_static_pages (GhWindow *self)
                                   gh_attract_page_get_brand_label (GH_ATTRACT_PAGE (attract)));
   g_signal_connect_object (identify, "signed-in", G_CALLBACK (on_signed_in), self,
                            G_CONNECT_SWAPPED);
+  gh_attract_page_add_speech_controls (GH_ATTRACT_PAGE (attract),
+                                       gh_narrator_controls_new (self->narrator, TRUE));
   /* The pages follow the visit's language themselves. */
   g_object_bind_property (self, "language", attract, "language", G_BINDING_DEFAULT);
   g_object_bind_property (self, "language", identify, "language", G_BINDING_DEFAULT);
@@ -311,7 +314,15 @@ on_idle_warning (GhWindow *self)
   gboolean warning = gh_idle_timer_get_warning (self->idle);
 
   if (warning)
-    update_idle_label (self);
+    {
+      g_autofree char *spoken = NULL;
+
+      update_idle_label (self);
+      spoken = g_strdup_printf ("%s %s %s", gtk_label_get_label (self->idle_title),
+                                gtk_label_get_label (self->idle_label),
+                                gtk_button_get_label (GTK_BUTTON (self->more_time_button)));
+      gh_narrator_announce (GTK_WIDGET (self), TRUE, spoken);
+    }
   gtk_widget_set_visible (self->idle_scrim, warning);
   /* Whoever steps up to an unattended kiosk sees the warning, not the shopper's data:
    * the page behind it is hidden until "I need more time". */
@@ -478,6 +489,8 @@ end_visit (GhWindow *self)
 {
   GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
 
+  /* Silent before anything of the next screen is said: the next shopper starts silent. */
+  gh_narrator_set_enabled (self->narrator, FALSE);
   gh_idle_timer_stop (self->idle);
   keep_screen_awake (self, FALSE);
   self->leaving = FALSE;
@@ -574,6 +587,7 @@ gh_window_dispose (GObject *object)
   g_clear_object (&self->brand_css);
   g_clear_object (&self->kiosk);
   g_clear_object (&self->staff);
+  g_clear_object (&self->narrator);
 
   G_OBJECT_CLASS (gh_window_parent_class)->dispose (object);
 }
@@ -680,6 +694,8 @@ gh_window_init (GhWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_layout_manager (self->top_bar, g_object_new (GH_TYPE_TOP_BAR_LAYOUT, NULL));
   self->cancellable = g_cancellable_new ();
+  self->narrator = gh_narrator_new (GTK_WINDOW (self), self->stack);
+  g_object_bind_property (self, "language", self->narrator, "language", G_BINDING_SYNC_CREATE);
 
   g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (sync_hidden_pages),
                            self, G_CONNECT_SWAPPED);
