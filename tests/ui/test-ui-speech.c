@@ -212,16 +212,20 @@ clear_heard (void)
   g_assert_true (g_file_set_contents (spoken_path, "", 0, NULL));
 }
 
-/* The first utterance containing @words, or NULL. */
+/* The first utterance containing @words, or NULL. A no-break space (the screen keeps
+ * "1992 ·" on one line with one) reaches the voice as a plain space. */
 static const Utterance *
 find_heard (GPtrArray  *utterances,
             const char *words)
 {
+  g_auto(GStrv) parts = g_strsplit (words, "\u00a0", -1);
+  g_autofree char *plain = g_strjoinv (" ", parts);
+
   for (guint i = 0; i < utterances->len; i++)
     {
       const Utterance *utterance = utterances->pdata[i];
 
-      if (strstr (utterance->text, words) != NULL)
+      if (strstr (utterance->text, plain) != NULL)
         return utterance;
     }
   return NULL;
