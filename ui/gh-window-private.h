@@ -81,9 +81,21 @@ void     gh_window_new_forget_page     (GhWindow    *self);
 void     gh_window_new_dashboard_page  (GhWindow    *self);
 void     gh_window_set_language_field  (GhWindow    *self,
                                         const char  *language);
-void     gh_window_rebuild_language_box (GhWindow   *self);
 /* What a screen reader (and Read aloud) calls the page named @name, or NULL. */
 const char *gh_window_page_title       (const char  *name);
+
+/* gh-window.c: hides every page but the one showing, from the keyboard and screen readers. */
+void     _gh_window_sync_hidden_pages   (GhWindow    *self);
+
+/* gh-window-language.c: the window's words and the language menu, after a change of
+ * language or config. */
+void     gh_window_rebuild_language_box (GhWindow   *self);
+
+/* gh-window-idle.c: makes self->idle and watches for activity; the timeouts from the
+ * config (and the tests' overrides); the warning's countdown text. */
+void     _gh_window_watch_idle          (GhWindow    *self);
+void     _gh_window_sync_idle_timeouts  (GhWindow    *self);
+void     _gh_window_update_idle_label   (GhWindow    *self);
 
 /* gh-window-actions.c */
 void     gh_window_show_follow_up      (GhWindow    *self,

@@ -8,7 +8,8 @@
  * builds the per-visit pages from it, and ends it on sign-out, on "Forget me"
  * finishing, or when the idle timer expires. Ending the visit wipes the session
  * and destroys every page that showed the shopper's data. Its actions are in
- * gh-window-actions.c.
+ * gh-window-actions.c, its idle timeout's warning in gh-window-idle.c, its words in
+ * the visit's language in gh-window-language.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "glasshouse-ui"
@@ -25,7 +26,6 @@
 #include "gh-forget-page.h"
 #include "gh-i18n.h"
 #include "gh-inferred-badge.h"
-#include "gh-menu-button.h"
 #include "gh-top-bar-layout.h"
 #include "gh-card-scanner.h"
 #include "gh-identify-page.h"
@@ -42,71 +42,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void end_visit (GhWindow *self);
-static void sync_hidden_pages (GhWindow *self);
-static void update_idle_label (GhWindow *self);
 
 /* ---- language ---------------------------------------------------------------------- */
-
-/* GTK does not translate a built widget again: the window's own words are re-set
- * whenever the language changes, and the display toggles are built anew. */
-static void
-retranslate_chrome (GhWindow *self)
-{
-  GtkWidget *child;
-
-  gtk_label_set_label (self->idle_title, _("Are you still there?"));
-  gtk_button_set_label (GTK_BUTTON (self->more_time_button), _("I need more time"));
-  gtk_label_set_label (self->leave_title, _("Before you go"));
-  gtk_label_set_label (self->leave_label, _("You changed your choices today. Take a receipt of "
-                                            "them with you on your phone?"));
-  gtk_button_set_label (self->leave_receipt_button, _("Show my receipt"));
-  gtk_button_set_label (self->leave_button, _("Sign out without it"));
-  gtk_button_set_label (self->sign_out_button,
-                        self->session != NULL ? _("Sign out") : _("Cancel"));
-  gtk_picture_set_alternative_text (self->top_logo, _("Logo"));
-  gh_menu_button_set_name (self->language_button, _("Language"));
-  if (gh_idle_timer_get_warning (self->idle))
-    update_idle_label (self);
-  sync_hidden_pages (self);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->a11y_box))) != NULL)
-    gtk_box_remove (self->a11y_box, child);
-  gtk_box_append (self->a11y_box, gh_accessibility_toggles_new (
-    gh_accessibility_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)))));
-  gtk_box_append (self->a11y_box, gh_narrator_controls_new (self->narrator, FALSE));
-}
-
-void
-gh_window_rebuild_language_box (GhWindow *self)
-{
-  GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
-  const char * const *languages = catalog ? gh_catalog_get_languages (catalog) : NULL;
-  GtkWidget *child;
-
-  retranslate_chrome (self);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->language_box))) != NULL)
-    gtk_box_remove (self->language_box, child);
-  gtk_popover_popdown (self->language_popover);
-  gtk_widget_set_visible (GTK_WIDGET (self->language_button),
-                          languages != NULL && g_strv_length ((char **) languages) > 1);
-  if (languages == NULL || g_strv_length ((char **) languages) < 2)
-    return;
-  /* Compact in the top bar: the current language, the others one tap away. The
-   * toggles follow the kiosk.language action's state. */
-  gtk_menu_button_set_label (self->language_button,
-                             gh_attract_page_language_name (self->language));
-  for (guint i = 0; languages[i] != NULL; i++)
-    {
-      GtkWidget *button = gtk_toggle_button_new_with_label (
-        gh_attract_page_language_name (languages[i]));
-
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "kiosk.language");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", languages[i]);
-      gtk_widget_add_css_class (button, "language");
-      gtk_box_append (self->language_box, button);
-    }
-}
 
 /* Our own strings follow the visit's language; texts from the config take it from
  * the session. */
@@ -151,8 +88,8 @@ gh_window_page_title (const char *name)
   return NULL;
 }
 
-static void
-sync_hidden_pages (GhWindow *self)
+void
+_gh_window_sync_hidden_pages (GhWindow *self)
 {
   GtkWidget *shown = gtk_stack_get_visible_child (self->stack);
 
@@ -184,7 +121,7 @@ gh_window_replace_page (GhWindow    *self,
   *slot = page;
   if (page != NULL)
     gtk_stack_add_named (self->stack, page, name);
-  sync_hidden_pages (self);
+  _gh_window_sync_hidden_pages (self);
 }
 
 static void
@@ -237,8 +174,6 @@ gh_window_show_page (GhWindow  *self,
 
 /* ---- branding and the catalog ------------------------------------------------------ */
 
-static void sync_idle_timeouts (GhWindow *self);
-
 static void
 apply_catalog (GhWindow  *self,
                GhCatalog *catalog)
@@ -264,93 +199,9 @@ apply_catalog (GhWindow  *self,
     gtk_window_set_title (GTK_WINDOW (self), gh_catalog_get_brand_name (catalog));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.start", catalog != NULL);
-  sync_idle_timeouts (self);
+  _gh_window_sync_idle_timeouts (self);
   gh_window_rebuild_language_box (self);
   build_static_pages (self);
-}
-
-/* ---- idle timeout ------------------------------------------------------------------ */
-
-static void
-sync_idle_timeouts (GhWindow *self)
-{
-  GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
-  guint total = catalog != NULL ? (guint) gh_catalog_get_idle_timeout (catalog) : 60;
-  /* WCAG 2.2.1 gives a person at least 20 seconds to ask for more time, whatever
-   * the config says (docs/config-format.md). */
-  guint warning = catalog != NULL ? MAX (20, (guint) gh_catalog_get_warning_seconds (catalog))
-                                  : 20;
-  /* idle_timeout_seconds is the whole time from the last touch to the screen being
-   * cleared, the warning included: the shopper's data is never on screen longer. At
-   * least 10 s pass before the warning, so a pause to read is not interrupted. */
-  guint idle_ms = (total > warning + 10 ? total - warning : 10) * 1000;
-
-  if (self->idle_ms_override > 0)
-    idle_ms = self->idle_ms_override;
-  if (self->warning_override > 0)
-    warning = self->warning_override;
-  gh_idle_timer_set_timeouts (self->idle, idle_ms, warning);
-}
-
-static void
-update_idle_label (GhWindow *self)
-{
-  int left = gh_idle_timer_get_seconds_left (self->idle);
-  g_autofree char *text =
-    g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                  "For your privacy, this visit ends in %d second and the "
-                                  "screen is cleared.",
-                                  "For your privacy, this visit ends in %d seconds and the "
-                                  "screen is cleared.", left), left);
-
-  gtk_label_set_label (self->idle_label, text);
-}
-
-/* The idle warning is modal for the keyboard too: only "I need more time" (and what
- * else the warning holds) takes the focus while it shows. */
-static void
-on_idle_warning (GhWindow *self)
-{
-  gboolean warning = gh_idle_timer_get_warning (self->idle);
-
-  if (warning)
-    {
-      g_autofree char *spoken = NULL;
-
-      update_idle_label (self);
-      spoken = g_strdup_printf ("%s %s %s", gtk_label_get_label (self->idle_title),
-                                gtk_label_get_label (self->idle_label),
-                                gtk_button_get_label (GTK_BUTTON (self->more_time_button)));
-      gh_narrator_announce (GTK_WIDGET (self), TRUE, spoken);
-    }
-  gtk_widget_set_visible (self->idle_scrim, warning);
-  /* Whoever steps up to an unattended kiosk sees the warning, not the shopper's data:
-   * the page behind it is hidden until "I need more time". */
-  gtk_widget_set_visible (GTK_WIDGET (self->stack), !warning);
-  gtk_widget_set_can_focus (gtk_overlay_get_child (self->overlay), !warning);
-  if (warning)
-    gtk_widget_grab_focus (self->more_time_button);
-}
-
-static gboolean
-on_any_event (GhWindow *self,
-              GdkEvent *event)
-{
-  switch (gdk_event_get_event_type (event))
-    {
-    case GDK_BUTTON_PRESS:
-    case GDK_KEY_PRESS:
-    case GDK_TOUCH_BEGIN:
-    case GDK_TOUCH_UPDATE:
-    case GDK_SCROLL:
-    case GDK_MOTION_NOTIFY:
-      /* While the warning shows, only "I need more time" extends: the choice is explicit. */
-      gh_idle_timer_poke (self->idle);
-      break;
-    default:
-      break;
-    }
-  return GDK_EVENT_PROPAGATE;
 }
 
 /* ---- the visit ---------------------------------------------------------------------- */
@@ -689,22 +540,16 @@ gh_window_class_init (GhWindowClass *klass)
 static void
 gh_window_init (GhWindow *self)
 {
-  GtkEventController *activity;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_layout_manager (self->top_bar, g_object_new (GH_TYPE_TOP_BAR_LAYOUT, NULL));
   self->cancellable = g_cancellable_new ();
   self->narrator = gh_narrator_new (GTK_WINDOW (self), self->stack);
   g_object_bind_property (self, "language", self->narrator, "language", G_BINDING_SYNC_CREATE);
 
-  g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (sync_hidden_pages),
-                           self, G_CONNECT_SWAPPED);
-  sync_hidden_pages (self);
-  self->idle = gh_idle_timer_new ();
-  g_signal_connect_object (self->idle, "notify::warning", G_CALLBACK (on_idle_warning), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->idle, "notify::seconds-left", G_CALLBACK (update_idle_label),
-                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stack, "notify::visible-child",
+                           G_CALLBACK (_gh_window_sync_hidden_pages), self, G_CONNECT_SWAPPED);
+  _gh_window_sync_hidden_pages (self);
+  _gh_window_watch_idle (self);
   g_signal_connect_object (self->idle, "expired", G_CALLBACK (end_visit), self,
                            G_CONNECT_SWAPPED);
 
@@ -714,11 +559,6 @@ gh_window_init (GhWindow *self)
                                               GTK_STYLE_PROVIDER (self->brand_css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
 
-  activity = gtk_event_controller_legacy_new ();
-  gtk_event_controller_set_propagation_phase (activity, GTK_PHASE_CAPTURE);
-  g_signal_connect_object (activity, "event", G_CALLBACK (on_any_event), self,
-                           G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), activity);
   gh_card_scanner_attach (GTK_WIDGET (self), card_scan_allowed, on_card_scanned);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.start", FALSE);
@@ -788,7 +628,7 @@ _gh_window_set_idle_timeout (GhWindow *self,
 {
   self->idle_ms_override = idle_ms;
   self->warning_override = warning_seconds;
-  sync_idle_timeouts (self);
+  _gh_window_sync_idle_timeouts (self);
 }
 
 gboolean

@@ -1,0 +1,75 @@
+/* The kiosk window's words in the visit's language: GTK does not translate a built
+ * widget again, so the window's own labels are re-set on every change of language, and
+ * the language menu of the top bar is built from the config's languages.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "glasshouse-ui"
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gh-accessibility.h"
+#include "gh-attract-page.h"
+#include "gh-menu-button.h"
+#include "gh-window-private.h"
+
+/* GTK does not translate a built widget again: the window's own words are re-set
+ * whenever the language changes, and the display toggles are built anew. */
+static void
+retranslate_chrome (GhWindow *self)
+{
+  GtkWidget *child;
+
+  gtk_label_set_label (self->idle_title, _("Are you still there?"));
+  gtk_button_set_label (GTK_BUTTON (self->more_time_button), _("I need more time"));
+  gtk_label_set_label (self->leave_title, _("Before you go"));
+  gtk_label_set_label (self->leave_label, _("You changed your choices today. Take a receipt of "
+                                            "them with you on your phone?"));
+  gtk_button_set_label (self->leave_receipt_button, _("Show my receipt"));
+  gtk_button_set_label (self->leave_button, _("Sign out without it"));
+  gtk_button_set_label (self->sign_out_button,
+                        self->session != NULL ? _("Sign out") : _("Cancel"));
+  gtk_picture_set_alternative_text (self->top_logo, _("Logo"));
+  gh_menu_button_set_name (self->language_button, _("Language"));
+  if (gh_idle_timer_get_warning (self->idle))
+    _gh_window_update_idle_label (self);
+  _gh_window_sync_hidden_pages (self);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->a11y_box))) != NULL)
+    gtk_box_remove (self->a11y_box, child);
+  gtk_box_append (self->a11y_box, gh_accessibility_toggles_new (
+    gh_accessibility_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)))));
+  gtk_box_append (self->a11y_box, gh_narrator_controls_new (self->narrator, FALSE));
+}
+
+void
+gh_window_rebuild_language_box (GhWindow *self)
+{
+  GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
+  const char * const *languages = catalog ? gh_catalog_get_languages (catalog) : NULL;
+  GtkWidget *child;
+
+  retranslate_chrome (self);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->language_box))) != NULL)
+    gtk_box_remove (self->language_box, child);
+  gtk_popover_popdown (self->language_popover);
+  gtk_widget_set_visible (GTK_WIDGET (self->language_button),
+                          languages != NULL && g_strv_length ((char **) languages) > 1);
+  if (languages == NULL || g_strv_length ((char **) languages) < 2)
+    return;
+  /* Compact in the top bar: the current language, the others one tap away. The
+   * toggles follow the kiosk.language action's state. */
+  gtk_menu_button_set_label (self->language_button,
+                             gh_attract_page_language_name (self->language));
+  for (guint i = 0; languages[i] != NULL; i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (
+        gh_attract_page_language_name (languages[i]));
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "kiosk.language");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", languages[i]);
+      gtk_widget_add_css_class (button, "language");
+      gtk_box_append (self->language_box, button);
+    }
+}
