@@ -8,6 +8,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <gdk/x11/gdkx.h>
+
 #include "gh-identify-page.h"
 #include "store/gh-store-private.h"
 #include "gh-ui-test-utils.h"
@@ -637,4 +639,69 @@ gh_ui_test_find_button (GtkWidget  *root,
         return button;
     }
   return NULL;
+}
+
+/* ---- xdotool ----------------------------------------------------------------------- */
+
+char *
+gh_ui_test_x11_window (GtkWidget *widget)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  return g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+}
+
+gboolean
+gh_ui_test_is_true (gpointer flag)
+{
+  return *(gboolean *) flag;
+}
+
+static void
+xdotool_ended (GPid     pid,
+               int      status,
+               gpointer done)
+{
+  g_spawn_close_pid (pid);
+  *(gboolean *) done = TRUE;
+}
+
+void
+gh_ui_test_xdotool_start (const char * const *args,
+                          gboolean           *done)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+
+  g_ptr_array_add (argv, "xdotool");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  *done = FALSE;
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                                &error));
+  g_assert_no_error (error);
+  g_child_watch_add (pid, xdotool_ended, done);
+}
+
+void
+gh_ui_test_xdotool (GtkWidget          *window,
+                    const char * const *args)
+{
+  g_autofree char *xid = gh_ui_test_x11_window (window);
+  g_autoptr(GPtrArray) focused = g_ptr_array_new ();
+  gboolean done = FALSE;
+
+  g_ptr_array_add (focused, "windowfocus");
+  g_ptr_array_add (focused, "--sync");
+  g_ptr_array_add (focused, xid);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (focused, (gpointer) args[i]);
+  g_ptr_array_add (focused, NULL);
+  gh_ui_test_xdotool_start ((const char * const *) focused->pdata, &done);
+  g_assert_true (gh_ui_test_wait (gh_ui_test_is_true, &done, 20000));
+  gh_ui_test_wait_frames (window, 1);
 }

@@ -54,6 +54,20 @@ gboolean   gh_ui_test_wait_idle_page (GhWindow     *window,
                                       const char   *page_name,
                                       guint         timeout_ms);
 
+/* Real keys and pointer through the X server (xdotool, XTEST), with GTK's own timing. */
+/* @widget's X window id, as xdotool takes it. */
+char      *gh_ui_test_x11_window     (GtkWidget           *widget);
+/* Starts xdotool with @args (NULL-terminated) and returns at once; *@done is set TRUE
+ * once it has exited (see gh_ui_test_is_true). */
+void       gh_ui_test_xdotool_start  (const char * const  *args,
+                                      gboolean            *done);
+/* Focuses @window's X window, runs xdotool @args after that, waits for it to end (20 s
+ * at most) and for the frame after it. */
+void       gh_ui_test_xdotool        (GtkWidget           *window,
+                                      const char * const  *args);
+/* A GhUiTestCondition: *(gboolean *) @flag. */
+gboolean   gh_ui_test_is_true        (gpointer             flag);
+
 /* Types @digits on the identify page's keypad and presses OK. */
 void       gh_ui_test_keypad_type    (GhWindow     *window,
                                       const char   *digits);

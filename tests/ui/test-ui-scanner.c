@@ -5,7 +5,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <gdk/x11/gdkx.h>
 #include <string.h>
 
 #include "gh-ui-test-utils.h"
@@ -14,48 +13,17 @@ static char *store_dir;
 static char *db_path;
 
 
-static void
-typing_ended (GPid     pid,
-              int      status,
-              gpointer data)
-{
-  g_spawn_close_pid (pid);
-  *(gboolean *) data = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 /* Types @text and Enter into @window with @delay_ms between keys, through the X server. */
 static void
 type_into (GhWindow   *window,
            const char *text,
            const char *delay_ms)
 {
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *xid = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
-  GPid pid;
+  /* xdotool types "\n" as Return, with the same delay before it as between digits. */
+  g_autofree char *keys = g_strconcat (text, "\n", NULL);
+  const char *args[] = { "sleep", "0.3", "type", "--delay", delay_ms, keys, NULL };
 
-  g_assert_true (GDK_IS_X11_SURFACE (surface));
-  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-  {
-    /* xdotool types "\n" as Return, with the same delay before it as between digits. */
-    g_autofree char *keys = g_strconcat (text, "\n", NULL);
-    const char *argv[] = { "xdotool", "windowfocus", "--sync", xid, "sleep", "0.3",
-                           "type", "--delay", delay_ms, keys, NULL };
-
-    g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
-                                  G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                  &pid, &error));
-  }
-  g_assert_no_error (error);
-  g_child_watch_add (pid, typing_ended, &done);
-  g_assert_true (gh_ui_test_wait (is_true, &done, 20000));
+  gh_ui_test_xdotool (GTK_WIDGET (window), args);
 }
 
 static gboolean

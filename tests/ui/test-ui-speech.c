@@ -8,7 +8,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -266,55 +265,12 @@ assert_heard (const char *words)
 /* ---- keys through the X server ---------------------------------------------------- */
 
 static void
-xdotool_ended (GPid     pid,
-               int      status,
-               gpointer data)
-{
-  g_spawn_close_pid (pid);
-  *(gboolean *) data = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Runs xdotool with @args after focusing @window's X window. */
-static void
-xdotool (GhWindow    *window,
-         const char **args)
-{
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
-  GPid pid;
-
-  g_ptr_array_add (argv, "xdotool");
-  g_ptr_array_add (argv, "windowfocus");
-  g_ptr_array_add (argv, "--sync");
-  g_ptr_array_add (argv, xid);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL,
-                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-                                &error));
-  g_assert_no_error (error);
-  g_child_watch_add (pid, xdotool_ended, &done);
-  g_assert_true (gh_ui_test_wait (is_true, &done, 20000));
-  gh_ui_test_wait_frames (GTK_WIDGET (window), 1);
-}
-
-static void
 press (GhWindow   *window,
        const char *key)
 {
   const char *args[] = { "key", key, NULL };
 
-  xdotool (window, args);
+  gh_ui_test_xdotool (GTK_WIDGET (window), args);
 }
 
 /* Digits at a person's pace (a scanner's burst would be taken for a card), then Enter. */
@@ -324,7 +280,7 @@ type_digits (GhWindow   *window,
 {
   const char *args[] = { "type", "--delay", "120", digits, NULL };
 
-  xdotool (window, args);
+  gh_ui_test_xdotool (GTK_WIDGET (window), args);
   press (window, "Return");
 }
 
@@ -335,7 +291,7 @@ hold_escape (GhWindow *window)
   g_autofree char *seconds = g_strdup_printf ("%.1f", GH_NARRATOR_HOLD_MS / 1000.0 + 0.6);
   const char *args[] = { "keydown", "Escape", "sleep", seconds, "keyup", "Escape", NULL };
 
-  xdotool (window, args);
+  gh_ui_test_xdotool (GTK_WIDGET (window), args);
 }
 
 /* ---- the kiosk --------------------------------------------------------------------- */

@@ -5,7 +5,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <gdk/x11/gdkx.h>
 
 #include <string.h>
 
@@ -201,21 +200,6 @@ find_long_press_widget (GtkWidget *root)
   return NULL;
 }
 
-static void
-hold_ended (GPid     pid,
-            int      status,
-            gpointer data)
-{
-  g_spawn_close_pid (pid);
-  *(gboolean *) data = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 /* Presses the X server's first mouse button on @widget's middle for @hold_s seconds,
  * through xdotool (XTEST): a real pointer hold, as a finger on the touchscreen gives,
  * with GTK's own gesture timing. Returns at once; the press goes on in the background
@@ -226,34 +210,23 @@ hold_pointer_on (GtkWidget  *widget,
                  gboolean   *released)
 {
   GtkNative *native = gtk_widget_get_native (widget);
-  GdkSurface *surface = gtk_native_get_surface (native);
   graphene_point_t middle = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0f,
                                                  gtk_widget_get_height (widget) / 2.0f);
   graphene_point_t in_native;
   double offset_x, offset_y;
-  g_autofree char *xid = NULL;
+  g_autofree char *xid = gh_ui_test_x11_window (widget);
   g_autofree char *x = NULL;
   g_autofree char *y = NULL;
-  g_autoptr(GError) error = NULL;
 
-  g_assert_true (GDK_IS_X11_SURFACE (surface));
   g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &middle, &in_native));
   gtk_native_get_surface_transform (native, &offset_x, &offset_y);
-  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
   x = g_strdup_printf ("%d", (int) (in_native.x + offset_x));
   y = g_strdup_printf ("%d", (int) (in_native.y + offset_y));
   {
-    const char *argv[] = { "xdotool", "mousemove", "--sync", "--window", xid, x, y,
+    const char *args[] = { "mousemove", "--sync", "--window", xid, x, y,
                            "mousedown", "1", "sleep", hold_s, "mouseup", "1", NULL };
 
-    GPid pid;
-
-    *released = FALSE;
-    g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
-                                  G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                  &pid, &error));
-    g_assert_no_error (error);
-    g_child_watch_add (pid, hold_ended, released);
+    gh_ui_test_xdotool_start (args, released);
   }
 }
 
@@ -273,7 +246,7 @@ test_real_pointer_hold (void)
 
   /* Let go at 1.5 s: the PIN screen does not come, not even in the 3 s after. */
   hold_pointer_on (logo, "1.5", &released);
-  g_assert_true (gh_ui_test_wait (is_true, &released, 10000));
+  g_assert_true (gh_ui_test_wait (gh_ui_test_is_true, &released, 10000));
   g_assert_false (gh_ui_test_wait_page (window, "staff-sign-in", 3000));
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "attract");
 
@@ -285,7 +258,7 @@ test_real_pointer_hold (void)
   g_assert_cmpfloat (held_s, >=, 2.9);
 
   /* Let the background press finish before the window goes. */
-  g_assert_true (gh_ui_test_wait (is_true, &released, 10000));
+  g_assert_true (gh_ui_test_wait (gh_ui_test_is_true, &released, 10000));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
