@@ -13,6 +13,8 @@ struct _GhBoxBinding
   GhBoxCreateFunc  create;
   gpointer         user_data;
   gulong           handler;
+  guint            n_built;   /* the model's first n_built items have their child */
+  gboolean         complete;  /* every item has, and new ones get one at once */
 };
 
 static GtkWidget *
@@ -34,10 +36,16 @@ on_items_changed (GListModel   *model,
                   GhBoxBinding *self)
 {
   GtkWidget *before;
+  guint removed_built;
 
   if (self->box == NULL)
     return;
-  for (guint i = 0; i < removed; i++)
+  /* Beyond what is built, nothing to do now: gh_box_binding_complete () reads the
+   * model as it is then. */
+  if (!self->complete && position >= self->n_built)
+    return;
+  removed_built = self->complete ? removed : MIN (removed, self->n_built - position);
+  for (guint i = 0; i < removed_built; i++)
     {
       GtkWidget *child = nth_child (self->box, position);
 
@@ -45,6 +53,7 @@ on_items_changed (GListModel   *model,
         break;
       gtk_box_remove (self->box, child);
     }
+  self->n_built = self->n_built - removed_built + added;
   before = position > 0 ? nth_child (self->box, position - 1) : NULL;
   for (guint i = 0; i < added; i++)
     {
@@ -62,7 +71,18 @@ gh_box_binding_new (GtkBox          *box,
                     GhBoxCreateFunc  create,
                     gpointer         user_data)
 {
+  return gh_box_binding_new_partial (box, model, G_MAXUINT, create, user_data);
+}
+
+GhBoxBinding *
+gh_box_binding_new_partial (GtkBox          *box,
+                            GListModel      *model,
+                            guint            n_now,
+                            GhBoxCreateFunc  create,
+                            gpointer         user_data)
+{
   GhBoxBinding *self;
+  guint n_items;
 
   g_return_val_if_fail (GTK_IS_BOX (box), NULL);
   g_return_val_if_fail (G_IS_LIST_MODEL (model), NULL);
@@ -74,8 +94,38 @@ gh_box_binding_new (GtkBox          *box,
   self->create = create;
   self->user_data = user_data;
   self->handler = g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), self);
-  on_items_changed (model, 0, 0, g_list_model_get_n_items (model), self);
+  n_items = g_list_model_get_n_items (model);
+  self->complete = TRUE;  /* for the first children themselves */
+  on_items_changed (model, 0, 0, MIN (n_now, n_items), self);
+  self->complete = n_now >= n_items;
   return self;
+}
+
+/* Children for the model's first @n_items items (all of them with G_MAXUINT). */
+void
+gh_box_binding_build_up_to (GhBoxBinding *self,
+                            guint         n_items)
+{
+  guint n_model, n_before;
+
+  g_return_if_fail (self != NULL);
+
+  if (self->complete)
+    return;
+  n_model = g_list_model_get_n_items (self->model);
+  n_items = MIN (n_items, n_model);
+  if (self->n_built >= n_items)
+    return;
+  n_before = self->n_built;
+  self->complete = TRUE;  /* for these children themselves */
+  on_items_changed (self->model, n_before, 0, n_items - n_before, self);
+  self->complete = n_items == n_model;
+}
+
+void
+gh_box_binding_complete (GhBoxBinding *self)
+{
+  gh_box_binding_build_up_to (self, G_MAXUINT);
 }
 
 void

@@ -19,6 +19,18 @@ GhBoxBinding *gh_box_binding_new  (GtkBox          *box,
                                    GListModel      *model,
                                    GhBoxCreateFunc  create,
                                    gpointer         user_data);
+/* The same, but makes children for the model's first @n_now items only, more at
+ * gh_box_binding_build_up_to () and the rest at gh_box_binding_complete (): a long
+ * column's first frame lays out only what is in view. Changes to the model in between
+ * are followed all the same. */
+GhBoxBinding *gh_box_binding_new_partial (GtkBox          *box,
+                                          GListModel      *model,
+                                          guint            n_now,
+                                          GhBoxCreateFunc  create,
+                                          gpointer         user_data);
+void          gh_box_binding_build_up_to (GhBoxBinding    *binding,
+                                          guint            n_items);
+void          gh_box_binding_complete    (GhBoxBinding    *binding);
 /* Stops following and removes the children it made. */
 void          gh_box_binding_free (GhBoxBinding    *binding);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhBoxBinding, gh_box_binding_free)

@@ -49,6 +49,24 @@ newest_first (gconstpointer a,
   return (x->collected_at < y->collected_at) - (x->collected_at > y->collected_at);
 }
 
+/* One category of "Your data", to be built now or right after the first frame. */
+typedef struct {
+  char      *title;
+  char      *description;
+  GPtrArray *items;  /* GhDataItem*, borrowed from the session */
+} GhDataGroup;
+
+static void
+data_group_free (gpointer data)
+{
+  GhDataGroup *group = data;
+
+  g_free (group->title);
+  g_free (group->description);
+  g_ptr_array_unref (group->items);
+  g_free (group);
+}
+
 static void
 add_category_group (GhDashboardPage *self,
                     const char      *title,
@@ -59,8 +77,9 @@ add_category_group (GhDashboardPage *self,
   GtkWidget *rows = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   /* Translators: a data category and how many items of it are held, e.g. "Purchases (12)" */
   g_autofree char *heading = g_strdup_printf (_("%s (%u)"), title, items->len);
-  GtkWidget *heading_label = g_object_new (GTK_TYPE_LABEL, "label", heading, "wrap", TRUE, "wrap-mode", PANGO_WRAP_WORD_CHAR,
-                                           "xalign", 0.f,
+  GtkWidget *heading_label = g_object_new (GTK_TYPE_LABEL, "label", heading, "wrap", TRUE,
+                                           "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                                           "width-chars", WRAPPED_LABEL_WIDTH_CHARS, "xalign", 0.f,
                                            "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING, NULL);
 
   gtk_widget_add_css_class (heading_label, "category-title");
@@ -130,11 +149,54 @@ gh_dashboard_page_show_data_summary (GhDashboardPage *self)
   gtk_label_set_label (self->data_summary_label, summary->str);
 }
 
+static void
+add_or_defer_group (GhDashboardPage *self,
+                    guint            n_now,
+                    const char      *title,
+                    const char      *description,
+                    GPtrArray       *items)
+{
+  GhDataGroup *group;
+
+  if (self->later_groups == NULL && self->data_groups_built < n_now)
+    {
+      add_category_group (self, title, description, items);
+      self->data_groups_built++;
+      return;
+    }
+  group = g_new0 (GhDataGroup, 1);
+  group->title = g_strdup (title);
+  group->description = g_strdup (description);
+  group->items = g_ptr_array_ref (items);
+  if (self->later_groups == NULL)
+    self->later_groups = g_ptr_array_new_with_free_func (data_group_free);
+  g_ptr_array_add (self->later_groups, group);
+}
+
+/* The categories left for after the first frame, in their order, until @n_groups are
+ * built (all with G_MAXUINT). */
+void
+gh_dashboard_page_build_later_data (GhDashboardPage *self,
+                                    guint            n_groups)
+{
+  while (self->later_groups != NULL && self->data_groups_built < n_groups)
+    {
+      GhDataGroup *group = g_ptr_array_steal_index (self->later_groups, 0);
+
+      add_category_group (self, group->title, group->description, group->items);
+      self->data_groups_built++;
+      data_group_free (group);
+      if (self->later_groups->len == 0)
+        g_clear_pointer (&self->later_groups, g_ptr_array_unref);
+    }
+}
+
 /* The data, grouped by category in the config's order; its rows follow the shopper's
  * choices themselves, so this runs once, and again for a new language. */
 void
 gh_dashboard_page_build_data (GhDashboardPage *self)
 {
+  guint n_now = self->rows_complete ? G_MAXUINT : gh_dashboard_page_rows_at_first_frame (self);
   GhCatalog *catalog = gh_session_get_catalog (self->session);
   const char *language = gh_session_get_language (self->session);
   GPtrArray *items = gh_session_get_items (self->session);
@@ -144,6 +206,8 @@ gh_dashboard_page_build_data (GhDashboardPage *self)
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
 
   gh_dashboard_page_remove_children (self->data_box);
+  g_clear_pointer (&self->later_groups, g_ptr_array_unref);
+  self->data_groups_built = 0;
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -167,7 +231,7 @@ gh_dashboard_page_build_data (GhDashboardPage *self)
 
       if (group != NULL)
         {
-          add_category_group (self, gh_data_category_get_title (category, language),
+          add_or_defer_group (self, n_now, gh_data_category_get_title (category, language),
                               gh_data_category_get_description (category, language), group);
           g_hash_table_remove (by_category, gh_data_category_get_id (category));
         }
@@ -177,7 +241,7 @@ gh_dashboard_page_build_data (GhDashboardPage *self)
       GPtrArray *group = g_hash_table_lookup (by_category, g_ptr_array_index (order, i));
 
       if (group != NULL)
-        add_category_group (self, g_ptr_array_index (order, i), NULL, group);
+        add_or_defer_group (self, n_now, g_ptr_array_index (order, i), NULL, group);
     }
 
   if (items->len == 0)

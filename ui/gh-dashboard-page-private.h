@@ -51,6 +51,12 @@ struct _GhDashboardPage
   GhSession      *session;
   GhBoxBinding   *choices_binding;  /* the catalog's purposes */
   GhBoxBinding   *offers_binding;   /* the session's offer list */
+  GPtrArray      *later_groups;     /* "Your data" groups not built yet (GhDataGroup*) */
+  guint           data_groups_built;
+  gboolean        rows_complete;    /* every row of the three columns is built */
+  GdkFrameClock  *first_frame_clock;
+  gulong          first_frame_handler;
+  guint           complete_source;
   GCancellable   *cancellable;
 
   char           *pending_purpose;    /* being previewed or written */
@@ -77,8 +83,25 @@ const char *gh_dashboard_page_purpose_title   (GhDashboardPage *self,
                                                const char      *purpose_id);
 void        gh_dashboard_page_sync_choices    (GhDashboardPage *self);
 
+/* How many rows (cards, switches, data categories) a column gets before its first
+ * frame: a little more than a 1920x1080 screen shows of it side by side, or a 1080x1920
+ * one of the column on its tab. The rest follows right after that frame
+ * (gh_dashboard_page_complete_rows), so the first frame lays out only what is in view. */
+#define ROWS_AT_FIRST_FRAME_LANDSCAPE 3
+#define ROWS_AT_FIRST_FRAME_PORTRAIT 6
+
+/* The width-chars of the page's wrapping labels, as in the .ui files: GTK 4.8 finds a
+ * wrapping label's narrowest width by laying it out one letter a line otherwise. */
+#define WRAPPED_LABEL_WIDTH_CHARS 12
+
+/* gh-dashboard-page.c */
+guint       gh_dashboard_page_rows_at_first_frame (GhDashboardPage *self);
+void        gh_dashboard_page_complete_rows   (GhDashboardPage *self);
+
 /* gh-dashboard-page-data.c */
 void        gh_dashboard_page_build_data      (GhDashboardPage *self);
+void        gh_dashboard_page_build_later_data (GhDashboardPage *self,
+                                                guint            n_groups);
 void        gh_dashboard_page_show_data_summary (GhDashboardPage *self);
 
 /* gh-dashboard-page-actions.c */

@@ -19,6 +19,9 @@ gboolean   gh_dashboard_page_get_portrait      (GhDashboardPage *self);
 /* The layout to start with, before the page is allocated (it follows its size after). */
 void       gh_dashboard_page_set_portrait      (GhDashboardPage *self,
                                                 gboolean         portrait);
+/* Whether every row of the three columns is built: the first screenful is built with
+ * the page, the rest right after its first frame. */
+gboolean   gh_dashboard_page_get_rows_complete (GhDashboardPage *self);
 /* Whether a change is being previewed, written or can be undone: for tests and the idle warning. */
 gboolean   gh_dashboard_page_get_busy          (GhDashboardPage *self);
 gboolean   gh_dashboard_page_get_preview_shown (GhDashboardPage *self);

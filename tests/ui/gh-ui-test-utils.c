@@ -10,6 +10,7 @@
 
 #include <gdk/x11/gdkx.h>
 
+#include "gh-dashboard-page.h"
 #include "gh-identify-page.h"
 #include "store/gh-store-private.h"
 #include "gh-ui-test-utils.h"
@@ -160,8 +161,15 @@ static gboolean
 page_is (gpointer data)
 {
   PageWait *wait = data;
+  GtkWidget *page;
 
-  return g_strcmp0 (gh_window_get_page_name (wait->window), wait->page) == 0;
+  if (g_strcmp0 (gh_window_get_page_name (wait->window), wait->page) != 0)
+    return FALSE;
+  /* The dashboard's rows below its first screenful come right after its first frame:
+   * a test looks at the whole page. */
+  page = _gh_window_get_page (wait->window, wait->page);
+  return !GH_IS_DASHBOARD_PAGE (page)
+         || gh_dashboard_page_get_rows_complete (GH_DASHBOARD_PAGE (page));
 }
 
 gboolean
