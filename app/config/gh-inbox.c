@@ -31,6 +31,7 @@ struct _GhInbox
   GCancellable  *cancellable;
 
   gint           hold;            /* atomic: the worker reads it between bundles */
+  gint           hold_count;      /* atomic: holds begun; a scan stops at a new one */
   gboolean       running;         /* a scan is in the worker */
   gboolean       rescan;          /* something arrived during that scan */
   GhCatalog     *pending;         /* applied during a hold; announced on release */
@@ -294,6 +295,9 @@ scan_in_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   GhInbox *self = source_object;
+  /* Read before the listing: a hold that begins after it may bring bundles the
+   * listing half saw, and its release scans again anyway. */
+  gint holds_before = g_atomic_int_get (&self->hold_count);
   ScanResult *result = g_new0 (ScanResult, 1);
   g_autoptr(GPtrArray) names = list_bundles (self->directory);
   g_autoptr(GhStore) store = NULL;
@@ -316,7 +320,8 @@ scan_in_thread (GTask        *task,
       Outcome *outcome;
       GStatBuf st;
 
-      if (g_atomic_int_get (&self->hold) || g_cancellable_is_cancelled (cancellable))
+      if (g_atomic_int_get (&self->hold) || g_atomic_int_get (&self->hold_count) != holds_before
+          || g_cancellable_is_cancelled (cancellable))
         break;
       if (g_lstat (path, &st) != 0)
         continue;  /* taken away since the listing */
@@ -510,6 +515,8 @@ gh_inbox_set_hold (GhInbox  *self,
   hold = !!hold;
   if (g_atomic_int_get (&self->hold) == hold)
     return;
+  if (hold)
+    g_atomic_int_inc (&self->hold_count);
   g_atomic_int_set (&self->hold, hold);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOLD]);
   if (hold)
