@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "gh-box-binding.h"
+#include "gh-wrapped-label.h"
 
 struct _GhBoxBinding
 {
@@ -131,14 +132,11 @@ gh_box_binding_complete (GhBoxBinding *self)
 void
 gh_box_binding_free (GhBoxBinding *self)
 {
-  GtkWidget *child;
-
   if (self == NULL)
     return;
   g_clear_signal_handler (&self->handler, self->model);
   if (self->box != NULL)
-    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->box))) != NULL)
-      gtk_box_remove (self->box, child);
+    gh_box_remove_all (self->box);
   g_clear_weak_pointer (&self->box);
   g_clear_object (&self->model);
   g_free (self);

@@ -11,6 +11,7 @@
 #include "gh-dashboard-page-private.h"
 #include "gh-narrator.h"
 #include "gh-offer-card.h"
+#include "gh-wrapped-label.h"
 
 /* ---- preview, confirm, undo ----------------------------------------------------- */
 
@@ -85,7 +86,7 @@ hide_preview (GhDashboardPage *self)
 {
   gtk_spinner_set_spinning (self->preview_spinner, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), FALSE);
-  gh_dashboard_page_remove_children (self->preview_list);
+  gh_box_remove_all (self->preview_list);
   gtk_widget_set_visible (self->scrim, FALSE);
 }
 
@@ -230,7 +231,7 @@ what_if_done (GObject      *source,
       g_autofree char *line = g_strdup_printf (_("• %s"), gh_offer_get_title (match->offer,
                                                                               language));
 
-      gtk_box_append (self->preview_list, gh_dashboard_page_wrapped_label (line, "preview-offer"));
+      gtk_box_append (self->preview_list, gh_wrapped_label_new (line, "preview-offer", -1));
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.confirm", TRUE);
   announce_sheet (self);
@@ -248,7 +249,7 @@ show_preview (GhDashboardPage *self,
   g_free (self->pending_purpose);
   self->pending_purpose = g_strdup (purpose_id);
   self->pending_state = GH_CONSENT_REVOKED;
-  gh_dashboard_page_remove_children (self->preview_list);
+  gh_box_remove_all (self->preview_list);
   gtk_label_set_label (self->preview_title, title);
   gtk_label_set_label (self->preview_body, _("Checking which offers would go…"));
   gtk_button_set_label (self->cancel_button,
@@ -289,7 +290,7 @@ dashboard_confirm (GtkWidget  *widget,
   if (self->pending_purpose == NULL || self->busy)
     return;
   gtk_label_set_label (self->preview_body, _("Saving…"));
-  gh_dashboard_page_remove_children (self->preview_list);
+  gh_box_remove_all (self->preview_list);
   gtk_widget_set_visible (GTK_WIDGET (self->preview_spinner), TRUE);
   gtk_spinner_set_spinning (self->preview_spinner, TRUE);
   gtk_widget_action_set_enabled (widget, "dashboard.confirm", FALSE);

@@ -10,6 +10,7 @@
 
 #include "gh-dashboard-page-private.h"
 #include "gh-data-item-row.h"
+#include "gh-wrapped-label.h"
 
 #define ITEMS_SHOWN_PER_CATEGORY 3
 
@@ -79,7 +80,7 @@ add_category_group (GhDashboardPage *self,
   g_autofree char *heading = g_strdup_printf (_("%s (%u)"), title, items->len);
   GtkWidget *heading_label = g_object_new (GTK_TYPE_LABEL, "label", heading, "wrap", TRUE,
                                            "wrap-mode", PANGO_WRAP_WORD_CHAR,
-                                           "width-chars", WRAPPED_LABEL_WIDTH_CHARS, "xalign", 0.f,
+                                           "width-chars", GH_WRAPPED_LABEL_NARROWEST_CHARS, "xalign", 0.f,
                                            "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING, NULL);
 
   gtk_widget_add_css_class (heading_label, "category-title");
@@ -89,7 +90,7 @@ add_category_group (GhDashboardPage *self,
   gtk_widget_add_css_class (group, "category");
   gtk_box_append (GTK_BOX (group), heading_label);
   if (description != NULL && *description != '\0')
-    gtk_box_append (GTK_BOX (group), gh_dashboard_page_wrapped_label (description, "dim"));
+    gtk_box_append (GTK_BOX (group), gh_wrapped_label_new (description, "dim", -1));
   gtk_box_append (GTK_BOX (group), rows);
 
   g_ptr_array_sort (items, newest_first);
@@ -205,7 +206,7 @@ gh_dashboard_page_build_data (GhDashboardPage *self)
                                                              (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
 
-  gh_dashboard_page_remove_children (self->data_box);
+  gh_box_remove_all (self->data_box);
   g_clear_pointer (&self->later_groups, g_ptr_array_unref);
   self->data_groups_built = 0;
 
@@ -247,8 +248,8 @@ gh_dashboard_page_build_data (GhDashboardPage *self)
   if (items->len == 0)
     {
       gtk_box_append (self->data_box,
-                      gh_dashboard_page_wrapped_label (_("We hold nothing about you besides your "
-                                                         "loyalty number."), NULL));
+                      gh_wrapped_label_new (_("We hold nothing about you besides your "
+                                              "loyalty number."), NULL, -1));
     }
   gh_dashboard_page_show_data_summary (self);
 }

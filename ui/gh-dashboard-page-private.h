@@ -76,9 +76,6 @@ struct _GhDashboardPage
 };
 
 /* gh-dashboard-page.c */
-void        gh_dashboard_page_remove_children (GtkBox          *box);
-GtkWidget  *gh_dashboard_page_wrapped_label   (const char      *text,
-                                               const char      *css_class);
 const char *gh_dashboard_page_purpose_title   (GhDashboardPage *self,
                                                const char      *purpose_id);
 void        gh_dashboard_page_sync_choices    (GhDashboardPage *self);
@@ -89,10 +86,6 @@ void        gh_dashboard_page_sync_choices    (GhDashboardPage *self);
  * (gh_dashboard_page_complete_rows), so the first frame lays out only what is in view. */
 #define ROWS_AT_FIRST_FRAME_LANDSCAPE 3
 #define ROWS_AT_FIRST_FRAME_PORTRAIT 6
-
-/* The width-chars of the page's wrapping labels, as in the .ui files: GTK 4.8 finds a
- * wrapping label's narrowest width by laying it out one letter a line otherwise. */
-#define WRAPPED_LABEL_WIDTH_CHARS 12
 
 /* gh-dashboard-page.c */
 guint       gh_dashboard_page_rows_at_first_frame (GhDashboardPage *self);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gh-wrapped-label.h"
 #include "visit/gh-session-requests.h"
 #include "gh-forget-page.h"
 #include "gh-ui-text.h"
@@ -88,21 +89,6 @@ gh_forget_page_set_property (GObject      *object,
     }
 }
 
-static GtkWidget *
-line_label (const char *text,
-            const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 64);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
 static void
 count_item (GHashTable *counts,
             const char *category)
@@ -120,6 +106,14 @@ take_count (GHashTable *counts,
 
   g_hash_table_remove (counts, category);
   return n;
+}
+
+/* A line of the lists: wrapped, at most 64 letters wide. */
+static GtkWidget *
+line_label (const char *text,
+            const char *css_class)
+{
+  return gh_wrapped_label_new (text, css_class, 64);
 }
 
 static void
@@ -253,14 +247,10 @@ show_words (GhForgetPage *self)
 static void
 on_language_changed (GhForgetPage *self)
 {
-  GtkWidget *child;
-
   if (gh_session_get_ended (self->session))
     return;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->deleted_box))) != NULL)
-    gtk_box_remove (self->deleted_box, child);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->kept_box))) != NULL)
-    gtk_box_remove (self->kept_box, child);
+  gh_box_remove_all (self->deleted_box);
+  gh_box_remove_all (self->kept_box);
   fill_lists (self);
   show_words (self);
 }

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gh-wrapped-label.h"
 #include "visit/gh-session-news.h"
 #include "gh-notice-page.h"
 #include "gh-ui-text.h"
@@ -62,30 +63,6 @@ card_free (Card *card)
 {
   g_free (card->purpose_id);
   g_free (card);
-}
-
-static GtkWidget *
-wrapped (const char *text,
-         const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 64);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
-static void
-remove_children (GtkBox *box)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
-    gtk_box_remove (box, child);
 }
 
 static const char *
@@ -151,7 +128,7 @@ sync_card (GhNoticePage *self,
   gtk_widget_set_sensitive (card->off, !self->busy);
   gtk_widget_set_sensitive (card->back, !self->busy);
   if (!previewing)
-    remove_children (card->preview_list);
+    gh_box_remove_all (card->preview_list);
 
   if (GPOINTER_TO_INT (answer) == GH_CONSENT_GRANTED + 1)
     gtk_label_set_label (card->status, _("You kept it on, under the new notice."));
@@ -263,6 +240,14 @@ write_answer (GhNoticePage   *self,
   set_busy (self, TRUE);
   gh_session_set_consent_async (self->session, purpose_id, state, self->cancellable,
                                 answer_saved, answer);
+}
+
+/* A paragraph of a notice card: wrapped, at most 64 letters wide. */
+static GtkWidget *
+wrapped (const char *text,
+         const char *css_class)
+{
+  return gh_wrapped_label_new (text, css_class, 64);
 }
 
 static void
@@ -491,8 +476,8 @@ build (GhNoticePage *self)
 
   if (gh_session_get_ended (self->session))
     return;
-  remove_children (self->answer_box);
-  remove_children (self->news_box);
+  gh_box_remove_all (self->answer_box);
+  gh_box_remove_all (self->news_box);
   g_ptr_array_set_size (self->cards, 0);
 
   gtk_label_set_label (self->title_label, n_asked > 0 ? _("What has changed")

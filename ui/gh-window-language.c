@@ -12,14 +12,13 @@
 #include "gh-attract-page.h"
 #include "gh-menu-button.h"
 #include "gh-window-private.h"
+#include "gh-wrapped-label.h"
 
 /* GTK does not translate a built widget again: the window's own words are re-set
  * whenever the language changes, and the display toggles are built anew. */
 static void
 retranslate_chrome (GhWindow *self)
 {
-  GtkWidget *child;
-
   gtk_label_set_label (self->idle_title, _("Are you still there?"));
   gtk_button_set_label (GTK_BUTTON (self->more_time_button), _("I need more time"));
   gtk_label_set_label (self->leave_title, _("Before you go"));
@@ -35,8 +34,7 @@ retranslate_chrome (GhWindow *self)
     _gh_window_update_idle_label (self);
   _gh_window_sync_hidden_pages (self);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->a11y_box))) != NULL)
-    gtk_box_remove (self->a11y_box, child);
+  gh_box_remove_all (self->a11y_box);
   gtk_box_append (self->a11y_box, gh_accessibility_toggles_new (
     gh_accessibility_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)))));
   gtk_box_append (self->a11y_box, gh_narrator_controls_new (self->narrator, FALSE));
@@ -47,12 +45,10 @@ gh_window_rebuild_language_box (GhWindow *self)
 {
   GhCatalog *catalog = gh_kiosk_get_catalog (self->kiosk);
   const char * const *languages = catalog ? gh_catalog_get_languages (catalog) : NULL;
-  GtkWidget *child;
 
   retranslate_chrome (self);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->language_box))) != NULL)
-    gtk_box_remove (self->language_box, child);
+  gh_box_remove_all (self->language_box);
   gtk_popover_popdown (self->language_popover);
   gtk_widget_set_visible (GTK_WIDGET (self->language_button),
                           languages != NULL && g_strv_length ((char **) languages) > 1);

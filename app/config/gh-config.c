@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "config/gh-config.h"
+#include "config/gh-json-build.h"
 #include "config/gh-site-settings.h"
 #include "store/gh-store-private.h"
 
@@ -64,16 +65,6 @@ split_message (const char  *message,
   *reason = g_strdup (colon + 2);
 }
 
-/* Adds member @name, the string @value, to @builder's open object. */
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
 /* The bundle's file name, when it came from a file: never its folders, which
  * may name a person's home. */
 static void
@@ -83,7 +74,7 @@ add_source (JsonBuilder *builder,
   if (source != NULL)
     {
       g_autofree char *base = g_path_get_basename (source);
-      add_string (builder, "source", base);
+      gh_json_add_string (builder, "source", base);
     }
 }
 
@@ -102,13 +93,13 @@ record_rejection (GhStore       *store,
 
   split_message (reason_error->message, &path, &reason);
   json_builder_begin_object (builder);
-  add_string (builder, "path", path);
-  add_string (builder, "reason", reason);
+  gh_json_add_string (builder, "path", path);
+  gh_json_add_string (builder, "reason", reason);
   add_source (builder, source);
   if (bundle != NULL)
     {
       g_autofree char *digest = sha256_hex (bundle);
-      add_string (builder, "bundle_sha256", digest);
+      gh_json_add_string (builder, "bundle_sha256", digest);
     }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
@@ -240,10 +231,10 @@ applied_body (GhCatalog  *catalog,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, gh_catalog_get_version (catalog));
-  add_string (builder, "key_id", gh_bundle_get_key_id (bundle));
-  add_string (builder, "issued_at", gh_catalog_get_issued_at (catalog));
-  add_string (builder, "expires_at", gh_catalog_get_expires_at (catalog));
-  add_string (builder, "payload_sha256", digest);
+  gh_json_add_string (builder, "key_id", gh_bundle_get_key_id (bundle));
+  gh_json_add_string (builder, "issued_at", gh_catalog_get_issued_at (catalog));
+  gh_json_add_string (builder, "expires_at", gh_catalog_get_expires_at (catalog));
+  gh_json_add_string (builder, "payload_sha256", digest);
   add_source (builder, source);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);

@@ -234,10 +234,10 @@ status_to_json (const GhConfigStatus *status)
     json_builder_add_int_value (builder, status->version);
   else
     json_builder_add_null_value (builder);
-  gh_ctl_add_string (builder, "issued_at", status->issued_at);
-  gh_ctl_add_string (builder, "applied_at", status->applied_at);
-  gh_ctl_add_string (builder, "expires_at", status->expires_at);
-  gh_ctl_add_string (builder, "key_id", status->key_id);
+  gh_json_add_string (builder, "issued_at", status->issued_at);
+  gh_json_add_string (builder, "applied_at", status->applied_at);
+  gh_json_add_string (builder, "expires_at", status->expires_at);
+  gh_json_add_string (builder, "key_id", status->key_id);
   json_builder_set_member_name (builder, "highest_version");
   json_builder_add_int_value (builder, status->highest_version);
   json_builder_set_member_name (builder, "previous_version");
@@ -245,15 +245,15 @@ status_to_json (const GhConfigStatus *status)
     json_builder_add_int_value (builder, status->previous_version);
   else
     json_builder_add_null_value (builder);
-  gh_ctl_add_string (builder, "store_id", status->store_id);
+  gh_json_add_string (builder, "store_id", status->store_id);
   json_builder_set_member_name (builder, "last_rejection");
   if (status->rejected_at != NULL)
     {
       json_builder_begin_object (builder);
-      gh_ctl_add_string (builder, "at", status->rejected_at);
-      gh_ctl_add_string (builder, "path", status->rejected_path);
-      gh_ctl_add_string (builder, "reason", status->rejected_reason);
-      gh_ctl_add_string (builder, "source", status->rejected_source);
+      gh_json_add_string (builder, "at", status->rejected_at);
+      gh_json_add_string (builder, "path", status->rejected_path);
+      gh_json_add_string (builder, "reason", status->rejected_reason);
+      gh_json_add_string (builder, "source", status->rejected_source);
       json_builder_end_object (builder);
     }
   else

@@ -9,18 +9,10 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
+#include "config/gh-json-build.h"
 #include "gh-ctl.h"
 #include "gh-ctl-commands.h"
 #include "visit/gh-health.h"
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
 
 static JsonNode *
 health_to_json (const GhHealth *health)
@@ -35,10 +27,10 @@ health_to_json (const GhHealth *health)
 
   json_builder_set_member_name (builder, "config");
   json_builder_begin_object (builder);
-  add_int (builder, "version", health->config_version);
-  gh_ctl_add_string (builder, "issued_at", health->config_issued_at);
-  gh_ctl_add_string (builder, "applied_at", health->config_applied_at);
-  add_int (builder, "age_seconds", health->config_age_seconds);
+  gh_json_add_int (builder, "version", health->config_version);
+  gh_json_add_string (builder, "issued_at", health->config_issued_at);
+  gh_json_add_string (builder, "applied_at", health->config_applied_at);
+  gh_json_add_int (builder, "age_seconds", health->config_age_seconds);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "last_refused_bundle");
@@ -47,28 +39,28 @@ health_to_json (const GhHealth *health)
   else
     {
       json_builder_begin_object (builder);
-      gh_ctl_add_string (builder, "at", health->rejected_at);
-      gh_ctl_add_string (builder, "path", health->rejected_path);
-      gh_ctl_add_string (builder, "reason", health->rejected_reason);
-      gh_ctl_add_string (builder, "source", health->rejected_source);
+      gh_json_add_string (builder, "at", health->rejected_at);
+      gh_json_add_string (builder, "path", health->rejected_path);
+      gh_json_add_string (builder, "reason", health->rejected_reason);
+      gh_json_add_string (builder, "source", health->rejected_source);
       json_builder_end_object (builder);
     }
 
   json_builder_set_member_name (builder, "hq");
   json_builder_begin_object (builder);
-  add_int (builder, "outbox_pending", health->outbox_pending);
-  add_int (builder, "last_push_age_seconds", health->hq_push_age_seconds);
+  gh_json_add_int (builder, "outbox_pending", health->outbox_pending);
+  gh_json_add_int (builder, "last_push_age_seconds", health->hq_push_age_seconds);
   json_builder_end_object (builder);
 
-  add_int (builder, "store_bytes", health->store_bytes);
+  gh_json_add_int (builder, "store_bytes", health->store_bytes);
 
   json_builder_set_member_name (builder, "audit_chain");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "intact");
   json_builder_add_boolean_value (builder, health->chain_ok);
-  add_int (builder, "events", health->chain_events);
-  add_int (builder, "first_bad_event", health->chain_first_bad);
-  gh_ctl_add_string (builder, "problem", health->chain_problem);
+  gh_json_add_int (builder, "events", health->chain_events);
+  gh_json_add_int (builder, "first_bad_event", health->chain_first_bad);
+  gh_json_add_string (builder, "problem", health->chain_problem);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);

@@ -170,13 +170,13 @@ add_matches (JsonBuilder *builder,
       const char *basis = gh_legal_basis_to_string (gh_purpose_get_legal_basis (match->purpose));
 
       json_builder_begin_object (builder);
-      gh_ctl_add_string (builder, "id", gh_offer_get_id (match->offer));
-      gh_ctl_add_string (builder, "title", gh_offer_get_title (match->offer, language));
-      gh_ctl_add_string (builder, "description",
-                         gh_offer_get_description (match->offer, language));
-      gh_ctl_add_string (builder, "purpose", gh_purpose_get_id (match->purpose));
-      gh_ctl_add_string (builder, "legal_basis", basis);
-      gh_ctl_add_string (builder, "because_text", summary);
+      gh_json_add_string (builder, "id", gh_offer_get_id (match->offer));
+      gh_json_add_string (builder, "title", gh_offer_get_title (match->offer, language));
+      gh_json_add_string (builder, "description",
+                          gh_offer_get_description (match->offer, language));
+      gh_json_add_string (builder, "purpose", gh_purpose_get_id (match->purpose));
+      gh_json_add_string (builder, "legal_basis", basis);
+      gh_json_add_string (builder, "because_text", summary);
       json_builder_set_member_name (builder, "because");
       json_builder_begin_array (builder);
       for (guint j = 0; j < match->because->len; j++)
@@ -188,9 +188,9 @@ add_matches (JsonBuilder *builder,
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "item_id");
           json_builder_add_int_value (builder, item->id);
-          gh_ctl_add_string (builder, "category", item->category);
-          gh_ctl_add_string (builder, "collected_at", collected);
-          gh_ctl_add_string (builder, "reason", reason);
+          gh_json_add_string (builder, "category", item->category);
+          gh_json_add_string (builder, "collected_at", collected);
+          gh_json_add_string (builder, "reason", reason);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -236,10 +236,10 @@ offers_json_new (GhCustomer *customer,
   JsonBuilder *builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  gh_ctl_add_string (builder, "loyalty_id", customer->loyalty_id);
+  gh_json_add_string (builder, "loyalty_id", customer->loyalty_id);
   json_builder_set_member_name (builder, "config_version");
   json_builder_add_int_value (builder, gh_catalog_get_version (catalog));
-  gh_ctl_add_string (builder, "language", language);
+  gh_json_add_string (builder, "language", language);
   return builder;
 }
 
@@ -312,15 +312,15 @@ show_what_if (gboolean        json,
     {
       g_autoptr(JsonBuilder) builder = offers_json_new (customer, catalog, language);
 
-      gh_ctl_add_string (builder, "purpose", gh_purpose_get_id (purpose));
-      gh_ctl_add_string (builder, "legal_basis",
-                         gh_legal_basis_to_string (gh_purpose_get_legal_basis (purpose)));
-      gh_ctl_add_string (builder, "state", gh_consent_state_to_string (state));
-      gh_ctl_add_string (builder, "what_if", gh_consent_state_to_string (target));
+      gh_json_add_string (builder, "purpose", gh_purpose_get_id (purpose));
+      gh_json_add_string (builder, "legal_basis",
+                          gh_legal_basis_to_string (gh_purpose_get_legal_basis (purpose)));
+      gh_json_add_string (builder, "state", gh_consent_state_to_string (state));
+      gh_json_add_string (builder, "what_if", gh_consent_state_to_string (target));
       json_builder_set_member_name (builder, "can_revoke");
       json_builder_add_boolean_value (builder, !always_on);
       if (always_on && target == GH_CONSENT_REVOKED)
-        gh_ctl_add_string (builder, "why_not", why_always_on (purpose));
+        gh_json_add_string (builder, "why_not", why_always_on (purpose));
       add_matches (builder, "would_remove", removed, language);
       add_matches (builder, "would_add", added, language);
       add_matches (builder, "would_stay", staying, language);

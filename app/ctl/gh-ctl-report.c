@@ -236,7 +236,7 @@ begin_category (JsonBuilder *builder,
                 gboolean     with_idle)
 {
   json_builder_begin_object (builder);
-  gh_ctl_add_string (builder, "category", id);
+  gh_json_add_string (builder, "category", id);
   json_builder_set_member_name (builder, "items_held");
   json_builder_add_int_value (builder, category_count (report->held, id));
   if (with_idle)

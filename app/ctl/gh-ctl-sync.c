@@ -38,7 +38,7 @@ print_sync_json (GhStore              *store,
   };
 
   json_builder_begin_object (builder);
-  gh_ctl_add_string (builder, "kiosk_id", gh_store_get_kiosk_id (store));
+  gh_json_add_string (builder, "kiosk_id", gh_store_get_kiosk_id (store));
   json_builder_set_member_name (builder, "approved");
   json_builder_add_boolean_value (builder, result->approved);
   json_builder_set_member_name (builder, "deferred_for_visit");
@@ -281,9 +281,9 @@ gh_ctl_hq_status_fleet (const char *conninfo,
           const GhHqKioskHealth *k = g_ptr_array_index (kiosks, i);
 
           json_builder_begin_object (builder);
-          gh_ctl_add_string (builder, "kiosk_id", k->kiosk_id);
-          gh_ctl_add_string (builder, "store_id", k->store_id);
-          gh_ctl_add_string (builder, "last_heartbeat", k->last_heartbeat);
+          gh_json_add_string (builder, "kiosk_id", k->kiosk_id);
+          gh_json_add_string (builder, "store_id", k->store_id);
+          gh_json_add_string (builder, "last_heartbeat", k->last_heartbeat);
           json_builder_set_member_name (builder, "silent");
           json_builder_add_boolean_value (builder, k->silent_minutes < 0
                                                    || k->silent_minutes >= silent_minutes);
@@ -291,13 +291,13 @@ gh_ctl_hq_status_fleet (const char *conninfo,
           json_builder_add_int_value (builder, k->silent_minutes);
           json_builder_set_member_name (builder, "approved");
           json_builder_add_boolean_value (builder, k->approved);
-          gh_ctl_add_string (builder, "software_version", k->software_version);
+          gh_json_add_string (builder, "software_version", k->software_version);
           json_builder_set_member_name (builder, "config_version");
           json_builder_add_int_value (builder, k->config_version);
           json_builder_set_member_name (builder, "outbox_backlog");
           json_builder_add_int_value (builder, k->outbox_backlog);
-          gh_ctl_add_string (builder, "last_refused_bundle", k->last_refused_bundle);
-          gh_ctl_add_string (builder, "last_error", k->last_error);
+          gh_json_add_string (builder, "last_refused_bundle", k->last_refused_bundle);
+          gh_json_add_string (builder, "last_error", k->last_error);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);

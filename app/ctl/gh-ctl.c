@@ -308,18 +308,6 @@ gh_ctl_print_json (JsonNode *node)
   printf ("%s\n", text);
 }
 
-void
-gh_ctl_add_string (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 char *
 gh_ctl_format_date (gint64 unix_seconds)
 {

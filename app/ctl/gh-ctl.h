@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "config/gh-json-build.h"
 #include "store/gh-store.h"
 
 G_BEGIN_DECLS
@@ -71,10 +72,6 @@ int       gh_ctl_exit_code_for  (const GError   *error);
 
 /* Prints a JSON node to stdout, pretty, with a final newline. */
 void      gh_ctl_print_json     (JsonNode       *node);
-/* Adds member @name to @builder's open object: @value, or null when it is NULL. */
-void      gh_ctl_add_string     (JsonBuilder    *builder,
-                                 const char     *name,
-                                 const char     *value);
 /* "2026-03-12" for unix seconds, in UTC. */
 char     *gh_ctl_format_date    (gint64          unix_seconds);
 

@@ -104,30 +104,6 @@ _gh_hq_member_line (const GhMember *member,
   return g_string_free (out, FALSE);
 }
 
-/* An array literal for a text[] column: every element quoted, so no store id can
- * be read as NULL or split in two. */
-static char *
-array_literal (const char * const *values)
-{
-  GString *out = g_string_new ("{");
-
-  for (guint i = 0; values != NULL && values[i] != NULL; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, '"');
-      for (const char *p = values[i]; *p != '\0'; p++)
-        {
-          if (*p == '"' || *p == '\\')
-            g_string_append_c (out, '\\');
-          g_string_append_c (out, *p);
-        }
-      g_string_append_c (out, '"');
-    }
-  g_string_append_c (out, '}');
-  return g_string_free (out, FALSE);
-}
-
 static void
 copy_int (GString *row,
           gint64   value,
@@ -148,7 +124,7 @@ _gh_hq_import_add_member_row (GhHqImportRows *rows,
                               const char     *derived_ref,
                               const char     *line)
 {
-  g_autofree char *stores = array_literal ((const char * const *) member->stores);
+  g_autofree char *stores = gh_hq_text_array_literal ((const char * const *) member->stores);
 
   /* gh_member_in: line_no, ref, derived_ref, loyalty_id, display_name, pin_hash,
    * member_since, stores, line, deleted, deleted_at */

@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "glasshouse-hq"
 #include "config.h"
 
+#include "config/gh-json-build.h"
 #include "hq/gh-hq-report-private.h"
 
 #include "offers/gh-offers.h"
@@ -86,24 +87,6 @@ day_text (gint64 unix_seconds)
 }
 
 static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static void
 add_share (JsonBuilder *builder,
            const char  *name,
            gint64       part,
@@ -161,11 +144,11 @@ add_categories (JsonBuilder *builder,
       gint64 held = report->scan.category_held[c], earns = report->scan.category_earns[c];
 
       json_builder_begin_object (builder);
-      add_string (builder, "id", gh_data_category_get_id (category));
-      add_int (builder, "retention_days", gh_data_category_get_retention_days (category));
-      add_int (builder, "held", held);
-      add_int (builder, "earns", earns);
-      add_int (builder, "does_nothing", held - earns);
+      gh_json_add_string (builder, "id", gh_data_category_get_id (category));
+      gh_json_add_int (builder, "retention_days", gh_data_category_get_retention_days (category));
+      gh_json_add_int (builder, "held", held);
+      gh_json_add_int (builder, "earns", earns);
+      gh_json_add_int (builder, "does_nothing", held - earns);
       add_share (builder, "earns_share", earns, held);
       json_builder_set_member_name (builder, "offers");
       json_builder_begin_array (builder);
@@ -177,7 +160,7 @@ add_categories (JsonBuilder *builder,
       for (guint p = 0; p < purposes->len; p++)
         json_builder_add_string_value (builder, gh_purpose_get_id (g_ptr_array_index (purposes, p)));
       json_builder_end_array (builder);
-      add_string (builder, "verdict", _gh_verdict_to_string (verdict));
+      gh_json_add_string (builder, "verdict", _gh_verdict_to_string (verdict));
       json_builder_set_member_name (builder, "flagged");
       json_builder_add_boolean_value (builder, _gh_verdict_is_flagged (verdict));
       json_builder_end_object (builder);
@@ -200,8 +183,8 @@ add_purposes (JsonBuilder *builder,
       GhHqPurposeFigures *figures = &report->purposes[p];
 
       json_builder_begin_object (builder);
-      add_string (builder, "id", gh_purpose_get_id (purpose));
-      add_string (builder, "legal_basis", gh_legal_basis_to_string (gh_purpose_get_legal_basis (purpose)));
+      gh_json_add_string (builder, "id", gh_purpose_get_id (purpose));
+      gh_json_add_string (builder, "legal_basis", gh_legal_basis_to_string (gh_purpose_get_legal_basis (purpose)));
       add_double_array (builder, "share_on", figures->share, report->n_weeks);
       json_builder_set_member_name (builder, "share_on_by_store");
       json_builder_begin_object (builder);
@@ -214,12 +197,12 @@ add_purposes (JsonBuilder *builder,
       json_builder_set_member_name (builder, "switched_off_by_origin");
       json_builder_begin_object (builder);
       for (guint o = 0; o < GH_N_ORIGINS; o++)
-        add_int (builder, origins[o], figures->off_by_origin[o]);
+        gh_json_add_int (builder, origins[o], figures->off_by_origin[o]);
       json_builder_end_object (builder);
       json_builder_set_member_name (builder, "preview");
       json_builder_begin_object (builder);
-      add_int (builder, "opened", figures->preview_opened);
-      add_int (builder, "kept_on", figures->preview_kept_on);
+      gh_json_add_int (builder, "opened", figures->preview_opened);
+      gh_json_add_int (builder, "kept_on", figures->preview_kept_on);
       add_share (builder, "kept_on_share", figures->preview_kept_on, figures->preview_opened);
       add_int_array (builder, "opened_by_week", figures->preview_opened_week, report->n_weeks);
       add_int_array (builder, "kept_on_by_week", figures->preview_kept_week, report->n_weeks);
@@ -242,9 +225,9 @@ add_offers (JsonBuilder *builder,
       g_autoptr(GhOffer) offer = g_list_model_get_item (offers, o);
 
       json_builder_begin_object (builder);
-      add_string (builder, "id", gh_offer_get_id (offer));
-      add_string (builder, "purpose", gh_offer_get_purpose_id (offer));
-      add_int (builder, "reach", report->scan.offer_reach[o]);
+      gh_json_add_string (builder, "id", gh_offer_get_id (offer));
+      gh_json_add_string (builder, "purpose", gh_offer_get_purpose_id (offer));
+      gh_json_add_int (builder, "reach", report->scan.offer_reach[o]);
       add_share (builder, "reach_share", report->scan.offer_reach[o], report->members);
       json_builder_end_object (builder);
     }
@@ -271,9 +254,9 @@ add_requests (JsonBuilder *builder,
       g_autofree char *week = day_text (report->first_week + (gint64) w * GH_WEEK_SECONDS);
 
       json_builder_begin_object (builder);
-      add_string (builder, "week", week);
-      add_int (builder, "copies", report->copies[w]);
-      add_int (builder, "erasures", report->erasures[w]);
+      gh_json_add_string (builder, "week", week);
+      gh_json_add_int (builder, "copies", report->copies[w]);
+      gh_json_add_int (builder, "erasures", report->erasures[w]);
       json_builder_set_member_name (builder, "erasure_median_hours");
       if (report->erasure_median_hours[w] >= 0)
         json_builder_add_double_value (builder, report->erasure_median_hours[w]);
@@ -297,12 +280,12 @@ gh_hq_report_to_json (GhHqReport *report)
   g_autofree char *to = day_text (report->now);
 
   json_builder_begin_object (builder);
-  add_string (builder, "format", "glasshouse-fleet-report/1");
-  add_string (builder, "from", from);
-  add_string (builder, "to", to);
-  add_int (builder, "config_version", gh_catalog_get_version (report->catalog));
-  add_int (builder, "members", report->members);
-  add_int (builder, "members_with_data", report->scan.members_scanned);
+  gh_json_add_string (builder, "format", "glasshouse-fleet-report/1");
+  gh_json_add_string (builder, "from", from);
+  gh_json_add_string (builder, "to", to);
+  gh_json_add_int (builder, "config_version", gh_catalog_get_version (report->catalog));
+  gh_json_add_int (builder, "members", report->members);
+  gh_json_add_int (builder, "members_with_data", report->scan.members_scanned);
   json_builder_set_member_name (builder, "weeks");
   json_builder_begin_array (builder);
   for (guint w = 0; w < report->n_weeks; w++)

@@ -446,3 +446,24 @@ gh_hq_init_schema (GhHq    *self,
   return TRUE;
 }
 
+char *
+gh_hq_text_array_literal (const char * const *values)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '"');
+      for (const char *p = values[i]; *p != '\0'; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}

@@ -35,6 +35,10 @@ GhHq       *gh_hq_connect          (const char  *conninfo,
 /* "user@host:port/dbname": where this connection goes, safe to print. */
 const char *gh_hq_get_target       (GhHq        *self);
 
+/* A text[] literal ("{\"a\",\"b\"}") for a query parameter: every element quoted, so
+ * no store id can be read as NULL or split in two. For HQ's and the portal's queries. */
+char       *gh_hq_text_array_literal (const char * const *values);
+
 /* The HQ schema (data/hq/schema.sql, compiled in) as SQL text. */
 GBytes     *gh_hq_schema_sql       (void);
 /* Creates or extends the HQ schema in one transaction; safe to run again. */

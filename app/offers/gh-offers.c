@@ -149,20 +149,6 @@ index_get (GhCatalog *catalog)
   return index;
 }
 
-static GhConsent *
-find_consent (GPtrArray  *consents,
-              const char *purpose_id)
-{
-  for (guint i = 0; consents != NULL && i < consents->len; i++)
-    {
-      GhConsent *consent = g_ptr_array_index (consents, i);
-
-      if (g_strcmp0 (consent->purpose_id, purpose_id) == 0)
-        return consent;
-    }
-  return NULL;
-}
-
 gboolean
 gh_offers_purpose_awaits_answer (GhPurpose *purpose,
                                  GPtrArray *consents)
@@ -173,7 +159,7 @@ gh_offers_purpose_awaits_answer (GhPurpose *purpose,
 
   if (!gh_purpose_get_notice_asks_again (purpose))
     return FALSE;
-  consent = find_consent (consents, gh_purpose_get_id (purpose));
+  consent = gh_consent_find (consents, gh_purpose_get_id (purpose));
   /* A refusal under the old notice stays a refusal: there is nothing to ask. A
    * grant with no version (imported) cannot show it was given under this notice. */
   return consent != NULL && consent->state == GH_CONSENT_GRANTED
@@ -195,14 +181,14 @@ gh_offers_purpose_state (GhPurpose *purpose,
       /* A stray "revoked" row (an import, an older config) cannot switch these off. */
       return GH_CONSENT_GRANTED;
     case GH_LEGAL_BASIS_LEGITIMATE_INTEREST:
-      consent = find_consent (consents, gh_purpose_get_id (purpose));
+      consent = gh_consent_find (consents, gh_purpose_get_id (purpose));
       return consent != NULL ? consent->state : GH_CONSENT_GRANTED;
     case GH_LEGAL_BASIS_CONSENT:
     default:
       if (gh_purpose_get_notice_pauses (purpose)
           && gh_offers_purpose_awaits_answer (purpose, consents))
         return GH_CONSENT_REVOKED;
-      consent = find_consent (consents, gh_purpose_get_id (purpose));
+      consent = gh_consent_find (consents, gh_purpose_get_id (purpose));
       return consent != NULL ? consent->state : gh_purpose_get_default_state (purpose);
     }
 }

@@ -120,12 +120,8 @@ _gh_portal_handle_forget (GhPortalRequest *req)
   g_autofree char *csrf = NULL;
   g_autofree char *main = NULL;
 
-  if (g_str_equal (req->method, "POST") && !_gh_portal_csrf_check (req))
-    {
-      _gh_portal_page_message (req, 403, T (req, NC_("portal", "This form has expired")),
-                               T (req, NC_("portal", "Please open the page again and send the form from there.")));
-      return;
-    }
+  if (g_str_equal (req->method, "POST") && !_gh_portal_form_fresh (req))
+    return;
   member = _gh_portal_member_for_request (req, NULL);
   if (member == NULL)
     return;

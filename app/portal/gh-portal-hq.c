@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "config/gh-base64.h"
+#include "hq/gh-hq.h"
 #include "portal/gh-portal-i18n.h"
 #include "portal/gh-portal-private.h"
 
@@ -154,29 +155,6 @@ _gh_portal_member_free (GhPortalMember *member)
   g_free (member);
 }
 
-/* "{\"a\",\"b\"}": a text[] literal for a parameter. */
-static char *
-array_literal (const char * const *values)
-{
-  GString *out = g_string_new ("{");
-
-  for (guint i = 0; values != NULL && values[i] != NULL; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, '"');
-      for (const char *p = values[i]; *p != '\0'; p++)
-        {
-          if (*p == '"' || *p == '\\')
-            g_string_append_c (out, '\\');
-          g_string_append_c (out, *p);
-        }
-      g_string_append_c (out, '"');
-    }
-  g_string_append_c (out, '}');
-  return g_string_free (out, FALSE);
-}
-
 /* PostgreSQL's text form of a text[] ("{a,\"b c\"}") as a vector. */
 static GStrv
 parse_array (const char *text)
@@ -239,7 +217,7 @@ load_catalog (GhPortalRequest     *req,
               GError             **error)
 {
   GhPortal *portal = req->portal;
-  g_autofree char *stores_literal = array_literal (stores);
+  g_autofree char *stores_literal = gh_hq_text_array_literal (stores);
   const char *params[] = { stores_literal };
   g_autoptr(PGresult) result = gh_portal_db_exec (
       conn,

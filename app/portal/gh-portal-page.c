@@ -196,3 +196,13 @@ _gh_portal_format_time (GhPortalRequest *req,
                           g_date_time_get_day_of_month (when), month, g_date_time_get_year (when),
                           g_date_time_get_hour (when), g_date_time_get_minute (when));
 }
+
+gboolean
+_gh_portal_form_fresh (GhPortalRequest *req)
+{
+  if (_gh_portal_csrf_check (req))
+    return TRUE;
+  _gh_portal_page_message (req, 403, T (req, NC_("portal", "This form has expired")),
+                           T (req, NC_("portal", "Please open the page again and send the form from there.")));
+  return FALSE;
+}

@@ -216,6 +216,8 @@ void              _gh_portal_sessions_end_for (GhPortal        *portal,
 char             *_gh_portal_csrf_token      (GhPortalRequest  *req);
 /* Whether the form of @req carries the right CSRF token. */
 gboolean          _gh_portal_csrf_check      (GhPortalRequest  *req);
+/* The same, and when it does not, the "This form has expired" page (403) is sent. */
+gboolean          _gh_portal_form_fresh      (GhPortalRequest  *req);
 /* Counts one short-code try by @req's client; FALSE (and the seconds to wait)
  * when the client used up its tries for this minute. */
 gboolean          _gh_portal_code_try        (GhPortalRequest  *req,

@@ -72,12 +72,8 @@ _gh_portal_handle_code (GhPortalRequest *req)
   g_autofree char *location = NULL;
   PGconn *conn;
 
-  if (!_gh_portal_csrf_check (req))
-    {
-      _gh_portal_page_message (req, 403, T (req, NC_("portal", "This form has expired")),
-                               T (req, NC_("portal", "Please open the page again and send the form from there.")));
-      return;
-    }
+  if (!_gh_portal_form_fresh (req))
+    return;
   /* 40 bits of code: guesses are counted per client before anything is looked up. */
   if (!_gh_portal_code_try (req, &req->retry_after))
     {

@@ -183,12 +183,8 @@ sign_in (GhPortalRequest *req)
   gboolean known, ok;
   PGconn *conn;
 
-  if (!_gh_portal_csrf_check (req))
-    {
-      _gh_portal_page_message (req, 403, T (req, NC_("portal", "This form has expired")),
-                               T (req, NC_("portal", "Please open the page again and send the form from there.")));
-      return;
-    }
+  if (!_gh_portal_form_fresh (req))
+    return;
   if (!all_digits (loyalty_id, 4, 20) || !all_digits (pin, 4, 8))
     {
       sign_in_form (req, 400, T (req, NC_("portal", "Type your loyalty number and your PIN, digits only.")));
@@ -273,12 +269,8 @@ _gh_portal_handle_sign_in (GhPortalRequest *req)
 void
 _gh_portal_handle_sign_out (GhPortalRequest *req)
 {
-  if (!_gh_portal_csrf_check (req))
-    {
-      _gh_portal_page_message (req, 403, T (req, NC_("portal", "This form has expired")),
-                               T (req, NC_("portal", "Please open the page again and send the form from there.")));
-      return;
-    }
+  if (!_gh_portal_form_fresh (req))
+    return;
   _gh_portal_session_end (req);
   _gh_portal_page_message (req, 200, T (req, NC_("portal", "You are signed out")),
                            T (req, NC_("portal", "Nothing of yours stays on this phone.")));

@@ -38,16 +38,6 @@ hq_enabled (GhPortalRequest *req)
   return FALSE;
 }
 
-static gboolean
-form_fresh (GhPortalRequest *req)
-{
-  if (_gh_portal_csrf_check (req))
-    return TRUE;
-  _gh_portal_page_message (req, 403, T (req, NC_("portal", "This form has expired")),
-                           T (req, NC_("portal", "Please open the page again and send the form from there.")));
-  return FALSE;
-}
-
 static void
 sign_in_form (GhPortalRequest *req,
               guint            status,
@@ -127,7 +117,7 @@ _gh_portal_handle_hq_sign_in (GhPortalRequest *req)
   gint64 locked;
   gboolean ok;
 
-  if (!hq_enabled (req) || !form_fresh (req))
+  if (!hq_enabled (req) || !_gh_portal_form_fresh (req))
     return;
   if (name == NULL || *name == '\0' || strlen (name) > 64 ||
       passphrase == NULL || *passphrase == '\0' || strlen (passphrase) > MAX_PASSPHRASE_LENGTH)
@@ -171,7 +161,7 @@ _gh_portal_handle_hq_sign_in (GhPortalRequest *req)
 void
 _gh_portal_handle_hq_sign_out (GhPortalRequest *req)
 {
-  if (!hq_enabled (req) || !form_fresh (req))
+  if (!hq_enabled (req) || !_gh_portal_form_fresh (req))
     return;
   _gh_portal_staff_session_end (req);
   _gh_portal_redirect (req, "/hq");

@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "glasshouse-receipts"
 #include "config.h"
 
+#include "config/gh-json-build.h"
 #include "offers/gh-item-text.h"
 #include "receipts/gh-receipt-private.h"
 
@@ -15,36 +16,6 @@ static char *
 iso_from_unix (gint64 unix_seconds)
 {
   return _gh_store_format_unix (unix_seconds, "");
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_bool (JsonBuilder *builder,
-          const char  *name,
-          gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
 }
 
 /* Kantara's "termination": how the shopper ends this processing. */
@@ -107,14 +78,14 @@ add_disclosure (JsonBuilder *builder,
   guint n = gh_purpose_get_n_third_parties (purpose);
   g_autoptr(GString) names = NULL;
 
-  add_bool (builder, "thirdPartyDisclosure", n > 0);
+  gh_json_add_bool (builder, "thirdPartyDisclosure", n > 0);
   if (n == 0)
     return;
   names = g_string_new (NULL);
   for (guint i = 0; i < n; i++)
     g_string_append_printf (names, "%s%s", i > 0 ? "; " : "",
                             gh_purpose_get_third_party_name (purpose, i));
-  add_string (builder, "thirdPartyName", names->str);
+  gh_json_add_string (builder, "thirdPartyName", names->str);
 }
 
 /* Ours: each party apart, with the reason the shopper was shown, for the
@@ -129,8 +100,8 @@ add_third_parties (JsonBuilder *builder,
   for (guint i = 0; i < gh_purpose_get_n_third_parties (purpose); i++)
     {
       json_builder_begin_object (builder);
-      add_string (builder, "name", gh_purpose_get_third_party_name (purpose, i));
-      add_string (builder, "reason", gh_purpose_get_third_party_reason (purpose, i, language));
+      gh_json_add_string (builder, "name", gh_purpose_get_third_party_name (purpose, i));
+      gh_json_add_string (builder, "reason", gh_purpose_get_third_party_reason (purpose, i, language));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -153,26 +124,26 @@ add_purposes (JsonBuilder *builder,
       const char * const *categories = gh_purpose_get_categories (purpose);
 
       json_builder_begin_object (builder);
-      add_string (builder, "purpose", gh_purpose_get_title (purpose, language));
+      gh_json_add_string (builder, "purpose", gh_purpose_get_title (purpose, language));
       json_builder_set_member_name (builder, "purposeCategory");
       json_builder_begin_array (builder);
       json_builder_add_string_value (builder, gh_purpose_get_id (purpose));
       json_builder_end_array (builder);
-      add_string (builder, "consentType", basis == GH_LEGAL_BASIS_CONSENT ? "EXPLICIT" : "NOT REQUIRED");
+      gh_json_add_string (builder, "consentType", basis == GH_LEGAL_BASIS_CONSENT ? "EXPLICIT" : "NOT REQUIRED");
       json_builder_set_member_name (builder, "piiCategory");
       json_builder_begin_array (builder);
       for (guint j = 0; categories != NULL && categories[j] != NULL; j++)
         json_builder_add_string_value (builder, categories[j]);
       json_builder_end_array (builder);
-      add_bool (builder, "primaryPurpose", basis == GH_LEGAL_BASIS_CONTRACT);
-      add_string (builder, "termination", termination_for (purpose));
+      gh_json_add_bool (builder, "primaryPurpose", basis == GH_LEGAL_BASIS_CONTRACT);
+      gh_json_add_string (builder, "termination", termination_for (purpose));
       add_disclosure (builder, purpose);
       /* Ours, for the portal: */
-      add_string (builder, "purposeId", gh_purpose_get_id (purpose));
-      add_string (builder, "legalBasis", gh_legal_basis_to_string (basis));
-      add_string (builder, "state", gh_consent_state_to_string (current_state (consents, purpose)));
-      add_bool (builder, "changedInThisVisit", purpose_changed (changes, gh_purpose_get_id (purpose)));
-      add_string (builder, "noticeVersion", gh_purpose_get_notice_version (purpose));
+      gh_json_add_string (builder, "purposeId", gh_purpose_get_id (purpose));
+      gh_json_add_string (builder, "legalBasis", gh_legal_basis_to_string (basis));
+      gh_json_add_string (builder, "state", gh_consent_state_to_string (current_state (consents, purpose)));
+      gh_json_add_bool (builder, "changedInThisVisit", purpose_changed (changes, gh_purpose_get_id (purpose)));
+      gh_json_add_string (builder, "noticeVersion", gh_purpose_get_notice_version (purpose));
       add_third_parties (builder, purpose, language);
       json_builder_end_object (builder);
     }
@@ -191,12 +162,12 @@ add_changes (JsonBuilder *builder,
       g_autofree char *at = iso_from_unix (change->at);
 
       json_builder_begin_object (builder);
-      add_string (builder, "purposeId", change->purpose_id);
-      add_string (builder, "from", gh_consent_state_to_string (change->from));
-      add_string (builder, "to", gh_consent_state_to_string (change->to));
-      add_string (builder, "at", at);
-      add_string (builder, "actor", change->actor);
-      add_int (builder, "eventSeq", change->event_seq);
+      gh_json_add_string (builder, "purposeId", change->purpose_id);
+      gh_json_add_string (builder, "from", gh_consent_state_to_string (change->from));
+      gh_json_add_string (builder, "to", gh_consent_state_to_string (change->to));
+      gh_json_add_string (builder, "at", at);
+      gh_json_add_string (builder, "actor", change->actor);
+      gh_json_add_int (builder, "eventSeq", change->event_seq);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -221,46 +192,46 @@ _gh_receipt_build_body (const GhReceiptBodyInfo *info,
     method = g_strdup ("in-store kiosk");
 
   json_builder_begin_object (builder);
-  add_string (builder, "version", GH_RECEIPT_KANTARA_VERSION);
-  add_string (builder, "jurisdiction", gh_catalog_get_jurisdiction (catalog));
-  add_int (builder, "consentTimestamp", info->now);
-  add_string (builder, "collectionMethod", method);
-  add_string (builder, "consentReceiptID", info->receipt_id);
-  add_string (builder, "publicKey", info->public_key);
-  add_string (builder, "language", info->language);
-  add_string (builder, "piiPrincipalId", info->customer_ref);
+  gh_json_add_string (builder, "version", GH_RECEIPT_KANTARA_VERSION);
+  gh_json_add_string (builder, "jurisdiction", gh_catalog_get_jurisdiction (catalog));
+  gh_json_add_int (builder, "consentTimestamp", info->now);
+  gh_json_add_string (builder, "collectionMethod", method);
+  gh_json_add_string (builder, "consentReceiptID", info->receipt_id);
+  gh_json_add_string (builder, "publicKey", info->public_key);
+  gh_json_add_string (builder, "language", info->language);
+  gh_json_add_string (builder, "piiPrincipalId", info->customer_ref);
 
   json_builder_set_member_name (builder, "piiControllers");
   json_builder_begin_array (builder);
   json_builder_begin_object (builder);
-  add_string (builder, "piiController", gh_catalog_get_controller (catalog));
-  add_bool (builder, "onBehalf", FALSE);
-  add_string (builder, "piiControllerUrl", gh_catalog_get_policy_url (catalog));
+  gh_json_add_string (builder, "piiController", gh_catalog_get_controller (catalog));
+  gh_json_add_bool (builder, "onBehalf", FALSE);
+  gh_json_add_string (builder, "piiControllerUrl", gh_catalog_get_policy_url (catalog));
   json_builder_end_object (builder);
   json_builder_end_array (builder);
-  add_string (builder, "policyUrl", gh_catalog_get_policy_url (catalog));
+  gh_json_add_string (builder, "policyUrl", gh_catalog_get_policy_url (catalog));
 
   json_builder_set_member_name (builder, "services");
   json_builder_begin_array (builder);
   json_builder_begin_object (builder);
-  add_string (builder, "service", gh_catalog_get_brand_name (catalog));
+  gh_json_add_string (builder, "service", gh_catalog_get_brand_name (catalog));
   json_builder_set_member_name (builder, "purposes");
   add_purposes (builder, catalog, consents, changes, info->language);
   json_builder_end_object (builder);
   json_builder_end_array (builder);
 
-  add_bool (builder, "sensitive", FALSE);
+  gh_json_add_bool (builder, "sensitive", FALSE);
   json_builder_set_member_name (builder, "spiCat");
   json_builder_begin_array (builder);
   json_builder_end_array (builder);
 
   /* Ours: what the portal shows and checks. */
-  add_string (builder, "receiptKind", gh_receipt_kind_to_string (info->kind));
-  add_string (builder, "kioskId", info->kiosk_id);
-  add_string (builder, "expiresAt", expires);
-  add_int (builder, "configVersion", gh_catalog_get_version (catalog));
+  gh_json_add_string (builder, "receiptKind", gh_receipt_kind_to_string (info->kind));
+  gh_json_add_string (builder, "kioskId", info->kiosk_id);
+  gh_json_add_string (builder, "expiresAt", expires);
+  gh_json_add_int (builder, "configVersion", gh_catalog_get_version (catalog));
   if (info->staff_id != NULL)
-    add_string (builder, "assistingStaffId", info->staff_id);
+    gh_json_add_string (builder, "assistingStaffId", info->staff_id);
   add_changes (builder, changes);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
@@ -299,15 +270,15 @@ _gh_receipt_build_export (GhCatalog        *catalog,
   GhItemTextFormat format = { NULL, NULL, &words, value_label };
 
   json_builder_begin_object (builder);
-  add_string (builder, "format", "glasshouse-export/1");
-  add_string (builder, "generatedAt", generated);
-  add_string (builder, "controller", gh_catalog_get_controller (catalog));
+  gh_json_add_string (builder, "format", "glasshouse-export/1");
+  gh_json_add_string (builder, "generatedAt", generated);
+  gh_json_add_string (builder, "controller", gh_catalog_get_controller (catalog));
   json_builder_set_member_name (builder, "customer");
   json_builder_begin_object (builder);
-  add_string (builder, "ref", customer->ref);
-  add_string (builder, "loyaltyId", customer->loyalty_id);
-  add_string (builder, "displayName", customer->display_name);
-  add_string (builder, "createdAt", created);
+  gh_json_add_string (builder, "ref", customer->ref);
+  gh_json_add_string (builder, "loyaltyId", customer->loyalty_id);
+  gh_json_add_string (builder, "displayName", customer->display_name);
+  gh_json_add_string (builder, "createdAt", created);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "data");
@@ -322,14 +293,14 @@ _gh_receipt_build_export (GhCatalog        *catalog,
       g_autofree char *summary = gh_item_text_summary (item, &format);
 
       json_builder_begin_object (builder);
-      add_string (builder, "category", item->category);
-      add_string (builder, "categoryTitle",
-                  category != NULL ? gh_data_category_get_title (category, language) : NULL);
+      gh_json_add_string (builder, "category", item->category);
+      gh_json_add_string (builder, "categoryTitle",
+                          category != NULL ? gh_data_category_get_title (category, language) : NULL);
       /* In HQ's words for the values, in the receipt's language (the raw values follow). */
-      add_string (builder, "summary", summary);
-      add_string (builder, "source", gh_source_to_string (item->source));
-      add_string (builder, "collectedAt", collected);
-      add_string (builder, "retainedUntil", retained);
+      gh_json_add_string (builder, "summary", summary);
+      gh_json_add_string (builder, "source", gh_source_to_string (item->source));
+      gh_json_add_string (builder, "collectedAt", collected);
+      gh_json_add_string (builder, "retainedUntil", retained);
       json_builder_set_member_name (builder, "attributes");
       if (attributes != NULL)
         json_builder_add_value (builder, g_steal_pointer (&attributes));
@@ -347,10 +318,10 @@ _gh_receipt_build_export (GhCatalog        *catalog,
       g_autofree char *updated = iso_from_unix (consent->updated_at);
 
       json_builder_begin_object (builder);
-      add_string (builder, "purposeId", consent->purpose_id);
-      add_string (builder, "state", gh_consent_state_to_string (consent->state));
-      add_string (builder, "updatedAt", updated);
-      add_string (builder, "noticeVersion", consent->notice_version);
+      gh_json_add_string (builder, "purposeId", consent->purpose_id);
+      gh_json_add_string (builder, "state", gh_consent_state_to_string (consent->state));
+      gh_json_add_string (builder, "updatedAt", updated);
+      gh_json_add_string (builder, "noticeVersion", consent->notice_version);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -367,11 +338,11 @@ _gh_receipt_build_event_body (GhReceipt  *receipt,
   g_autofree char *expires = iso_from_unix (gh_receipt_get_expires_at (receipt));
 
   json_builder_begin_object (builder);
-  add_string (builder, "receipt_id", gh_receipt_get_id (receipt));
-  add_string (builder, "kind", gh_receipt_kind_to_string (gh_receipt_get_kind (receipt)));
-  add_string (builder, "expires_at", expires);
-  add_string (builder, "token", gh_receipt_get_token (receipt));
-  add_string (builder, "short_code", gh_receipt_get_short_code (receipt));
+  gh_json_add_string (builder, "receipt_id", gh_receipt_get_id (receipt));
+  gh_json_add_string (builder, "kind", gh_receipt_kind_to_string (gh_receipt_get_kind (receipt)));
+  gh_json_add_string (builder, "expires_at", expires);
+  gh_json_add_string (builder, "token", gh_receipt_get_token (receipt));
+  gh_json_add_string (builder, "short_code", gh_receipt_get_short_code (receipt));
   json_builder_set_member_name (builder, "receipt");
   json_builder_add_value (builder, json_node_copy (body));
   if (export_text != NULL)
@@ -380,7 +351,7 @@ _gh_receipt_build_event_body (GhReceipt  *receipt,
        * append-only chain, so an erasure can still delete it; the chain
        * commits to it by hash. */
       g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, export_text, -1);
-      add_string (builder, "export_sha256", digest);
+      gh_json_add_string (builder, "export_sha256", digest);
     }
   json_builder_end_object (builder);
   return json_builder_get_root (builder);

@@ -118,6 +118,20 @@ gh_consent_free (GhConsent *consent)
   g_free (consent);
 }
 
+GhConsent *
+gh_consent_find (GPtrArray  *consents,
+                 const char *purpose_id)
+{
+  for (guint i = 0; consents != NULL && i < consents->len; i++)
+    {
+      GhConsent *consent = g_ptr_array_index (consents, i);
+
+      if (g_strcmp0 (consent->purpose_id, purpose_id) == 0)
+        return consent;
+    }
+  return NULL;
+}
+
 void
 gh_event_free (GhEvent *event)
 {

@@ -72,6 +72,9 @@ typedef struct {
 
 void gh_consent_free (GhConsent *consent);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhConsent, gh_consent_free)
+/* The consent of @purpose_id in @consents (GhConsent*, may be NULL), or NULL. */
+GhConsent *gh_consent_find (GPtrArray  *consents,
+                            const char *purpose_id);
 
 /* One link of the audit chain. */
 typedef struct {

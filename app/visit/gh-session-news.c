@@ -49,20 +49,6 @@ gh_session_get_last_visit (GhSession *self)
   return self->last_visit;
 }
 
-static GhConsent *
-find_consent (GPtrArray  *consents,
-              const char *purpose_id)
-{
-  for (guint i = 0; consents != NULL && i < consents->len; i++)
-    {
-      GhConsent *consent = g_ptr_array_index (consents, i);
-
-      if (g_strcmp0 (consent->purpose_id, purpose_id) == 0)
-        return consent;
-    }
-  return NULL;
-}
-
 static gboolean
 offers_have (GPtrArray  *offers,
              const char *offer_id)
@@ -103,6 +89,7 @@ add_notice_news (GhSession  *self,
       g_autoptr(GhPurpose) purpose = g_list_model_get_item (purposes, i);
       const char *id = gh_purpose_get_id (purpose);
       const char *seen = NULL;
+      GhConsent *consent;
 
       if (gh_purpose_get_what_changed (purpose, NULL) == NULL
           || gh_offers_purpose_awaits_answer (purpose, self->consents))
@@ -111,8 +98,8 @@ add_notice_news (GhSession  *self,
         seen = json_object_has_member (notices, id)
                && JSON_NODE_HOLDS_VALUE (json_object_get_member (notices, id))
                ? json_object_get_string_member (notices, id) : NULL;
-      else if (find_consent (self->consents, id) != NULL)
-        seen = find_consent (self->consents, id)->notice_version;
+      else if ((consent = gh_consent_find (self->consents, id)) != NULL)
+        seen = consent->notice_version;
       if (seen != NULL && !g_str_equal (seen, gh_purpose_get_notice_version (purpose)))
         add_news (self->news, GH_NEWS_NOTICE, purpose, NULL, NULL);
     }

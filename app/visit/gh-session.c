@@ -326,19 +326,15 @@ gh_session_get_state (GhSession  *self,
                       const char *purpose_id)
 {
   GhPurpose *purpose;
+  GhConsent *consent;
 
   g_return_val_if_fail (GH_IS_SESSION (self), GH_CONSENT_REVOKED);
 
   purpose = self->catalog != NULL ? gh_catalog_find_purpose (self->catalog, purpose_id) : NULL;
   if (purpose != NULL)
     return gh_offers_purpose_state (purpose, self->consents);
-  for (guint i = 0; self->consents != NULL && i < self->consents->len; i++)
-    {
-      GhConsent *consent = g_ptr_array_index (self->consents, i);
-      if (g_strcmp0 (consent->purpose_id, purpose_id) == 0)
-        return consent->state;
-    }
-  return GH_CONSENT_REVOKED;
+  consent = gh_consent_find (self->consents, purpose_id);
+  return consent != NULL ? consent->state : GH_CONSENT_REVOKED;
 }
 
 gboolean

@@ -1,0 +1,24 @@
+/* The kiosk's paragraph label, and emptying a box: the pieces the pages built in code
+ * (dashboard, Forget me, notices, the top bar's menus) share.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* A left-aligned label that wraps between words, inside one only if it must, with
+ * @css_class unless NULL; @max_width_chars bounds how wide it asks to be (-1: the
+ * line). Its narrowest width is 12 letters: GTK 4.8 finds a wrapping label's narrowest
+ * width by laying its text out one letter a line otherwise, which cost more than all
+ * else on the dashboard. */
+#define GH_WRAPPED_LABEL_NARROWEST_CHARS 12
+
+GtkWidget *gh_wrapped_label_new (const char *text,
+                                 const char *css_class,
+                                 int         max_width_chars);
+
+/* Removes every child of @box. */
+void       gh_box_remove_all    (GtkBox     *box);
+
+G_END_DECLS
