@@ -283,6 +283,26 @@ gh_test_pg_start (gboolean   durable,
   return pg;
 }
 
+GhTestPg *
+gh_test_pg_start_sealed (gboolean   durable,
+                         char     **skip_reason)
+{
+  g_setenv ("PGPASSFILE", "/nonexistent/glasshouse-no-pgpass", TRUE);
+  g_unsetenv ("PGPASSWORD");
+  return gh_test_pg_start (durable, skip_reason);
+}
+
+int
+gh_test_pg_run_and_stop (GhTestPg *pg,
+                         char     *skip_reason)
+{
+  int status = g_test_run ();
+
+  gh_test_pg_stop (pg);
+  g_free (skip_reason);
+  return status;
+}
+
 void
 gh_test_pg_stop (GhTestPg *pg)
 {

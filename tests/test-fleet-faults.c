@@ -24,8 +24,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 static GhTestPg *pg;
 static char *pg_skip_reason;
 
-#define REQUIRE_PG() G_STMT_START { \
-  if (pg == NULL) { g_test_skip (pg_skip_reason); return; } } G_STMT_END
+#define REQUIRE_PG() GH_TEST_REQUIRE_PG (pg, pg_skip_reason)
 
 #define LOYALTY "7300000000555"
 #define REF "m-faults-1"
@@ -568,20 +567,14 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   if (argc == 7 && g_str_equal (argv[1], "--kill-round"))
     return kill_round_child (argv);
   self_path = g_canonicalize_filename (argv[0], NULL);
   g_test_init (&argc, &argv, NULL);
-  pg = gh_test_pg_start (FALSE, &pg_skip_reason);
+  pg = gh_test_pg_start_sealed (FALSE, &pg_skip_reason);
   g_test_add_func ("/fleet-faults/arrival", test_arrival);
   g_test_add_func ("/fleet-faults/kill", test_kill);
   g_test_add_func ("/fleet-faults/clock", test_clock);
   g_test_add_func ("/fleet-faults/visit-and-hq-down", test_visit_and_hq_down);
-  status = g_test_run ();
-  if (pg != NULL)
-    gh_test_pg_stop (pg);
-  g_free (pg_skip_reason);
-  return status;
+  return gh_test_pg_run_and_stop (pg, pg_skip_reason);
 }

@@ -27,8 +27,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 static GhTestPg *pg;
 static char *pg_skip_reason;
 
-#define REQUIRE_PG() G_STMT_START { \
-  if (pg == NULL) { g_test_skip (pg_skip_reason); return; } } G_STMT_END
+#define REQUIRE_PG() GH_TEST_REQUIRE_PG (pg, pg_skip_reason)
 
 #define MARKER_NAME "Quillonia Vexbrook"
 #define MARKER_EMAIL "quillonia.vexbrook@example.org"
@@ -570,17 +569,11 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  pg = gh_test_pg_start (FALSE, &pg_skip_reason);
+  pg = gh_test_pg_start_sealed (FALSE, &pg_skip_reason);
   g_test_add_func ("/fleet/one-fleet", test_fleet);
   g_test_add_func ("/fleet/roles", test_roles);
   g_test_add_func ("/fleet/publish-refuses", test_publish_refuses);
   g_test_add_func ("/fleet/retention", test_retention);
-  status = g_test_run ();
-  if (pg != NULL)
-    gh_test_pg_stop (pg);
-  g_free (pg_skip_reason);
-  return status;
+  return gh_test_pg_run_and_stop (pg, pg_skip_reason);
 }

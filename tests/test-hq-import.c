@@ -21,8 +21,7 @@
 static GhTestPg *pg;
 static char *pg_skip_reason;
 
-#define REQUIRE_PG() G_STMT_START { \
-  if (pg == NULL) { g_test_skip (pg_skip_reason); return; } } G_STMT_END
+#define REQUIRE_PG() GH_TEST_REQUIRE_PG (pg, pg_skip_reason)
 
 #define ITEM(id, cat, attrs) \
   "{\"id\":\"" id "\",\"category\":\"" cat "\",\"source\":\"observed\",\"attributes\":" attrs \
@@ -447,12 +446,8 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  g_setenv ("PGPASSFILE", "/nonexistent/glasshouse-no-pgpass", TRUE);
-  g_unsetenv ("PGPASSWORD");
-  pg = gh_test_pg_start (FALSE, &pg_skip_reason);
+  pg = gh_test_pg_start_sealed (FALSE, &pg_skip_reason);
 
   g_test_add_func ("/hq-import/import", test_import);
   g_test_add_func ("/hq-import/changes", test_changes);
@@ -460,8 +455,5 @@ main (int    argc,
   g_test_add_func ("/hq-import/killed", test_killed);
   g_test_add_func ("/hq-import/connection-lost", test_connection_lost);
 
-  status = g_test_run ();
-  gh_test_pg_stop (pg);
-  g_free (pg_skip_reason);
-  return status;
+  return gh_test_pg_run_and_stop (pg, pg_skip_reason);
 }

@@ -28,8 +28,7 @@
 static GhTestPg *pg;
 static char *pg_skip_reason;
 
-#define REQUIRE_PG() G_STMT_START { \
-  if (pg == NULL) { g_test_skip (pg_skip_reason); return; } } G_STMT_END
+#define REQUIRE_PG() GH_TEST_REQUIRE_PG (pg, pg_skip_reason)
 
 /* A new database; with the schema made by hq init and the grants a kiosk role needs. */
 static char *
@@ -901,14 +900,8 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  /* Only the conninfo given may supply a password, never a developer's ~/.pgpass. */
-  g_setenv ("PGPASSFILE", "/nonexistent/glasshouse-no-pgpass", TRUE);
-  g_unsetenv ("PGPASSWORD");
-
-  pg = gh_test_pg_start (FALSE, &pg_skip_reason);
+  pg = gh_test_pg_start_sealed (FALSE, &pg_skip_reason);
   if (pg != NULL)
     {
       g_autoptr(PGconn) admin = gh_test_pg_admin (pg, "postgres");
@@ -936,8 +929,5 @@ main (int    argc,
   g_test_add_func ("/hq/systemd-units", test_systemd_units);
   g_test_add_func ("/hq/fleet", test_fleet);
 
-  status = g_test_run ();
-  gh_test_pg_stop (pg);
-  g_free (pg_skip_reason);
-  return status;
+  return gh_test_pg_run_and_stop (pg, pg_skip_reason);
 }
