@@ -9,68 +9,23 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "config/gh-config.h"
-#include "config/gh-inbox.h"
-#include "gh-test-bundle.h"
+#include "gh-test-inbox.h"
 #include "gh-test-utils.h"
 
 #define SECRET "hunter2-SECRET"
 
-typedef struct {
-  char      *dir;
-  char      *inbox_dir;
-  GhStore   *store;
-  GhTrust   *trust;
-  GhInbox   *inbox;
-  GPtrArray *rejected;   /* "NAME: REASON" */
-} Fixture;
+typedef GhTestInbox Fixture;
 
-static void
-on_bundle_rejected (Fixture    *f,
-                    const char *name,
-                    const char *reason)
-{
-  g_ptr_array_add (f->rejected, g_strdup_printf ("%s: %s", name, reason));
-}
-
+/* The shared fixture, with the inbox's folder made for the tests to put things in. */
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *pub = NULL;
-
-  f->dir = gh_test_mkdtemp ();
-  db = g_build_filename (f->dir, "store.db", NULL);
-  f->store = gh_store_open (db, GH_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  key = gh_test_bundle_keygen (f->dir, "hq");
-  pub = g_strconcat (key, ".pub", NULL);
-  f->trust = gh_trust_new_from_file (pub, &error);
-  g_assert_no_error (error);
-  f->inbox = gh_inbox_new (f->store, NULL, f->trust);
-  f->inbox_dir = g_strdup (gh_inbox_get_directory (f->inbox));
+  gh_test_inbox_set_up (f, data);
   g_assert_cmpint (g_mkdir_with_parents (f->inbox_dir, 0750), ==, 0);
-  f->rejected = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect_swapped (f->inbox, "bundle-rejected", G_CALLBACK (on_bundle_rejected), f);
 }
 
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  g_clear_object (&f->inbox);
-  for (int i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_clear_object (&f->store);
-  g_clear_object (&f->trust);
-  g_ptr_array_unref (f->rejected);
-  gh_test_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->inbox_dir);
-}
+#define fixture_tear_down gh_test_inbox_tear_down
 
 static gboolean
 deadline_passed (gpointer user_data)
