@@ -14,6 +14,7 @@
 #include "receipts/gh-kiosk-keys.h"
 #include "gh-qr-paintable.h"
 #include "receipts/gh-receipt.h"
+#include "gh-test-frame.h"
 #include "gh-test-utils.h"
 
 #define LOYALTY_ID "4000987654"
@@ -68,20 +69,6 @@ fixture_tear_down (Fixture       *fx,
   g_free (fx->url);
 }
 
-static void
-wait_for_frame (GtkWidget *window)
-{
-  /* Mapped, laid out and painted once: then the snapshot is what the screen shows. */
-  while (!gtk_widget_get_mapped (window) || gtk_widget_get_width (window) == 0)
-    g_main_context_iteration (NULL, TRUE);
-  for (int i = 0; i < 20; i++)
-    {
-      g_usleep (5000);
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-    }
-}
-
 typedef struct {
   int width, height;        /* the window as allocated */
   int code_side;            /* the code's picture, shorter side */
@@ -108,7 +95,7 @@ render (GtkWidget  *window,
   int w, h, modules, side, x0, y0;
   gsize stride;
 
-  wait_for_frame (window);
+  gh_test_wait_for_frame (window);
   w = gtk_widget_get_width (window);
   h = gtk_widget_get_height (window);
 

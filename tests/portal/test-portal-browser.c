@@ -16,21 +16,9 @@
 #include "gh-follow-up-page.h"
 #include "gh-portal-fixture.h"
 #include "gh-portal-phone.h"
+#include "gh-test-frame.h"
 #include "gh-test-utils.h"
 #include "receipts/gh-receipt.h"
-
-static void
-wait_for_frame (GtkWidget *window)
-{
-  while (!gtk_widget_get_mapped (window) || gtk_widget_get_width (window) == 0)
-    g_main_context_iteration (NULL, TRUE);
-  for (int i = 0; i < 20; i++)
-    {
-      g_usleep (5000);
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-    }
-}
 
 /* The kiosk's follow-up screen for the fixture's receipt, as a PNG in the build folder. */
 static char *
@@ -59,7 +47,7 @@ shoot_follow_up_screen (GhPortalFixture *fx)
   gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1080);
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_frame (window);
+  gh_test_wait_for_frame (window);
   w = gtk_widget_get_width (window);
   h = gtk_widget_get_height (window);
   paintable = gtk_widget_paintable_new (window);
