@@ -72,6 +72,35 @@ kiosk_conninfo (const char *dbname)
   return gh_test_pg_conninfo (pg, dbname, KIOSK_USER, KIOSK_PASSWORD);
 }
 
+/* What a push test starts from: a temp folder for its stores, a fresh HQ with the
+ * schema and the kiosk's grants, the kiosk's conninfo and a superuser connection. */
+typedef struct {
+  char   *dir;
+  char   *dbname;
+  char   *conninfo;
+  PGconn *db;
+} PushHq;
+
+static void
+push_hq_init (PushHq *hq)
+{
+  hq->dir = gh_test_mkdtemp ();
+  hq->dbname = new_database (TRUE, TRUE);
+  hq->conninfo = kiosk_conninfo (hq->dbname);
+  hq->db = gh_test_pg_admin (pg, hq->dbname);
+}
+
+/* After the test has closed its stores: the folder goes with them. */
+static void
+push_hq_clear (PushHq *hq)
+{
+  PQfinish (hq->db);
+  gh_test_rmdir (hq->dir);
+  g_free (hq->dir);
+  g_free (hq->dbname);
+  g_free (hq->conninfo);
+}
+
 /* A store named @kiosk_id with the small config and @n_customers shoppers. */
 static GhStore *
 make_store (const char *path,
@@ -310,25 +339,19 @@ test_init (void)
 static void
 test_push (void)
 {
-  g_autofree char *dir = NULL;
+  PushHq hq = { 0 };
   g_autofree char *path = NULL;
-  g_autofree char *dbname = NULL;
-  g_autofree char *conninfo = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GhStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PGconn) db = NULL;
   g_autoptr(GhHqStatus) status = NULL;
   GhHqPushResult result;
   gint64 n;
 
   REQUIRE_PG ();
-  dir = gh_test_mkdtemp ();
-  path = g_build_filename (dir, "store.db", NULL);
-  dbname = new_database (TRUE, TRUE);
-  conninfo = kiosk_conninfo (dbname);
-  db = gh_test_pg_admin (pg, dbname);
+  push_hq_init (&hq);
+  path = g_build_filename (hq.dir, "store.db", NULL);
 
   store = make_store (path, "kiosk-push", 6);
   change_consents (store, 6, 40);
@@ -355,15 +378,15 @@ test_push (void)
   g_clear_pointer (&status, gh_hq_status_free);
 
   g_assert_cmpint (gh_test_run_ctl (&out, &err, "outbox", "push", "--db", path,
-                                    "--postgres", conninfo, "--batch", "7", NULL), ==, 0);
+                                    "--postgres", hq.conninfo, "--batch", "7", NULL), ==, 0);
   g_assert_cmpstr (err, ==, "");
   g_assert_nonnull (strstr (out, "pushed "));
   g_assert_null (strstr (out, KIOSK_PASSWORD));
-  g_assert_cmpint (check_hq_has_store (db, store, TRUE), ==, n);
-  check_view_matches_store (db, store);
-  g_assert_cmpint (gh_test_pg_int (db, "SELECT count(*) FROM glasshouse.event"
+  g_assert_cmpint (check_hq_has_store (hq.db, store, TRUE), ==, n);
+  check_view_matches_store (hq.db, store);
+  g_assert_cmpint (gh_test_pg_int (hq.db, "SELECT count(*) FROM glasshouse.event"
                                        " WHERE customer_ref IS NULL"), ==, 1);
-  g_assert_cmpint (gh_test_pg_int (db, "SELECT count(*) FROM glasshouse.event"
+  g_assert_cmpint (gh_test_pg_int (hq.db, "SELECT count(*) FROM glasshouse.event"
                                        " WHERE attachment -> 'customer' ->> 'email' = 'ada@example.org'"),
                    ==, 1);
   /* Delivered and acknowledged: the kiosk no longer keeps the export. */
@@ -380,32 +403,32 @@ test_push (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (gh_test_run_ctl (&out, &err, "outbox", "push", "--db", path,
-                                    "--postgres", conninfo, NULL), ==, 0);
+                                    "--postgres", hq.conninfo, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "nothing to push"));
 
   /* More changes: only they travel. */
   change_consents (store, 6, 25);
-  push_in_process (store, conninfo, 4, &result);
+  push_in_process (store, hq.conninfo, 4, &result);
   g_assert_cmpint (result.sent, ==, gh_store_count_events (store, NULL) - n);
   g_assert_cmpint (result.skipped, ==, 0);
   g_assert_cmpint (result.batches, ==, (result.sent + 3) / 4);
-  check_hq_has_store (db, store, TRUE);
-  check_view_matches_store (db, store);
+  check_hq_has_store (hq.db, store, TRUE);
+  check_view_matches_store (hq.db, store);
 
   /* A data copy of someone HQ already forgot (erased at the portal while this kiosk had
    * not heard) arrives as an event, and HQ does not keep the copy. */
-  gh_test_pg_exec (db, "SELECT glasshouse.erase_member ('ref-kiosk-push-1', 'portal', now ())");
+  gh_test_pg_exec (hq.db, "SELECT glasshouse.erase_member ('ref-kiosk-push-1', 'portal', now ())");
   gh_store_append_event_with_attachment (store, "shopper", "ref-kiosk-push-1", "receipt.issued",
                                          "{\"kind\":\"access\"}",
                                          "{\"customer\":{\"email\":\"bea@example.org\"}}",
                                          &error);
   g_assert_no_error (error);
-  push_in_process (store, conninfo, 4, &result);
+  push_in_process (store, hq.conninfo, 4, &result);
   g_assert_cmpint (result.sent, ==, 1);
-  g_assert_cmpint (gh_test_pg_int (db, "SELECT count(*) FROM glasshouse.event"
+  g_assert_cmpint (gh_test_pg_int (hq.db, "SELECT count(*) FROM glasshouse.event"
                                        " WHERE customer_ref = 'ref-kiosk-push-1'"
                                        "   AND kind = 'receipt.issued'"), ==, 1);
-  g_assert_cmpint (gh_test_pg_int (db, "SELECT count(*) FROM glasshouse.event"
+  g_assert_cmpint (gh_test_pg_int (hq.db, "SELECT count(*) FROM glasshouse.event"
                                        " WHERE attachment::text LIKE '%bea@example.org%'"), ==, 0);
 
   /* hq status, for people. */
@@ -416,7 +439,7 @@ test_push (void)
   g_assert_nonnull (strstr (out, "\"last_push_at\" : \"20"));
 
   g_clear_object (&store);
-  gh_test_rmdir (dir);
+  push_hq_clear (&hq);
 }
 
 /* ---- crashes ------------------------------------------------------------- */
@@ -469,23 +492,17 @@ fork_pusher (const char *path,
 static void
 test_crash (void)
 {
-  g_autofree char *dir = NULL;
+  PushHq hq = { 0 };
   g_autofree char *path = NULL;
-  g_autofree char *dbname = NULL;
-  g_autofree char *conninfo = NULL;
   g_autoptr(GhStore) store = NULL;
-  g_autoptr(PGconn) db = NULL;
   GhHqPushResult result;
   int rounds = g_test_slow () ? 120 : 50;
   int killed = 0, killed_mid_push = 0, finished = 0, resent_rounds = 0;
   gint64 previous_at_hq = 0;
 
   REQUIRE_PG ();
-  dir = gh_test_mkdtemp ();
-  path = g_build_filename (dir, "store.db", NULL);
-  dbname = new_database (TRUE, TRUE);
-  conninfo = kiosk_conninfo (dbname);
-  db = gh_test_pg_admin (pg, dbname);
+  push_hq_init (&hq);
+  path = g_build_filename (hq.dir, "store.db", NULL);
   store = make_store (path, "kiosk-crash", 12);
 
   for (int round = 0; round < rounds; round++)
@@ -501,12 +518,12 @@ test_crash (void)
           /* Every stage of the first three batches, in turn. */
           plan.stage = (round / 2) % 5;
           plan.batch = (round / 10) % 3;
-          pid = fork_pusher (path, conninfo, 5, &plan);
+          pid = fork_pusher (path, hq.conninfo, 5, &plan);
         }
       else
         {
           /* Anywhere at all: connecting, mid-COPY, in sqlite's ack, between batches. */
-          pid = fork_pusher (path, conninfo, g_test_rand_int_range (1, 9), &plan);
+          pid = fork_pusher (path, hq.conninfo, g_test_rand_int_range (1, 9), &plan);
           g_usleep (g_test_rand_int_range (0, 300000));
           kill (pid, SIGKILL);
         }
@@ -523,7 +540,7 @@ test_crash (void)
           finished++;
         }
 
-      at_hq = check_hq_has_store (db, store, FALSE);
+      at_hq = check_hq_has_store (hq.db, store, FALSE);
       g_assert_cmpint (at_hq, >=, previous_at_hq);
       if (WIFSIGNALED (status) && at_hq > previous_at_hq)
         killed_mid_push++;
@@ -534,9 +551,9 @@ test_crash (void)
       previous_at_hq = at_hq;
     }
 
-  push_in_process (store, conninfo, 7, &result);
-  check_hq_has_store (db, store, TRUE);
-  check_view_matches_store (db, store);
+  push_in_process (store, hq.conninfo, 7, &result);
+  check_hq_has_store (hq.db, store, TRUE);
+  check_view_matches_store (hq.db, store);
   g_test_message ("crash: %d rounds, %d pushers killed (%d after HQ took some batches), %d "
                   "finished, %d left events HQ had committed but the kiosk had not acked; %"
                   G_GINT64_FORMAT " events at HQ", rounds, killed, killed_mid_push, finished,
@@ -545,7 +562,7 @@ test_crash (void)
   g_assert_cmpint (resent_rounds, >, 0);
 
   g_clear_object (&store);
-  gh_test_rmdir (dir);
+  push_hq_clear (&hq);
 }
 
 /* ---- errors -------------------------------------------------------------- */
@@ -835,42 +852,36 @@ test_error_backoff (ErrorFixture  *fixture,
 static void
 test_conflict (void)
 {
-  g_autofree char *dir = NULL;
+  PushHq hq = { 0 };
   g_autofree char *path_a = NULL;
   g_autofree char *path_b = NULL;
-  g_autofree char *dbname = NULL;
-  g_autofree char *conninfo = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GhStore) a = NULL;
   g_autoptr(GhStore) b = NULL;
-  g_autoptr(PGconn) db = NULL;
   gint64 backlog;
 
   REQUIRE_PG ();
-  dir = gh_test_mkdtemp ();
-  path_a = g_build_filename (dir, "a.db", NULL);
-  path_b = g_build_filename (dir, "b.db", NULL);
-  dbname = new_database (TRUE, TRUE);
-  conninfo = kiosk_conninfo (dbname);
-  db = gh_test_pg_admin (pg, dbname);
+  push_hq_init (&hq);
+  path_a = g_build_filename (hq.dir, "a.db", NULL);
+  path_b = g_build_filename (hq.dir, "b.db", NULL);
 
   a = make_store (path_a, "kiosk-twin", 2);
   b = make_store (path_b, "kiosk-twin", 2);
   change_consents (a, 2, 6);
   change_consents (b, 2, 6);
-  push_in_process (a, conninfo, 100, NULL);
+  push_in_process (a, hq.conninfo, 100, NULL);
   backlog = gh_store_outbox_count (b, NULL);
   g_assert_cmpint (backlog, >, 0);
 
   g_assert_cmpint (gh_test_run_ctl (NULL, &err, "outbox", "push", "--db", path_b,
-                                    "--postgres", conninfo, NULL), ==, 3);
+                                    "--postgres", hq.conninfo, NULL), ==, 3);
   g_assert_nonnull (strstr (err, "holds a different event 1 for kiosk kiosk-twin"));
   g_assert_cmpint (gh_store_outbox_count (b, NULL), ==, backlog);
-  check_hq_has_store (db, a, TRUE);
+  check_hq_has_store (hq.db, a, TRUE);
 
   g_clear_object (&a);
   g_clear_object (&b);
-  gh_test_rmdir (dir);
+  push_hq_clear (&hq);
 }
 
 /* ---- the systemd units ---------------------------------------------------- */
