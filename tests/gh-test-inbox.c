@@ -63,3 +63,37 @@ gh_test_inbox_tear_down (GhTestInbox   *f,
   g_free (f->inbox_dir);
   g_free (f->key);
 }
+
+static gboolean
+deadline_passed (gpointer user_data)
+{
+  gboolean *passed = user_data;
+
+  *passed = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+announced (GhTestInbox *f,
+           guint        changes,
+           guint        refusals)
+{
+  return f->changed->len >= changes && f->rejected->len >= refusals;
+}
+
+void
+gh_test_inbox_wait (GhTestInbox *f,
+                    guint        changes,
+                    guint        refusals,
+                    double       seconds)
+{
+  gboolean passed = FALSE;
+  guint deadline = g_timeout_add ((guint) (seconds * 1000), deadline_passed, &passed);
+
+  while (!announced (f, changes, refusals) && !passed)
+    g_main_context_iteration (NULL, TRUE);
+  if (!announced (f, changes, refusals))
+    gh_test_fail ("timed out after %.1f s waiting for the inbox: %u of %u new configs, "
+                  "%u of %u refusals", seconds, f->changed->len, changes, f->rejected->len, refusals);
+  g_source_remove (deadline);
+}

@@ -25,4 +25,12 @@ void gh_test_inbox_set_up    (GhTestInbox   *f,
 void gh_test_inbox_tear_down (GhTestInbox   *f,
                               gconstpointer  data);
 
+/* Runs the main loop until the inbox has announced @changes new configs and
+ * @refusals refused bundles (or more), or fails after @seconds. The loop sleeps until
+ * something happens (a folder event, a scan finishing, the deadline). */
+void gh_test_inbox_wait      (GhTestInbox   *f,
+                              guint          changes,
+                              guint          refusals,
+                              double         seconds);
+
 G_END_DECLS

@@ -27,25 +27,15 @@ fixture_set_up (Fixture       *f,
 
 #define fixture_tear_down gh_test_inbox_tear_down
 
-static gboolean
-deadline_passed (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
+/* Starts the inbox on what the test put in its folder and waits for the one refusal. */
 static void
-wait_for_rejections (Fixture *f,
-                     guint    count)
+start_and_wait_for_refusal (Fixture *f)
 {
-  gboolean passed = FALSE;
-  guint deadline = g_timeout_add_seconds (20, deadline_passed, &passed);
+  g_autoptr(GError) error = NULL;
 
-  while (f->rejected->len < count && !passed)
-    g_main_context_iteration (NULL, TRUE);
-  if (f->rejected->len < count)
-    gh_test_fail ("timed out: %u of %u refusals", f->rejected->len, count);
-  g_source_remove (deadline);
+  g_assert_true (gh_inbox_start (f->inbox, &error));
+  g_assert_no_error (error);
+  gh_test_inbox_wait (f, 0, 1, 20);
 }
 
 /* The refusal's words everywhere they go: signal, .reason file, store files. */
@@ -85,9 +75,7 @@ test_link_to_private_file (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (symlink (secret, link), ==, 0);
 
-  g_assert_true (gh_inbox_start (f->inbox, &error));
-  g_assert_no_error (error);
-  wait_for_rejections (f, 1);
+  start_and_wait_for_refusal (f);
   g_assert_nonnull (strstr (g_ptr_array_index (f->rejected, 0), "symbolic link"));
   /* The link was filed away, not what it points at. */
   g_assert_cmpint (g_lstat (moved, &st), ==, 0);
@@ -104,9 +92,7 @@ test_regular_file_not_quoted (Fixture       *f,
   g_autofree char *path = g_build_filename (f->inbox_dir, "d.bundle", NULL);
 
   g_assert_true (g_file_set_contents (path, SECRET " {\"a\": 1}\n", -1, &error));
-  g_assert_true (gh_inbox_start (f->inbox, &error));
-  g_assert_no_error (error);
-  wait_for_rejections (f, 1);
+  start_and_wait_for_refusal (f);
   g_assert_cmpstr (g_ptr_array_index (f->rejected, 0), ==,
                    "d.bundle: bundle: not valid JSON: an unquoted word at line 1, column 14");
   assert_secret_nowhere (f, "d.bundle");
@@ -116,14 +102,11 @@ static void
 test_fifo (Fixture       *f,
            gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (f->inbox_dir, "e.bundle", NULL);
 
   g_assert_cmpint (mkfifo (path, 0600), ==, 0);
-  g_assert_true (gh_inbox_start (f->inbox, &error));
-  g_assert_no_error (error);
   /* A FIFO with no writer would block a plain open for ever. */
-  wait_for_rejections (f, 1);
+  start_and_wait_for_refusal (f);
   g_assert_nonnull (strstr (g_ptr_array_index (f->rejected, 0), "a FIFO, not a regular file"));
 }
 

@@ -27,53 +27,12 @@ fixture_set_up (Fixture       *f,
 
 #define fixture_tear_down gh_test_inbox_tear_down
 
-static gboolean
-deadline_passed (gpointer user_data)
-{
-  gboolean *passed = user_data;
-
-  *passed = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done says so, or fails after @seconds. The loop
- * sleeps until something happens (a folder event, a scan finishing, the deadline). */
-static void
-run_until (gboolean  (*done) (Fixture *f, gconstpointer data),
-           Fixture    *f,
-           gconstpointer data,
-           double      seconds)
-{
-  gboolean passed = FALSE;
-  guint deadline = g_timeout_add ((guint) (seconds * 1000), deadline_passed, &passed);
-
-  while (!done (f, data) && !passed)
-    g_main_context_iteration (NULL, TRUE);
-  if (!done (f, data))
-    gh_test_fail ("timed out after %.1f s waiting for the inbox", seconds);
-  g_source_remove (deadline);
-}
-
 /* Dispatches what is pending now, without waiting for more. */
 static void
 run_pending (void)
 {
   while (g_main_context_iteration (NULL, FALSE))
     ;
-}
-
-static gboolean
-changed_count_is (Fixture       *f,
-                  gconstpointer  data)
-{
-  return f->changed->len >= GPOINTER_TO_UINT (data);
-}
-
-static gboolean
-rejected_count_is (Fixture       *f,
-                   gconstpointer  data)
-{
-  return f->rejected->len >= GPOINTER_TO_UINT (data);
 }
 
 static gint64
@@ -134,21 +93,21 @@ test_arrivals (Fixture       *f,
   drop (f, "0002.bundle", v2);
   g_assert_true (gh_inbox_start (f->inbox, &error));
   g_assert_no_error (error);
-  run_until (changed_count_is, f, GUINT_TO_POINTER (1), 20);
+  gh_test_inbox_wait (f, 1, 0, 20);
   g_assert_cmpint (gh_catalog_get_version (g_ptr_array_index (f->changed, 0)), ==, 2);
   g_assert_true (exists_in (f, "applied", "0002.bundle"));
   g_assert_false (exists_in (f, "", "0002.bundle"));
 
   /* Renamed in while running. */
   drop (f, "0003.bundle", v3);
-  run_until (changed_count_is, f, GUINT_TO_POINTER (2), 20);
+  gh_test_inbox_wait (f, 2, 0, 20);
   g_assert_cmpint (gh_catalog_get_version (g_ptr_array_index (f->changed, 1)), ==, 3);
   g_assert_cmpint (active_version (f), ==, 3);
   g_assert_true (exists_in (f, "applied", "0003.bundle"));
 
   /* A bad one: rejected/, with the reason beside it; the config stays. */
   drop (f, "0004.bundle", bad);
-  run_until (rejected_count_is, f, GUINT_TO_POINTER (1), 20);
+  gh_test_inbox_wait (f, 0, 1, 20);
   g_assert_cmpstr (g_ptr_array_index (f->rejected, 0), ==,
                    "0004.bundle: offers[0].purpose: unknown purpose \"personalize.sizes\"");
   g_assert_true (exists_in (f, "rejected", "0004.bundle"));
@@ -161,7 +120,7 @@ test_arrivals (Fixture       *f,
 
   /* A replay of an applied bundle, under a new name, is refused too. */
   drop (f, "0003-again.bundle", v3);
-  run_until (rejected_count_is, f, GUINT_TO_POINTER (2), 20);
+  gh_test_inbox_wait (f, 0, 2, 20);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (f->rejected, 1), "0003-again.bundle: version: 3 is not newer"));
 
   /* Files that are not bundles are left alone: by the time a bundle dropped
@@ -172,7 +131,7 @@ test_arrivals (Fixture       *f,
 
     g_file_set_contents (note, "not a bundle", -1, &error);
     drop (f, "0005.bundle", v5);
-    run_until (changed_count_is, f, GUINT_TO_POINTER (3), 20);
+    gh_test_inbox_wait (f, 3, 0, 20);
     g_assert_true (g_file_test (note, G_FILE_TEST_IS_REGULAR));
     g_assert_cmpuint (f->rejected->len, ==, 2);
   }
@@ -195,7 +154,7 @@ test_hold (Fixture       *f,
 
   g_assert_true (gh_inbox_start (f->inbox, &error));
   drop (f, "0002.bundle", v2);
-  run_until (changed_count_is, f, GUINT_TO_POINTER (1), 20);
+  gh_test_inbox_wait (f, 1, 0, 20);
 
   /* A shopper arrives; HQ sends version 3 during the visit. */
   gh_inbox_set_hold (f->inbox, TRUE);
@@ -214,7 +173,7 @@ test_hold (Fixture       *f,
   g_assert_cmpuint (notified, ==, 1);
   gh_inbox_set_hold (f->inbox, FALSE);   /* no change, no notification */
   g_assert_cmpuint (notified, ==, 1);
-  run_until (changed_count_is, f, GUINT_TO_POINTER (2), 20);
+  gh_test_inbox_wait (f, 2, 0, 20);
   g_assert_cmpint (gh_catalog_get_version (g_ptr_array_index (f->changed, 1)), ==, 3);
   g_assert_cmpint (active_version (f), ==, 3);
   g_assert_true (exists_in (f, "applied", "0003.bundle"));
@@ -239,8 +198,8 @@ test_several_at_once (Fixture       *f,
   run_pending ();
   g_assert_cmpint (active_version (f), ==, 0);
   gh_inbox_set_hold (f->inbox, FALSE);
-  run_until (rejected_count_is, f, GUINT_TO_POINTER (1), 20);
-  run_until (changed_count_is, f, GUINT_TO_POINTER (1), 20);
+  gh_test_inbox_wait (f, 0, 1, 20);
+  gh_test_inbox_wait (f, 1, 0, 20);
   run_pending ();
   g_assert_cmpint (active_version (f), ==, 4);
   /* One announcement for the config in force, not one per bundle. */
