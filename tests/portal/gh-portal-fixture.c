@@ -234,6 +234,17 @@ gh_portal_fixture_new (char **skip_reason)
   return fx;
 }
 
+int
+gh_portal_fixture_run_and_free (GhPortalFixture *fx,
+                                char            *skip_reason)
+{
+  int status = g_test_run ();
+
+  gh_portal_fixture_free (fx);
+  g_free (skip_reason);
+  return status;
+}
+
 void
 gh_portal_fixture_free (GhPortalFixture *fx)
 {
@@ -406,6 +417,15 @@ gh_portal_fixture_log (GhPortalFixture *fx)
   if (fx->log_path == NULL || !g_file_get_contents (fx->log_path, &text, NULL, NULL))
     return g_strdup (fx->earlier_log != NULL ? fx->earlier_log : "");
   return g_strconcat (fx->earlier_log != NULL ? fx->earlier_log : "", text, NULL);
+}
+
+void
+gh_portal_fixture_assert_log_lacks (const char         *log,
+                                    const char * const *secrets)
+{
+  for (guint i = 0; secrets[i] != NULL; i++)
+    if (strstr (log, secrets[i]) != NULL)
+      gh_test_fail ("the portal's log holds \"%s\"", secrets[i]);
 }
 
 GhPhone *

@@ -602,9 +602,7 @@ test_log_scrubbed (void)
   g_assert_null (strstr (log, fx->token));
   g_assert_null (strstr (log, fx->ref));
   g_assert_null (strstr (log, fx->short_code));
-  for (guint i = 0; secrets[i] != NULL; i++)
-    if (strstr (log, secrets[i]) != NULL)
-      gh_test_fail ("the portal's log holds \"%s\"", secrets[i]);
+  gh_portal_fixture_assert_log_lacks (log, secrets);
 }
 
 /* ---- the portal killed --------------------------------------------------------------- */
@@ -675,8 +673,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
   fx = gh_portal_fixture_new (&skip_reason);
   if (fx != NULL)
@@ -695,9 +691,5 @@ main (int   argc,
   g_test_add_func ("/portal/11-log-scrubbed", test_log_scrubbed);
   g_test_add_func ("/portal/12-forgotten-receipt-refused", test_forgotten_receipt_refused);
   g_test_add_func ("/portal/13-hq-down", test_hq_down);
-  status = g_test_run ();
-  if (fx != NULL)
-    gh_portal_fixture_stop (fx);
-  gh_portal_fixture_free (fx);
-  return status;
+  return gh_portal_fixture_run_and_free (fx, skip_reason);
 }
