@@ -92,6 +92,15 @@ gh_test_small_config (void)
   return config;
 }
 
+int
+gh_test_compare_doubles (gconstpointer a,
+                         gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
 char *
 gh_test_mkdtemp (void)
 {

@@ -26,6 +26,11 @@ G_BEGIN_DECLS
 #define GH_TEST_ADD_FIXTURE(path, data, func) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
+/* Orders doubles smallest first, for qsort and g_array_sort: the medians and
+ * percentiles of timings in the tests and benchmarks. */
+int       gh_test_compare_doubles      (gconstpointer a,
+                                        gconstpointer b);
+
 /* A new empty folder under the system's temp folder, removed with its contents by gh_test_rmdir. */
 char     *gh_test_mkdtemp              (void);
 void      gh_test_rmdir                (const char  *path);
