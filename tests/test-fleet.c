@@ -73,14 +73,6 @@ ctl_ok (const char *first,
     g_error ("glasshouse-ctl %s: exit %d: %s%s", first, status, out, err);
 }
 
-static gint64
-store_count (GhStore    *store,
-             const char *sql,
-             const char *text)
-{
-  return gh_test_store_int (store, sql, text);
-}
-
 static void
 fleet_set_up (Fleet      *fleet,
               const char *dbname)
@@ -110,7 +102,7 @@ register_and_approve (Fleet  *fleet,
                                        " WHERE kiosk_id LIKE 'kiosk-_'"), ==, 2);
   {
     g_autoptr(GhStore) a = open_store (fleet, 0);
-    g_assert_cmpint (store_count (a, "SELECT count (*) FROM customer", NULL), ==, 0);
+    g_assert_cmpint (gh_test_store_int (a, "SELECT count (*) FROM customer", NULL), ==, 0);
   }
   for (int i = 0; i < 3; i++)
     ctl_ok ("hq", "kiosk", "approve", kiosk_ids[i], "--postgres", fleet->admin, NULL);
@@ -121,7 +113,7 @@ register_and_approve (Fleet  *fleet,
 
       sync_ok (fleet, i);
       store = open_store (fleet, i);
-      g_assert_cmpint (store_count (store, "SELECT count (*) FROM customer WHERE ref = ?1",
+      g_assert_cmpint (gh_test_store_int (store, "SELECT count (*) FROM customer WHERE ref = ?1",
                                     MEMBER_REF), ==, 1);
       state = gh_test_store_consent (store, MEMBER_REF, "marketing.email");
       g_assert_cmpstr (state, ==, "granted");
@@ -167,7 +159,7 @@ test_fleet (void)
     g_autofree char *state = gh_test_store_consent (b, MEMBER_REF, "marketing.email");
 
     g_assert_cmpstr (state, ==, "revoked");
-    g_assert_cmpint (store_count (b, "SELECT count (*) FROM event WHERE actor = 'hq'"
+    g_assert_cmpint (gh_test_store_int (b, "SELECT count (*) FROM event WHERE actor = 'hq'"
                                      " AND kind = 'consent.revoked'"
                                      " AND json_extract (body, '$.origin') = 'kiosk'"
                                      " AND json_extract (body, '$.kiosk_id') = 'kiosk-a'"
@@ -195,7 +187,7 @@ test_fleet (void)
 
     g_assert_cmpstr (state, ==, "revoked");
     g_assert_cmpstr (email, ==, "revoked");
-    g_assert_cmpint (store_count (c, "SELECT count (*) FROM event WHERE actor = 'hq'"
+    g_assert_cmpint (gh_test_store_int (c, "SELECT count (*) FROM event WHERE actor = 'hq'"
                                      " AND json_extract (body, '$.origin') = 'portal'", NULL),
                      ==, 1);
   }
@@ -233,7 +225,7 @@ test_fleet (void)
       g_autoptr(GBytes) active = gh_store_get_active_config (c, &version, &error);
 
       g_assert_cmpint (version, ==, 4);
-      g_assert_cmpint (store_count (c, "SELECT count (*) FROM event"
+      g_assert_cmpint (gh_test_store_int (c, "SELECT count (*) FROM event"
                                        " WHERE kind = 'config.rejected'", NULL), ==, 1);
     }
     g_assert_nonnull (strstr (gh_test_pg_value (db, "SELECT last_refused_bundle FROM"
@@ -316,7 +308,7 @@ test_fleet (void)
     gh_test_hq_member_change (db, MEMBER_REF, "{store-1,store-2}", line);
     sync_ok (&fleet, 0);
     a = open_store (&fleet, 0);
-    g_assert_cmpint (store_count (a, "SELECT count (*) FROM customer WHERE ref = ?1",
+    g_assert_cmpint (gh_test_store_int (a, "SELECT count (*) FROM customer WHERE ref = ?1",
                                   MEMBER_REF), ==, 0);
     g_assert_cmpint (gh_fleet_pending_count (a, NULL), ==, 0);
   }
