@@ -792,6 +792,30 @@ test_error_usage (ErrorFixture  *fixture,
   }
 }
 
+/* outbox push of the fixture's store to @conninfo, its back-off kept in @state; the exit code. */
+static int
+push_with_backoff (ErrorFixture  *fixture,
+                   const char    *conninfo,
+                   const char    *state,
+                   char         **out,
+                   char         **err)
+{
+  return gh_test_run_ctl (out, err, "outbox", "push", "--db", fixture->path, "--postgres", conninfo,
+                          "--backoff-state", state, NULL);
+}
+
+/* Moves the recorded next attempt into the past, as the passing of the wait would. */
+static void
+end_the_wait (GKeyFile   *keys,
+              const char *state,
+              gint64      now)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_key_file_set_int64 (keys, "backoff", "next_attempt_unix", now - 1);
+  g_assert_true (g_key_file_save_to_file (keys, state, &error));
+}
+
 static void
 test_error_backoff (ErrorFixture  *fixture,
                     gconstpointer  data)
@@ -812,8 +836,7 @@ test_error_backoff (ErrorFixture  *fixture,
                           gh_test_free_port ());
 
   /* First failure: exit 3, and a wait of about a minute recorded. */
-  g_assert_cmpint (gh_test_run_ctl (NULL, &err, "outbox", "push", "--db", fixture->path,
-                                    "--postgres", down, "--backoff-state", state, NULL), ==, 3);
+  g_assert_cmpint (push_with_backoff (fixture, down, state, NULL, &err), ==, 3);
   g_assert_true (g_key_file_load_from_file (keys, state, G_KEY_FILE_NONE, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_key_file_get_int64 (keys, "backoff", "failures", NULL), ==, 1);
@@ -822,27 +845,22 @@ test_error_backoff (ErrorFixture  *fixture,
   g_assert_cmpint (next, <=, now + 60 + 6 + 2);
 
   /* The next tick does not even try (it would fail the same way), and says so. */
-  g_assert_cmpint (gh_test_run_ctl (&out, NULL, "outbox", "push", "--db", fixture->path,
-                                    "--postgres", down, "--backoff-state", state, NULL), ==, 0);
+  g_assert_cmpint (push_with_backoff (fixture, down, state, &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "backing off until"));
 
   /* The wait over, another failure doubles it. */
-  g_key_file_set_int64 (keys, "backoff", "next_attempt_unix", now - 1);
-  g_assert_true (g_key_file_save_to_file (keys, state, &error));
-  g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "outbox", "push", "--db", fixture->path,
-                                    "--postgres", down, "--backoff-state", state, NULL), ==, 3);
+  end_the_wait (keys, state, now);
+  g_assert_cmpint (push_with_backoff (fixture, down, state, NULL, NULL), ==, 3);
   g_assert_true (g_key_file_load_from_file (keys, state, G_KEY_FILE_NONE, &error));
   g_assert_cmpint (g_key_file_get_int64 (keys, "backoff", "failures", NULL), ==, 2);
   g_assert_cmpint (g_key_file_get_int64 (keys, "backoff", "next_attempt_unix", NULL), >=,
                    now + 120 - 5);
 
   /* HQ back, the wait over: the push goes through and the state file goes away. */
-  g_key_file_set_int64 (keys, "backoff", "next_attempt_unix", now - 1);
-  g_assert_true (g_key_file_save_to_file (keys, state, &error));
+  end_the_wait (keys, state, now);
   dbname = new_database (TRUE, TRUE);
   up = kiosk_conninfo (dbname);
-  g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "outbox", "push", "--db", fixture->path,
-                                    "--postgres", up, "--backoff-state", state, NULL), ==, 0);
+  g_assert_cmpint (push_with_backoff (fixture, up, state, NULL, NULL), ==, 0);
   g_assert_false (g_file_test (state, G_FILE_TEST_EXISTS));
   g_assert_cmpint (gh_store_outbox_count (fixture->store, NULL), ==, 0);
 }
