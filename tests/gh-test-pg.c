@@ -292,17 +292,6 @@ gh_test_pg_start_sealed (gboolean   durable,
   return gh_test_pg_start (durable, skip_reason);
 }
 
-int
-gh_test_pg_run_and_stop (GhTestPg *pg,
-                         char     *skip_reason)
-{
-  int status = g_test_run ();
-
-  gh_test_pg_stop (pg);
-  g_free (skip_reason);
-  return status;
-}
-
 void
 gh_test_pg_stop (GhTestPg *pg)
 {

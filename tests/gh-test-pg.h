@@ -25,10 +25,6 @@ GhTestPg   *gh_test_pg_start       (gboolean     durable,
 GhTestPg   *gh_test_pg_start_sealed (gboolean    durable,
                                      char      **skip_reason);
 void        gh_test_pg_stop        (GhTestPg    *pg);
-/* The end of a test program's main: g_test_run (), then @pg stopped (NULL when no
- * server was found) and @skip_reason freed; returns g_test_run's status. */
-int         gh_test_pg_run_and_stop (GhTestPg   *pg,
-                                     char       *skip_reason);
 
 /* The first line of a test that needs the cluster: without one (no server installed)
  * the test is skipped, saying why, rather than failed. */

@@ -93,6 +93,18 @@ gh_test_small_config (void)
 }
 
 int
+gh_test_run_and_free (gpointer       world,
+                      GDestroyNotify free_world,
+                      char          *skip_reason)
+{
+  int status = g_test_run ();
+
+  free_world (world);
+  g_free (skip_reason);
+  return status;
+}
+
+int
 gh_test_compare_doubles (gconstpointer a,
                          gconstpointer b)
 {

@@ -531,5 +531,5 @@ main (int    argc,
   g_test_add_func ("/fleet-faults/kill", test_kill);
   g_test_add_func ("/fleet-faults/clock", test_clock);
   g_test_add_func ("/fleet-faults/visit-and-hq-down", test_visit_and_hq_down);
-  return gh_test_pg_run_and_stop (pg, pg_skip_reason);
+  return gh_test_run_and_free (pg, (GDestroyNotify) gh_test_pg_stop, pg_skip_reason);
 }

@@ -522,5 +522,5 @@ main (int    argc,
   g_test_add_func ("/fleet/roles", test_roles);
   g_test_add_func ("/fleet/publish-refuses", test_publish_refuses);
   g_test_add_func ("/fleet/retention", test_retention);
-  return gh_test_pg_run_and_stop (pg, pg_skip_reason);
+  return gh_test_run_and_free (pg, (GDestroyNotify) gh_test_pg_stop, pg_skip_reason);
 }

@@ -476,5 +476,5 @@ main (int    argc,
   g_test_add_func ("/hq-import/killed", test_killed);
   g_test_add_func ("/hq-import/connection-lost", test_connection_lost);
 
-  return gh_test_pg_run_and_stop (pg, pg_skip_reason);
+  return gh_test_run_and_free (pg, (GDestroyNotify) gh_test_pg_stop, pg_skip_reason);
 }

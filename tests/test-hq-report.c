@@ -387,5 +387,5 @@ main (int    argc,
   g_test_add_func ("/hq-report/known-answers", test_report);
   g_test_add_func ("/hq-report/errors", test_errors);
 
-  return gh_test_pg_run_and_stop (pg, pg_skip_reason);
+  return gh_test_run_and_free (pg, (GDestroyNotify) gh_test_pg_stop, pg_skip_reason);
 }

@@ -958,5 +958,5 @@ main (int    argc,
   g_test_add_func ("/hq/systemd-units", test_systemd_units);
   g_test_add_func ("/hq/fleet", test_fleet);
 
-  return gh_test_pg_run_and_stop (pg, pg_skip_reason);
+  return gh_test_run_and_free (pg, (GDestroyNotify) gh_test_pg_stop, pg_skip_reason);
 }

@@ -234,17 +234,6 @@ gh_portal_fixture_new (char **skip_reason)
   return fx;
 }
 
-int
-gh_portal_fixture_run_and_free (GhPortalFixture *fx,
-                                char            *skip_reason)
-{
-  int status = g_test_run ();
-
-  gh_portal_fixture_free (fx);
-  g_free (skip_reason);
-  return status;
-}
-
 void
 gh_portal_fixture_free (GhPortalFixture *fx)
 {

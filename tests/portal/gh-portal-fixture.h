@@ -43,11 +43,6 @@ typedef struct {
  * database and fills it (gh_portal_fixture_fill_hq). */
 GhPortalFixture *gh_portal_fixture_new   (char           **skip_reason);
 void             gh_portal_fixture_free  (GhPortalFixture *fx);
-/* The end of a portal test program's main: g_test_run (), then the portal stopped
- * (gh_portal_fixture_stop asserts it exits 0), @fx (which may be NULL) and
- * @skip_reason freed; returns g_test_run's status. */
-int              gh_portal_fixture_run_and_free (GhPortalFixture *fx,
-                                                 char            *skip_reason);
 
 /* Until `hq import`, `sync` and `hq kiosk approve` are merged: HQ as they would
  * leave it. A demo kiosk store issues a real consent receipt, pushes its events

@@ -378,7 +378,7 @@ main (int   argc,
   g_test_add_func ("/portal-hq/06-sign-out", test_sign_out);
   g_test_add_func ("/portal-hq/07-log-scrubbed", test_log_scrubbed);
   g_test_add_func ("/portal-hq/08-off-without-staff-file", test_off_without_staff_file);
-  status = gh_portal_fixture_run_and_free (fx, skip_reason);
+  status = gh_test_run_and_free (fx, (GDestroyNotify) gh_portal_fixture_free, skip_reason);
   g_free (staff_hash);
   return status;
 }

@@ -691,5 +691,5 @@ main (int   argc,
   g_test_add_func ("/portal/11-log-scrubbed", test_log_scrubbed);
   g_test_add_func ("/portal/12-forgotten-receipt-refused", test_forgotten_receipt_refused);
   g_test_add_func ("/portal/13-hq-down", test_hq_down);
-  return gh_portal_fixture_run_and_free (fx, skip_reason);
+  return gh_test_run_and_free (fx, (GDestroyNotify) gh_portal_fixture_free, skip_reason);
 }
