@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config/gh-bundle.h"
+#include "config/gh-catalog.h"
 #include "gh-test-bundle.h"
 #include "gh-test-utils.h"
 
@@ -180,4 +181,24 @@ gh_test_bundle_write (const char *dir,
   g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
   g_assert_no_error (error);
   return path;
+}
+
+void
+gh_test_bundle_assert_refusals (const char                *config,
+                                const char                *path,
+                                const GhTestBundleRefusal *cases,
+                                gsize                      n_cases)
+{
+  for (guint i = 0; i < n_cases; i++)
+    {
+      g_autofree char *edited = gh_test_bundle_edit (config, path, cases[i].value);
+      g_autoptr(GBytes) bytes = g_bytes_new (edited, strlen (edited));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GhCatalog) catalog = gh_catalog_new_from_bytes (bytes, &error);
+
+      g_assert_null (catalog);
+      g_assert_error (error, GH_CATALOG_ERROR, GH_CATALOG_ERROR_INVALID);
+      if (strstr (error->message, cases[i].message) == NULL)
+        gh_test_fail ("case %u: \"%s\" does not say \"%s\"", i, error->message, cases[i].message);
+    }
 }

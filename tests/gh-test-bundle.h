@@ -27,6 +27,21 @@ char   *gh_test_bundle_edit          (const char  *config,
                                       const char  *path,
                                       const char  *value);
 
+/* An edit that the catalog must refuse: the JSON text put at the path, and a part
+ * of the message the refusal must give. */
+typedef struct {
+  const char *value;
+  const char *message;
+} GhTestBundleRefusal;
+
+/* Asserts, case by case, that @config with the member at @path replaced by the case's
+ * value (gh_test_bundle_edit) makes no catalog, an invalid-config error that says the
+ * case's message; a failure names the case by its index. */
+void    gh_test_bundle_assert_refusals (const char                *config,
+                                        const char                *path,
+                                        const GhTestBundleRefusal *cases,
+                                        gsize                      n_cases);
+
 /* Makes DIR/NAME.key and DIR/NAME.pub (key id NAME) in-process; returns the prefix. */
 char   *gh_test_bundle_keygen        (const char  *dir,
                                       const char  *name);

@@ -146,3 +146,71 @@ gh_test_store_consent (GhStore    *store,
   sqlite3_reset (stmt);
   return state;
 }
+
+void
+gh_test_fleet_set_up (GhTestFleet        *fleet,
+                      GhTestPg           *pg,
+                      const char         *dbname,
+                      guint               n_kiosks,
+                      const char * const *kiosk_ids,
+                      const char * const *store_ids)
+{
+  g_assert_cmpuint (n_kiosks, <=, GH_TEST_FLEET_MAX_KIOSKS);
+  fleet->dbname = g_strdup (dbname);
+  fleet->dir = gh_test_mkdtemp ();
+  fleet->prefix = gh_test_bundle_keygen (fleet->dir, "hq");
+  fleet->trust = g_strdup_printf ("%s.pub", fleet->prefix);
+  gh_test_hq_create (pg, dbname);
+  fleet->admin = gh_test_hq_admin_conninfo (pg, dbname);
+  fleet->n_kiosks = n_kiosks;
+  fleet->kiosk_ids = kiosk_ids;
+  for (guint i = 0; i < n_kiosks; i++)
+    {
+      g_autoptr(GhStore) store = gh_test_fleet_store (fleet->dir, kiosk_ids[i], store_ids[i],
+                                                      fleet->prefix);
+
+      fleet->paths[i] = g_strdup (gh_store_get_path (store));
+      fleet->conninfo[i] = gh_test_hq_kiosk_login (pg, dbname, kiosk_ids[i]);
+    }
+}
+
+void
+gh_test_fleet_tear_down (GhTestFleet *fleet)
+{
+  gh_test_rmdir (fleet->dir);
+  g_free (fleet->dbname);
+  g_free (fleet->dir);
+  g_free (fleet->prefix);
+  g_free (fleet->trust);
+  g_free (fleet->admin);
+  for (guint i = 0; i < fleet->n_kiosks; i++)
+    {
+      g_free (fleet->paths[i]);
+      g_free (fleet->conninfo[i]);
+    }
+}
+
+char *
+gh_test_fleet_sync_ok (GhTestFleet *fleet,
+                       guint        kiosk)
+{
+  g_autofree char *out = NULL;
+  char *err = NULL;
+  int status = gh_test_fleet_sync (fleet->paths[kiosk], fleet->conninfo[kiosk], fleet->trust,
+                                   &out, &err);
+
+  if (status != 0)
+    gh_test_fail ("sync of %s: exit %d: %s%s", fleet->kiosk_ids[kiosk], status, out, err);
+  return err;
+}
+
+GhStore *
+gh_test_fleet_open (GhTestFleet *fleet,
+                    guint        kiosk)
+{
+  g_autoptr(GError) error = NULL;
+  GhStore *store = gh_store_open (fleet->paths[kiosk], GH_STORE_OPEN_DEFAULT, &error);
+
+  g_assert_no_error (error);
+  return store;
+}

@@ -52,4 +52,36 @@ char    *gh_test_store_consent     (GhStore     *store,
                                     const char  *ref,
                                     const char  *purpose);
 
+/* An HQ and its kiosks, for the fleet tests: nothing registered or approved yet. */
+#define GH_TEST_FLEET_MAX_KIOSKS 3
+
+typedef struct {
+  char  *dbname;
+  char  *dir;
+  char  *prefix;                                  /* HQ's signing key */
+  char  *trust;                                   /* the kiosks' trust file */
+  char  *admin;                                   /* GH_TEST_ADMIN_USER's conninfo */
+  guint  n_kiosks;
+  const char * const *kiosk_ids;
+  char  *paths[GH_TEST_FLEET_MAX_KIOSKS];         /* each kiosk's store */
+  char  *conninfo[GH_TEST_FLEET_MAX_KIOSKS];      /* each kiosk's own login */
+} GhTestFleet;
+
+/* A new HQ database @dbname (gh_test_hq_create), a signing key and trust file in a new
+ * folder, and @n_kiosks kiosks: kiosk @kiosk_ids[i] of store @store_ids[i], each with
+ * its store (gh_test_fleet_store) and its login at HQ. */
+void     gh_test_fleet_set_up      (GhTestFleet        *fleet,
+                                    GhTestPg           *pg,
+                                    const char         *dbname,
+                                    guint               n_kiosks,
+                                    const char * const *kiosk_ids,
+                                    const char * const *store_ids);
+void     gh_test_fleet_tear_down   (GhTestFleet        *fleet);
+/* `glasshouse-ctl sync` of kiosk @kiosk; fails the test unless it exits 0. Its stderr. */
+char    *gh_test_fleet_sync_ok     (GhTestFleet        *fleet,
+                                    guint               kiosk);
+/* Opens kiosk @kiosk's store; asserts it opens. */
+GhStore *gh_test_fleet_open        (GhTestFleet        *fleet,
+                                    guint               kiosk);
+
 G_END_DECLS

@@ -283,6 +283,15 @@ gh_test_pg_start (gboolean   durable,
   return pg;
 }
 
+GhTestPg *
+gh_test_pg_start_sealed (gboolean   durable,
+                         char     **skip_reason)
+{
+  g_setenv ("PGPASSFILE", "/nonexistent/glasshouse-no-pgpass", TRUE);
+  g_unsetenv ("PGPASSWORD");
+  return gh_test_pg_start (durable, skip_reason);
+}
+
 void
 gh_test_pg_stop (GhTestPg *pg)
 {

@@ -19,7 +19,17 @@ typedef struct _GhTestPg GhTestPg;
  * Password logins over TCP use scram-sha-256; the superuser "postgres" is trusted. */
 GhTestPg   *gh_test_pg_start       (gboolean     durable,
                                     char       **skip_reason);
+/* gh_test_pg_start for tests and benchmarks that log in with the passwords they give:
+ * a developer's ~/.pgpass and $PGPASSWORD are first put out of reach, so that nothing
+ * passes on a password the test did not give. */
+GhTestPg   *gh_test_pg_start_sealed (gboolean    durable,
+                                     char      **skip_reason);
 void        gh_test_pg_stop        (GhTestPg    *pg);
+
+/* The first line of a test that needs the cluster: without one (no server installed)
+ * the test is skipped, saying why, rather than failed. */
+#define GH_TEST_REQUIRE_PG(pg, skip_reason) G_STMT_START { \
+  if ((pg) == NULL) { g_test_skip (skip_reason); return; } } G_STMT_END
 int         gh_test_pg_port        (GhTestPg    *pg);
 /* The server's postmaster process (from postmaster.pid). */
 GPid        gh_test_pg_postmaster_pid (GhTestPg *pg);

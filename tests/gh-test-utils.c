@@ -92,6 +92,27 @@ gh_test_small_config (void)
   return config;
 }
 
+int
+gh_test_run_and_free (gpointer       world,
+                      GDestroyNotify free_world,
+                      char          *skip_reason)
+{
+  int status = g_test_run ();
+
+  free_world (world);
+  g_free (skip_reason);
+  return status;
+}
+
+int
+gh_test_compare_doubles (gconstpointer a,
+                         gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
 char *
 gh_test_mkdtemp (void)
 {

@@ -26,6 +26,18 @@ G_BEGIN_DECLS
 #define GH_TEST_ADD_FIXTURE(path, data, func) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
+/* The end of a test program's main: g_test_run (), then @world (what the tests shared:
+ * a PostgreSQL cluster, the portal fixture; NULL when it could not be made) given to
+ * @free_world and @skip_reason freed; returns g_test_run's status. */
+int       gh_test_run_and_free         (gpointer       world,
+                                        GDestroyNotify free_world,
+                                        char          *skip_reason);
+
+/* Orders doubles smallest first, for qsort and g_array_sort: the medians and
+ * percentiles of timings in the tests and benchmarks. */
+int       gh_test_compare_doubles      (gconstpointer a,
+                                        gconstpointer b);
+
 /* A new empty folder under the system's temp folder, removed with its contents by gh_test_rmdir. */
 char     *gh_test_mkdtemp              (void);
 void      gh_test_rmdir                (const char  *path);

@@ -432,19 +432,11 @@ test_unknown_id_same_answer (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (unknown_code, ==, GH_AUTH_ERROR_REJECTED);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 static double
 median (double *values,
         int     n)
 {
-  qsort (values, n, sizeof (double), compare_doubles);
+  qsort (values, n, sizeof (double), gh_test_compare_doubles);
   return values[n / 2];
 }
 

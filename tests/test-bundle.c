@@ -178,6 +178,23 @@ node_bytes (JsonNode *node)
   return g_bytes_new_take (text, strlen (text));
 }
 
+/* A correctly signed envelope with @member set to the JSON text @json, or removed
+ * when @json is NULL. */
+static GBytes *
+envelope_with (Fixture    *f,
+               const char *member,
+               const char *json)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object = good_envelope (f, &node);
+
+  if (json == NULL)
+    json_object_remove_member (object, member);
+  else
+    json_object_set_member (object, member, json_from_string (json, NULL));
+  return node_bytes (node);
+}
+
 static GBytes *
 make_oversized (Fixture *f)
 {
@@ -205,31 +222,19 @@ make_array (Fixture *f)
 static GBytes *
 make_wrong_format (Fixture *f)
 {
-  g_autoptr(JsonNode) node = NULL;
-  JsonObject *object = good_envelope (f, &node);
-
-  json_object_set_string_member (object, "format", "glasshouse-bundle/2");
-  return node_bytes (node);
+  return envelope_with (f, "format", "\"glasshouse-bundle/2\"");
 }
 
 static GBytes *
 make_no_signature (Fixture *f)
 {
-  g_autoptr(JsonNode) node = NULL;
-  JsonObject *object = good_envelope (f, &node);
-
-  json_object_remove_member (object, "signature");
-  return node_bytes (node);
+  return envelope_with (f, "signature", NULL);
 }
 
 static GBytes *
 make_signature_number (Fixture *f)
 {
-  g_autoptr(JsonNode) node = NULL;
-  JsonObject *object = good_envelope (f, &node);
-
-  json_object_set_int_member (object, "signature", 42);
-  return node_bytes (node);
+  return envelope_with (f, "signature", "42");
 }
 
 static GBytes *
@@ -247,11 +252,7 @@ make_payload_not_base64 (Fixture *f)
 static GBytes *
 make_short_signature (Fixture *f)
 {
-  g_autoptr(JsonNode) node = NULL;
-  JsonObject *object = good_envelope (f, &node);
-
-  json_object_set_string_member (object, "signature", "AAAA");
-  return node_bytes (node);
+  return envelope_with (f, "signature", "\"AAAA\"");
 }
 
 static GBytes *
@@ -289,11 +290,7 @@ make_wrong_key_same_id (Fixture *f)
 static GBytes *
 make_envelope_extra_field (Fixture *f)
 {
-  g_autoptr(JsonNode) node = NULL;
-  JsonObject *object = good_envelope (f, &node);
-
-  json_object_set_string_member (object, "comment", "hello");
-  return node_bytes (node);
+  return envelope_with (f, "comment", "\"hello\"");
 }
 
 static GBytes *
@@ -362,8 +359,11 @@ make_payload_array (Fixture *f)
   return sign_text (f, "[]", -1);
 }
 
+/* A signed config whose branding.name is @escaped as written, raw, into the JSON text:
+ * an escape that no JSON writer would make. */
 static GBytes *
-make_payload_surrogate (Fixture *f)
+sign_name_spliced (Fixture    *f,
+                   const char *escaped)
 {
   g_autofree char *config = gh_test_bundle_config (GOOD_VERSION + 1);
   g_autofree char *edited = gh_test_bundle_edit (config, "branding.name", "\"EXAMPLE\"");
@@ -371,21 +371,20 @@ make_payload_surrogate (Fixture *f)
   g_autofree char *spliced = NULL;
 
   *at = '\0';
-  spliced = g_strconcat (edited, "\\ud800x", at + strlen ("EXAMPLE"), NULL);
+  spliced = g_strconcat (edited, escaped, at + strlen ("EXAMPLE"), NULL);
   return sign_text (f, spliced, -1);
+}
+
+static GBytes *
+make_payload_surrogate (Fixture *f)
+{
+  return sign_name_spliced (f, "\\ud800x");
 }
 
 static GBytes *
 make_payload_nul_escape (Fixture *f)
 {
-  g_autofree char *config = gh_test_bundle_config (GOOD_VERSION + 1);
-  g_autofree char *edited = gh_test_bundle_edit (config, "branding.name", "\"EXAMPLE\"");
-  char *at = strstr (edited, "EXAMPLE");
-  g_autofree char *spliced = NULL;
-
-  *at = '\0';
-  spliced = g_strconcat (edited, "Ex\\u0000ample", at + strlen ("EXAMPLE"), NULL);
-  return sign_text (f, spliced, -1);
+  return sign_name_spliced (f, "Ex\\u0000ample");
 }
 
 static GBytes *

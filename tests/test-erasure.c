@@ -160,14 +160,6 @@ assert_no_markers (const char *path,
     g_assert_false (gh_test_bytes_contain (bytes, pin_hash));
 }
 
-static gint64
-count (GhStore    *store,
-       const char *sql,
-       const char *text)
-{
-  return gh_test_store_int (store, sql, text);
-}
-
 static void
 assert_erased (Fixture    *fixture,
                GhStore    *store)
@@ -184,27 +176,27 @@ assert_erased (Fixture    *fixture,
   g_clear_error (&error);
 
   /* Kept: the held purchase, under the pseudonym, with the config's reason. */
-  g_assert_cmpint (count (store, "SELECT count(*) FROM legal_hold WHERE customer_ref = ?1", REF), ==, 1);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM legal_hold WHERE attributes LIKE '%' || ?1 || '%'"
+  g_assert_cmpint (gh_test_store_int (store, "SELECT count(*) FROM legal_hold WHERE customer_ref = ?1", REF), ==, 1);
+  g_assert_cmpint (gh_test_store_int (store, "SELECT count(*) FROM legal_hold WHERE attributes LIKE '%' || ?1 || '%'"
                                  " AND category = 'user.behavior.purchase_history'"
                                  " AND reason = 'Tax law: sales records are kept for ten years'",
                           HELD_ITEM), ==, 1);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM data_item WHERE customer_id NOT IN"
+  g_assert_cmpint (gh_test_store_int (store, "SELECT count(*) FROM data_item WHERE customer_id NOT IN"
                                  " (SELECT id FROM customer)", NULL), ==, 0);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM consent", NULL), ==, 0);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM suppression WHERE customer_ref = ?1", REF), ==, 1);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM erasure WHERE customer_ref = ?1"
+  g_assert_cmpint (gh_test_store_int (store, "SELECT count(*) FROM consent", NULL), ==, 0);
+  g_assert_cmpint (gh_test_store_int (store, "SELECT count(*) FROM suppression WHERE customer_ref = ?1", REF), ==, 1);
+  g_assert_cmpint (gh_test_store_int (store, "SELECT count(*) FROM erasure WHERE customer_ref = ?1"
                                  " AND status = 'completed'", REF), ==, 1);
   /* The receipt records it, and is the one the erasure row names. */
-  g_assert_cmpint (count (store, "SELECT count(*) FROM receipt r JOIN erasure e ON e.receipt_id = r.id"
+  g_assert_cmpint (gh_test_store_int (store, "SELECT count(*) FROM receipt r JOIN erasure e ON e.receipt_id = r.id"
                                  " WHERE r.kind = 'erasure' AND r.customer_ref = ?1", REF), ==, 1);
 
   /* The pseudonymous history stays: both consent events and the erasure's two. */
-  g_assert_cmpint (count (store, "SELECT count(*) FROM event WHERE customer_ref = ?1"
+  g_assert_cmpint (gh_test_store_int (store, "SELECT count(*) FROM event WHERE customer_ref = ?1"
                                  " AND kind LIKE 'consent.%'", REF), ==, 2);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM event WHERE customer_ref = ?1"
+  g_assert_cmpint (gh_test_store_int (store, "SELECT count(*) FROM event WHERE customer_ref = ?1"
                                  " AND kind = 'erasure.requested'", REF), ==, 1);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM event WHERE customer_ref = ?1"
+  g_assert_cmpint (gh_test_store_int (store, "SELECT count(*) FROM event WHERE customer_ref = ?1"
                                  " AND kind = 'erasure.completed' AND body LIKE '%Tax law%'", REF), ==, 1);
   g_assert_true (gh_store_verify_chain (store, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -337,7 +329,7 @@ test_erase_without_config (Fixture *fixture, gconstpointer data)
   g_assert_error (error, GH_ERASURE_ERROR, GH_ERASURE_ERROR_NO_CONFIG);
   still = gh_store_find_customer (fixture->store, LOYALTY, NULL);
   g_assert_nonnull (still);
-  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM erasure", NULL), ==, 0);
+  g_assert_cmpint (gh_test_store_int (fixture->store, "SELECT count(*) FROM erasure", NULL), ==, 0);
 }
 
 static void
@@ -360,10 +352,10 @@ test_erase_is_atomic (Fixture *fixture, gconstpointer data)
   still = gh_store_find_customer (fixture->store, LOYALTY, &error);
   g_assert_no_error (error);
   g_assert_cmpint (gh_store_count_events (fixture->store, NULL), ==, events);
-  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM erasure", NULL), ==, 0);
-  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM suppression", NULL), ==, 0);
-  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM legal_hold", NULL), ==, 0);
-  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM data_item WHERE customer_id = 1", NULL),
+  g_assert_cmpint (gh_test_store_int (fixture->store, "SELECT count(*) FROM erasure", NULL), ==, 0);
+  g_assert_cmpint (gh_test_store_int (fixture->store, "SELECT count(*) FROM suppression", NULL), ==, 0);
+  g_assert_cmpint (gh_test_store_int (fixture->store, "SELECT count(*) FROM legal_hold", NULL), ==, 0);
+  g_assert_cmpint (gh_test_store_int (fixture->store, "SELECT count(*) FROM data_item WHERE customer_id = 1", NULL),
                    ==, 6);
 }
 
@@ -394,7 +386,7 @@ test_erase_async (Fixture *fixture, gconstpointer data)
   g_object_unref (async_result);
   g_assert_no_error (error);
   g_assert_cmpuint (result->kept->len, ==, 1);
-  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM event WHERE kind = 'erasure.completed'"
+  g_assert_cmpint (gh_test_store_int (fixture->store, "SELECT count(*) FROM event WHERE kind = 'erasure.completed'"
                                           " AND actor = 'staff:s-0042'", NULL), ==, 1);
   assert_no_markers (fixture->path, fixture->pin_hash);
 }
@@ -428,11 +420,11 @@ test_ctl_erase (Fixture *fixture, gconstpointer data)
   /* Every event of it names who recorded it, the receipt's too, not the shopper at a kiosk. */
   fixture->store = gh_store_open (fixture->path, GH_STORE_OPEN_DEFAULT, NULL);
   g_assert_nonnull (fixture->store);
-  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM event WHERE customer_ref = ?1 AND "
+  g_assert_cmpint (gh_test_store_int (fixture->store, "SELECT count(*) FROM event WHERE customer_ref = ?1 AND "
                           "kind IN ('erasure.requested', 'erasure.completed') AND actor = 'hq'", REF), ==, 2);
-  g_assert_cmpint (count (fixture->store, "SELECT actor = 'hq' FROM event WHERE customer_ref = ?1 AND "
+  g_assert_cmpint (gh_test_store_int (fixture->store, "SELECT actor = 'hq' FROM event WHERE customer_ref = ?1 AND "
                           "kind = 'receipt.issued' ORDER BY seq DESC LIMIT 1", REF), ==, 1);
-  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM receipt WHERE body LIKE "
+  g_assert_cmpint (gh_test_store_int (fixture->store, "SELECT count(*) FROM receipt WHERE body LIKE "
                           "'%recorded with glasshouse-ctl by hq%'", NULL), ==, 1);
   g_clear_object (&fixture->store);
   g_clear_pointer (&out, g_free);
@@ -505,7 +497,7 @@ test_ctl_lockout_clear (Fixture *fixture, gconstpointer data)
   g_assert_null (strstr (out, LOYALTY));
   customer = gh_store_find_customer (fixture->store, LOYALTY, NULL);
   g_assert_cmpint (customer->locked_until, ==, 0);
-  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM event WHERE kind ="
+  g_assert_cmpint (gh_test_store_int (fixture->store, "SELECT count(*) FROM event WHERE kind ="
                                           " 'staff.lockout_cleared' AND actor = 'staff:s-0042'"
                                           " AND customer_ref = ?1", REF), ==, 1);
 }

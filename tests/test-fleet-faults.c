@@ -24,46 +24,24 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 static GhTestPg *pg;
 static char *pg_skip_reason;
 
-#define REQUIRE_PG() G_STMT_START { \
-  if (pg == NULL) { g_test_skip (pg_skip_reason); return; } } G_STMT_END
+#define REQUIRE_PG() GH_TEST_REQUIRE_PG (pg, pg_skip_reason)
 
 #define LOYALTY "7300000000555"
 #define REF "m-faults-1"
 
-typedef struct {
-  char *dbname;
-  char *dir;
-  char *prefix;
-  char *trust;
-  char *admin;
-  char *paths[2];
-  char *conninfo[2];
-} Hq;
+typedef GhTestFleet Hq;
 
 static const char *kiosk_ids[] = { "kiosk-a", "kiosk-b" };
+static const char *store_ids[] = { "store-1", "store-1" };
 
 static void
 sync_ok (Hq  *hq,
          int  kiosk)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = gh_test_fleet_sync (hq->paths[kiosk], hq->conninfo[kiosk], hq->trust, &out, &err);
-
-  if (status != 0)
-    g_error ("sync of %s: exit %d: %s%s", kiosk_ids[kiosk], status, out, err);
+  g_free (gh_test_fleet_sync_ok (hq, kiosk));
 }
 
-static GhStore *
-open_store (Hq  *hq,
-            int  kiosk)
-{
-  g_autoptr(GError) error = NULL;
-  GhStore *store = gh_store_open (hq->paths[kiosk], GH_STORE_OPEN_DEFAULT, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
+#define open_store gh_test_fleet_open
 
 /* Two approved kiosks of store-1, one member on both. */
 static void
@@ -73,47 +51,23 @@ hq_set_up (Hq         *hq,
   g_autoptr(PGconn) db = NULL;
   g_autofree char *line = NULL;
 
-  hq->dbname = g_strdup (dbname);
-  hq->dir = gh_test_mkdtemp ();
-  hq->prefix = gh_test_bundle_keygen (hq->dir, "hq");
-  hq->trust = g_strdup_printf ("%s.pub", hq->prefix);
-  gh_test_hq_create (pg, dbname);
-  hq->admin = gh_test_hq_admin_conninfo (pg, dbname);
+  gh_test_fleet_set_up (hq, pg, dbname, G_N_ELEMENTS (kiosk_ids), kiosk_ids, store_ids);
   db = gh_test_pg_admin (pg, dbname);
   line = gh_test_member_line (REF, LOYALTY, "Faults Member", "faults@example.org",
                               "[\"store-1\"]");
   gh_test_hq_member_change (db, REF, "{store-1}", line);
   for (int i = 0; i < 2; i++)
     {
-      g_autoptr(GhStore) store = gh_test_fleet_store (hq->dir, kiosk_ids[i], "store-1",
-                                                      hq->prefix);
       g_autofree char *approve = g_strdup_printf ("SELECT glasshouse.approve_kiosk ('%s')",
                                                   kiosk_ids[i]);
 
-      hq->paths[i] = g_strdup (gh_store_get_path (store));
-      hq->conninfo[i] = gh_test_hq_kiosk_login (pg, dbname, kiosk_ids[i]);
-      g_clear_object (&store);
       sync_ok (hq, i);
       gh_test_pg_int (db, approve);
       sync_ok (hq, i);
     }
 }
 
-static void
-hq_tear_down (Hq *hq)
-{
-  gh_test_rmdir (hq->dir);
-  g_free (hq->dbname);
-  g_free (hq->dir);
-  g_free (hq->prefix);
-  g_free (hq->trust);
-  g_free (hq->admin);
-  for (int i = 0; i < 2; i++)
-    {
-      g_free (hq->paths[i]);
-      g_free (hq->conninfo[i]);
-    }
-}
+#define hq_tear_down gh_test_fleet_tear_down
 
 static void
 set_consent (Hq             *hq,
@@ -568,20 +522,14 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   if (argc == 7 && g_str_equal (argv[1], "--kill-round"))
     return kill_round_child (argv);
   self_path = g_canonicalize_filename (argv[0], NULL);
   g_test_init (&argc, &argv, NULL);
-  pg = gh_test_pg_start (FALSE, &pg_skip_reason);
+  pg = gh_test_pg_start_sealed (FALSE, &pg_skip_reason);
   g_test_add_func ("/fleet-faults/arrival", test_arrival);
   g_test_add_func ("/fleet-faults/kill", test_kill);
   g_test_add_func ("/fleet-faults/clock", test_clock);
   g_test_add_func ("/fleet-faults/visit-and-hq-down", test_visit_and_hq_down);
-  status = g_test_run ();
-  if (pg != NULL)
-    gh_test_pg_stop (pg);
-  g_free (pg_skip_reason);
-  return status;
+  return gh_test_run_and_free (pg, (GDestroyNotify) gh_test_pg_stop, pg_skip_reason);
 }

@@ -27,50 +27,29 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 static GhTestPg *pg;
 static char *pg_skip_reason;
 
-#define REQUIRE_PG() G_STMT_START { \
-  if (pg == NULL) { g_test_skip (pg_skip_reason); return; } } G_STMT_END
+#define REQUIRE_PG() GH_TEST_REQUIRE_PG (pg, pg_skip_reason)
 
 #define MARKER_NAME "Quillonia Vexbrook"
 #define MARKER_EMAIL "quillonia.vexbrook@example.org"
 #define MARKER_LOYALTY "7300000000123"
 #define MEMBER_REF "m-fleet-1"
 
-typedef struct {
-  char    *dir;
-  char    *prefix;       /* HQ's signing key */
-  char    *trust;        /* the kiosks' trust file */
-  char    *paths[3];
-  char    *conninfo[3];  /* each kiosk's own login */
-  char    *admin;
-} Fleet;
+typedef GhTestFleet Fleet;
 
 static const char *kiosk_ids[] = { "kiosk-a", "kiosk-b", "kiosk-c" };
 static const char *store_ids[] = { "store-1", "store-1", "store-2" };
 
+/* A sync that goes through and says nothing on stderr. */
 static void
 sync_ok (Fleet *fleet,
          int    kiosk)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = gh_test_fleet_sync (fleet->paths[kiosk], fleet->conninfo[kiosk], fleet->trust,
-                                   &out, &err);
+  g_autofree char *err = gh_test_fleet_sync_ok (fleet, kiosk);
 
-  if (status != 0)
-    g_error ("sync of %s: exit %d: %s%s", kiosk_ids[kiosk], status, out, err);
   g_assert_cmpstr (err, ==, "");
 }
 
-static GhStore *
-open_store (Fleet *fleet,
-            int    kiosk)
-{
-  g_autoptr(GError) error = NULL;
-  GhStore *store = gh_store_open (fleet->paths[kiosk], GH_STORE_OPEN_DEFAULT, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
+#define open_store gh_test_fleet_open
 
 static void
 ctl_ok (const char *first,
@@ -94,14 +73,6 @@ ctl_ok (const char *first,
     g_error ("glasshouse-ctl %s: exit %d: %s%s", first, status, out, err);
 }
 
-static gint64
-store_count (GhStore    *store,
-             const char *sql,
-             const char *text)
-{
-  return gh_test_store_int (store, sql, text);
-}
-
 static void
 fleet_set_up (Fleet      *fleet,
               const char *dbname)
@@ -109,39 +80,14 @@ fleet_set_up (Fleet      *fleet,
   g_autoptr(PGconn) db = NULL;
   g_autofree char *line = NULL;
 
-  fleet->dir = gh_test_mkdtemp ();
-  fleet->prefix = gh_test_bundle_keygen (fleet->dir, "hq");
-  fleet->trust = g_strdup_printf ("%s.pub", fleet->prefix);
-  gh_test_hq_create (pg, dbname);
-  fleet->admin = gh_test_hq_admin_conninfo (pg, dbname);
-  for (int i = 0; i < 3; i++)
-    {
-      g_autoptr(GhStore) store = gh_test_fleet_store (fleet->dir, kiosk_ids[i], store_ids[i],
-                                                      fleet->prefix);
-
-      fleet->paths[i] = g_strdup (gh_store_get_path (store));
-      fleet->conninfo[i] = gh_test_hq_kiosk_login (pg, dbname, kiosk_ids[i]);
-    }
+  gh_test_fleet_set_up (fleet, pg, dbname, G_N_ELEMENTS (kiosk_ids), kiosk_ids, store_ids);
   db = gh_test_pg_admin (pg, dbname);
   line = gh_test_member_line (MEMBER_REF, MARKER_LOYALTY, MARKER_NAME, MARKER_EMAIL,
                               "[\"store-1\",\"store-2\"]");
   gh_test_hq_member_change (db, MEMBER_REF, "{store-1,store-2}", line);
 }
 
-static void
-fleet_tear_down (Fleet *fleet)
-{
-  gh_test_rmdir (fleet->dir);
-  g_free (fleet->dir);
-  g_free (fleet->prefix);
-  g_free (fleet->trust);
-  g_free (fleet->admin);
-  for (int i = 0; i < 3; i++)
-    {
-      g_free (fleet->paths[i]);
-      g_free (fleet->conninfo[i]);
-    }
-}
+#define fleet_tear_down gh_test_fleet_tear_down
 
 /* Registration, approval and the member feed: an unapproved kiosk reads no member. */
 static void
@@ -156,7 +102,7 @@ register_and_approve (Fleet  *fleet,
                                        " WHERE kiosk_id LIKE 'kiosk-_'"), ==, 2);
   {
     g_autoptr(GhStore) a = open_store (fleet, 0);
-    g_assert_cmpint (store_count (a, "SELECT count (*) FROM customer", NULL), ==, 0);
+    g_assert_cmpint (gh_test_store_int (a, "SELECT count (*) FROM customer", NULL), ==, 0);
   }
   for (int i = 0; i < 3; i++)
     ctl_ok ("hq", "kiosk", "approve", kiosk_ids[i], "--postgres", fleet->admin, NULL);
@@ -167,7 +113,7 @@ register_and_approve (Fleet  *fleet,
 
       sync_ok (fleet, i);
       store = open_store (fleet, i);
-      g_assert_cmpint (store_count (store, "SELECT count (*) FROM customer WHERE ref = ?1",
+      g_assert_cmpint (gh_test_store_int (store, "SELECT count (*) FROM customer WHERE ref = ?1",
                                     MEMBER_REF), ==, 1);
       state = gh_test_store_consent (store, MEMBER_REF, "marketing.email");
       g_assert_cmpstr (state, ==, "granted");
@@ -213,7 +159,7 @@ test_fleet (void)
     g_autofree char *state = gh_test_store_consent (b, MEMBER_REF, "marketing.email");
 
     g_assert_cmpstr (state, ==, "revoked");
-    g_assert_cmpint (store_count (b, "SELECT count (*) FROM event WHERE actor = 'hq'"
+    g_assert_cmpint (gh_test_store_int (b, "SELECT count (*) FROM event WHERE actor = 'hq'"
                                      " AND kind = 'consent.revoked'"
                                      " AND json_extract (body, '$.origin') = 'kiosk'"
                                      " AND json_extract (body, '$.kiosk_id') = 'kiosk-a'"
@@ -241,7 +187,7 @@ test_fleet (void)
 
     g_assert_cmpstr (state, ==, "revoked");
     g_assert_cmpstr (email, ==, "revoked");
-    g_assert_cmpint (store_count (c, "SELECT count (*) FROM event WHERE actor = 'hq'"
+    g_assert_cmpint (gh_test_store_int (c, "SELECT count (*) FROM event WHERE actor = 'hq'"
                                      " AND json_extract (body, '$.origin') = 'portal'", NULL),
                      ==, 1);
   }
@@ -279,7 +225,7 @@ test_fleet (void)
       g_autoptr(GBytes) active = gh_store_get_active_config (c, &version, &error);
 
       g_assert_cmpint (version, ==, 4);
-      g_assert_cmpint (store_count (c, "SELECT count (*) FROM event"
+      g_assert_cmpint (gh_test_store_int (c, "SELECT count (*) FROM event"
                                        " WHERE kind = 'config.rejected'", NULL), ==, 1);
     }
     g_assert_nonnull (strstr (gh_test_pg_value (db, "SELECT last_refused_bundle FROM"
@@ -362,7 +308,7 @@ test_fleet (void)
     gh_test_hq_member_change (db, MEMBER_REF, "{store-1,store-2}", line);
     sync_ok (&fleet, 0);
     a = open_store (&fleet, 0);
-    g_assert_cmpint (store_count (a, "SELECT count (*) FROM customer WHERE ref = ?1",
+    g_assert_cmpint (gh_test_store_int (a, "SELECT count (*) FROM customer WHERE ref = ?1",
                                   MEMBER_REF), ==, 0);
     g_assert_cmpint (gh_fleet_pending_count (a, NULL), ==, 0);
   }
@@ -570,17 +516,11 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  pg = gh_test_pg_start (FALSE, &pg_skip_reason);
+  pg = gh_test_pg_start_sealed (FALSE, &pg_skip_reason);
   g_test_add_func ("/fleet/one-fleet", test_fleet);
   g_test_add_func ("/fleet/roles", test_roles);
   g_test_add_func ("/fleet/publish-refuses", test_publish_refuses);
   g_test_add_func ("/fleet/retention", test_retention);
-  status = g_test_run ();
-  if (pg != NULL)
-    gh_test_pg_stop (pg);
-  g_free (pg_skip_reason);
-  return status;
+  return gh_test_run_and_free (pg, (GDestroyNotify) gh_test_pg_stop, pg_skip_reason);
 }

@@ -14,6 +14,7 @@
 #include "receipts/gh-kiosk-keys.h"
 #include "gh-qr-paintable.h"
 #include "receipts/gh-receipt.h"
+#include "gh-test-frame.h"
 #include "gh-test-utils.h"
 
 #define LOYALTY_ID "4000987654"
@@ -68,20 +69,6 @@ fixture_tear_down (Fixture       *fx,
   g_free (fx->url);
 }
 
-static void
-wait_for_frame (GtkWidget *window)
-{
-  /* Mapped, laid out and painted once: then the snapshot is what the screen shows. */
-  while (!gtk_widget_get_mapped (window) || gtk_widget_get_width (window) == 0)
-    g_main_context_iteration (NULL, TRUE);
-  for (int i = 0; i < 20; i++)
-    {
-      g_usleep (5000);
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-    }
-}
-
 typedef struct {
   int width, height;        /* the window as allocated */
   int code_side;            /* the code's picture, shorter side */
@@ -96,30 +83,18 @@ render (GtkWidget  *window,
         const char *name,
         Rendered   *out)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR"), "tests", name, NULL);
   GtkWidget *picture = (GtkWidget *) gtk_widget_get_template_child (page, GH_TYPE_FOLLOW_UP_PAGE, "code_picture");
   GdkPaintable *code = gtk_picture_get_paintable (GTK_PICTURE (picture));
-  GtkSnapshot *snapshot;
   graphene_rect_t bounds;
   g_autofree guchar *pixels = NULL;
   int w, h, modules, side, x0, y0;
   gsize stride;
 
-  wait_for_frame (window);
+  texture = gh_test_render_window (window, path);
   w = gtk_widget_get_width (window);
   h = gtk_widget_get_height (window);
-
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
 
   /* Crisp: inside the code (quiet zone included) every pixel is pure black or
    * pure white, which holds only with whole pixels per module on whole pixels. */
@@ -161,20 +136,6 @@ render (GtkWidget  *window,
   return gh_test_zbar_decode (path);
 }
 
-static GtkWidget *
-new_window (GhFollowUpPage *page,
-            int             width,
-            int             height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
-
 static void
 assert_no_identifiers (const char *text)
 {
@@ -198,7 +159,7 @@ check_size (Fixture    *fx,
 
   gh_follow_up_page_set_receipt (page, fx->receipt, fx->catalog);
   g_assert_cmpstr (gh_follow_up_page_get_url (page), ==, fx->url);
-  window = new_window (page, width, height);
+  window = gh_test_window_new (GTK_WIDGET (page), width, height);
   decoded = render (window, GTK_WIDGET (page), name, rendered);
   g_assert_cmpstr (decoded, ==, fx->url);
   assert_no_identifiers (decoded);

@@ -21,8 +21,7 @@
 static GhTestPg *pg;
 static char *pg_skip_reason;
 
-#define REQUIRE_PG() G_STMT_START { \
-  if (pg == NULL) { g_test_skip (pg_skip_reason); return; } } G_STMT_END
+#define REQUIRE_PG() GH_TEST_REQUIRE_PG (pg, pg_skip_reason)
 
 #define ITEM(id, cat, attrs) \
   "{\"id\":\"" id "\",\"category\":\"" cat "\",\"source\":\"observed\",\"attributes\":" attrs \
@@ -321,6 +320,68 @@ end_state (GhTestHq *hq)
       "   ORDER BY ref, purpose_id, change_no) FROM glasshouse.decision)))");
 }
 
+/* The set-up of an interrupted import: @clean imports a feed of @n members undisturbed
+ * (in batches of @batch), its end state into @expected; the HQ returned, with the same
+ * config and the same key for derived refs (it is per HQ) so both derive alike, gets
+ * its own copy of the feed into @feed, for the test to interrupt importing it. */
+static GhTestHq *
+interrupted_import_set_up (const char  *config,
+                           guint        n,
+                           const char  *batch,
+                           GhTestHq   **clean,
+                           char       **feed,
+                           char       **expected)
+{
+  g_autofree char *clean_feed = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *sql = NULL;
+  GhTestHq *hq;
+
+  *clean = gh_test_hq_new (pg, config, TRUE);
+  clean_feed = big_feed (*clean, n);
+  g_assert_cmpint (gh_test_hq_import (*clean, clean_feed, NULL, NULL, "--batch", batch, NULL), ==, 0);
+  *expected = end_state (*clean);
+
+  hq = gh_test_hq_new (pg, config, TRUE);
+  *feed = big_feed (hq, n);
+  key = db_value (*clean, "SELECT value FROM glasshouse.meta WHERE key = 'member_ref_key'");
+  sql = g_strdup_printf ("INSERT INTO glasshouse.meta VALUES ('member_ref_key', '%s')", key);
+  db_exec (hq, sql);
+  return hq;
+}
+
+/* glasshouse-ctl hq import of @feed into @hq, running; stdout silenced, stderr as @stderr_flag. */
+static GSubprocess *
+start_import (GhTestHq         *hq,
+              const char       *feed,
+              const char       *batch,
+              GSubprocessFlags  stderr_flag)
+{
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | stderr_flag, &error,
+                                           g_getenv ("GLASSHOUSE_CTL"), "hq", "import", "--postgres",
+                                           hq->conninfo, "--trust", hq->trust_path, "--batch", batch,
+                                           feed, NULL);
+
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Waits (10 s at the most) until @hq holds @at_least members; returns how many it holds. */
+static gint64
+wait_for_members (GhTestHq *hq,
+                  gint64    at_least)
+{
+  gint64 members = 0;
+
+  for (int tries = 0; tries < 2000 && members < at_least; tries++)
+    {
+      g_usleep (5000);
+      members = db_int (hq, "SELECT count (*) FROM glasshouse.member");
+    }
+  return members;
+}
+
 static void
 test_killed (void)
 {
@@ -328,37 +389,16 @@ test_killed (void)
   g_autofree char *config = gh_test_bundle_config (1);
   g_autoptr(GhTestHq) hq = NULL;
   g_autoptr(GhTestHq) clean = NULL;
-  g_autofree char *feed = NULL, *clean_feed = NULL, *expected = NULL, *got = NULL;
+  g_autofree char *feed = NULL, *expected = NULL, *got = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 members = 0;
+  gint64 members;
 
   REQUIRE_PG ();
-  clean = gh_test_hq_new (pg, config, TRUE);
-  clean_feed = big_feed (clean, n);
-  g_assert_cmpint (gh_test_hq_import (clean, clean_feed, NULL, NULL, "--batch", "200", NULL), ==, 0);
-  expected = end_state (clean);
-
-  hq = gh_test_hq_new (pg, config, TRUE);
-  feed = big_feed (hq, n);
-  /* The key of derived refs is per HQ: give this one the clean HQ's, so both derive alike. */
-  {
-    g_autofree char *key = db_value (clean, "SELECT value FROM glasshouse.meta"
-                                            " WHERE key = 'member_ref_key'");
-    g_autofree char *sql = g_strdup_printf ("INSERT INTO glasshouse.meta VALUES"
-                                            " ('member_ref_key', '%s')", key);
-    db_exec (hq, sql);
-  }
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                              &error, g_getenv ("GLASSHOUSE_CTL"), "hq", "import", "--postgres",
-                              hq->conninfo, "--trust", hq->trust_path, "--batch", "200", feed, NULL);
-  g_assert_no_error (error);
+  hq = interrupted_import_set_up (config, n, "200", &clean, &feed, &expected);
+  process = start_import (hq, feed, "200", G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   /* Kill it once some batches are in and before it ends. */
-  for (int tries = 0; tries < 2000 && members < n / 4; tries++)
-    {
-      g_usleep (5000);
-      members = db_int (hq, "SELECT count (*) FROM glasshouse.member");
-    }
+  wait_for_members (hq, n / 4);
   g_subprocess_send_signal (process, SIGKILL);
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
@@ -384,37 +424,17 @@ test_connection_lost (void)
   g_autofree char *config = gh_test_bundle_config (1);
   g_autoptr(GhTestHq) hq = NULL;
   g_autoptr(GhTestHq) clean = NULL;
-  g_autofree char *feed = NULL, *clean_feed = NULL, *expected = NULL, *got = NULL;
+  g_autofree char *feed = NULL, *expected = NULL, *got = NULL;
   g_autofree char *err = NULL, *down = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) err_bytes = NULL;
-  gint64 members = 0;
+  gint64 members;
 
   REQUIRE_PG ();
-  clean = gh_test_hq_new (pg, config, TRUE);
-  clean_feed = big_feed (clean, n);
-  g_assert_cmpint (gh_test_hq_import (clean, clean_feed, NULL, NULL, "--batch", "100", NULL), ==, 0);
-  expected = end_state (clean);
-
-  hq = gh_test_hq_new (pg, config, TRUE);
-  feed = big_feed (hq, n);
-  {
-    g_autofree char *key = db_value (clean, "SELECT value FROM glasshouse.meta"
-                                            " WHERE key = 'member_ref_key'");
-    g_autofree char *sql = g_strdup_printf ("INSERT INTO glasshouse.meta VALUES"
-                                            " ('member_ref_key', '%s')", key);
-    db_exec (hq, sql);
-  }
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              &error, g_getenv ("GLASSHOUSE_CTL"), "hq", "import", "--postgres",
-                              hq->conninfo, "--trust", hq->trust_path, "--batch", "100", feed, NULL);
-  g_assert_no_error (error);
-  for (int tries = 0; tries < 2000 && members < n / 5; tries++)
-    {
-      g_usleep (5000);
-      members = db_int (hq, "SELECT count (*) FROM glasshouse.member");
-    }
+  hq = interrupted_import_set_up (config, n, "100", &clean, &feed, &expected);
+  process = start_import (hq, feed, "100", G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  wait_for_members (hq, n / 5);
   {
     g_autofree char *sql = g_strdup_printf ("SELECT count (pg_terminate_backend (pid))"
                                             " FROM pg_stat_activity WHERE datname = '%s'"
@@ -447,12 +467,8 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  g_setenv ("PGPASSFILE", "/nonexistent/glasshouse-no-pgpass", TRUE);
-  g_unsetenv ("PGPASSWORD");
-  pg = gh_test_pg_start (FALSE, &pg_skip_reason);
+  pg = gh_test_pg_start_sealed (FALSE, &pg_skip_reason);
 
   g_test_add_func ("/hq-import/import", test_import);
   g_test_add_func ("/hq-import/changes", test_changes);
@@ -460,8 +476,5 @@ main (int    argc,
   g_test_add_func ("/hq-import/killed", test_killed);
   g_test_add_func ("/hq-import/connection-lost", test_connection_lost);
 
-  status = g_test_run ();
-  gh_test_pg_stop (pg);
-  g_free (pg_skip_reason);
-  return status;
+  return gh_test_run_and_free (pg, (GDestroyNotify) gh_test_pg_stop, pg_skip_reason);
 }

@@ -19,8 +19,7 @@
 static GhTestPg *pg;
 static char *pg_skip_reason;
 
-#define REQUIRE_PG() G_STMT_START { \
-  if (pg == NULL) { g_test_skip (pg_skip_reason); return; } } G_STMT_END
+#define REQUIRE_PG() GH_TEST_REQUIRE_PG (pg, pg_skip_reason)
 
 #define NOW "2026-12-09T12:00:00Z"   /* a Wednesday: weeks of 16, 23, 30 Nov and 7 Dec */
 
@@ -382,18 +381,11 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  g_setenv ("PGPASSFILE", "/nonexistent/glasshouse-no-pgpass", TRUE);
-  g_unsetenv ("PGPASSWORD");
-  pg = gh_test_pg_start (FALSE, &pg_skip_reason);
+  pg = gh_test_pg_start_sealed (FALSE, &pg_skip_reason);
 
   g_test_add_func ("/hq-report/known-answers", test_report);
   g_test_add_func ("/hq-report/errors", test_errors);
 
-  status = g_test_run ();
-  gh_test_pg_stop (pg);
-  g_free (pg_skip_reason);
-  return status;
+  return gh_test_run_and_free (pg, (GDestroyNotify) gh_test_pg_stop, pg_skip_reason);
 }

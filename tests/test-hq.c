@@ -28,8 +28,7 @@
 static GhTestPg *pg;
 static char *pg_skip_reason;
 
-#define REQUIRE_PG() G_STMT_START { \
-  if (pg == NULL) { g_test_skip (pg_skip_reason); return; } } G_STMT_END
+#define REQUIRE_PG() GH_TEST_REQUIRE_PG (pg, pg_skip_reason)
 
 /* A new database; with the schema made by hq init and the grants a kiosk role needs. */
 static char *
@@ -71,6 +70,35 @@ static char *
 kiosk_conninfo (const char *dbname)
 {
   return gh_test_pg_conninfo (pg, dbname, KIOSK_USER, KIOSK_PASSWORD);
+}
+
+/* What a push test starts from: a temp folder for its stores, a fresh HQ with the
+ * schema and the kiosk's grants, the kiosk's conninfo and a superuser connection. */
+typedef struct {
+  char   *dir;
+  char   *dbname;
+  char   *conninfo;
+  PGconn *db;
+} PushHq;
+
+static void
+push_hq_init (PushHq *hq)
+{
+  hq->dir = gh_test_mkdtemp ();
+  hq->dbname = new_database (TRUE, TRUE);
+  hq->conninfo = kiosk_conninfo (hq->dbname);
+  hq->db = gh_test_pg_admin (pg, hq->dbname);
+}
+
+/* After the test has closed its stores: the folder goes with them. */
+static void
+push_hq_clear (PushHq *hq)
+{
+  PQfinish (hq->db);
+  gh_test_rmdir (hq->dir);
+  g_free (hq->dir);
+  g_free (hq->dbname);
+  g_free (hq->conninfo);
 }
 
 /* A store named @kiosk_id with the small config and @n_customers shoppers. */
@@ -311,25 +339,19 @@ test_init (void)
 static void
 test_push (void)
 {
-  g_autofree char *dir = NULL;
+  PushHq hq = { 0 };
   g_autofree char *path = NULL;
-  g_autofree char *dbname = NULL;
-  g_autofree char *conninfo = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GhStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PGconn) db = NULL;
   g_autoptr(GhHqStatus) status = NULL;
   GhHqPushResult result;
   gint64 n;
 
   REQUIRE_PG ();
-  dir = gh_test_mkdtemp ();
-  path = g_build_filename (dir, "store.db", NULL);
-  dbname = new_database (TRUE, TRUE);
-  conninfo = kiosk_conninfo (dbname);
-  db = gh_test_pg_admin (pg, dbname);
+  push_hq_init (&hq);
+  path = g_build_filename (hq.dir, "store.db", NULL);
 
   store = make_store (path, "kiosk-push", 6);
   change_consents (store, 6, 40);
@@ -356,15 +378,15 @@ test_push (void)
   g_clear_pointer (&status, gh_hq_status_free);
 
   g_assert_cmpint (gh_test_run_ctl (&out, &err, "outbox", "push", "--db", path,
-                                    "--postgres", conninfo, "--batch", "7", NULL), ==, 0);
+                                    "--postgres", hq.conninfo, "--batch", "7", NULL), ==, 0);
   g_assert_cmpstr (err, ==, "");
   g_assert_nonnull (strstr (out, "pushed "));
   g_assert_null (strstr (out, KIOSK_PASSWORD));
-  g_assert_cmpint (check_hq_has_store (db, store, TRUE), ==, n);
-  check_view_matches_store (db, store);
-  g_assert_cmpint (gh_test_pg_int (db, "SELECT count(*) FROM glasshouse.event"
+  g_assert_cmpint (check_hq_has_store (hq.db, store, TRUE), ==, n);
+  check_view_matches_store (hq.db, store);
+  g_assert_cmpint (gh_test_pg_int (hq.db, "SELECT count(*) FROM glasshouse.event"
                                        " WHERE customer_ref IS NULL"), ==, 1);
-  g_assert_cmpint (gh_test_pg_int (db, "SELECT count(*) FROM glasshouse.event"
+  g_assert_cmpint (gh_test_pg_int (hq.db, "SELECT count(*) FROM glasshouse.event"
                                        " WHERE attachment -> 'customer' ->> 'email' = 'ada@example.org'"),
                    ==, 1);
   /* Delivered and acknowledged: the kiosk no longer keeps the export. */
@@ -381,32 +403,32 @@ test_push (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (gh_test_run_ctl (&out, &err, "outbox", "push", "--db", path,
-                                    "--postgres", conninfo, NULL), ==, 0);
+                                    "--postgres", hq.conninfo, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "nothing to push"));
 
   /* More changes: only they travel. */
   change_consents (store, 6, 25);
-  push_in_process (store, conninfo, 4, &result);
+  push_in_process (store, hq.conninfo, 4, &result);
   g_assert_cmpint (result.sent, ==, gh_store_count_events (store, NULL) - n);
   g_assert_cmpint (result.skipped, ==, 0);
   g_assert_cmpint (result.batches, ==, (result.sent + 3) / 4);
-  check_hq_has_store (db, store, TRUE);
-  check_view_matches_store (db, store);
+  check_hq_has_store (hq.db, store, TRUE);
+  check_view_matches_store (hq.db, store);
 
   /* A data copy of someone HQ already forgot (erased at the portal while this kiosk had
    * not heard) arrives as an event, and HQ does not keep the copy. */
-  gh_test_pg_exec (db, "SELECT glasshouse.erase_member ('ref-kiosk-push-1', 'portal', now ())");
+  gh_test_pg_exec (hq.db, "SELECT glasshouse.erase_member ('ref-kiosk-push-1', 'portal', now ())");
   gh_store_append_event_with_attachment (store, "shopper", "ref-kiosk-push-1", "receipt.issued",
                                          "{\"kind\":\"access\"}",
                                          "{\"customer\":{\"email\":\"bea@example.org\"}}",
                                          &error);
   g_assert_no_error (error);
-  push_in_process (store, conninfo, 4, &result);
+  push_in_process (store, hq.conninfo, 4, &result);
   g_assert_cmpint (result.sent, ==, 1);
-  g_assert_cmpint (gh_test_pg_int (db, "SELECT count(*) FROM glasshouse.event"
+  g_assert_cmpint (gh_test_pg_int (hq.db, "SELECT count(*) FROM glasshouse.event"
                                        " WHERE customer_ref = 'ref-kiosk-push-1'"
                                        "   AND kind = 'receipt.issued'"), ==, 1);
-  g_assert_cmpint (gh_test_pg_int (db, "SELECT count(*) FROM glasshouse.event"
+  g_assert_cmpint (gh_test_pg_int (hq.db, "SELECT count(*) FROM glasshouse.event"
                                        " WHERE attachment::text LIKE '%bea@example.org%'"), ==, 0);
 
   /* hq status, for people. */
@@ -417,7 +439,7 @@ test_push (void)
   g_assert_nonnull (strstr (out, "\"last_push_at\" : \"20"));
 
   g_clear_object (&store);
-  gh_test_rmdir (dir);
+  push_hq_clear (&hq);
 }
 
 /* ---- crashes ------------------------------------------------------------- */
@@ -470,23 +492,17 @@ fork_pusher (const char *path,
 static void
 test_crash (void)
 {
-  g_autofree char *dir = NULL;
+  PushHq hq = { 0 };
   g_autofree char *path = NULL;
-  g_autofree char *dbname = NULL;
-  g_autofree char *conninfo = NULL;
   g_autoptr(GhStore) store = NULL;
-  g_autoptr(PGconn) db = NULL;
   GhHqPushResult result;
   int rounds = g_test_slow () ? 120 : 50;
   int killed = 0, killed_mid_push = 0, finished = 0, resent_rounds = 0;
   gint64 previous_at_hq = 0;
 
   REQUIRE_PG ();
-  dir = gh_test_mkdtemp ();
-  path = g_build_filename (dir, "store.db", NULL);
-  dbname = new_database (TRUE, TRUE);
-  conninfo = kiosk_conninfo (dbname);
-  db = gh_test_pg_admin (pg, dbname);
+  push_hq_init (&hq);
+  path = g_build_filename (hq.dir, "store.db", NULL);
   store = make_store (path, "kiosk-crash", 12);
 
   for (int round = 0; round < rounds; round++)
@@ -502,12 +518,12 @@ test_crash (void)
           /* Every stage of the first three batches, in turn. */
           plan.stage = (round / 2) % 5;
           plan.batch = (round / 10) % 3;
-          pid = fork_pusher (path, conninfo, 5, &plan);
+          pid = fork_pusher (path, hq.conninfo, 5, &plan);
         }
       else
         {
           /* Anywhere at all: connecting, mid-COPY, in sqlite's ack, between batches. */
-          pid = fork_pusher (path, conninfo, g_test_rand_int_range (1, 9), &plan);
+          pid = fork_pusher (path, hq.conninfo, g_test_rand_int_range (1, 9), &plan);
           g_usleep (g_test_rand_int_range (0, 300000));
           kill (pid, SIGKILL);
         }
@@ -524,7 +540,7 @@ test_crash (void)
           finished++;
         }
 
-      at_hq = check_hq_has_store (db, store, FALSE);
+      at_hq = check_hq_has_store (hq.db, store, FALSE);
       g_assert_cmpint (at_hq, >=, previous_at_hq);
       if (WIFSIGNALED (status) && at_hq > previous_at_hq)
         killed_mid_push++;
@@ -535,9 +551,9 @@ test_crash (void)
       previous_at_hq = at_hq;
     }
 
-  push_in_process (store, conninfo, 7, &result);
-  check_hq_has_store (db, store, TRUE);
-  check_view_matches_store (db, store);
+  push_in_process (store, hq.conninfo, 7, &result);
+  check_hq_has_store (hq.db, store, TRUE);
+  check_view_matches_store (hq.db, store);
   g_test_message ("crash: %d rounds, %d pushers killed (%d after HQ took some batches), %d "
                   "finished, %d left events HQ had committed but the kiosk had not acked; %"
                   G_GINT64_FORMAT " events at HQ", rounds, killed, killed_mid_push, finished,
@@ -546,7 +562,7 @@ test_crash (void)
   g_assert_cmpint (resent_rounds, >, 0);
 
   g_clear_object (&store);
-  gh_test_rmdir (dir);
+  push_hq_clear (&hq);
 }
 
 /* ---- errors -------------------------------------------------------------- */
@@ -718,35 +734,35 @@ test_error_bad_password (ErrorFixture  *fixture,
   expect_push_error (fixture, conninfo, 3, "wants a password", NULL);
 }
 
-static void
-test_error_no_schema (ErrorFixture  *fixture,
-                      gconstpointer  data)
-{
-  g_autofree char *dbname = NULL;
-  g_autofree char *conninfo = NULL;
+/* An HQ database the kiosk's login cannot push into, and what the push must say; then,
+ * where @no_database is set, what it must say of a database that is not there. */
+typedef struct {
+  gboolean    with_schema;
+  const char *expected;
+  const char *no_database;
+} UnusableHq;
 
-  REQUIRE_PG ();
-  dbname = new_database (FALSE, FALSE);
-  conninfo = kiosk_conninfo (dbname);
-  expect_push_error (fixture, conninfo, 3, "has no Glasshouse schema", KIOSK_PASSWORD);
-}
+static const UnusableHq no_schema = { FALSE, "has no Glasshouse schema", NULL };
+/* The schema is there but the kiosk's role was never granted anything. */
+static const UnusableHq refused = { TRUE, "permission denied", "refused the connection" };
 
 static void
-test_error_refused (ErrorFixture  *fixture,
-                    gconstpointer  data)
+test_error_unusable (ErrorFixture  *fixture,
+                     gconstpointer  data)
 {
+  const UnusableHq *hq = data;
   g_autofree char *dbname = NULL;
   g_autofree char *conninfo = NULL;
   g_autofree char *missing = NULL;
 
   REQUIRE_PG ();
-  /* The schema is there but the kiosk's role was never granted anything. */
-  dbname = new_database (TRUE, FALSE);
+  dbname = new_database (hq->with_schema, FALSE);
   conninfo = kiosk_conninfo (dbname);
-  expect_push_error (fixture, conninfo, 3, "permission denied", KIOSK_PASSWORD);
-  /* No such database. */
+  expect_push_error (fixture, conninfo, 3, hq->expected, KIOSK_PASSWORD);
+  if (hq->no_database == NULL)
+    return;
   missing = kiosk_conninfo ("no_such_hq");
-  expect_push_error (fixture, missing, 3, "refused the connection", KIOSK_PASSWORD);
+  expect_push_error (fixture, missing, 3, hq->no_database, KIOSK_PASSWORD);
 }
 
 static void
@@ -776,6 +792,30 @@ test_error_usage (ErrorFixture  *fixture,
   }
 }
 
+/* outbox push of the fixture's store to @conninfo, its back-off kept in @state; the exit code. */
+static int
+push_with_backoff (ErrorFixture  *fixture,
+                   const char    *conninfo,
+                   const char    *state,
+                   char         **out,
+                   char         **err)
+{
+  return gh_test_run_ctl (out, err, "outbox", "push", "--db", fixture->path, "--postgres", conninfo,
+                          "--backoff-state", state, NULL);
+}
+
+/* Moves the recorded next attempt into the past, as the passing of the wait would. */
+static void
+end_the_wait (GKeyFile   *keys,
+              const char *state,
+              gint64      now)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_key_file_set_int64 (keys, "backoff", "next_attempt_unix", now - 1);
+  g_assert_true (g_key_file_save_to_file (keys, state, &error));
+}
+
 static void
 test_error_backoff (ErrorFixture  *fixture,
                     gconstpointer  data)
@@ -796,8 +836,7 @@ test_error_backoff (ErrorFixture  *fixture,
                           gh_test_free_port ());
 
   /* First failure: exit 3, and a wait of about a minute recorded. */
-  g_assert_cmpint (gh_test_run_ctl (NULL, &err, "outbox", "push", "--db", fixture->path,
-                                    "--postgres", down, "--backoff-state", state, NULL), ==, 3);
+  g_assert_cmpint (push_with_backoff (fixture, down, state, NULL, &err), ==, 3);
   g_assert_true (g_key_file_load_from_file (keys, state, G_KEY_FILE_NONE, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_key_file_get_int64 (keys, "backoff", "failures", NULL), ==, 1);
@@ -806,27 +845,22 @@ test_error_backoff (ErrorFixture  *fixture,
   g_assert_cmpint (next, <=, now + 60 + 6 + 2);
 
   /* The next tick does not even try (it would fail the same way), and says so. */
-  g_assert_cmpint (gh_test_run_ctl (&out, NULL, "outbox", "push", "--db", fixture->path,
-                                    "--postgres", down, "--backoff-state", state, NULL), ==, 0);
+  g_assert_cmpint (push_with_backoff (fixture, down, state, &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "backing off until"));
 
   /* The wait over, another failure doubles it. */
-  g_key_file_set_int64 (keys, "backoff", "next_attempt_unix", now - 1);
-  g_assert_true (g_key_file_save_to_file (keys, state, &error));
-  g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "outbox", "push", "--db", fixture->path,
-                                    "--postgres", down, "--backoff-state", state, NULL), ==, 3);
+  end_the_wait (keys, state, now);
+  g_assert_cmpint (push_with_backoff (fixture, down, state, NULL, NULL), ==, 3);
   g_assert_true (g_key_file_load_from_file (keys, state, G_KEY_FILE_NONE, &error));
   g_assert_cmpint (g_key_file_get_int64 (keys, "backoff", "failures", NULL), ==, 2);
   g_assert_cmpint (g_key_file_get_int64 (keys, "backoff", "next_attempt_unix", NULL), >=,
                    now + 120 - 5);
 
   /* HQ back, the wait over: the push goes through and the state file goes away. */
-  g_key_file_set_int64 (keys, "backoff", "next_attempt_unix", now - 1);
-  g_assert_true (g_key_file_save_to_file (keys, state, &error));
+  end_the_wait (keys, state, now);
   dbname = new_database (TRUE, TRUE);
   up = kiosk_conninfo (dbname);
-  g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "outbox", "push", "--db", fixture->path,
-                                    "--postgres", up, "--backoff-state", state, NULL), ==, 0);
+  g_assert_cmpint (push_with_backoff (fixture, up, state, NULL, NULL), ==, 0);
   g_assert_false (g_file_test (state, G_FILE_TEST_EXISTS));
   g_assert_cmpint (gh_store_outbox_count (fixture->store, NULL), ==, 0);
 }
@@ -836,42 +870,36 @@ test_error_backoff (ErrorFixture  *fixture,
 static void
 test_conflict (void)
 {
-  g_autofree char *dir = NULL;
+  PushHq hq = { 0 };
   g_autofree char *path_a = NULL;
   g_autofree char *path_b = NULL;
-  g_autofree char *dbname = NULL;
-  g_autofree char *conninfo = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GhStore) a = NULL;
   g_autoptr(GhStore) b = NULL;
-  g_autoptr(PGconn) db = NULL;
   gint64 backlog;
 
   REQUIRE_PG ();
-  dir = gh_test_mkdtemp ();
-  path_a = g_build_filename (dir, "a.db", NULL);
-  path_b = g_build_filename (dir, "b.db", NULL);
-  dbname = new_database (TRUE, TRUE);
-  conninfo = kiosk_conninfo (dbname);
-  db = gh_test_pg_admin (pg, dbname);
+  push_hq_init (&hq);
+  path_a = g_build_filename (hq.dir, "a.db", NULL);
+  path_b = g_build_filename (hq.dir, "b.db", NULL);
 
   a = make_store (path_a, "kiosk-twin", 2);
   b = make_store (path_b, "kiosk-twin", 2);
   change_consents (a, 2, 6);
   change_consents (b, 2, 6);
-  push_in_process (a, conninfo, 100, NULL);
+  push_in_process (a, hq.conninfo, 100, NULL);
   backlog = gh_store_outbox_count (b, NULL);
   g_assert_cmpint (backlog, >, 0);
 
   g_assert_cmpint (gh_test_run_ctl (NULL, &err, "outbox", "push", "--db", path_b,
-                                    "--postgres", conninfo, NULL), ==, 3);
+                                    "--postgres", hq.conninfo, NULL), ==, 3);
   g_assert_nonnull (strstr (err, "holds a different event 1 for kiosk kiosk-twin"));
   g_assert_cmpint (gh_store_outbox_count (b, NULL), ==, backlog);
-  check_hq_has_store (db, a, TRUE);
+  check_hq_has_store (hq.db, a, TRUE);
 
   g_clear_object (&a);
   g_clear_object (&b);
-  gh_test_rmdir (dir);
+  push_hq_clear (&hq);
 }
 
 /* ---- the systemd units ---------------------------------------------------- */
@@ -901,14 +929,8 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  /* Only the conninfo given may supply a password, never a developer's ~/.pgpass. */
-  g_setenv ("PGPASSFILE", "/nonexistent/glasshouse-no-pgpass", TRUE);
-  g_unsetenv ("PGPASSWORD");
-
-  pg = gh_test_pg_start (FALSE, &pg_skip_reason);
+  pg = gh_test_pg_start_sealed (FALSE, &pg_skip_reason);
   if (pg != NULL)
     {
       g_autoptr(PGconn) admin = gh_test_pg_admin (pg, "postgres");
@@ -922,10 +944,10 @@ main (int    argc,
               test_error_unreachable, error_fixture_tear_down);
   g_test_add ("/hq/error/bad-password", ErrorFixture, NULL, error_fixture_set_up,
               test_error_bad_password, error_fixture_tear_down);
-  g_test_add ("/hq/error/no-schema", ErrorFixture, NULL, error_fixture_set_up,
-              test_error_no_schema, error_fixture_tear_down);
-  g_test_add ("/hq/error/refused", ErrorFixture, NULL, error_fixture_set_up,
-              test_error_refused, error_fixture_tear_down);
+  g_test_add ("/hq/error/no-schema", ErrorFixture, &no_schema, error_fixture_set_up,
+              test_error_unusable, error_fixture_tear_down);
+  g_test_add ("/hq/error/refused", ErrorFixture, &refused, error_fixture_set_up,
+              test_error_unusable, error_fixture_tear_down);
   g_test_add ("/hq/error/usage", ErrorFixture, NULL, error_fixture_set_up,
               test_error_usage, error_fixture_tear_down);
   g_test_add ("/hq/error/server-gone", ErrorFixture, NULL, error_fixture_set_up,
@@ -936,8 +958,5 @@ main (int    argc,
   g_test_add_func ("/hq/systemd-units", test_systemd_units);
   g_test_add_func ("/hq/fleet", test_fleet);
 
-  status = g_test_run ();
-  gh_test_pg_stop (pg);
-  g_free (pg_skip_reason);
-  return status;
+  return gh_test_run_and_free (pg, (GDestroyNotify) gh_test_pg_stop, pg_skip_reason);
 }

@@ -9,88 +9,33 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "config/gh-config.h"
-#include "config/gh-inbox.h"
-#include "gh-test-bundle.h"
+#include "gh-test-inbox.h"
 #include "gh-test-utils.h"
 
 #define SECRET "hunter2-SECRET"
 
-typedef struct {
-  char      *dir;
-  char      *inbox_dir;
-  GhStore   *store;
-  GhTrust   *trust;
-  GhInbox   *inbox;
-  GPtrArray *rejected;   /* "NAME: REASON" */
-} Fixture;
+typedef GhTestInbox Fixture;
 
-static void
-on_bundle_rejected (Fixture    *f,
-                    const char *name,
-                    const char *reason)
-{
-  g_ptr_array_add (f->rejected, g_strdup_printf ("%s: %s", name, reason));
-}
-
+/* The shared fixture, with the inbox's folder made for the tests to put things in. */
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *pub = NULL;
-
-  f->dir = gh_test_mkdtemp ();
-  db = g_build_filename (f->dir, "store.db", NULL);
-  f->store = gh_store_open (db, GH_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  key = gh_test_bundle_keygen (f->dir, "hq");
-  pub = g_strconcat (key, ".pub", NULL);
-  f->trust = gh_trust_new_from_file (pub, &error);
-  g_assert_no_error (error);
-  f->inbox = gh_inbox_new (f->store, NULL, f->trust);
-  f->inbox_dir = g_strdup (gh_inbox_get_directory (f->inbox));
+  gh_test_inbox_set_up (f, data);
   g_assert_cmpint (g_mkdir_with_parents (f->inbox_dir, 0750), ==, 0);
-  f->rejected = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect_swapped (f->inbox, "bundle-rejected", G_CALLBACK (on_bundle_rejected), f);
 }
 
+#define fixture_tear_down gh_test_inbox_tear_down
+
+/* Starts the inbox on what the test put in its folder and waits for the one refusal. */
 static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+start_and_wait_for_refusal (Fixture *f)
 {
-  g_clear_object (&f->inbox);
-  for (int i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_clear_object (&f->store);
-  g_clear_object (&f->trust);
-  g_ptr_array_unref (f->rejected);
-  gh_test_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->inbox_dir);
-}
+  g_autoptr(GError) error = NULL;
 
-static gboolean
-deadline_passed (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for_rejections (Fixture *f,
-                     guint    count)
-{
-  gboolean passed = FALSE;
-  guint deadline = g_timeout_add_seconds (20, deadline_passed, &passed);
-
-  while (f->rejected->len < count && !passed)
-    g_main_context_iteration (NULL, TRUE);
-  if (f->rejected->len < count)
-    gh_test_fail ("timed out: %u of %u refusals", f->rejected->len, count);
-  g_source_remove (deadline);
+  g_assert_true (gh_inbox_start (f->inbox, &error));
+  g_assert_no_error (error);
+  gh_test_inbox_wait (f, 0, 1, 20);
 }
 
 /* The refusal's words everywhere they go: signal, .reason file, store files. */
@@ -130,9 +75,7 @@ test_link_to_private_file (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (symlink (secret, link), ==, 0);
 
-  g_assert_true (gh_inbox_start (f->inbox, &error));
-  g_assert_no_error (error);
-  wait_for_rejections (f, 1);
+  start_and_wait_for_refusal (f);
   g_assert_nonnull (strstr (g_ptr_array_index (f->rejected, 0), "symbolic link"));
   /* The link was filed away, not what it points at. */
   g_assert_cmpint (g_lstat (moved, &st), ==, 0);
@@ -149,9 +92,7 @@ test_regular_file_not_quoted (Fixture       *f,
   g_autofree char *path = g_build_filename (f->inbox_dir, "d.bundle", NULL);
 
   g_assert_true (g_file_set_contents (path, SECRET " {\"a\": 1}\n", -1, &error));
-  g_assert_true (gh_inbox_start (f->inbox, &error));
-  g_assert_no_error (error);
-  wait_for_rejections (f, 1);
+  start_and_wait_for_refusal (f);
   g_assert_cmpstr (g_ptr_array_index (f->rejected, 0), ==,
                    "d.bundle: bundle: not valid JSON: an unquoted word at line 1, column 14");
   assert_secret_nowhere (f, "d.bundle");
@@ -161,14 +102,11 @@ static void
 test_fifo (Fixture       *f,
            gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (f->inbox_dir, "e.bundle", NULL);
 
   g_assert_cmpint (mkfifo (path, 0600), ==, 0);
-  g_assert_true (gh_inbox_start (f->inbox, &error));
-  g_assert_no_error (error);
   /* A FIFO with no writer would block a plain open for ever. */
-  wait_for_rejections (f, 1);
+  start_and_wait_for_refusal (f);
   g_assert_nonnull (strstr (g_ptr_array_index (f->rejected, 0), "a FIFO, not a regular file"));
 }
 

@@ -7,109 +7,25 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "config/gh-config.h"
-#include "config/gh-inbox.h"
 #include "gh-test-bundle.h"
+#include "gh-test-inbox.h"
 #include "gh-test-utils.h"
 
-typedef struct {
-  char      *dir;
-  char      *inbox_dir;
-  char      *key;
-  GhStore   *store;
-  GhTrust   *trust;
-  GhInbox   *inbox;
-  GPtrArray *changed;    /* GhCatalog, in the order announced */
-  GPtrArray *rejected;   /* "NAME: REASON" */
-} Fixture;
+typedef GhTestInbox Fixture;
 
-static void
-on_config_changed (Fixture   *f,
-                   GhCatalog *catalog)
-{
-  g_ptr_array_add (f->changed, g_object_ref (catalog));
-}
-
-static void
-on_bundle_rejected (Fixture    *f,
-                    const char *name,
-                    const char *reason)
-{
-  g_ptr_array_add (f->rejected, g_strdup_printf ("%s: %s", name, reason));
-}
-
+/* The shared fixture, whose inbox lives beside the store. */
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db = NULL;
-  g_autofree char *pub = NULL;
+  g_autofree char *expected = NULL;
 
-  f->dir = gh_test_mkdtemp ();
-  db = g_build_filename (f->dir, "store.db", NULL);
-  f->store = gh_store_open (db, GH_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  f->key = gh_test_bundle_keygen (f->dir, "hq");
-  pub = g_strconcat (f->key, ".pub", NULL);
-  f->trust = gh_trust_new_from_file (pub, &error);
-  g_assert_no_error (error);
-  f->inbox = gh_inbox_new (f->store, NULL, f->trust);
-  f->inbox_dir = g_strdup (gh_inbox_get_directory (f->inbox));
-  {
-    g_autofree char *expected = g_build_filename (f->dir, "inbox", NULL);
-    g_assert_cmpstr (f->inbox_dir, ==, expected);
-  }
-  f->changed = g_ptr_array_new_with_free_func (g_object_unref);
-  f->rejected = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect_swapped (f->inbox, "config-changed", G_CALLBACK (on_config_changed), f);
-  g_signal_connect_swapped (f->inbox, "bundle-rejected", G_CALLBACK (on_bundle_rejected), f);
+  gh_test_inbox_set_up (f, data);
+  expected = g_build_filename (f->dir, "inbox", NULL);
+  g_assert_cmpstr (f->inbox_dir, ==, expected);
 }
 
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  g_clear_object (&f->inbox);
-  /* Let a scan still in the worker finish before the folder goes. */
-  for (int i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_clear_object (&f->store);
-  g_clear_object (&f->trust);
-  g_ptr_array_unref (f->changed);
-  g_ptr_array_unref (f->rejected);
-  gh_test_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->inbox_dir);
-  g_free (f->key);
-}
-
-static gboolean
-deadline_passed (gpointer user_data)
-{
-  gboolean *passed = user_data;
-
-  *passed = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done says so, or fails after @seconds. The loop
- * sleeps until something happens (a folder event, a scan finishing, the deadline). */
-static void
-run_until (gboolean  (*done) (Fixture *f, gconstpointer data),
-           Fixture    *f,
-           gconstpointer data,
-           double      seconds)
-{
-  gboolean passed = FALSE;
-  guint deadline = g_timeout_add ((guint) (seconds * 1000), deadline_passed, &passed);
-
-  while (!done (f, data) && !passed)
-    g_main_context_iteration (NULL, TRUE);
-  if (!done (f, data))
-    gh_test_fail ("timed out after %.1f s waiting for the inbox", seconds);
-  g_source_remove (deadline);
-}
+#define fixture_tear_down gh_test_inbox_tear_down
 
 /* Dispatches what is pending now, without waiting for more. */
 static void
@@ -117,20 +33,6 @@ run_pending (void)
 {
   while (g_main_context_iteration (NULL, FALSE))
     ;
-}
-
-static gboolean
-changed_count_is (Fixture       *f,
-                  gconstpointer  data)
-{
-  return f->changed->len >= GPOINTER_TO_UINT (data);
-}
-
-static gboolean
-rejected_count_is (Fixture       *f,
-                   gconstpointer  data)
-{
-  return f->rejected->len >= GPOINTER_TO_UINT (data);
 }
 
 static gint64
@@ -191,21 +93,21 @@ test_arrivals (Fixture       *f,
   drop (f, "0002.bundle", v2);
   g_assert_true (gh_inbox_start (f->inbox, &error));
   g_assert_no_error (error);
-  run_until (changed_count_is, f, GUINT_TO_POINTER (1), 20);
+  gh_test_inbox_wait (f, 1, 0, 20);
   g_assert_cmpint (gh_catalog_get_version (g_ptr_array_index (f->changed, 0)), ==, 2);
   g_assert_true (exists_in (f, "applied", "0002.bundle"));
   g_assert_false (exists_in (f, "", "0002.bundle"));
 
   /* Renamed in while running. */
   drop (f, "0003.bundle", v3);
-  run_until (changed_count_is, f, GUINT_TO_POINTER (2), 20);
+  gh_test_inbox_wait (f, 2, 0, 20);
   g_assert_cmpint (gh_catalog_get_version (g_ptr_array_index (f->changed, 1)), ==, 3);
   g_assert_cmpint (active_version (f), ==, 3);
   g_assert_true (exists_in (f, "applied", "0003.bundle"));
 
   /* A bad one: rejected/, with the reason beside it; the config stays. */
   drop (f, "0004.bundle", bad);
-  run_until (rejected_count_is, f, GUINT_TO_POINTER (1), 20);
+  gh_test_inbox_wait (f, 0, 1, 20);
   g_assert_cmpstr (g_ptr_array_index (f->rejected, 0), ==,
                    "0004.bundle: offers[0].purpose: unknown purpose \"personalize.sizes\"");
   g_assert_true (exists_in (f, "rejected", "0004.bundle"));
@@ -218,7 +120,7 @@ test_arrivals (Fixture       *f,
 
   /* A replay of an applied bundle, under a new name, is refused too. */
   drop (f, "0003-again.bundle", v3);
-  run_until (rejected_count_is, f, GUINT_TO_POINTER (2), 20);
+  gh_test_inbox_wait (f, 0, 2, 20);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (f->rejected, 1), "0003-again.bundle: version: 3 is not newer"));
 
   /* Files that are not bundles are left alone: by the time a bundle dropped
@@ -229,7 +131,7 @@ test_arrivals (Fixture       *f,
 
     g_file_set_contents (note, "not a bundle", -1, &error);
     drop (f, "0005.bundle", v5);
-    run_until (changed_count_is, f, GUINT_TO_POINTER (3), 20);
+    gh_test_inbox_wait (f, 3, 0, 20);
     g_assert_true (g_file_test (note, G_FILE_TEST_IS_REGULAR));
     g_assert_cmpuint (f->rejected->len, ==, 2);
   }
@@ -252,7 +154,7 @@ test_hold (Fixture       *f,
 
   g_assert_true (gh_inbox_start (f->inbox, &error));
   drop (f, "0002.bundle", v2);
-  run_until (changed_count_is, f, GUINT_TO_POINTER (1), 20);
+  gh_test_inbox_wait (f, 1, 0, 20);
 
   /* A shopper arrives; HQ sends version 3 during the visit. */
   gh_inbox_set_hold (f->inbox, TRUE);
@@ -271,7 +173,7 @@ test_hold (Fixture       *f,
   g_assert_cmpuint (notified, ==, 1);
   gh_inbox_set_hold (f->inbox, FALSE);   /* no change, no notification */
   g_assert_cmpuint (notified, ==, 1);
-  run_until (changed_count_is, f, GUINT_TO_POINTER (2), 20);
+  gh_test_inbox_wait (f, 2, 0, 20);
   g_assert_cmpint (gh_catalog_get_version (g_ptr_array_index (f->changed, 1)), ==, 3);
   g_assert_cmpint (active_version (f), ==, 3);
   g_assert_true (exists_in (f, "applied", "0003.bundle"));
@@ -296,8 +198,8 @@ test_several_at_once (Fixture       *f,
   run_pending ();
   g_assert_cmpint (active_version (f), ==, 0);
   gh_inbox_set_hold (f->inbox, FALSE);
-  run_until (rejected_count_is, f, GUINT_TO_POINTER (1), 20);
-  run_until (changed_count_is, f, GUINT_TO_POINTER (1), 20);
+  gh_test_inbox_wait (f, 0, 1, 20);
+  gh_test_inbox_wait (f, 1, 0, 20);
   run_pending ();
   g_assert_cmpint (active_version (f), ==, 4);
   /* One announcement for the config in force, not one per bundle. */

@@ -440,7 +440,7 @@ test_forget_drops_last_visit (Fixture       *fx,
 static void
 test_config_refusals (void)
 {
-  static const struct { const char *change; const char *message; } cases[] = {
+  static const GhTestBundleRefusal cases[] = {
     { "{\"asks_again\":true,\"until_answered\":\"kept\",\"what_changed\":{\"en\":\"x\"}}",
       "purposes[0].notice_change.asks_again: only a consent purpose can ask again" },
     { "{\"asks_again\":false,\"until_answered\":\"kept\",\"what_changed\":{\"en\":\"x\"}}",
@@ -454,19 +454,7 @@ test_config_refusals (void)
   };
   g_autofree char *config = demo_config (1, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *edited = gh_test_bundle_edit (config, "purposes[0].notice_change",
-                                                     cases[i].change);
-      g_autoptr(GBytes) bytes = g_bytes_new (edited, strlen (edited));
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GhCatalog) catalog = gh_catalog_new_from_bytes (bytes, &error);
-
-      g_assert_null (catalog);
-      g_assert_error (error, GH_CATALOG_ERROR, GH_CATALOG_ERROR_INVALID);
-      if (strstr (error->message, cases[i].message) == NULL)
-        gh_test_fail ("case %u: \"%s\" does not say \"%s\"", i, error->message, cases[i].message);
-    }
+  gh_test_bundle_assert_refusals (config, "purposes[0].notice_change", cases, G_N_ELEMENTS (cases));
 }
 
 int

@@ -136,7 +136,7 @@ test_data_copy (void)
 static void
 test_refusals (void)
 {
-  static const struct { const char *value; const char *message; } cases[] = {
+  static const GhTestBundleRefusal cases[] = {
     { "[]", "value_labels: expected" },
     { "{\"segment\":[]}", "value_labels.segment: expected" },
     { "{\"segment\":{\"x\":\"words\"}}", "value_labels.segment.x" },
@@ -145,18 +145,7 @@ test_refusals (void)
   };
   g_autofree char *config = gh_test_bundle_config (1);
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *edited = gh_test_bundle_edit (config, "value_labels", cases[i].value);
-      g_autoptr(GBytes) bytes = g_bytes_new (edited, strlen (edited));
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GhCatalog) catalog = gh_catalog_new_from_bytes (bytes, &error);
-
-      g_assert_null (catalog);
-      g_assert_error (error, GH_CATALOG_ERROR, GH_CATALOG_ERROR_INVALID);
-      if (strstr (error->message, cases[i].message) == NULL)
-        gh_test_fail ("case %u: \"%s\" does not say \"%s\"", i, error->message, cases[i].message);
-    }
+  gh_test_bundle_assert_refusals (config, "value_labels", cases, G_N_ELEMENTS (cases));
 }
 
 int

@@ -19,7 +19,7 @@ bench_fleet (void)
   GhTestFleetFigures figures = { 0 };
   const char *batch_env = g_getenv ("GLASSHOUSE_HQ_FLEET_BATCH");
   int kiosks = 50, events = 2000, batch = batch_env != NULL ? atoi (batch_env) : 500;
-  GhTestPg *pg = gh_test_pg_start (TRUE, &skip);
+  GhTestPg *pg = gh_test_pg_start_sealed (TRUE, &skip);
 
   if (pg == NULL)
     {
@@ -48,7 +48,6 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_setenv ("PGPASSFILE", "/nonexistent/glasshouse-no-pgpass", TRUE);
   g_test_add_func ("/bench/hq-fleet", bench_fleet);
   return g_test_run ();
 }

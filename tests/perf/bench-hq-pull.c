@@ -99,7 +99,7 @@ bench_pull (void)
   g_autoptr(PGconn) db = NULL;
   const char *size = g_getenv ("GLASSHOUSE_BENCH_PULL");
   int members = size != NULL && atoi (size) > 0 ? atoi (size) : 100000;
-  GhTestPg *pg = gh_test_pg_start (TRUE, &skip);
+  GhTestPg *pg = gh_test_pg_start_sealed (TRUE, &skip);
   gint64 start;
   double pull_seconds, copy_seconds, round_ms, process_ms;
   GhHqSyncOptions options = { 0 };
@@ -186,7 +186,6 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_setenv ("PGPASSFILE", "/nonexistent/glasshouse-no-pgpass", TRUE);
   g_test_add_func ("/bench/hq-pull", bench_pull);
   return g_test_run ();
 }

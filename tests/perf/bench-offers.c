@@ -14,6 +14,7 @@
 
 #include "config/gh-catalog.h"
 #include "offers/gh-offers.h"
+#include "gh-test-utils.h"
 
 #define N_OFFERS   500
 #define N_ITEMS    200
@@ -232,14 +233,6 @@ cpu_us (void)
   return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 typedef struct {
   double p50;
   double p99;
@@ -250,7 +243,7 @@ figures (GArray *samples)
 {
   Figures f;
 
-  g_array_sort (samples, compare_doubles);
+  g_array_sort (samples, gh_test_compare_doubles);
   f.p50 = g_array_index (samples, double, samples->len / 2);
   f.p99 = g_array_index (samples, double, MIN (samples->len - 1, samples->len * 99 / 100));
   return f;

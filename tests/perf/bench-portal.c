@@ -122,13 +122,6 @@ one_done (GObject *source, GAsyncResult *result, gpointer data)
   g_free (one);
 }
 
-static int
-compare_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 /* Sends @n requests to @url all at once; fills p50/p99 in ms. */
 static double
 fire (const char *url, int n, double *p50, double *p99, int *failed)
@@ -149,7 +142,7 @@ fire (const char *url, int n, double *p50, double *p99, int *failed)
     }
   g_main_loop_run (run.loop);
   seconds = (g_get_monotonic_time () - start) / 1e6;
-  g_array_sort (run.latencies, compare_double);
+  g_array_sort (run.latencies, gh_test_compare_doubles);
   *p50 = g_array_index (run.latencies, double, run.latencies->len / 2);
   *p99 = g_array_index (run.latencies, double, MIN (run.latencies->len - 1, run.latencies->len * 99 / 100));
   *failed = run.failed;

@@ -26,6 +26,7 @@
 #include "gh-dashboard-page.h"
 #include "visit/gh-session.h"
 #include "gh-window-private.h"
+#include "gh-test-utils.h"
 
 static int runs = 15;
 #define WARM_UP_SIGN_INS 5
@@ -99,21 +100,13 @@ launch_ms (const char *self_path,
 
 /* ---- statistics ---------------------------------------------------------------- */
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 static double
 percentile (GArray *values,
             double  p)
 {
   guint index;
 
-  g_array_sort (values, compare_doubles);
+  g_array_sort (values, gh_test_compare_doubles);
   index = (guint) MIN (values->len - 1, (guint) (p * values->len));
   return g_array_index (values, double, index);
 }

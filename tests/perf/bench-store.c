@@ -26,6 +26,7 @@
 #include "config/gh-config.h"
 #include "demo/gh-demo.h"
 #include "store/gh-store.h"
+#include "gh-test-utils.h"
 
 #define PROFILE_TARGET 3.0
 #define TOGGLE_TARGET  2.0
@@ -43,14 +44,6 @@ typedef struct {
   GArray *ms;  /* double */
 } Samples;
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 /* The @p quantile of @n samples from @first on, left in run order. */
 static double
 percentile (GArray *ms,
@@ -61,7 +54,7 @@ percentile (GArray *ms,
   g_autofree double *sorted = g_memdup2 (&g_array_index (ms, double, first), n * sizeof (double));
   guint index = (guint) MIN (n - 1, (guint) (p * n + 0.999999) - 1);
 
-  qsort (sorted, n, sizeof (double), (int (*) (const void *, const void *)) compare_double);
+  qsort (sorted, n, sizeof (double), gh_test_compare_doubles);
   return sorted[index];
 }
 
@@ -225,7 +218,7 @@ report (const char *what,
   for (guint r = 0; r < ROUNDS; r++)
     ratios[r] = percentile (store_ms, r * per_round, per_round, 0.99)
                 / percentile (floor_ms, r * per_round, per_round, 0.99);
-  qsort (ratios, ROUNDS, sizeof (double), (int (*) (const void *, const void *)) compare_double);
+  qsort (ratios, ROUNDS, sizeof (double), gh_test_compare_doubles);
   median = ratios[ROUNDS / 2];
   met = median <= target;
 

@@ -207,10 +207,7 @@ gh_portal_fixture_new (char **skip_reason)
   g_autoptr(GhHq) hq = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* Only the conninfo given may supply a password, never a developer's ~/.pgpass. */
-  g_setenv ("PGPASSFILE", "/nonexistent/glasshouse-no-pgpass", TRUE);
-  g_unsetenv ("PGPASSWORD");
-  fx->pg = gh_test_pg_start (FALSE, skip_reason);
+  fx->pg = gh_test_pg_start_sealed (FALSE, skip_reason);
   if (fx->pg == NULL)
     {
       g_free (fx);
@@ -409,6 +406,23 @@ gh_portal_fixture_log (GhPortalFixture *fx)
   if (fx->log_path == NULL || !g_file_get_contents (fx->log_path, &text, NULL, NULL))
     return g_strdup (fx->earlier_log != NULL ? fx->earlier_log : "");
   return g_strconcat (fx->earlier_log != NULL ? fx->earlier_log : "", text, NULL);
+}
+
+void
+gh_portal_fixture_assert_log_lacks (const char         *log,
+                                    const char * const *secrets)
+{
+  for (guint i = 0; secrets[i] != NULL; i++)
+    if (strstr (log, secrets[i]) != NULL)
+      gh_test_fail ("the portal's log holds \"%s\"", secrets[i]);
+}
+
+GhPhone *
+gh_portal_fixture_phone (GhPortalFixture *fx)
+{
+  g_autofree char *base = gh_portal_fixture_base (fx);
+
+  return gh_phone_new (base);
 }
 
 char *

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "config/gh-catalog.h"
+#include "gh-portal-phone.h"
 #include "gh-test-pg.h"
 #include "store/gh-store.h"
 
@@ -62,10 +63,20 @@ void             gh_portal_fixture_stop  (GhPortalFixture *fx);
 void             gh_portal_fixture_kill  (GhPortalFixture *fx);
 /* What the portals started so far wrote to stderr. */
 char            *gh_portal_fixture_log   (GhPortalFixture *fx);
+/* Fails the test, naming it, if @log holds any of the NULL-terminated @secrets. */
+void             gh_portal_fixture_assert_log_lacks (const char         *log,
+                                                     const char * const *secrets);
 /* http(s)://127.0.0.1:PORT */
 char            *gh_portal_fixture_base  (GhPortalFixture *fx);
 /* A superuser connection to HQ's database. */
 PGconn          *gh_portal_fixture_admin (GhPortalFixture *fx);
+/* A new phone, with no cookies yet, pointed at the running portal. */
+GhPhone         *gh_portal_fixture_phone (GhPortalFixture *fx);
+
+/* The first line of a test that needs the fixture: without PostgreSQL installed
+ * there is none, and the test is skipped, saying why, rather than failed. */
+#define GH_PORTAL_REQUIRE_FIXTURE(fx, skip_reason) G_STMT_START { \
+  if ((fx) == NULL) { g_test_skip (skip_reason); return; } } G_STMT_END
 
 /* A token for @kind signed by @seed's key for @kiosk_id, expiring at @expires_at. */
 char            *gh_portal_fixture_token (const char      *kiosk_id,

@@ -16,21 +16,9 @@
 #include "gh-follow-up-page.h"
 #include "gh-portal-fixture.h"
 #include "gh-portal-phone.h"
+#include "gh-test-frame.h"
 #include "gh-test-utils.h"
 #include "receipts/gh-receipt.h"
-
-static void
-wait_for_frame (GtkWidget *window)
-{
-  while (!gtk_widget_get_mapped (window) || gtk_widget_get_width (window) == 0)
-    g_main_context_iteration (NULL, TRUE);
-  for (int i = 0; i < 20; i++)
-    {
-      g_usleep (5000);
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-    }
-}
 
 /* The kiosk's follow-up screen for the fixture's receipt, as a PNG in the build folder. */
 static char *
@@ -39,14 +27,10 @@ shoot_follow_up_screen (GhPortalFixture *fx)
   g_autoptr(GhStore) store = NULL;
   g_autoptr(GhReceipt) receipt = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
   GtkWidget *window, *page;
   char *path = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR"), "tests", "portal",
                                  "portal-kiosk-follow-up.png", NULL);
-  int w, h;
 
   store = gh_store_open (fx->kiosk_db, 0, &error);
   g_assert_no_error (error);
@@ -54,21 +38,8 @@ shoot_follow_up_screen (GhPortalFixture *fx)
   g_assert_no_error (error);
   page = gh_follow_up_page_new ();
   gh_follow_up_page_set_receipt (GH_FOLLOW_UP_PAGE (page), receipt, fx->catalog);
-  window = gtk_window_new ();
-  gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1080);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
-  wait_for_frame (window);
-  w = gtk_widget_get_width (window);
-  h = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  window = gh_test_window_new (page, 1920, 1080);
+  texture = gh_test_render_window (window, path);
   gtk_window_destroy (GTK_WINDOW (window));
   return path;
 }

@@ -29,15 +29,7 @@ static GhPortalFixture *fx;
 static char *skip_reason;
 static char *staff_hash;  /* never to be seen in the log */
 
-#define REQUIRE_FIXTURE() G_STMT_START { \
-  if (fx == NULL) { g_test_skip (skip_reason); return; } } G_STMT_END
-
-static GhPhone *
-new_phone (void)
-{
-  g_autofree char *base = gh_portal_fixture_base (fx);
-  return gh_phone_new (base);
-}
+#define REQUIRE_FIXTURE() GH_PORTAL_REQUIRE_FIXTURE (fx, skip_reason)
 
 /* A page as HQ staff see it, into the build folder for people to look at: @url live
  * (the sign-in page and its stylesheet), or @html as served (the self-contained report). */
@@ -96,7 +88,7 @@ test_report_needs_staff (void)
   g_autoptr(GhPhoneAnswer) form = NULL;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   answer = gh_phone_get (phone, "/hq/report");
   g_assert_cmpuint (answer->status, ==, 303);
   g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Location"), ==, "/hq");
@@ -125,7 +117,7 @@ test_csrf_required (void)
   g_autoptr(GhPhoneAnswer) report = NULL;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   form = gh_phone_get (phone, "/hq");  /* the pre-session cookie, but no token sent */
   answer = gh_phone_post (phone, "/hq/sign-in", "name", STAFF_NAME, "passphrase", STAFF_PASSPHRASE, NULL);
   g_assert_cmpuint (answer->status, ==, 403);
@@ -143,7 +135,7 @@ test_wrong_passphrase (void)
   g_autoptr(GhPhoneAnswer) unknown = NULL;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   wrong = staff_sign_in (phone, STAFF_NAME, "Lighthouse-Garden-43");
   unknown = staff_sign_in (phone, "hq.nobody", STAFF_PASSPHRASE);
   g_assert_cmpuint (wrong->status, ==, 403);
@@ -173,7 +165,7 @@ test_lockout (void)
   g_autoptr(GhPhoneAnswer) other = NULL;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   lock_out (phone, LOCKED_NAME);
   /* Locked: even the right passphrase is refused, and says when to come back. */
   right = staff_sign_in (phone, LOCKED_NAME, LOCKED_PASSPHRASE);
@@ -242,7 +234,7 @@ test_report (void)
   const char *cookie;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   signed_in = staff_sign_in (phone, STAFF_NAME, STAFF_PASSPHRASE);
   g_assert_cmpuint (signed_in->status, ==, 303);
   g_assert_cmpstr (soup_message_headers_get_one (signed_in->headers, "Location"), ==, "/hq/report");
@@ -298,7 +290,7 @@ test_sign_out (void)
   g_autofree char *cookie = NULL;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   signed_in = staff_sign_in (phone, STAFF_NAME, STAFF_PASSPHRASE);
   g_assert_cmpuint (signed_in->status, ==, 303);
   cookie = g_strdup (g_hash_table_lookup (phone->cookies, "gh_hq"));
@@ -325,9 +317,7 @@ test_log_scrubbed (void)
   g_assert_nonnull (strstr (log, "POST hq-sign-in 303"));
   g_assert_nonnull (strstr (log, "GET hq-report 200"));
   g_assert_null (strstr (log, staff_hash));
-  for (guint i = 0; secrets[i] != NULL; i++)
-    if (strstr (log, secrets[i]) != NULL)
-      gh_test_fail ("the portal's log holds \"%s\"", secrets[i]);
+  gh_portal_fixture_assert_log_lacks (log, secrets);
 }
 
 /* Without hq-staff-file the HQ pages are not there at all. */
@@ -340,7 +330,7 @@ test_off_without_staff_file (void)
   REQUIRE_FIXTURE ();
   gh_portal_fixture_stop (fx);
   gh_portal_fixture_start (fx, FALSE, NULL);
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   gh_phone_assert_invalid (phone, "/hq", 404);
   gh_phone_assert_invalid (phone, "/hq/report", 404);
   sign_in = gh_phone_post (phone, "/hq/sign-in", "name", STAFF_NAME, "passphrase", STAFF_PASSPHRASE, NULL);
@@ -388,10 +378,7 @@ main (int   argc,
   g_test_add_func ("/portal-hq/06-sign-out", test_sign_out);
   g_test_add_func ("/portal-hq/07-log-scrubbed", test_log_scrubbed);
   g_test_add_func ("/portal-hq/08-off-without-staff-file", test_off_without_staff_file);
-  status = g_test_run ();
-  if (fx != NULL)
-    gh_portal_fixture_stop (fx);
-  gh_portal_fixture_free (fx);
+  status = gh_test_run_and_free (fx, (GDestroyNotify) gh_portal_fixture_free, skip_reason);
   g_free (staff_hash);
   return status;
 }

@@ -21,15 +21,7 @@
 static GhPortalFixture *fx;
 static char *skip_reason;
 
-#define REQUIRE_FIXTURE() G_STMT_START { \
-  if (fx == NULL) { g_test_skip (skip_reason); return; } } G_STMT_END
-
-static GhPhone *
-new_phone (void)
-{
-  g_autofree char *base = gh_portal_fixture_base (fx);
-  return gh_phone_new (base);
-}
+#define REQUIRE_FIXTURE() GH_PORTAL_REQUIRE_FIXTURE (fx, skip_reason)
 
 /* ---- the receipt ----------------------------------------------------------- */
 
@@ -41,7 +33,7 @@ test_receipt_page (void)
   g_autofree char *path = NULL;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   path = g_strconcat ("/r/", fx->token, NULL);
   answer = gh_phone_get (phone, path);
   g_assert_cmpuint (answer->status, ==, 200);
@@ -61,7 +53,7 @@ test_receipt_page (void)
   /* A receipt made with staff's help, in German: its page says who helped, in its language. */
   {
     g_autofree char *staff_path = g_strconcat ("/r/", fx->staff_token, NULL);
-    g_autoptr(GhPhone) other = new_phone ();
+    g_autoptr(GhPhone) other = gh_portal_fixture_phone (fx);
     g_autoptr(GhPhoneAnswer) staff = gh_phone_get (other, staff_path);
 
     g_assert_cmpuint (staff->status, ==, 200);
@@ -84,7 +76,7 @@ test_receipt_german (void)
   g_autofree char *de = NULL;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   path = g_strconcat ("/r/", fx->token, NULL);
   /* The receipt was issued in English: its page is, whatever the phone says... */
   phone->accept_language = g_strdup ("de-DE,de;q=0.9");
@@ -118,7 +110,7 @@ test_receipt_refusals (void)
   gsize n;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   /* Forged: one character of the signature changed. */
   forged = g_strdup (fx->token);
   n = strlen (forged);
@@ -218,7 +210,7 @@ test_code_form (void)
   guint last = 0;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   home = gh_phone_get (phone, "/");
   g_assert_cmpuint (home->status, ==, 200);
   gh_phone_assert_security_headers (home, TRUE);
@@ -289,7 +281,7 @@ test_sign_in_lockout (void)
   guint status = 0;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   /* Without the CSRF token nothing is checked at all. */
   {
     g_autoptr(GhPhoneAnswer) bare = gh_phone_post (phone, "/sign-in", "loyalty", "4000000002",
@@ -376,8 +368,8 @@ test_member_switches_off (void)
   choice_path = g_strconcat ("/me/choice?purpose=", fx->offer_purpose, NULL);
   switch_off_link = g_strconcat (choice_path, "\">Switch off", NULL);
   switch_on_link = g_strconcat (choice_path, "\">Switch on", NULL);
-  phone = new_phone ();
-  stranger = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
+  stranger = gh_portal_fixture_phone (fx);
   /* Nothing personal without signing in. */
   anonymous = gh_phone_get (stranger, "/me");
   g_assert_cmpuint (anonymous->status, ==, 303);
@@ -480,7 +472,7 @@ test_member_copy (void)
   JsonObject *root;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   g_assert_cmpuint (gh_phone_sign_in (phone, "4000000001", "0001"), ==, 303);
   json = gh_phone_get (phone, "/me/copy.json");
   g_assert_cmpuint (json->status, ==, 200);
@@ -514,7 +506,7 @@ test_member_forget (void)
   g_autofree char *csrf = NULL;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   g_assert_cmpuint (gh_phone_sign_in (phone, "4000000003", "0003"), ==, 303);
   confirm = gh_phone_get (phone, "/me/forget");
   g_assert_cmpuint (confirm->status, ==, 200);
@@ -546,7 +538,7 @@ test_forgotten_receipt_refused (void)
   g_autoptr(GhPhoneAnswer) before = NULL;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   path = g_strconcat ("/r/", fx->token, NULL);
   before = gh_phone_get (phone, path);
   g_assert_cmpuint (before->status, ==, 200);
@@ -572,7 +564,7 @@ test_limits (void)
   gint64 start;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   answer = gh_phone_post (phone, "/code", "code", big, NULL);
   g_assert_cmpuint (answer->status, ==, 413);
   gh_phone_assert_security_headers (answer, TRUE);
@@ -610,9 +602,7 @@ test_log_scrubbed (void)
   g_assert_null (strstr (log, fx->token));
   g_assert_null (strstr (log, fx->ref));
   g_assert_null (strstr (log, fx->short_code));
-  for (guint i = 0; secrets[i] != NULL; i++)
-    if (strstr (log, secrets[i]) != NULL)
-      gh_test_fail ("the portal's log holds \"%s\"", secrets[i]);
+  gh_portal_fixture_assert_log_lacks (log, secrets);
 }
 
 /* ---- the portal killed --------------------------------------------------------------- */
@@ -630,7 +620,7 @@ test_portal_killed (void)
   gint64 decisions;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   g_assert_cmpuint (gh_phone_sign_in (phone, "4000000001", "0001"), ==, 303);
   db = gh_portal_fixture_admin (fx);
   decisions = gh_test_pg_int (db, "SELECT count (*) FROM glasshouse.decision");
@@ -643,7 +633,7 @@ test_portal_killed (void)
   me = gh_phone_get (phone, "/me");
   g_assert_cmpuint (me->status, ==, 303);
   g_assert_cmpstr (soup_message_headers_get_one (me->headers, "Location"), ==, "/sign-in");
-  after = new_phone ();
+  after = gh_portal_fixture_phone (fx);
   path = g_strconcat ("/r/", fx->token, NULL);
   receipt = gh_phone_get (after, path);
   g_assert_cmpuint (receipt->status, ==, 200);
@@ -662,7 +652,7 @@ test_hq_down (void)
   gint64 start;
 
   REQUIRE_FIXTURE ();
-  phone = new_phone ();
+  phone = gh_portal_fixture_phone (fx);
   /* Last: stops HQ for good. */
   kill (gh_test_pg_postmaster_pid (fx->pg), SIGKILL);
   g_usleep (200 * 1000);
@@ -683,8 +673,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
   fx = gh_portal_fixture_new (&skip_reason);
   if (fx != NULL)
@@ -703,9 +691,5 @@ main (int   argc,
   g_test_add_func ("/portal/11-log-scrubbed", test_log_scrubbed);
   g_test_add_func ("/portal/12-forgotten-receipt-refused", test_forgotten_receipt_refused);
   g_test_add_func ("/portal/13-hq-down", test_hq_down);
-  status = g_test_run ();
-  if (fx != NULL)
-    gh_portal_fixture_stop (fx);
-  gh_portal_fixture_free (fx);
-  return status;
+  return gh_test_run_and_free (fx, (GDestroyNotify) gh_portal_fixture_free, skip_reason);
 }
