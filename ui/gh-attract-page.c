@@ -69,6 +69,17 @@ gh_attract_page_language_name (const char *code)
   return code;
 }
 
+GtkWidget *
+gh_attract_page_language_toggle_new (const char *code)
+{
+  GtkWidget *button = gtk_toggle_button_new_with_label (gh_attract_page_language_name (code));
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "kiosk.language");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", code);
+  gtk_widget_add_css_class (button, "language");
+  return button;
+}
+
 static void show_catalog (GhAttractPage *self);
 
 static void
@@ -275,15 +286,7 @@ show_catalog (GhAttractPage *self)
   if (languages == NULL || g_strv_length ((char **) languages) < 2)
     return;
   for (guint i = 0; languages[i] != NULL; i++)
-    {
-      GtkWidget *button = gtk_toggle_button_new_with_label (
-        gh_attract_page_language_name (languages[i]));
-
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "kiosk.language");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", languages[i]);
-      gtk_widget_add_css_class (button, "language");
-      gtk_box_append (self->language_box, button);
-    }
+    gtk_box_append (self->language_box, gh_attract_page_language_toggle_new (languages[i]));
 }
 
 void

@@ -26,5 +26,8 @@ void        gh_attract_page_add_speech_controls (GhAttractPage *self,
                                                  GtkWidget     *controls);
 /* A language's name in that language ("Deutsch"), for language buttons. */
 const char *gh_attract_page_language_name (const char   *code);
+/* A toggle for the kiosk.language action with @code as its target, named in that
+ * language: the attract page's row and the top bar's menu have the same. */
+GtkWidget  *gh_attract_page_language_toggle_new (const char *code);
 
 G_END_DECLS

@@ -59,13 +59,5 @@ gh_window_rebuild_language_box (GhWindow *self)
   gtk_menu_button_set_label (self->language_button,
                              gh_attract_page_language_name (self->language));
   for (guint i = 0; languages[i] != NULL; i++)
-    {
-      GtkWidget *button = gtk_toggle_button_new_with_label (
-        gh_attract_page_language_name (languages[i]));
-
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "kiosk.language");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", languages[i]);
-      gtk_widget_add_css_class (button, "language");
-      gtk_box_append (self->language_box, button);
-    }
+    gtk_box_append (self->language_box, gh_attract_page_language_toggle_new (languages[i]));
 }
