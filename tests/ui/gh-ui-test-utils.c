@@ -353,6 +353,42 @@ gh_ui_test_save_png (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
+char *
+gh_ui_test_consent_state (const char *db,
+                          const char *loyalty_id,
+                          const char *purpose_id)
+{
+  g_autoptr(JsonNode) root = gh_ui_test_ctl_json (db, "customer", "show", loyalty_id, "--json",
+                                                  NULL);
+  JsonArray *consents = json_object_get_array_member (json_node_get_object (root), "consents");
+
+  for (guint i = 0; i < json_array_get_length (consents); i++)
+    {
+      JsonObject *consent = json_array_get_object_element (consents, i);
+
+      if (g_str_equal (json_object_get_string_member (consent, "purpose"), purpose_id))
+        return g_strdup (json_object_get_string_member (consent, "state"));
+    }
+  return NULL;
+}
+
+GhConsentRow *
+gh_ui_test_choice_row (GtkWidget  *dashboard,
+                       const char *purpose_id)
+{
+  g_autoptr(GPtrArray) rows = gh_ui_test_find_all (dashboard, GH_TYPE_CONSENT_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GhConsentRow *row = rows->pdata[i];
+
+      if (g_str_equal (gh_purpose_get_id (gh_consent_row_get_purpose (row)), purpose_id)
+          && gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_POPOVER) == NULL)
+        return row;
+    }
+  g_error ("no switch row of purpose \"%s\" on the dashboard", purpose_id);
+}
+
 JsonNode *
 gh_ui_test_ctl_json (const char *db,
                      const char *first_arg,

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 
+#include "gh-consent-row.h"
 #include "gh-window-private.h"
 
 G_BEGIN_DECLS
@@ -115,6 +116,17 @@ void       gh_ui_test_save_png       (GtkWidget    *widget,
 JsonNode  *gh_ui_test_ctl_json       (const char   *db,
                                       const char   *first_arg,
                                       ...) G_GNUC_NULL_TERMINATED;
+
+/* The state of @purpose_id for @loyalty_id as `glasshouse-ctl customer show` reports
+ * it ("granted", "revoked", ...), or NULL when it has none. */
+char      *gh_ui_test_consent_state  (const char   *db,
+                                      const char   *loyalty_id,
+                                      const char   *purpose_id);
+
+/* The switch row of @purpose_id in the dashboard's choices column (not the ones in
+ * the popovers of the "because…" chips); fails the test when there is none. */
+GhConsentRow *gh_ui_test_choice_row  (GtkWidget    *dashboard,
+                                      const char   *purpose_id);
 
 /* For the changed-notice tests: @loyalty_id says yes to personalised offers and
  * emails under the active config's notices, then a new config is made active whose

@@ -99,19 +99,10 @@ static GtkWidget *
 consent_switch (GtkWidget  *dashboard,
                 const char *purpose_id)
 {
-  g_autoptr(GPtrArray) rows = gh_ui_test_find_all (dashboard, GH_TYPE_CONSENT_ROW);
+  GhConsentRow *row = gh_ui_test_choice_row (dashboard, purpose_id);
+  g_autoptr(GPtrArray) switches = gh_ui_test_find_all (GTK_WIDGET (row), GTK_TYPE_SWITCH);
 
-  for (guint i = 0; i < rows->len; i++)
-    {
-      GhConsentRow *row = rows->pdata[i];
-      if (g_str_equal (gh_purpose_get_id (gh_consent_row_get_purpose (row)), purpose_id)
-          && gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_POPOVER) == NULL)
-        {
-          g_autoptr(GPtrArray) switches = gh_ui_test_find_all (GTK_WIDGET (row), GTK_TYPE_SWITCH);
-          return switches->pdata[0];
-        }
-    }
-  g_assert_not_reached ();
+  return switches->pdata[0];
 }
 
 static void

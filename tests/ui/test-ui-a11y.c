@@ -51,39 +51,6 @@ preview_ready (gpointer data)
   return list != NULL && gtk_widget_get_first_child (list) != NULL;
 }
 
-static GhConsentRow *
-choice_row (GtkWidget  *dashboard,
-            const char *purpose_id)
-{
-  g_autoptr(GPtrArray) rows = gh_ui_test_find_all (dashboard, GH_TYPE_CONSENT_ROW);
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      GhConsentRow *row = rows->pdata[i];
-      if (g_str_equal (gh_purpose_get_id (gh_consent_row_get_purpose (row)), purpose_id)
-          && gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_POPOVER) == NULL)
-        return row;
-    }
-  g_assert_not_reached ();
-}
-
-static char *
-ctl_consent_state (const char *loyalty_id,
-                   const char *purpose_id)
-{
-  g_autoptr(JsonNode) root = gh_ui_test_ctl_json (db_path, "customer", "show", loyalty_id,
-                                                  "--json", NULL);
-  JsonArray *consents = json_object_get_array_member (json_node_get_object (root), "consents");
-
-  for (guint i = 0; i < json_array_get_length (consents); i++)
-    {
-      JsonObject *consent = json_array_get_object_element (consents, i);
-      if (g_str_equal (json_object_get_string_member (consent, "purpose"), purpose_id))
-        return g_strdup (json_object_get_string_member (consent, "state"));
-    }
-  return NULL;
-}
-
 /* The @index-th widget of @type under @root, depth first (borrowed). */
 static GtkWidget *
 nth_of_type (GtkWidget *root,
@@ -174,9 +141,9 @@ walk_every_screen (int width,
       gtk_widget_activate_action (dashboard, "dashboard.show-section", "s", "choices");
       check_screen (window, "dashboard: choices");
     }
-  gtk_switch_set_active (GTK_SWITCH (nth_of_type (GTK_WIDGET (choice_row (dashboard,
-                                                                           "personalize.offers")),
-                                                 GTK_TYPE_SWITCH, 0)), FALSE);
+  gtk_switch_set_active (GTK_SWITCH (nth_of_type (
+    GTK_WIDGET (gh_ui_test_choice_row (dashboard, "personalize.offers")), GTK_TYPE_SWITCH, 0)),
+    FALSE);
   g_assert_true (gh_ui_test_wait (preview_ready, dashboard, 5000));
   check_screen (window, "dashboard: preview");
   gtk_widget_activate_action (dashboard, "dashboard.confirm", NULL);
@@ -350,7 +317,7 @@ test_keyboard_visit (void)
 
   /* Switch "personalized offers" off: Tab to its switch, Enter; the preview takes
    * the focus to its confirm button once it knows what would go. */
-  toggle = nth_of_type (GTK_WIDGET (choice_row (dashboard, "personalize.offers")),
+  toggle = nth_of_type (GTK_WIDGET (gh_ui_test_choice_row (dashboard, "personalize.offers")),
                         GTK_TYPE_SWITCH, 0);
   g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_inside, toggle, 300));
   expect_ring (win, "consent switch");
@@ -367,7 +334,7 @@ test_keyboard_visit (void)
   gh_a11y_press_enter (win);
   g_assert_true (gh_ui_test_wait (undo_shown, dashboard, 5000));
   g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
-  state = ctl_consent_state (loyalty, "personalize.offers");
+  state = gh_ui_test_consent_state (db_path, loyalty, "personalize.offers");
   g_assert_cmpstr (state, ==, "revoked");
   g_clear_pointer (&state, g_free);
 
@@ -376,9 +343,10 @@ test_keyboard_visit (void)
   expect_ring (win, "undo");
   gh_a11y_press_enter (win);
   g_assert_true (gh_ui_test_wait (dashboard_idle, dashboard, 5000));
-  state = ctl_consent_state (loyalty, "personalize.offers");
+  state = gh_ui_test_consent_state (db_path, loyalty, "personalize.offers");
   g_assert_cmpstr (state, ==, "granted");
-  g_assert_true (gh_consent_row_get_granted (choice_row (dashboard, "personalize.offers")));
+  g_assert_true (gh_consent_row_get_granted (
+    gh_ui_test_choice_row (dashboard, "personalize.offers")));
 
   /* Sign out. */
   g_assert_true (gh_a11y_tab_until (win, gh_a11y_focus_is_button, (gpointer) "Sign out", 300));
@@ -927,7 +895,7 @@ assert_sharing_told (GtkWidget  *dashboard,
                      const char *purpose_id,
                      const char *sentence)
 {
-  GtkWidget *row = GTK_WIDGET (choice_row (dashboard, purpose_id));
+  GtkWidget *row = GTK_WIDGET (gh_ui_test_choice_row (dashboard, purpose_id));
   g_autofree char *text = gh_ui_test_collect_text (row);
   g_autofree char *problem = NULL;
   Shown shown = { row, sentence };
@@ -986,7 +954,8 @@ test_sharing_told (void)
   /* A purpose that cannot be switched off tells it all the same. */
   assert_sharing_told (dashboard, "legal.tax_records", tax_en);
   /* A purpose that shares with nobody says nothing of the kind. */
-  email_text = gh_ui_test_collect_text (GTK_WIDGET (choice_row (dashboard, "marketing.email")));
+  email_text = gh_ui_test_collect_text (
+    GTK_WIDGET (gh_ui_test_choice_row (dashboard, "marketing.email")));
   g_assert_null (strstr (email_text, "Shared with"));
 
   /* The kiosk's words and HQ's reason, both in the visit's language. */

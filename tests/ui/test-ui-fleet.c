@@ -15,38 +15,11 @@
 #define LOYALTY "4000000002"
 #define PIN "0002"
 
-static char *
-ctl_consent_state (const char *db,
-                   const char *purpose_id)
-{
-  g_autoptr(JsonNode) root = gh_ui_test_ctl_json (db, "customer", "show", LOYALTY, "--json",
-                                                  NULL);
-  JsonArray *consents = json_object_get_array_member (json_node_get_object (root), "consents");
-
-  for (guint i = 0; i < json_array_get_length (consents); i++)
-    {
-      JsonObject *consent = json_array_get_object_element (consents, i);
-      if (g_str_equal (json_object_get_string_member (consent, "purpose"), purpose_id))
-        return g_strdup (json_object_get_string_member (consent, "state"));
-    }
-  return NULL;
-}
-
 static GhConsentRow *
 choice_row (GhWindow   *window,
             const char *purpose_id)
 {
-  GtkWidget *dashboard = _gh_window_get_page (window, "dashboard");
-  g_autoptr(GPtrArray) rows = gh_ui_test_find_all (dashboard, GH_TYPE_CONSENT_ROW);
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      GhConsentRow *row = rows->pdata[i];
-      if (g_str_equal (gh_purpose_get_id (gh_consent_row_get_purpose (row)), purpose_id)
-          && gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_POPOVER) == NULL)
-        return row;
-    }
-  g_assert_not_reached ();
+  return gh_ui_test_choice_row (_gh_window_get_page (window, "dashboard"), purpose_id);
 }
 
 static char *
@@ -80,7 +53,7 @@ static gboolean
 store_revoked (gpointer data)
 {
   StoreWait *wait = data;
-  g_autofree char *state = ctl_consent_state (wait->db, wait->purpose);
+  g_autofree char *state = gh_ui_test_consent_state (wait->db, LOYALTY, wait->purpose);
 
   return g_strcmp0 (state, "revoked") == 0;
 }
@@ -142,7 +115,7 @@ test_revoked_at_a_shows_at_b (void)
   /* Not under the shopper: B's screen and store are as they were. */
   g_assert_true (gh_ui_test_wait_frames (GTK_WIDGET (window), 2));
   g_assert_true (gh_consent_row_get_granted (choice_row (window, purpose)));
-  state = ctl_consent_state (db_b, purpose);
+  state = gh_ui_test_consent_state (db_b, LOYALTY, purpose);
   g_assert_cmpstr (state, ==, "granted");
 
   /* The visit ends: the kiosk applies it before the next sign-in, which shows it. */

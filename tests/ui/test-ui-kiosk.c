@@ -109,18 +109,7 @@ static GhConsentRow *
 choice_row (GhWindow   *window,
             const char *purpose_id)
 {
-  GtkWidget *dashboard = GTK_WIDGET (dashboard_of (window));
-  g_autoptr(GPtrArray) rows = gh_ui_test_find_all (dashboard, GH_TYPE_CONSENT_ROW);
-
-  /* The choices column, not the popovers of the "because…" chips. */
-  for (guint i = 0; i < rows->len; i++)
-    {
-      GhConsentRow *row = rows->pdata[i];
-      if (g_str_equal (gh_purpose_get_id (gh_consent_row_get_purpose (row)), purpose_id)
-          && gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_POPOVER) == NULL)
-        return row;
-    }
-  g_assert_not_reached ();
+  return gh_ui_test_choice_row (GTK_WIDGET (dashboard_of (window)), purpose_id);
 }
 
 static void
@@ -132,23 +121,6 @@ tap_switch (GhConsentRow *row,
   g_assert_cmpuint (switches->len, ==, 1);
   g_assert_true (gtk_widget_get_sensitive (switches->pdata[0]));
   gtk_switch_set_active (switches->pdata[0], on);
-}
-
-static char *
-ctl_consent_state (const char *loyalty_id,
-                   const char *purpose_id)
-{
-  g_autoptr(JsonNode) root = gh_ui_test_ctl_json (db_path, "customer", "show", loyalty_id,
-                                                  "--json", NULL);
-  JsonArray *consents = json_object_get_array_member (json_node_get_object (root), "consents");
-
-  for (guint i = 0; i < json_array_get_length (consents); i++)
-    {
-      JsonObject *consent = json_array_get_object_element (consents, i);
-      if (g_str_equal (json_object_get_string_member (consent, "purpose"), purpose_id))
-        return g_strdup (json_object_get_string_member (consent, "state"));
-    }
-  return NULL;
 }
 
 /* The last event of @kind for @purpose_id in the outbox, as its JSON line. */
@@ -361,7 +333,7 @@ test_preview_kept_on_is_counted (void)
   wanted.kept_on++;
   g_assert_true (gh_ui_test_wait (preview_counted, &wanted, 5000));
   g_assert_true (gh_consent_row_get_granted (choice_row (window, purpose)));
-  state = ctl_consent_state ("4000000015", purpose);
+  state = gh_ui_test_consent_state (db_path, "4000000015", purpose);
   g_assert_cmpstr (state, ==, "granted");
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -409,7 +381,7 @@ test_revoke_preview_confirm_undo (void)
   tap_switch (choice_row (window, purpose), FALSE);
   g_assert_true (gh_dashboard_page_get_preview_shown (dashboard));
   /* Nothing is written before the shopper confirms. */
-  state = ctl_consent_state (loyalty, purpose);
+  state = gh_ui_test_consent_state (db_path, loyalty, purpose);
   g_assert_cmpstr (state, ==, "granted");
   g_clear_pointer (&state, g_free);
 
@@ -435,7 +407,7 @@ test_revoke_preview_confirm_undo (void)
   g_assert_cmpstr (after_text, ==, without_text);
   g_assert_false (gh_consent_row_get_granted (choice_row (window, purpose)));
   /* ...and the store has the revocation and its event, by the shopper. */
-  state = ctl_consent_state (loyalty, purpose);
+  state = gh_ui_test_consent_state (db_path, loyalty, purpose);
   g_assert_cmpstr (state, ==, "revoked");
   g_clear_pointer (&state, g_free);
   event = last_event ("consent.revoked", purpose);
@@ -451,7 +423,7 @@ test_revoke_preview_confirm_undo (void)
   restored_text = join_ids (restored);
   before_text = join_ids (before);
   g_assert_cmpstr (restored_text, ==, before_text);
-  state = ctl_consent_state (loyalty, purpose);
+  state = gh_ui_test_consent_state (db_path, loyalty, purpose);
   g_assert_cmpstr (state, ==, "granted");
   g_clear_pointer (&event, g_free);
   event = last_event ("consent.granted", purpose);
@@ -832,7 +804,7 @@ change_a_choice (GhWindow   *window,
                  const char *loyalty)
 {
   GhDashboardPage *dashboard = dashboard_of (window);
-  g_autofree char *state = ctl_consent_state (loyalty, "personalize.offers");
+  g_autofree char *state = gh_ui_test_consent_state (db_path, loyalty, "personalize.offers");
   gboolean granted = g_strcmp0 (state, "granted") == 0;
 
   tap_switch (choice_row (window, "personalize.offers"), !granted);
