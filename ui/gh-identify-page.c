@@ -16,6 +16,7 @@
 #include "gh-identify-page.h"
 #include "gh-keypad.h"
 #include "gh-widget-template.h"
+#include "gh-wrapped-label.h"
 
 #define MIN_NUMBER_DIGITS 6
 #define MIN_PIN_DIGITS 4
@@ -240,11 +241,8 @@ show_status (GhIdentifyPage *self,
 
   self->status = status;
   text = status_text (self);
-  gtk_label_set_label (self->status_label, text);
-  if (status != STATUS_NONE && status != STATUS_CHECKING)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  gh_status_label_set (self->status_label, text,
+                       status != STATUS_NONE && status != STATUS_CHECKING);
 }
 
 static void

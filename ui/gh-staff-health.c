@@ -11,6 +11,7 @@
 
 #include "gh-staff-health.h"
 #include "gh-widget-template.h"
+#include "gh-wrapped-label.h"
 
 struct _GhStaffHealth
 {
@@ -143,11 +144,7 @@ gh_staff_health_show (GhStaffHealth  *self,
   gtk_label_set_label (self->refused_label, refused);
   gtk_label_set_label (self->outbox_label, outbox);
   gtk_label_set_label (self->size_label, size);
-  gtk_label_set_label (self->chain_label, chain);
-  if (health->chain_ok)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->chain_label), "error");
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (self->chain_label), "error");
+  gh_status_label_set (self->chain_label, chain, !health->chain_ok);
 }
 
 static void
@@ -178,8 +175,7 @@ on_collected (GObject      *source,
   else
     {
       /* Staff, not shoppers, read this: the store's own message is the useful one. */
-      gtk_label_set_label (self->chain_label, error->message);
-      gtk_widget_add_css_class (GTK_WIDGET (self->chain_label), "error");
+      gh_status_label_set (self->chain_label, error->message, TRUE);
     }
   set_loading (self, FALSE);
 }

@@ -16,6 +16,7 @@
 #include "gh-staff-health.h"
 #include "gh-staff-page.h"
 #include "gh-widget-template.h"
+#include "gh-wrapped-label.h"
 
 struct _GhStaffPage
 {
@@ -63,11 +64,7 @@ set_status (GhStaffPage *self,
             const char  *message,
             gboolean     is_error)
 {
-  gtk_label_set_label (self->status_label, message != NULL ? message : "");
-  if (is_error)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  gh_status_label_set (self->status_label, message, is_error);
 }
 
 /* Why "Clear lockout" cannot act now, NULL when it can. */

@@ -13,6 +13,7 @@
 #include "gh-keypad.h"
 #include "gh-staff-sign-in.h"
 #include "gh-widget-template.h"
+#include "gh-wrapped-label.h"
 
 struct _GhStaffSignIn
 {
@@ -57,11 +58,7 @@ set_status (GhStaffSignIn *self,
             const char    *message,
             gboolean       is_error)
 {
-  gtk_label_set_label (self->status_label, message != NULL ? message : "");
-  if (is_error)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  gh_status_label_set (self->status_label, message, is_error);
 }
 
 static void

@@ -1,4 +1,4 @@
-/* The kiosk's paragraph label, and emptying a box (see gh-wrapped-label.h).
+/* The kiosk's paragraph label, status lines and emptying a box (see gh-wrapped-label.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "glasshouse-ui"
@@ -21,6 +21,18 @@ gh_wrapped_label_new (const char *text,
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
   return label;
+}
+
+void
+gh_status_label_set (GtkLabel   *label,
+                     const char *message,
+                     gboolean    is_error)
+{
+  gtk_label_set_label (label, message != NULL ? message : "");
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
 }
 
 void

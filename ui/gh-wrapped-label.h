@@ -1,5 +1,5 @@
-/* The kiosk's paragraph label, and emptying a box: the pieces the pages built in code
- * (dashboard, Forget me, notices, the top bar's menus) share.
+/* The kiosk's paragraph label, its status lines, and emptying a box: the pieces the
+ * pages share (dashboard, Forget me, notices, sign-in, staff, the top bar's menus).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
@@ -17,6 +17,11 @@ G_BEGIN_DECLS
 GtkWidget *gh_wrapped_label_new (const char *text,
                                  const char *css_class,
                                  int         max_width_chars);
+
+/* Shows @message (NULL: nothing) on a status line, in the error look when @is_error. */
+void       gh_status_label_set  (GtkLabel   *label,
+                                 const char *message,
+                                 gboolean    is_error);
 
 /* Removes every child of @box. */
 void       gh_box_remove_all    (GtkBox     *box);
