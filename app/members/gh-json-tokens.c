@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "config/gh-json-limits.h"
 #include "members/gh-json-tokens.h"
 
 typedef struct {
@@ -45,21 +46,6 @@ skip_space (Scanner *s)
         break;
       s->at++;
     }
-}
-
-static int
-hex4 (const char *p)
-{
-  int value = 0;
-
-  for (int i = 0; i < 4; i++)
-    {
-      int digit = g_ascii_xdigit_value (p[i]);
-      if (digit < 0)
-        return -1;
-      value = value * 16 + digit;
-    }
-  return value;
 }
 
 static gboolean
@@ -108,7 +94,7 @@ scan_string (Scanner     *s,
       if (c != 'u' || s->at + 6 > s->length)
         return fail (s, "an invalid escape in a string");
       {
-        int unit = hex4 (s->text + s->at + 2);
+        int unit = gh_json_hex4 (s->text + s->at + 2, s->text + s->length);
 
         if (unit < 0)
           return fail (s, "an invalid \\u escape in a string");
@@ -119,7 +105,8 @@ scan_string (Scanner     *s,
         if (unit >= 0xd800 && unit <= 0xdbff)
           {
             int low = s->at + 12 <= s->length && s->text[s->at + 6] == '\\' &&
-                      s->text[s->at + 7] == 'u' ? hex4 (s->text + s->at + 8) : -1;
+                      s->text[s->at + 7] == 'u'
+                      ? gh_json_hex4 (s->text + s->at + 8, s->text + s->length) : -1;
             if (low < 0xdc00 || low > 0xdfff)
               return fail (s, "an unpaired surrogate escape in a string");
             s->at += 6;
@@ -375,13 +362,13 @@ gh_json_token_dup (const char        *text,
         case 't': g_string_append_c (out, '\t'); break;
         case 'u':
           {
-            gunichar unit = hex4 (text + i + 1);
+            gunichar unit = gh_json_hex4 (text + i + 1, text + token->end);
 
             i += 4;
             /* The tokenizer accepted only paired surrogates. */
             if (unit >= 0xd800 && unit <= 0xdbff)
               {
-                gunichar low = hex4 (text + i + 3);
+                gunichar low = gh_json_hex4 (text + i + 3, text + token->end);
                 unit = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
                 i += 6;
               }
