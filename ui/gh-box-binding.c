@@ -5,7 +5,7 @@
 #include "config.h"
 
 #include "gh-box-binding.h"
-#include "gh-wrapped-label.h"
+#include "gh-ui-widgets.h"
 
 struct _GhBoxBinding
 {
@@ -29,24 +29,16 @@ nth_child (GtkBox *box,
   return child;
 }
 
+/* Removes @removed children at @position and makes @added from the model's items there. */
 static void
-on_items_changed (GListModel   *model,
+replace_children (GhBoxBinding *self,
                   guint         position,
                   guint         removed,
-                  guint         added,
-                  GhBoxBinding *self)
+                  guint         added)
 {
   GtkWidget *before;
-  guint removed_built;
 
-  if (self->box == NULL)
-    return;
-  /* Beyond what is built, nothing to do now: gh_box_binding_complete () reads the
-   * model as it is then. */
-  if (!self->complete && position >= self->n_built)
-    return;
-  removed_built = self->complete ? removed : MIN (removed, self->n_built - position);
-  for (guint i = 0; i < removed_built; i++)
+  for (guint i = 0; i < removed; i++)
     {
       GtkWidget *child = nth_child (self->box, position);
 
@@ -54,16 +46,36 @@ on_items_changed (GListModel   *model,
         break;
       gtk_box_remove (self->box, child);
     }
-  self->n_built = self->n_built - removed_built + added;
+  self->n_built = self->n_built - removed + added;
   before = position > 0 ? nth_child (self->box, position - 1) : NULL;
   for (guint i = 0; i < added; i++)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (model, position + i);
+      g_autoptr(GObject) item = g_list_model_get_item (self->model, position + i);
       GtkWidget *child = self->create (item, self->user_data);
 
       gtk_box_insert_child_after (self->box, child, before);
       before = child;
     }
+}
+
+static void
+on_items_changed (GListModel   *model,
+                  guint         position,
+                  guint         removed,
+                  guint         added,
+                  GhBoxBinding *self)
+{
+  if (self->box == NULL)
+    return;
+  if (self->complete)
+    {
+      replace_children (self, position, removed, added);
+      return;
+    }
+  /* Beyond what is built, nothing to do now: gh_box_binding_build_up_to () reads the
+   * model as it is then. */
+  if (position < self->n_built)
+    replace_children (self, position, MIN (removed, self->n_built - position), added);
 }
 
 GhBoxBinding *
@@ -96,9 +108,8 @@ gh_box_binding_new_partial (GtkBox          *box,
   self->user_data = user_data;
   self->handler = g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), self);
   n_items = g_list_model_get_n_items (model);
-  self->complete = TRUE;  /* for the first children themselves */
-  on_items_changed (model, 0, 0, MIN (n_now, n_items), self);
   self->complete = n_now >= n_items;
+  replace_children (self, 0, 0, MIN (n_now, n_items));
   return self;
 }
 
@@ -118,8 +129,8 @@ gh_box_binding_build_up_to (GhBoxBinding *self,
   if (self->n_built >= n_items)
     return;
   n_before = self->n_built;
-  self->complete = TRUE;  /* for these children themselves */
-  on_items_changed (self->model, n_before, 0, n_items - n_before, self);
+  if (self->box != NULL)
+    replace_children (self, n_before, 0, n_items - n_before);
   self->complete = n_items == n_model;
 }
 

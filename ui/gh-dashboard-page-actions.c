@@ -11,7 +11,7 @@
 #include "gh-dashboard-page-private.h"
 #include "gh-narrator.h"
 #include "gh-offer-card.h"
-#include "gh-wrapped-label.h"
+#include "gh-ui-widgets.h"
 
 /* ---- preview, confirm, undo ----------------------------------------------------- */
 

@@ -10,7 +10,7 @@
 
 #include "gh-dashboard-page-private.h"
 #include "gh-data-item-row.h"
-#include "gh-wrapped-label.h"
+#include "gh-ui-widgets.h"
 
 #define ITEMS_SHOWN_PER_CATEGORY 3
 
@@ -80,7 +80,8 @@ add_category_group (GhDashboardPage *self,
   g_autofree char *heading = g_strdup_printf (_("%s (%u)"), title, items->len);
   GtkWidget *heading_label = g_object_new (GTK_TYPE_LABEL, "label", heading, "wrap", TRUE,
                                            "wrap-mode", PANGO_WRAP_WORD_CHAR,
-                                           "width-chars", GH_WRAPPED_LABEL_NARROWEST_CHARS, "xalign", 0.f,
+                                           "width-chars", GH_WRAPPED_LABEL_NARROWEST_CHARS,
+                                           "xalign", 0.f,
                                            "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING, NULL);
 
   gtk_widget_add_css_class (heading_label, "category-title");

@@ -82,14 +82,13 @@ void        gh_dashboard_page_sync_choices    (GhDashboardPage *self);
 
 /* How many rows (cards, switches, data categories) a column gets before its first
  * frame: a little more than a 1920x1080 screen shows of it side by side, or a 1080x1920
- * one of the column on its tab. The rest follows right after that frame
- * (gh_dashboard_page_complete_rows), so the first frame lays out only what is in view. */
+ * one of the column on its tab. The rest is built right after that frame, so
+ * the first frame lays out only what is in view. */
 #define ROWS_AT_FIRST_FRAME_LANDSCAPE 3
 #define ROWS_AT_FIRST_FRAME_PORTRAIT 6
 
 /* gh-dashboard-page.c */
 guint       gh_dashboard_page_rows_at_first_frame (GhDashboardPage *self);
-void        gh_dashboard_page_complete_rows   (GhDashboardPage *self);
 
 /* gh-dashboard-page-data.c */
 void        gh_dashboard_page_build_data      (GhDashboardPage *self);

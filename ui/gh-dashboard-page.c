@@ -21,7 +21,7 @@
 #include "gh-offer-card.h"
 #include "gh-ui-text.h"
 #include "gh-widget-template.h"
-#include "gh-wrapped-label.h"
+#include "gh-ui-widgets.h"
 
 G_DEFINE_FINAL_TYPE (GhDashboardPage, gh_dashboard_page, GTK_TYPE_WIDGET)
 
@@ -191,8 +191,8 @@ forget_first_frame (GhDashboardPage *self)
   g_clear_object (&self->first_frame_clock);
 }
 
-void
-gh_dashboard_page_complete_rows (GhDashboardPage *self)
+static void
+complete_rows (GhDashboardPage *self)
 {
   g_clear_handle_id (&self->complete_source, g_source_remove);
   forget_first_frame (self);
@@ -212,7 +212,7 @@ complete_rows_idle (gpointer data)
   GhDashboardPage *self = data;
 
   self->complete_source = 0;
-  gh_dashboard_page_complete_rows (self);
+  complete_rows (self);
   return G_SOURCE_REMOVE;
 }
 

@@ -10,7 +10,7 @@
 
 #include <glib/gi18n.h>
 
-#include "gh-wrapped-label.h"
+#include "gh-ui-widgets.h"
 #include "visit/gh-session-requests.h"
 #include "gh-forget-page.h"
 #include "gh-ui-text.h"

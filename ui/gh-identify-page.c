@@ -16,7 +16,7 @@
 #include "gh-identify-page.h"
 #include "gh-keypad.h"
 #include "gh-widget-template.h"
-#include "gh-wrapped-label.h"
+#include "gh-ui-widgets.h"
 
 #define MIN_NUMBER_DIGITS 6
 #define MIN_PIN_DIGITS 4

@@ -12,7 +12,7 @@
 
 #include <glib/gi18n.h>
 
-#include "gh-wrapped-label.h"
+#include "gh-ui-widgets.h"
 #include "visit/gh-session-news.h"
 #include "gh-notice-page.h"
 #include "gh-ui-text.h"

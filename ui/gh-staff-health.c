@@ -11,7 +11,7 @@
 
 #include "gh-staff-health.h"
 #include "gh-widget-template.h"
-#include "gh-wrapped-label.h"
+#include "gh-ui-widgets.h"
 
 struct _GhStaffHealth
 {

@@ -16,7 +16,7 @@
 #include "gh-staff-health.h"
 #include "gh-staff-page.h"
 #include "gh-widget-template.h"
-#include "gh-wrapped-label.h"
+#include "gh-ui-widgets.h"
 
 struct _GhStaffPage
 {

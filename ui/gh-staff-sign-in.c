@@ -13,7 +13,7 @@
 #include "gh-keypad.h"
 #include "gh-staff-sign-in.h"
 #include "gh-widget-template.h"
-#include "gh-wrapped-label.h"
+#include "gh-ui-widgets.h"
 
 struct _GhStaffSignIn
 {

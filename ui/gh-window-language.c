@@ -12,7 +12,7 @@
 #include "gh-attract-page.h"
 #include "gh-menu-button.h"
 #include "gh-window-private.h"
-#include "gh-wrapped-label.h"
+#include "gh-ui-widgets.h"
 
 /* GTK does not translate a built widget again: the window's own words are re-set
  * whenever the language changes, and the display toggles are built anew. */

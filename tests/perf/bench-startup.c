@@ -144,6 +144,29 @@ on_after_paint (GdkFrameClock *clock,
   painted = TRUE;
 }
 
+/* Asks @widget's window for a frame and waits until it is painted. */
+static void
+paint_one_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
+
+  painted = FALSE;
+  gtk_widget_queue_draw (widget);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+}
+
+/* The @i-th of the shoppers spread across the store. */
+static char *
+spread_loyalty_id (guint i)
+{
+  guint index = 1 + (guint) (((guint64) i * 7919 * 104729) % (guint) customers);
+
+  return g_strdup_printf ("%010u", 4000000000u + index);
+}
+
 static double
 dashboard_ms (GtkWindow  *window,
               GtkStack   *stack,
@@ -151,11 +174,9 @@ dashboard_ms (GtkWindow  *window,
               const char *loyalty_id)
 {
   LoadJob job = { NULL, NULL, (char *) loyalty_id, catalog, FALSE };
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   gint64 start = g_get_monotonic_time (), loaded, built;
   GtkWidget *page;
   GThread *thread;
-  gulong handler;
   double ms;
 
   /* The kiosk's path after the PIN check: load in a worker, build, show, paint. */
@@ -171,19 +192,12 @@ dashboard_ms (GtkWindow  *window,
   gtk_stack_add_named (stack, page, "dashboard");
   gtk_stack_set_visible_child (stack, page);
   built = g_get_monotonic_time ();
-  painted = FALSE;
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
+  paint_one_frame (GTK_WIDGET (window));
   ms = (g_get_monotonic_time () - start) / 1000.0;
   /* Then the rest of the rows, built after that frame, painted too. */
   while (!gh_dashboard_page_get_rows_complete (GH_DASHBOARD_PAGE (page)))
     g_main_context_iteration (NULL, TRUE);
-  painted = FALSE;
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
+  paint_one_frame (GTK_WIDGET (window));
   {
     double c = (g_get_monotonic_time () - start) / 1000.0;
     g_array_append_val (complete_part, c);
@@ -304,27 +318,15 @@ main (int   argc,
     g_main_context_iteration (NULL, TRUE);
   /* A kiosk's window has been up long before anyone signs in: its first frames are
    * not a shopper's wait. */
-  {
-    GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-    gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
-
-    for (int frames = 0; frames < 3; frames++)
-      {
-        painted = FALSE;
-        gtk_widget_queue_draw (window);
-        while (!painted)
-          g_main_context_iteration (NULL, TRUE);
-      }
-    g_signal_handler_disconnect (clock, handler);
-  }
+  for (int frames = 0; frames < 3; frames++)
+    paint_one_frame (window);
 
   /* The first sign-ins after launch meet cold caches once in a kiosk's life (a font
    * looked up for a letter not seen before, styles, icons): printed on their own, and
    * left out of the percentiles, with shoppers of their own. */
   for (int i = 0; i < WARM_UP_SIGN_INS; i++)
     {
-      guint index = 1 + (guint) (((guint64) (i + 1000) * 7919 * 104729) % (guint) customers);
-      g_autofree char *loyalty_id = g_strdup_printf ("%010u", 4000000000u + index);
+      g_autofree char *loyalty_id = spread_loyalty_id (i + 1000);
       double d = dashboard_ms (GTK_WINDOW (window), GTK_STACK (stack), catalog, loyalty_id);
 
       if (i == 0)
@@ -336,8 +338,7 @@ main (int   argc,
 
   for (int i = 0; i < 200; i++)
     {
-      guint index = 1 + (guint) (((guint64) i * 7919 * 104729) % (guint) customers);
-      g_autofree char *loyalty_id = g_strdup_printf ("%010u", 4000000000u + index);
+      g_autofree char *loyalty_id = spread_loyalty_id (i);
       double d, f;
 
       f = profile_floor_ms (store, loyalty_id);

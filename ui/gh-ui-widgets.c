@@ -1,10 +1,10 @@
-/* The kiosk's paragraph label, status lines and emptying a box (see gh-wrapped-label.h).
+/* The kiosk's paragraph label, status lines and emptying a box (see gh-ui-widgets.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "glasshouse-ui"
 #include "config.h"
 
-#include "gh-wrapped-label.h"
+#include "gh-ui-widgets.h"
 
 GtkWidget *
 gh_wrapped_label_new (const char *text,
