@@ -60,7 +60,7 @@ case "$mode" in
     ;;
   test)
     echo "== running every test under Xvfb"
-    export GSK_RENDERER=cairo GTK_A11Y=test GSETTINGS_BACKEND=memory GDK_DEBUG=no-portals
+    export GSK_RENDERER=cairo GTK_A11Y=test GSETTINGS_BACKEND=memory
     status=0
     xvfb-run -a -s "-screen 0 1920x1080x24" meson test -C "$build" --print-errorlogs --num-processes 2 \
       || status=$?
