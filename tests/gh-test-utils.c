@@ -330,7 +330,9 @@ gh_test_verify_units (const char *service_in,
   g_assert_true (g_file_set_contents (service_path, service->str, -1, &error));
   g_assert_true (g_file_set_contents (timer_path, timer, -1, &error));
   {
-    const char *argv[] = { analyze, "verify", service_path, timer_path, NULL };
+    /* As the kiosk's and the portal's units: the man page is checked with the installed
+     * package (tools/check-package.sh); here, a machine with man-db would look for it. */
+    const char *argv[] = { analyze, "verify", "--man=no", service_path, timer_path, NULL };
     g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
                   &error);
   }
