@@ -11,6 +11,7 @@
 
 #include "config/gh-config.h"
 #include "store/gh-store-private.h"
+#include "store/gh-store-schema.h"
 #include "gh-test-bundle.h"
 #include "gh-test-utils.h"
 
@@ -646,6 +647,46 @@ test_status (Fixture       *f,
   g_assert_nonnull (strstr (out, "key:         hq-2025"));
 }
 
+/* The last refusal is found through schema 8's index, also on a store that had refusals
+ * before it and has many events after the refusal. */
+static void
+test_status_last_refusal (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *config = gh_test_bundle_config (GOOD_VERSION + 1);
+  g_autoptr(GBytes) unsigned_by_trusted = gh_test_bundle_sign (config, f->k2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *rejection;
+
+  g_assert_cmpint (apply_bytes (f, f->trust_path, unsigned_by_trusted, &err), ==, 3);
+  for (int i = 0; i < 300; i++)
+    g_assert_cmpint (gh_store_append_event (f->store, "staff", NULL, "kiosk.note", "{}", &error),
+                     >, 0);
+  g_assert_no_error (error);
+
+  /* A store from before the index: the next open builds it over the events it has. */
+  g_assert_cmpint (gh_test_store_int (f->store, "SELECT count (*) FROM sqlite_master"
+                                                " WHERE name = 'event_config_rejected'", NULL),
+                   ==, 1);
+  g_assert_true (_gh_store_exec (f->store, "DROP INDEX event_config_rejected;"
+                                           " PRAGMA user_version = 7", &error));
+  g_clear_object (&f->store);
+  f->store = gh_store_open (f->db_path, GH_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gh_store_get_schema_version (f->store), ==, gh_store_schema_latest ());
+  g_assert_cmpint (gh_test_store_int (f->store, "SELECT count (*) FROM sqlite_master"
+                                                " WHERE name = 'event_config_rejected'", NULL),
+                   ==, 1);
+
+  rejection = json_object_get_object_member (status_json (f, &node), "last_rejection");
+  g_assert_nonnull (rejection);
+  g_assert_cmpstr (json_object_get_string_member (rejection, "path"), ==, "bundle.key_id");
+  g_assert_cmpstr (json_object_get_string_member (rejection, "source"), ==, "incoming.bundle");
+  assert_audit_ok (f);
+}
+
 static void
 test_key_rotation (Fixture       *f,
                    gconstpointer  data)
@@ -869,6 +910,8 @@ main (int    argc,
   g_test_add ("/bundle/sign-refuses-invalid-config", Fixture, NULL, fixture_set_up,
               test_sign_refuses_invalid_config, fixture_tear_down);
   g_test_add ("/bundle/status", Fixture, NULL, fixture_set_up, test_status, fixture_tear_down);
+  g_test_add ("/bundle/status-last-refusal", Fixture, NULL, fixture_set_up,
+              test_status_last_refusal, fixture_tear_down);
   g_test_add ("/bundle/key-rotation", Fixture, NULL, fixture_set_up, test_key_rotation, fixture_tear_down);
   g_test_add ("/bundle/rollback-no-replay", Fixture, NULL, fixture_set_up, test_rollback_no_replay,
               fixture_tear_down);

@@ -499,6 +499,7 @@ read_last_rejection (GhStore         *store,
                      GhConfigStatus  *status,
                      GError         **error)
 {
+  /* Through the partial index of schema 8: a refusal may be a million events back. */
   sqlite3_stmt *stmt = _gh_store_prepare (store,
       "SELECT at, body FROM event WHERE kind = 'config.rejected' ORDER BY seq DESC LIMIT 1", error);
   int rc;

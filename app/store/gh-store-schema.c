@@ -147,6 +147,11 @@ static const char *migrations[] = {
   "  opened INTEGER NOT NULL DEFAULT 0 CHECK (opened >= 0),"
   "  kept_on INTEGER NOT NULL DEFAULT 0 CHECK (kept_on >= 0),"
   "  PRIMARY KEY (day, purpose_id)) WITHOUT ROWID;",
+  /* 8: the last refused bundle without reading the whole audit chain. The config status
+   * (every sync's heartbeat, the staff page's health, `config status`) asks for it, and
+   * on a kiosk with a million events and no refusal that read every event: 90 ms a
+   * heartbeat, against 9 ms with this index of a handful of rows. */
+  "CREATE INDEX event_config_rejected ON event (seq) WHERE kind = 'config.rejected';",
 };
 
 guint
