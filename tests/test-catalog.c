@@ -233,6 +233,8 @@ static const BadEdit bad_edits[] = {
   { "languages-missing", "languages", NULL, "languages: missing" },
   { "controller-url", "controller.policy_url", "\"ftp://example.org\"", "controller.policy_url: " },
   { "controller-field", "controller.phone", "\"123\"", "controller: unknown field \"phone\"" },
+  { "controller-proof-zero", "controller.consent_proof_days", "0", "controller.consent_proof_days: 0 is out of range" },
+  { "controller-proof-text", "controller.consent_proof_days", "\"3 years\"", "controller.consent_proof_days: expected a whole number" },
   { "unknown-top-level", "colour", "\"red\"", "config: unknown field \"colour\"" },
   { "category-duplicate", "data_categories[1].id", "\"user.contact.email\"", "data_categories[1].id: \"user.contact.email\" is already" },
   { "category-id-space", "data_categories[0].id", "\"user contact\"", "data_categories[0].id: \"user contact\" is not an id" },

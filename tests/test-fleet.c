@@ -10,6 +10,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "config/gh-config.h"
@@ -510,6 +511,74 @@ test_retention (void)
                                        " JOIN pg_class c ON c.oid = i.inhrelid"
                                        " WHERE c.relname = to_char (now () - interval '11 months',"
                                        " '\"event_\"YYYY_MM')"), ==, 1);
+  g_assert_null (strstr (out, "consent proofs for"));
+
+  /* A published config that keeps consent proofs three years: a month of 30 months ago
+   * stays whatever --keep-months says, one of 40 months ago goes. */
+  {
+    g_autofree char *dir = gh_test_mkdtemp ();
+    g_autofree char *prefix = gh_test_bundle_keygen (dir, "hq");
+    g_autofree char *config = gh_test_bundle_config (2);
+    g_autofree char *edited = gh_test_bundle_edit (config, "controller.consent_proof_days",
+                                                   "1095");
+    g_autoptr(GBytes) bundle = gh_test_bundle_sign (edited, prefix);
+    g_autofree char *path = gh_test_bundle_write (dir, "proofs.bundle", bundle);
+    g_autofree char *older_month = gh_test_pg_value (db, "SELECT to_char (now () - interval"
+                                                         " '40 months', '\"event_\"YYYY_MM')");
+    g_autoptr(JsonNode) json = NULL;
+    JsonObject *answer;
+
+    ctl_ok ("hq", "publish", "--postgres", admin, path, NULL);
+    gh_test_pg_exec (db, "SELECT glasshouse.ensure_month_partition ((now () - interval"
+                         " '30 months')::date);"
+                         "SELECT glasshouse.ensure_month_partition ((now () - interval"
+                         " '40 months')::date)");
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (gh_test_run_ctl (&out, &err, "hq", "retention", "--postgres", admin,
+                                      "--keep-months", "1", "--json", NULL), ==, 0);
+    json = json_from_string (out, NULL);
+    g_assert_nonnull (json);
+    answer = json_node_get_object (json);
+    g_assert_cmpint (json_object_get_int_member (answer, "consent_proof_days"), ==, 1095);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (answer, "dropped")),
+                      ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (answer,
+                                                                                  "dropped"),
+                                                    0), ==, older_month);
+    g_assert_cmpint (gh_test_pg_int (db, "SELECT count (*) FROM pg_inherits i"
+                                         " JOIN pg_class c ON c.oid = i.inhrelid"
+                                         " WHERE c.relname = to_char (now () - interval"
+                                         " '30 months', '\"event_\"YYYY_MM')"), ==, 1);
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (gh_test_run_ctl (&out, &err, "hq", "retention", "--postgres", admin,
+                                      "--keep-months", "1", NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "keep consent proofs for 1095 days"));
+
+    /* A published config with a period no kiosk would accept: nothing is dropped on a guess,
+     * and the error names the bundle. */
+    {
+      g_autofree char *config3 = gh_test_bundle_config (3);
+      g_autofree char *bad = gh_test_bundle_edit (config3, "controller.consent_proof_days",
+                                                  "\"3 years\"");
+      g_autoptr(GBytes) bad_bundle = gh_test_bundle_sign (bad, prefix);
+      g_autofree char *bad_path = gh_test_bundle_write (dir, "bad.bundle", bad_bundle);
+      gint64 partitions = gh_test_pg_int (db, "SELECT count (*) FROM pg_inherits"
+                                              " WHERE inhparent = 'glasshouse.event'::regclass");
+
+      ctl_ok ("hq", "publish", "--postgres", admin, bad_path, NULL);
+      gh_test_pg_exec (db, "SELECT glasshouse.ensure_month_partition ((now () - interval"
+                           " '40 months')::date)");
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (gh_test_run_ctl (NULL, &err, "hq", "retention", "--postgres", admin,
+                                        "--keep-months", "1", NULL), !=, 0);
+      g_assert_nonnull (strstr (err, "config version 3"));
+      g_assert_nonnull (strstr (err, "controller.consent_proof_days"));
+      g_assert_cmpint (gh_test_pg_int (db, "SELECT count (*) FROM pg_inherits"
+                                           " WHERE inhparent = 'glasshouse.event'::regclass"),
+                       ==, partitions + 1);
+    }
+    gh_test_rmdir (dir);
+  }
 }
 
 int

@@ -63,7 +63,9 @@ parse_header (GhCatalog   *self,
   JsonArray *array;
   JsonObject *controller = NULL;
   const char *text;
-  static const char * const controller_fields[] = { "name", "policy_url", "jurisdiction", NULL };
+  int proof_days;
+  static const char * const controller_fields[] = { "name", "policy_url", "jurisdiction",
+                                                    "consent_proof_days", NULL };
 
   if (!_gh_catalog_require (root, "", "format", &node, error)
       || !_gh_catalog_read_string (node, "", "format", 64, &text, error))
@@ -107,9 +109,12 @@ parse_header (GhCatalog   *self,
       || !_gh_catalog_read_url (node, "controller", "policy_url", FALSE, &text, error))
     return FALSE;
   self->policy_url = g_strdup (text);
+  /* Checked here so that a bundle with a wrong period is refused before it reaches a kiosk;
+   * HQ's retention reads it (schema.sql: glasshouse.consent_proof_days), the kiosk not. */
   return _gh_catalog_read_required_string (controller, "controller", "jurisdiction", 64,
-                                           &self->jurisdiction,
-                                           error);
+                                           &self->jurisdiction, error)
+         && _gh_catalog_read_optional_int (controller, "controller", "consent_proof_days", 1,
+                                           36500, 0, &proof_days, error);
 }
 
 static gboolean

@@ -332,7 +332,7 @@ gh_ctl_hq_retention (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) dropped = NULL;
   const char *conninfo;
-  int months = 0;
+  int months = 0, proof_days = 0;
   GOptionEntry entries[] = {
     GH_CTL_HQ_POSTGRES_OPTION (conninfo_option),
     { "keep-months", 0, 0, G_OPTION_ARG_INT, &months,
@@ -351,7 +351,7 @@ gh_ctl_hq_retention (int    argc,
   if ((conninfo = gh_ctl_hq_conninfo (conninfo_option)) == NULL)
     return gh_ctl_hq_fail_no_conninfo (usage);
   if ((hq = gh_hq_connect (conninfo, &error)) == NULL
-      || (dropped = gh_hq_drop_event_partitions (hq, months, &error)) == NULL)
+      || (dropped = gh_hq_drop_event_partitions (hq, months, &proof_days, &error)) == NULL)
     return gh_ctl_hq_fail (error);
   if (common.json)
     {
@@ -364,6 +364,11 @@ gh_ctl_hq_retention (int    argc,
       for (guint i = 0; i < dropped->len; i++)
         json_builder_add_string_value (builder, g_ptr_array_index (dropped, i));
       json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "consent_proof_days");
+      if (proof_days > 0)
+        json_builder_add_int_value (builder, proof_days);
+      else
+        json_builder_add_null_value (builder);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       gh_ctl_print_json (root);
@@ -373,5 +378,8 @@ gh_ctl_hq_retention (int    argc,
     printf ("dropped %s\n", (const char *) g_ptr_array_index (dropped, i));
   printf ("%u event partition%s older than %d months dropped; decisions, erasures and "
           "receipts are kept\n", dropped->len, dropped->len == 1 ? "" : "s", months);
+  if (proof_days > 0)
+    printf ("the configs HQ published keep consent proofs for %d days: no month of events "
+            "within them is dropped\n", proof_days);
   return GH_CTL_EXIT_OK;
 }

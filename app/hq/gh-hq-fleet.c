@@ -202,6 +202,7 @@ gh_hq_fleet_status (GhHq     *self,
 GPtrArray *
 gh_hq_drop_event_partitions (GhHq    *self,
                              int      keep_months,
+                             int     *proof_days,
                              GError **error)
 {
   g_autofree char *keep = g_strdup_printf ("%d months", keep_months);
@@ -210,16 +211,27 @@ gh_hq_drop_event_partitions (GhHq    *self,
   GPtrArray *dropped;
 
   g_return_val_if_fail (GH_IS_HQ (self), NULL);
+  g_return_val_if_fail (proof_days != NULL, NULL);
 
+  /* One transaction: the period reported is the one the drop used. */
   _gh_hq_arm_deadline (self);
-  answer = PQexecParams (self->conn, "SELECT glasshouse.drop_event_partitions ($1::interval)",
+  answer = PQexecParams (self->conn,
+                         "WITH dropped AS (SELECT glasshouse.drop_event_partitions ($1::interval)"
+                         "                        AS name)"
+                         " SELECT coalesce (glasshouse.consent_proof_days (), 0), name"
+                         "   FROM (SELECT NULL::text AS name UNION ALL SELECT name FROM dropped) d",
                          1, NULL, params, NULL, NULL, 0);
   _gh_hq_disarm_deadline (self);
   if (!_gh_hq_check_result (self, answer, PGRES_TUPLES_OK, "dropping old event partitions",
                             error))
     return NULL;
   dropped = g_ptr_array_new_with_free_func (g_free);
+  *proof_days = 0;
   for (int row = 0; row < PQntuples (answer); row++)
-    g_ptr_array_add (dropped, g_strdup (PQgetvalue (answer, row, 0)));
+    {
+      *proof_days = (int) g_ascii_strtoll (PQgetvalue (answer, row, 0), NULL, 10);
+      if (!PQgetisnull (answer, row, 1))
+        g_ptr_array_add (dropped, g_strdup (PQgetvalue (answer, row, 1)));
+    }
   return dropped;
 }

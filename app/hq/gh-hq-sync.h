@@ -96,10 +96,13 @@ typedef struct {
 
 void        gh_hq_kiosk_health_free (GhHqKioskHealth *health);
 
-/* Drops the monthly event partitions that end more than @keep_months months ago; the
- * names dropped. Decisions, erasures and receipts (the consent proofs) are other tables. */
+/* Drops the monthly event partitions that end more than @keep_months months ago, but none
+ * within the consent proof period of the configs HQ published (controller.consent_proof_days,
+ * the longest; *@proof_days, 0 when none says); the names dropped. Decisions, erasures and
+ * receipts are other tables and stay. */
 GPtrArray  *gh_hq_drop_event_partitions (GhHq          *self,
                                          int            keep_months,
+                                         int           *proof_days,
                                          GError       **error);
 
 /* Every kiosk HQ knows, the longest silent first. */

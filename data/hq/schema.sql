@@ -668,16 +668,54 @@ $$;
 REVOKE ALL ON FUNCTION glasshouse.kiosk_preview_totals (text, jsonb) FROM PUBLIC;
 
 -- ---- retention: whole partitions -----------------------------------------------------
+-- How long the configs HQ published say consent proofs must be kept (controller.
+-- consent_proof_days, docs/config-format.md): the longest of them, in days, or NULL when none
+-- says. Every published bundle counts, also one a later one replaced: an event cannot be
+-- brought back, so a shorter period takes effect only once the longer bundle is deleted.
+-- A bundle whose payload cannot be read fails the call (retention drops nothing then).
+CREATE OR REPLACE FUNCTION glasshouse.consent_proof_days ()
+RETURNS integer
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = glasshouse, pg_temp AS $$
+DECLARE
+  b record;
+  longest integer;
+BEGIN
+  -- hq publish checks the envelope and the version, not the config: a kiosk does that.
+  FOR b IN SELECT change_no, config_version,
+                  convert_from (decode (bundle::jsonb ->> 'payload', 'base64'), 'UTF8')::jsonb
+                    #> '{controller,consent_proof_days}' AS days
+             FROM glasshouse.bundle
+  LOOP
+    CONTINUE WHEN b.days IS NULL;
+    IF jsonb_typeof (b.days) <> 'number' OR b.days::text !~ '^[0-9]{1,5}$'
+       OR b.days::text::integer NOT BETWEEN 1 AND 36500 THEN
+      RAISE EXCEPTION 'the bundle of config version % published at HQ (change %) has '
+                      'controller.consent_proof_days % (a whole number of days from 1 to 36500 '
+                      'is required); no event is dropped until it is replaced or deleted',
+                      b.config_version, b.change_no, b.days
+        USING ERRCODE = 'check_violation';
+    END IF;
+    longest := greatest (longest, b.days::text::integer);
+  END LOOP;
+  RETURN longest;
+END
+$$;
+
 -- Drops the monthly event partitions that end before now () - @keep (never the default
--- partition). Consent proofs do not depend on them: decisions, erasures and receipts live in
--- their own tables, so `keep` is the audit trail's period and the config's legal retention
--- governs those. Returns the partitions dropped.
+-- partition), and never one that ends within the consent proof period above: the kiosks'
+-- consent events are the hash-chained proof of each decision. Decisions, erasures and
+-- receipts live in their own tables and are not touched. Returns the partitions dropped.
 CREATE OR REPLACE FUNCTION glasshouse.drop_event_partitions (keep interval)
 RETURNS SETOF text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = glasshouse, pg_temp AS $$
 DECLARE
   part record;
+  proof_days integer := glasshouse.consent_proof_days ();
+  cutoff timestamptz := now () - keep;
 BEGIN
+  IF proof_days IS NOT NULL THEN
+    cutoff := least (cutoff, now () - make_interval (days => proof_days));
+  END IF;
   FOR part IN
     SELECT c.relname,
            (regexp_match (pg_get_expr (c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]
@@ -685,7 +723,7 @@ BEGIN
       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
      WHERE i.inhparent = 'glasshouse.event'::regclass AND c.relname ~ '^event_[0-9]{4}_[0-9]{2}$'
   LOOP
-    IF part.upper_bound IS NOT NULL AND part.upper_bound::timestamptz <= now () - keep THEN
+    IF part.upper_bound IS NOT NULL AND part.upper_bound::timestamptz <= cutoff THEN
       EXECUTE format ('DROP TABLE glasshouse.%I', part.relname);
       RETURN NEXT part.relname;
     END IF;
@@ -741,10 +779,10 @@ GRANT EXECUTE ON FUNCTION glasshouse.settled_change_no (), glasshouse.register_k
   glasshouse.effective_state (text, text, bigint, text, timestamptz), glasshouse.is_kiosk_login (name),
   glasshouse.kiosk_login_stores ()
   TO glasshouse_kiosk;
-REVOKE ALL ON FUNCTION glasshouse.approve_kiosk (text), glasshouse.drop_event_partitions (interval)
-  FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION glasshouse.approve_kiosk (text), glasshouse.drop_event_partitions (interval)
-  TO glasshouse_admin;
+REVOKE ALL ON FUNCTION glasshouse.approve_kiosk (text), glasshouse.drop_event_partitions (interval),
+  glasshouse.consent_proof_days () FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION glasshouse.approve_kiosk (text), glasshouse.drop_event_partitions (interval),
+  glasshouse.consent_proof_days () TO glasshouse_admin;
 
 -- Row-level security: a kiosk login (glasshouse.is_kiosk_login) is held to rows of its own
 -- kiosk id and its own store; other logins (admin, portal, analyst through the views, the
