@@ -166,7 +166,7 @@ gh_ctl_outbox_push (int    argc,
   GhHqPushResult result = { 0 };
   const char *conninfo;
   gint64 backlog;
-  int batch = GH_CTL_HQ_DEFAULT_BATCH;
+  int batch = GH_HQ_DEFAULT_BATCH;
   GOptionEntry entries[] = {
     GH_CTL_HQ_POSTGRES_OPTION (conninfo_option),
     GH_CTL_HQ_BATCH_OPTION (batch),

@@ -5,9 +5,10 @@
 
 #include <glib.h>
 
+#include "hq/gh-hq.h"
+
 G_BEGIN_DECLS
 
-#define GH_CTL_HQ_DEFAULT_BATCH 500
 #define GH_CTL_HQ_MAX_BATCH     100000
 
 /* The option entries every command that talks to HQ takes. */
@@ -16,7 +17,7 @@ G_BEGIN_DECLS
     "HQ's PostgreSQL (default: $GLASSHOUSE_HQ_CONNINFO)", "CONNINFO" }
 #define GH_CTL_HQ_BATCH_OPTION(variable) \
   { "batch", 0, 0, G_OPTION_ARG_INT, &(variable), \
-    "Events per HQ transaction (default: 500)", "N" }
+    "Events per HQ transaction (default: " G_STRINGIFY (GH_HQ_DEFAULT_BATCH) ")", "N" }
 #define GH_CTL_HQ_BACKOFF_OPTION(variable) \
   { "backoff-state", 0, 0, G_OPTION_ARG_FILENAME, &(variable), \
     "Skip while HQ is backing off; record failures here", "FILE" }

@@ -72,7 +72,7 @@ gh_ctl_sync (int    argc,
   GhHqSyncOptions options = { 0 };
   GhHqSyncResult result = { 0 };
   const char *conninfo;
-  int batch = GH_CTL_HQ_DEFAULT_BATCH;
+  int batch = GH_HQ_DEFAULT_BATCH;
   gint64 pending;
   GOptionEntry entries[] = {
     GH_CTL_HQ_POSTGRES_OPTION (conninfo_option),

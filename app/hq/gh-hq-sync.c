@@ -15,8 +15,6 @@
 #include "config/gh-config.h"
 #include "hq/gh-hq-pull-private.h"
 
-#define DEFAULT_BATCH 500
-
 static gboolean
 register_kiosk (GhHq            *self,
                 GhStore         *store,
@@ -223,7 +221,7 @@ round_steps (GhHq                   *self,
 {
   GhHqProgressFunc no_push_progress = NULL;
 
-  if (!gh_hq_push (self, store, options->batch > 0 ? options->batch : DEFAULT_BATCH,
+  if (!gh_hq_push (self, store, options->batch > 0 ? options->batch : GH_HQ_DEFAULT_BATCH,
                    no_push_progress, NULL, &result->push, error))
     return FALSE;
   if (options->progress != NULL)

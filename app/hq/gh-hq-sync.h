@@ -28,7 +28,7 @@ typedef void (*GhHqSyncProgressFunc) (GhHqSyncStage  stage,
 typedef struct {
   GhTrust               *trust;       /* the kiosk's trust file; NULL: bundles are not pulled */
   const char            *inbox_dir;   /* NULL: "inbox" beside the store */
-  int                    batch;       /* push batch; 0: 500 */
+  int                    batch;       /* push batch; 0: GH_HQ_DEFAULT_BATCH */
   int                    page;        /* rows per pulled page; 0: 20,000 */
   GhHqSyncProgressFunc   progress;
   gpointer               user_data;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "gh-test-fleet.h"
+#include "hq/gh-hq.h"
 #include "gh-test-pg.h"
 
 static void
@@ -18,7 +19,8 @@ bench_fleet (void)
   g_autofree char *skip = NULL;
   GhTestFleetFigures figures = { 0 };
   const char *batch_env = g_getenv ("GLASSHOUSE_HQ_FLEET_BATCH");
-  int kiosks = 50, events = 2000, batch = batch_env != NULL ? atoi (batch_env) : 500;
+  int kiosks = 50, events = 2000;
+  int batch = batch_env != NULL ? atoi (batch_env) : GH_HQ_DEFAULT_BATCH;
   GhTestPg *pg = gh_test_pg_start_sealed (TRUE, &skip);
 
   if (pg == NULL)
