@@ -230,37 +230,22 @@ fail:
   return FALSE;
 }
 
-/* Undoes COPY's text-format escaping of one field, in place; returns its end. */
-static char *
-copy_unescape (char *field,
-               char *end)
+/* The member stream is the big one (a CRM's nightly changes): its page comes as COPY and is
+ * staged as it arrives, so the server's sending and the store's writing overlap, and no
+ * result set of the whole page is built in memory. The rows are staged as they came, by
+ * the chunk of GH_FLEET_MEMBER_CHUNK_LINES (gh-fleet-chunk.c says why). */
+static gboolean
+stage_chunk (GhStore   *store,
+             gint64     first,
+             GString   *chunk,
+             GError   **error)
 {
-  char *out = field;
+  gboolean ok = gh_fleet_stage (store, first, "members", "", chunk->str, error);
 
-  for (char *in = field; in < end; in++)
-    {
-      if (*in != '\\' || in + 1 >= end)
-        {
-          *out++ = *in;
-          continue;
-        }
-      switch (*++in)
-        {
-        case 'b': *out++ = '\b'; break;
-        case 'f': *out++ = '\f'; break;
-        case 'n': *out++ = '\n'; break;
-        case 'r': *out++ = '\r'; break;
-        case 't': *out++ = '\t'; break;
-        case 'v': *out++ = '\v'; break;
-        default: *out++ = *in; break;   /* \\ and any other escaped character */
-        }
-    }
-  return out;
+  g_string_truncate (chunk, 0);
+  return ok;
 }
 
-/* The member stream is the big one (a CRM's nightly changes): its page comes as COPY and is
- * staged row by row as it arrives, so the server's sending and the store's writing overlap,
- * and no result set of the whole page is built in memory. */
 static gboolean
 pull_member_page (GhHq      *self,
                   GhStore   *store,
@@ -274,8 +259,10 @@ pull_member_page (GhHq      *self,
   g_autofree char *condition = NULL;
   g_autofree char *sql = NULL;
   g_autoptr(PGresult) start = NULL;
+  g_autoptr(GString) chunk = g_string_sized_new (1024 * 1024);
   gboolean ok = TRUE, begun = FALSE;
-  gint64 rows = 0, last = 0;
+  gint64 rows = 0, last = 0, chunk_first = 0;
+  guint chunk_lines = 0;
   PGresult *end;
   char *buffer;
   int n;
@@ -309,11 +296,13 @@ pull_member_page (GhHq      *self,
     }
   while ((n = PQgetCopyData (self->conn, &buffer, 0)) > 0)
     {
+      char *number_end = NULL;
+      gint64 change_no = g_ascii_strtoll (buffer, &number_end, 10);
       char *ref = memchr (buffer, '\t', n);
       char *line = ref != NULL ? memchr (ref + 1, '\t', buffer + n - ref - 1) : NULL;
-      char *line_end = buffer + n - (n > 0 && buffer[n - 1] == '\n');
 
-      if (ok && (ref == NULL || line == NULL))
+      if (ok && (line == NULL || number_end != ref || change_no <= last
+                 || buffer[n - 1] != '\n'))
         {
           g_set_error (error, GH_HQ_ERROR, GH_HQ_ERROR_FAILED,
                        "HQ %s: a member change came back malformed", self->target);
@@ -323,15 +312,21 @@ pull_member_page (GhHq      *self,
         ok = begun = gh_store_begin_redoable (store, error);
       if (ok)
         {
-          *ref = '\0';
-          *copy_unescape (ref + 1, line) = '\0';
-          *copy_unescape (line + 1, line_end) = '\0';
-          last = g_ascii_strtoll (buffer, NULL, 10);
-          ok = gh_fleet_stage (store, last, "member", ref + 1, line + 1, error);
+          if (chunk_lines == 0)
+            chunk_first = change_no;
+          g_string_append_len (chunk, buffer, n);
+          last = change_no;
           rows++;
+          if (++chunk_lines == GH_FLEET_MEMBER_CHUNK_LINES)
+            {
+              ok = stage_chunk (store, chunk_first, chunk, error);
+              chunk_lines = 0;
+            }
         }
       PQfreemem (buffer);
     }
+  if (ok && chunk_lines > 0)
+    ok = stage_chunk (store, chunk_first, chunk, error);
   if (n == -2 && ok)
     {
       _gh_hq_set_result_error (self, NULL, "pulling member changes", error);

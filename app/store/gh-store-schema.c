@@ -152,6 +152,19 @@ static const char *migrations[] = {
    * on a kiosk with a million events and no refusal that read every event: 90 ms a
    * heartbeat, against 9 ms with this index of a handful of rows. */
   "CREATE INDEX event_config_rejected ON event (seq) WHERE kind = 'config.rejected';",
+  /* 9: member lines staged by the chunk ('members': HQ's COPY rows as they came, keyed by
+   * the first change number; gh-fleet-chunk.c). Staged one a row, 100,000 lines cost sqlite
+   * three times the COPY that brought them. Rows of the old 'member' stream still apply. */
+  "CREATE TABLE fleet_pending_9 ("
+  "  change_no INTEGER PRIMARY KEY,"
+  "  stream TEXT NOT NULL CHECK (stream IN ('member', 'members', 'decision', 'erasure')),"
+  "  ref TEXT NOT NULL,"
+  "  payload TEXT NOT NULL);"
+  "INSERT INTO fleet_pending_9 (change_no, stream, ref, payload)"
+  "  SELECT change_no, stream, ref, payload FROM fleet_pending;"
+  "DROP TABLE fleet_pending;"
+  "ALTER TABLE fleet_pending_9 RENAME TO fleet_pending;"
+  "CREATE INDEX fleet_pending_by_ref ON fleet_pending (ref);",
 };
 
 guint

@@ -20,6 +20,7 @@
 #include "members/gh-member-import.h"
 #include "store/gh-store-private.h"
 #include "visit/gh-erasure.h"
+#include "visit/gh-fleet-chunk-private.h"
 
 /* Member lines given to the import at once: one feed, its own batched transactions. */
 #define MEMBER_LINES_AT_ONCE 2000
@@ -87,7 +88,11 @@ gint64
 gh_fleet_pending_count (GhStore  *store,
                         GError  **error)
 {
-  sqlite3_stmt *stmt = _gh_store_prepare (store, "SELECT count (*) FROM fleet_pending", error);
+  /* A chunk counts its lines: each of its rows ends with a newline. */
+  sqlite3_stmt *stmt = _gh_store_prepare (store,
+      "SELECT coalesce (sum (CASE stream WHEN 'members'"
+      "                       THEN length (payload) - length (replace (payload, char (10), ''))"
+      "                       ELSE 1 END), 0) FROM fleet_pending", error);
   gint64 n = -1;
 
   if (stmt == NULL)
@@ -148,6 +153,9 @@ next_pending (GhStore  *store,
           break;
         }
       g_ptr_array_add (rows, row);
+      /* A chunk is a batch of member lines on its own. */
+      if (g_str_equal (row->stream, "members"))
+        break;
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -377,11 +385,13 @@ apply_erasure (GhStore         *store,
     goto fail;
   sqlite3_bind_text (stmt, 1, row->ref, -1, SQLITE_STATIC);
   if (!_gh_store_step_done (store, stmt, "clearing what HQ sent", error)
+      || !_gh_fleet_chunks_drop_ref (store, row->ref, error)
       || !suppress (store, row->ref, error) || !gh_store_commit (store, error))
     goto fail;
   applied->erasures++;
-  /* No byte of the deleted lines stays in the WAL (an erasure above did this already). */
-  return customer != NULL || gh_erasure_checkpoint (store, error);
+  /* The staged lines were deleted after the erasure's own checkpoint: until the next one,
+   * their old pages would stay in the database file beside the zeroed ones in the WAL. */
+  return gh_erasure_checkpoint (store, error);
 
 fail:
   gh_store_rollback (store);
@@ -398,13 +408,15 @@ count_refused (guint64      line_number,
   g_message ("a member line from HQ was refused: %s", message);
 }
 
-/* One feed of the staged lines: the import checks them as it checks any feed and is
- * idempotent, so a kill before the lines leave the stage only repeats the same work. */
+/* The member import over @lines (JSON texts) as one feed: it checks them as it checks any
+ * feed and is idempotent, so a kill before the lines leave the stage only repeats the same
+ * work. */
 static gboolean
-apply_members (GhStore         *store,
-               GPtrArray       *rows,
-               GhFleetApplied  *applied,
-               GError         **error)
+import_lines (GhStore         *store,
+              const char     **lines,
+              guint            n_lines,
+              GhFleetApplied  *applied,
+              GError         **error)
 {
   g_autoptr(GString) feed = g_string_new ("{\"format\":\"glasshouse-members/1\","
                                           "\"source\":\"HQ\"}\n");
@@ -413,11 +425,9 @@ apply_members (GhStore         *store,
   GhMemberImportSummary summary = { 0 };
   gsize length;
 
-  for (guint i = 0; i < rows->len; i++)
+  for (guint i = 0; i < n_lines; i++)
     {
-      const Pending *row = g_ptr_array_index (rows, i);
-
-      g_string_append (feed, row->payload);
+      g_string_append (feed, lines[i]);
       g_string_append_c (feed, '\n');
     }
   length = feed->len;
@@ -427,10 +437,87 @@ apply_members (GhStore         *store,
     return FALSE;
   applied->members += summary.lines;
   applied->refused += summary.refused;
-  if (!gh_store_begin (store, error))
+  return TRUE;
+}
+
+/* Member lines staged one a row (by a kiosk of before store schema 9). */
+static gboolean
+apply_members (GhStore         *store,
+               GPtrArray       *rows,
+               GhFleetApplied  *applied,
+               GError         **error)
+{
+  g_autofree const char **lines = g_new0 (const char *, rows->len);
+
+  for (guint i = 0; i < rows->len; i++)
+    lines[i] = ((const Pending *) g_ptr_array_index (rows, i))->payload;
+  if (!import_lines (store, lines, rows->len, applied, error) || !gh_store_begin (store, error))
     return FALSE;
   if (!unstage (store, ((Pending *) g_ptr_array_index (rows, 0))->change_no,
                 ((Pending *) g_ptr_array_index (rows, rows->len - 1))->change_no, error)
+      || !gh_store_commit (store, error))
+    {
+      gh_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The change number of the staged row after @change_no, or 0 when there is none. */
+static gint64
+next_staged (GhStore  *store,
+             gint64    change_no,
+             GError  **error)
+{
+  sqlite3_stmt *stmt = _gh_store_prepare (store,
+      "SELECT coalesce (min (change_no), 0) FROM fleet_pending WHERE change_no > ?1", error);
+  gint64 next = -1;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, change_no);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    next = sqlite3_column_int64 (stmt, 0);
+  else
+    _gh_store_set_error (store, sqlite3_errcode (_gh_store_get_db (store)), error,
+                         "reading what HQ sent");
+  sqlite3_reset (stmt);
+  return next;
+}
+
+/* A chunk's lines up to the next staged row (a decision or an erasure HQ numbered between
+ * them waits for its turn), then the chunk staged again with the lines left, in one
+ * transaction. */
+static gboolean
+apply_member_chunk (GhStore         *store,
+                    const Pending   *row,
+                    GhFleetApplied  *applied,
+                    GError         **error)
+{
+  g_autoptr(GPtrArray) lines = _gh_fleet_chunk_parse (row->payload, error);
+  g_autofree const char **texts = NULL;
+  g_autofree char *rest = NULL;
+  gint64 next;
+  guint now = 0;
+
+  if (lines == NULL || (next = next_staged (store, row->change_no, error)) < 0)
+    return FALSE;
+  texts = g_new0 (const char *, lines->len);
+  /* The first line is the chunk's key: always its turn. */
+  while (now < lines->len
+         && (now == 0 || next == 0
+             || ((GhFleetChunkLine *) g_ptr_array_index (lines, now))->change_no < next))
+    {
+      texts[now] = ((GhFleetChunkLine *) g_ptr_array_index (lines, now))->line;
+      now++;
+    }
+  if (!import_lines (store, texts, now, applied, error) || !gh_store_begin (store, error))
+    return FALSE;
+  rest = _gh_fleet_chunk_rest (row->payload, lines, now, NULL);
+  if (!unstage (store, row->change_no, row->change_no, error)
+      || (rest != NULL
+          && !gh_fleet_stage (store, ((GhFleetChunkLine *) g_ptr_array_index (lines, now))->change_no,
+                              "members", "", rest, error))
       || !gh_store_commit (store, error))
     {
       gh_store_rollback (store);
@@ -463,7 +550,9 @@ gh_fleet_apply_pending (GhStore         *store,
       if (rows->len == 0)
         return TRUE;
       first = g_ptr_array_index (rows, 0);
-      if (g_str_equal (first->stream, "member"))
+      if (g_str_equal (first->stream, "members"))
+        ok = apply_member_chunk (store, first, applied, error);
+      else if (g_str_equal (first->stream, "member"))
         ok = apply_members (store, rows, applied, error);
       else if (g_str_equal (first->stream, "erasure"))
         ok = apply_erasure (store, first, applied, error);

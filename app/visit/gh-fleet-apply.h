@@ -32,7 +32,12 @@ void     gh_fleet_lock_release    (int           fd);
 
 /* ---- staged changes ---------------------------------------------------------------- */
 
-/* Stages one pulled row inside the caller's transaction; a row already staged is kept. */
+/* Member lines a staged chunk holds at most (stream "members": gh-fleet-chunk.c). */
+#define GH_FLEET_MEMBER_CHUNK_LINES 2000
+
+/* Stages one pulled row inside the caller's transaction; a row already staged is kept.
+ * Streams: "decision" and "erasure" (@payload JSON), "members" (a chunk: the rows of HQ's
+ * COPY of change_no, ref, line as they came, keyed by the first change number; @ref ""). */
 gboolean gh_fleet_stage           (GhStore      *store,
                                    gint64        change_no,
                                    const char   *stream,
