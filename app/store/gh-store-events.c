@@ -199,31 +199,34 @@ gh_store_forget_attachments (GhStore     *self,
 }
 
 /* A single-number query, or -1 with @error saying @what was being done. */
-static gint64
-query_count (GhStore     *self,
-             const char  *sql,
-             const char  *what,
-             GError     **error)
+gint64
+_gh_store_query_int64 (GhStore     *self,
+                       const char  *sql,
+                       gint64       param,
+                       const char  *what,
+                       GError     **error)
 {
   sqlite3_stmt *stmt = _gh_store_prepare (self, sql, error);
-  gint64 count;
+  gint64 value;
   int rc;
 
   if (stmt == NULL)
     return -1;
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_int64 (stmt, 1, param);
   rc = sqlite3_step (stmt);
-  count = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+  value = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW)
     _gh_store_set_error (self, rc, error, what);
-  return count;
+  return value;
 }
 
 gint64
 gh_store_count_events (GhStore  *self,
                        GError  **error)
 {
-  return query_count (self, "SELECT count(*) FROM event", "counting events", error);
+  return _gh_store_query_int64 (self, "SELECT count(*) FROM event", 0, "counting events", error);
 }
 
 static GhEvent *
@@ -395,7 +398,8 @@ gint64
 gh_store_outbox_count (GhStore  *self,
                        GError  **error)
 {
-  return query_count (self, "SELECT count(*) FROM outbox", "counting the outbox", error);
+  return _gh_store_query_int64 (self, "SELECT count(*) FROM outbox", 0, "counting the outbox",
+                                error);
 }
 
 static gboolean
@@ -422,8 +426,8 @@ gh_store_outbox_ack (GhStore     *self,
 
   g_return_val_if_fail (GH_IS_STORE (self), -1);
 
-  max_seq = query_count (self, "SELECT coalesce (max (seq), 0) FROM event", "reading the audit chain",
-                         error);
+  max_seq = _gh_store_query_int64 (self, "SELECT coalesce (max (seq), 0) FROM event", 0,
+                                   "reading the audit chain", error);
   if (max_seq < 0)
     return -1;
   if (seq < 1 || seq > max_seq)

@@ -33,6 +33,13 @@ gboolean      _gh_store_exec          (GhStore     *self,
                                        const char  *sql,
                                        GError     **error);
 gboolean      _gh_store_in_transaction (GhStore    *self);
+/* The whole number the one-row query @sql answers, ?1 (if @sql has it) bound to @param;
+ * -1 with @error (saying @what failed) when there is no row or sqlite fails. */
+gint64        _gh_store_query_int64   (GhStore     *self,
+                                       const char  *sql,
+                                       gint64       param,
+                                       const char  *what,
+                                       GError     **error);
 /* A copy of a text column, or NULL. */
 char         *_gh_store_column_dup    (sqlite3_stmt  *stmt,
                                        int            column);

@@ -89,21 +89,11 @@ gh_fleet_pending_count (GhStore  *store,
                         GError  **error)
 {
   /* A chunk counts its lines: each of its rows ends with a newline. */
-  sqlite3_stmt *stmt = _gh_store_prepare (store,
+  return _gh_store_query_int64 (store,
       "SELECT coalesce (sum (CASE stream WHEN 'members'"
       "                       THEN length (payload) - length (replace (payload, char (10), ''))"
-      "                       ELSE 1 END), 0) FROM fleet_pending", error);
-  gint64 n = -1;
-
-  if (stmt == NULL)
-    return -1;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  else
-    _gh_store_set_error (store, sqlite3_errcode (_gh_store_get_db (store)), error,
-                         "counting what HQ sent");
-  sqlite3_reset (stmt);
-  return n;
+      "                       ELSE 1 END), 0) FROM fleet_pending", 0, "counting what HQ sent",
+      error);
 }
 
 typedef struct {
@@ -469,20 +459,9 @@ next_staged (GhStore  *store,
              gint64    change_no,
              GError  **error)
 {
-  sqlite3_stmt *stmt = _gh_store_prepare (store,
-      "SELECT coalesce (min (change_no), 0) FROM fleet_pending WHERE change_no > ?1", error);
-  gint64 next = -1;
-
-  if (stmt == NULL)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, change_no);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    next = sqlite3_column_int64 (stmt, 0);
-  else
-    _gh_store_set_error (store, sqlite3_errcode (_gh_store_get_db (store)), error,
-                         "reading what HQ sent");
-  sqlite3_reset (stmt);
-  return next;
+  return _gh_store_query_int64 (store, "SELECT coalesce (min (change_no), 0) FROM fleet_pending"
+                                       " WHERE change_no > ?1", change_no,
+                                "reading what HQ sent", error);
 }
 
 /* A chunk's lines up to the next staged row (a decision or an erasure HQ numbered between
