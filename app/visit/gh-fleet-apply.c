@@ -495,7 +495,8 @@ apply_member_chunk (GhStore         *store,
   rest = _gh_fleet_chunk_rest (row->payload, lines, now, NULL);
   if (!unstage (store, row->change_no, row->change_no, error)
       || (rest != NULL
-          && !gh_fleet_stage (store, ((GhFleetChunkLine *) g_ptr_array_index (lines, now))->change_no,
+          && !gh_fleet_stage (store,
+                              ((GhFleetChunkLine *) g_ptr_array_index (lines, now))->change_no,
                               "members", "", rest, error))
       || !gh_store_commit (store, error))
     {
