@@ -370,7 +370,9 @@ apply_erasure (GhStore         *store,
   if (!gh_store_begin (store, error))
     return FALSE;
   /* Member lines staged for them would be refused anyway; they are personal data. */
-  stmt = _gh_store_prepare (store, "DELETE FROM fleet_pending WHERE ref = ?1", error);
+  /* Chunks hold many members (ref ""): their lines of @ref go below. */
+  stmt = _gh_store_prepare (store, "DELETE FROM fleet_pending"
+                                   " WHERE ref = ?1 AND stream <> 'members'", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, row->ref, -1, SQLITE_STATIC);
