@@ -49,7 +49,9 @@ fi
 echo "== installing"
 packages=$(for d in $debs; do dpkg-deb -f "$d" Package; done | tr '\n' ' ')
 # A check of what a fresh machine gets: an earlier build of the same version goes first.
-installed=$(dpkg-query -W -f '${Package} ${Status}\n' $packages 2>/dev/null | awk '/ installed$/ {print $1}')
+# dpkg-query fails when it knows none of them (a fresh machine): that is "none installed".
+installed=$({ dpkg-query -W -f '${Package} ${Status}\n' $packages 2>/dev/null || true; } \
+              | awk '/ installed$/ {print $1}')
 [ -z "$installed" ] || DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $installed > /dev/null
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall $debs > "$out/install.log" 2>&1 \
   || { tail -n 20 "$out/install.log"; exit 1; }
