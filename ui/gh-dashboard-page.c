@@ -416,6 +416,38 @@ wrap_tab_labels (GhDashboardPage *self)
     }
 }
 
+/* How long the record of each choice is kept, when the config says
+ * (controller.consent_proof_days): a shopper is told the period before switching
+ * anything. NULL when the config does not say. */
+static char *
+record_period_words (GhDashboardPage *self)
+{
+  int days = gh_catalog_get_consent_proof_days (gh_session_get_catalog (self->session));
+
+  if (days <= 0)
+    return NULL;
+  if (days % 365 == 0)
+    /* Translators: %d is a number of years; said under "Your choices" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "We keep a record of each choice for %d year, to show "
+                                         "what you chose.",
+                                         "We keep a record of each choice for %d years, to show "
+                                         "what you chose.", days / 365), days / 365);
+  if (days % 30 == 0)
+    /* Translators: %d is a number of months; said under "Your choices" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "We keep a record of each choice for %d month, to show "
+                                         "what you chose.",
+                                         "We keep a record of each choice for %d months, to show "
+                                         "what you chose.", days / 30), days / 30);
+  /* Translators: %d is a number of days; said under "Your choices" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "We keep a record of each choice for %d day, to show what "
+                                       "you chose.",
+                                       "We keep a record of each choice for %d days, to show what "
+                                       "you chose.", days), days);
+}
+
 /* GTK does not translate a built template again: the page's own words are set here,
  * at the start and whenever the visit's language changes. */
 static void
@@ -423,6 +455,8 @@ show_words (GhDashboardPage *self)
 {
   const char *name;
   g_autofree char *greeting = NULL;
+  g_autofree char *record = record_period_words (self);
+  g_autofree char *hint = NULL;
 
   name = gh_session_get_display_name (self->session);
   /* Translators: %s is the shopper's name as the retailer holds it */
@@ -442,8 +476,9 @@ show_words (GhDashboardPage *self)
   gtk_label_set_label (self->data_title, _("Your data"));
   gtk_label_set_label (self->offers_title, _("Your offers"));
   gtk_label_set_label (self->choices_title, _("Your choices"));
-  gtk_label_set_label (self->choices_hint, _("Switch off anything you do not want. You can switch "
-                                             "it back on at any time."));
+  hint = g_strjoin (" ", _("Switch off anything you do not want. You can switch it back on at "
+                           "any time."), record, NULL);
+  gtk_label_set_label (self->choices_hint, hint);
   if (!gtk_widget_get_visible (self->scrim))
     {
       gtk_button_set_label (self->cancel_button, _("Keep it on"));

@@ -63,7 +63,6 @@ parse_header (GhCatalog   *self,
   JsonArray *array;
   JsonObject *controller = NULL;
   const char *text;
-  int proof_days;
   static const char * const controller_fields[] = { "name", "policy_url", "jurisdiction",
                                                     "consent_proof_days", NULL };
 
@@ -109,12 +108,12 @@ parse_header (GhCatalog   *self,
       || !_gh_catalog_read_url (node, "controller", "policy_url", FALSE, &text, error))
     return FALSE;
   self->policy_url = g_strdup (text);
-  /* Checked here so that a bundle with a wrong period is refused before it reaches a kiosk;
-   * HQ's retention reads it (schema.sql: glasshouse.consent_proof_days), the kiosk not. */
+  /* The kiosk tells the shopper the period; HQ's retention keeps the events that long
+   * (schema.sql: glasshouse.consent_proof_days). */
   return _gh_catalog_read_required_string (controller, "controller", "jurisdiction", 64,
                                            &self->jurisdiction, error)
          && _gh_catalog_read_optional_int (controller, "controller", "consent_proof_days", 1,
-                                           36500, 0, &proof_days, error);
+                                           36500, 0, &self->consent_proof_days, error);
 }
 
 static gboolean

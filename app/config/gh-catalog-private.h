@@ -38,6 +38,7 @@ struct _GhCatalog
   int          warning_seconds;
   int          staff_timeout;
   int          receipt_days;
+  int          consent_proof_days;
   char        *portal_url;
 
   char        *brand_name;

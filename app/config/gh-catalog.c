@@ -261,6 +261,13 @@ gh_catalog_get_receipt_days (GhCatalog *self)
   return self->receipt_days;
 }
 
+int
+gh_catalog_get_consent_proof_days (GhCatalog *self)
+{
+  g_return_val_if_fail (GH_IS_CATALOG (self), 0);
+  return self->consent_proof_days;
+}
+
 const char *
 gh_catalog_get_portal_url (GhCatalog *self)
 {

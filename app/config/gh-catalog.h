@@ -159,6 +159,9 @@ const char     *gh_catalog_get_policy_url        (GhCatalog   *self);
 const char     *gh_catalog_get_jurisdiction      (GhCatalog   *self);
 /* How long a follow-up QR code works, in days (default 30). */
 int             gh_catalog_get_receipt_days      (GhCatalog   *self);
+/* How long the retailer keeps the proof of each consent decision, in days; 0 when the
+ * config does not say (controller.consent_proof_days). */
+int             gh_catalog_get_consent_proof_days (GhCatalog  *self);
 
 /* Branding. */
 const char     *gh_catalog_get_brand_name        (GhCatalog   *self);

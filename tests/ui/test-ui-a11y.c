@@ -816,6 +816,16 @@ text_shown (GtkWidget  *root,
   return strstr (all, line) != NULL;
 }
 
+/* @words anywhere in a text on screen, also mid-sentence. */
+static gboolean
+words_shown (GtkWidget  *root,
+             const char *words)
+{
+  g_autofree char *all = gh_ui_test_collect_text (root);
+
+  return strstr (all, words) != NULL;
+}
+
 static void
 test_language_for_the_visit (void)
 {
@@ -836,6 +846,7 @@ test_language_for_the_visit (void)
   g_assert_true (text_shown (GTK_WIDGET (window), "Abmelden"));
   g_assert_true (text_shown (dashboard, "Ihre Daten"));
   g_assert_false (text_shown (dashboard, "Your data"));
+  g_assert_true (words_shown (dashboard, "3 Jahre lang"));
   g_assert_true (text_shown (dashboard, gh_purpose_get_title (purpose, "de")));
   g_assert_cmpstr (gh_purpose_get_title (purpose, "de"), !=, gh_purpose_get_title (purpose, "en"));
 
@@ -845,6 +856,7 @@ test_language_for_the_visit (void)
   g_assert_cmpstr (gh_window_get_page_name (window), ==, "dashboard");
   g_assert_true (text_shown (GTK_WIDGET (window), "Se déconnecter"));
   g_assert_true (text_shown (dashboard, "Vos données"));
+  g_assert_true (words_shown (dashboard, "pendant 3 ans"));
   g_assert_true (text_shown (dashboard, gh_purpose_get_title (purpose, "fr")));
 
   /* On the follow-up screen too: its words change, it stays. */

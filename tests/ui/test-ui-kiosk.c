@@ -211,6 +211,9 @@ test_sign_in_matches_store (void)
 
   /* The greeting names the shopper the store holds. */
   g_assert_nonnull (strstr (text, json_object_get_string_member (customer, "display_name")));
+  /* The choices say how long the record of each is kept (the demo config: 1,095 days). */
+  g_assert_cmpint (gh_catalog_get_consent_proof_days (catalog), ==, 1095);
+  g_assert_nonnull (strstr (text, "We keep a record of each choice for 3 years"));
 
   /* Every category held is shown under the catalog's title with the store's item count. */
   g_assert_cmpuint (json_array_get_length (categories), >, 0);
