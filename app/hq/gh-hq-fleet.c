@@ -213,12 +213,13 @@ gh_hq_drop_event_partitions (GhHq    *self,
   g_return_val_if_fail (GH_IS_HQ (self), NULL);
   g_return_val_if_fail (proof_days != NULL, NULL);
 
-  /* One transaction: the period reported is the one the drop used. */
+  /* One statement, so the period reported is the one the drop used; the period as an
+   * uncorrelated subquery, read once and not once a row (it decodes every bundle). */
   _gh_hq_arm_deadline (self);
   answer = PQexecParams (self->conn,
                          "WITH dropped AS (SELECT glasshouse.drop_event_partitions ($1::interval)"
                          "                        AS name)"
-                         " SELECT coalesce (glasshouse.consent_proof_days (), 0), name"
+                         " SELECT (SELECT coalesce (glasshouse.consent_proof_days (), 0)), name"
                          "   FROM (SELECT NULL::text AS name UNION ALL SELECT name FROM dropped) d",
                          1, NULL, params, NULL, NULL, 0);
   _gh_hq_disarm_deadline (self);

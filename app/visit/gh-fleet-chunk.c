@@ -144,6 +144,8 @@ chunk_free (Chunk *chunk)
   g_free (chunk);
 }
 
+/* Reads every staged chunk (instr over their text): an erasure is rare beside the member
+ * lines, and an index of refs would cost the stage the per-row writes chunks avoid. */
 gboolean
 _gh_fleet_chunks_drop_ref (GhStore     *store,
                            const char  *ref,
