@@ -20,11 +20,14 @@
 
 #define EVENT_COLUMNS "kiosk_id, seq, at, actor, customer_ref, kind, body, prev_hash, hash, attachment"
 
-/* The insert every batch runs, parsed once per connection. */
+/* The insert every batch runs, parsed once per connection. Without ON CONFLICT: only
+ * events past HQ's mark go in, and the arrival trigger refuses any that do not follow it,
+ * so a clash means a damaged HQ; it fails the batch (nothing acked) instead of being
+ * skipped, and speculative insertion is not paid for on every row. */
 #define PUSH_INSERT_SQL \
   "INSERT INTO glasshouse.event (" EVENT_COLUMNS ")" \
   " SELECT " EVENT_COLUMNS " FROM gh_incoming WHERE seq > $1" \
-  " ORDER BY seq ON CONFLICT DO NOTHING"
+  " ORDER BY seq"
 static gboolean
 prepare_statement (GhHq        *self,
                    const char  *name,
