@@ -1,6 +1,7 @@
 /* The fleet when things go wrong, against a real PostgreSQL: HQ refuses events that do not
  * fit the kiosk's chain and the push acks nothing it does not hold (a trigger that swallows
- * inserts, a row HQ already had under that seq with another time); a sync round killed at
+ * inserts, a row HQ already had under that seq with another time, decisions HQ already had
+ * under the kiosk's coming seqs); a sync round killed at
  * every stage, then one more round converges with each event at HQ once; a kiosk an hour
  * fast cannot make an older grant beat a later revocation; nothing is applied during a
  * visit, and the kiosk applies it when the visit ends; HQ down leaves the store as it was.
@@ -185,6 +186,52 @@ test_arrival (void)
     g_assert_cmpstr (PQresultErrorField (bad_link, PG_DIAG_SQLSTATE), ==, "23514");
     g_assert_nonnull (strstr (PQresultErrorMessage (bad_link), "prev_hash"));
   }
+  hq_tear_down (&hq);
+}
+
+/* A damaged HQ already holds decisions under the kiosk's coming event numbers (a restore
+ * mixed up, a hand-made row): the push fails and acks nothing, instead of landing the events
+ * and letting the stranger's decision stand for the shopper's. */
+static void
+test_decision_clash (void)
+{
+  Hq hq = { 0 };
+  g_autoptr(PGconn) db = NULL;
+  g_autofree char *err = NULL;
+  gint64 backlog, last_seq;
+
+  REQUIRE_PG ();
+  hq_set_up (&hq, "faults_clash");
+  db = gh_test_pg_admin (pg, "faults_clash");
+  set_consent (&hq, 0, "marketing.email", GH_CONSENT_REVOKED);
+  {
+    g_autoptr(GhStore) a = open_store (&hq, 0);
+    backlog = gh_store_outbox_count (a, NULL);
+  }
+  g_assert_cmpint (backlog, >=, 1);
+  last_seq = gh_test_pg_int (db, "SELECT last_seq FROM glasshouse.kiosk"
+                                 " WHERE kiosk_id = 'kiosk-a'");
+  gh_test_pg_exec (db, "INSERT INTO glasshouse.decision (ref, purpose_id, state, decided_at,"
+                       " origin, kiosk_id, seq)"
+                       " SELECT 'someone-else', 'marketing.email', 'granted', now (), 'kiosk',"
+                       "        'kiosk-a', k.last_seq + s"
+                       "   FROM glasshouse.kiosk k, generate_series (1, 50) AS s"
+                       "  WHERE k.kiosk_id = 'kiosk-a'");
+
+  g_assert_cmpint (gh_test_run_ctl (NULL, &err, "outbox", "push", "--db", hq.paths[0],
+                                    "--postgres", hq.conninfo[0], NULL), !=, 0);
+  g_assert_nonnull (strstr (err, "glasshouse-ctl: error: "));
+  g_test_message ("the push said: %s", err);
+  g_assert_nonnull (strstr (err, "HQ already holds decisions under their seqs"));
+  {
+    g_autoptr(GhStore) a = open_store (&hq, 0);
+    g_assert_cmpint (gh_store_outbox_count (a, NULL), ==, backlog);
+  }
+  /* HQ is as it was: no new event of the kiosk, the member's own decision not made. */
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT max (seq) FROM glasshouse.event"
+                                       " WHERE kiosk_id = 'kiosk-a'"), ==, last_seq);
+  g_assert_cmpint (gh_test_pg_int (db, "SELECT count (*) FROM glasshouse.decision"
+                                       " WHERE ref = '" REF "' AND state = 'revoked'"), ==, 0);
   hq_tear_down (&hq);
 }
 
@@ -528,6 +575,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   pg = gh_test_pg_start_sealed (FALSE, &pg_skip_reason);
   g_test_add_func ("/fleet-faults/arrival", test_arrival);
+  g_test_add_func ("/fleet-faults/decision-clash", test_decision_clash);
   g_test_add_func ("/fleet-faults/kill", test_kill);
   g_test_add_func ("/fleet-faults/clock", test_clock);
   g_test_add_func ("/fleet-faults/visit-and-hq-down", test_visit_and_hq_down);

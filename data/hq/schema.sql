@@ -489,19 +489,25 @@ BEGIN
            ORDER BY kiosk_id, seq DESC) l
    WHERE k.kiosk_id = l.kiosk_id AND l.seq > k.last_seq;
 
-  INSERT INTO glasshouse.decision (ref, purpose_id, state, notice_version, decided_at, origin,
-                                   kiosk_id, seq)
-       SELECT a.customer_ref, b ->> 'purpose',
-              CASE a.kind WHEN 'consent.granted' THEN 'granted' ELSE 'revoked' END,
-              b ->> 'notice_version', a.at, 'kiosk', a.kiosk_id, a.seq
-         FROM arrived a, LATERAL (SELECT a.body::jsonb AS b) body
-        WHERE a.kind IN ('consent.granted', 'consent.revoked') AND a.actor <> 'hq'
-          AND a.customer_ref IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM glasshouse.erasure e WHERE e.ref = a.customer_ref)
-        -- No ON CONFLICT: the checks above let in only events past the kiosk's mark, so
-        -- (kiosk_id, seq) is new; a clash would be a damaged HQ and must fail the push, not
-        -- vanish. Speculative insertion cost a tenth of a push (tests/perf/bench-hq-fleet).
-        ORDER BY a.kiosk_id, a.seq;
+  -- No ON CONFLICT: the checks above let in only events past the kiosk's mark, so
+  -- (kiosk_id, seq) is new; a clash is a damaged HQ and must fail the push, not vanish
+  -- (speculative insertion also cost a tenth of a push: tests/perf/bench-hq-fleet).
+  BEGIN
+    INSERT INTO glasshouse.decision (ref, purpose_id, state, notice_version, decided_at, origin,
+                                     kiosk_id, seq)
+         SELECT a.customer_ref, b ->> 'purpose',
+                CASE a.kind WHEN 'consent.granted' THEN 'granted' ELSE 'revoked' END,
+                b ->> 'notice_version', a.at, 'kiosk', a.kiosk_id, a.seq
+           FROM arrived a, LATERAL (SELECT a.body::jsonb AS b) body
+          WHERE a.kind IN ('consent.granted', 'consent.revoked') AND a.actor <> 'hq'
+            AND a.customer_ref IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM glasshouse.erasure e WHERE e.ref = a.customer_ref)
+          ORDER BY a.kiosk_id, a.seq;
+  EXCEPTION WHEN unique_violation THEN
+    RAISE EXCEPTION 'events of kiosk % refused: HQ already holds decisions under their seqs (%)',
+                    (SELECT min (kiosk_id) FROM arrived), SQLERRM
+      USING ERRCODE = 'unique_violation';
+  END;
 
   INSERT INTO glasshouse.receipt (receipt_id, kiosk_id, kind, ref, token, short_code, expires_at,
                                   issued_at, body)
