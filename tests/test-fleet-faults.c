@@ -4,13 +4,16 @@
  * under the kiosk's coming seqs); a sync round killed at
  * every stage, then one more round converges with each event at HQ once; a kiosk an hour
  * fast cannot make an older grant beat a later revocation; nothing is applied during a
- * visit, and the kiosk applies it when the visit ends; HQ down leaves the store as it was.
+ * visit, and the kiosk applies it when the visit ends; HQ down leaves the store as it was;
+ * a disk that fills up mid-pull loses nothing and the next round catches up.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -232,6 +235,101 @@ test_decision_clash (void)
                                        " WHERE kiosk_id = 'kiosk-a'"), ==, last_seq);
   g_assert_cmpint (gh_test_pg_int (db, "SELECT count (*) FROM glasshouse.decision"
                                        " WHERE ref = '" REF "' AND state = 'revoked'"), ==, 0);
+  hq_tear_down (&hq);
+}
+
+/* ---- a full disk ------------------------------------------------------------------ */
+
+static void
+limit_file_size (gpointer data)
+{
+  struct rlimit limit = { GPOINTER_TO_UINT (data), GPOINTER_TO_UINT (data) };
+
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf buf;
+
+  return g_stat (path, &buf) == 0 ? (gint64) buf.st_size : 0;
+}
+
+/* The kiosk's disk fills up (here: the file-size limit, which sqlite meets the same way)
+ * while a round pulls 5,000 new members: the round says so and stops, the store verifies and
+ * keeps what it had, and the next round with room brings in every member once. */
+static void
+test_disk_full (void)
+{
+  Hq hq = { 0 };
+  g_autoptr(PGconn) db = NULL;
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *wal = NULL;
+  g_autofree char *state = NULL;
+  gint64 events_before, limit;
+
+  REQUIRE_PG ();
+  hq_set_up (&hq, "faults_full");
+  db = gh_test_pg_admin (pg, "faults_full");
+  set_consent (&hq, 0, "marketing.email", GH_CONSENT_REVOKED);
+  gh_test_pg_exec (db,
+    "INSERT INTO glasshouse.member_change (ref, stores, line)"
+    " SELECT 'm-full-' || i, '{store-1}',"
+    "        format ('{\"loyalty_id\":\"%s\",\"name\":\"Member %s\",\"ref\":\"m-full-%s\","
+    "\"stores\":[\"store-1\"],\"items\":[{\"id\":\"mail-1\",\"category\":\"user.contact.email\","
+    "\"source\":\"provided\",\"attributes\":{\"email\":\"m%s@example.org\"},"
+    "\"collected_at\":\"2026-11-01T00:00:00Z\"}],\"consents\":[{\"purpose\":\"marketing.email\","
+    "\"state\":\"granted\",\"decided_at\":\"2026-11-01T00:00:00Z\"}]}',"
+    "                7310000000000 + i, i, i, i)"
+    "   FROM generate_series (1, 5000) AS i");
+  {
+    g_autoptr(GhStore) a = open_store (&hq, 0);
+    events_before = gh_store_count_events (a, NULL);
+  }
+
+  wal = g_strdup_printf ("%s-wal", hq.paths[0]);
+  limit = MAX (file_size (hq.paths[0]), file_size (wal)) + 256 * 1024;
+  g_subprocess_launcher_set_child_setup (launcher, limit_file_size,
+                                         GUINT_TO_POINTER ((guint) limit), NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("GLASSHOUSE_CTL"), "sync",
+                                         "--db", hq.paths[0], "--postgres", hq.conninfo[0],
+                                         "--trust", hq.trust, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("sync under a file-size limit of %" G_GINT64_FORMAT " bytes: %s", limit, err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 4);
+  g_assert_true (g_str_has_prefix (err, "glasshouse-ctl: error: "));
+  g_assert_nonnull (strstr (err, "file-size limit"));
+
+  /* Nothing the kiosk had is lost: the chain verifies, the shopper's choice stands. */
+  g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "audit", "verify", "--db", hq.paths[0], NULL),
+                   ==, 0);
+  {
+    g_autoptr(GhStore) a = open_store (&hq, 0);
+    g_assert_cmpint (gh_store_count_events (a, NULL), >=, events_before);
+  }
+  state = store_consent (&hq, 0, "marketing.email");
+  g_assert_cmpstr (state, ==, "revoked");
+
+  /* With room again, one round brings in every member, once; the next finds nothing new. */
+  sync_ok (&hq, 0);
+  sync_ok (&hq, 0);
+  {
+    g_autoptr(GhStore) a = open_store (&hq, 0);
+    g_assert_cmpint (gh_test_store_int (a, "SELECT count (*) FROM customer"
+                                           " WHERE ref LIKE 'm-full-%'", NULL), ==, 5000);
+    g_assert_cmpint (gh_test_store_int (a, "SELECT count (DISTINCT ref) FROM customer"
+                                           " WHERE ref LIKE 'm-full-%'", NULL), ==, 5000);
+  }
+  g_assert_cmpint (gh_test_run_ctl (NULL, NULL, "audit", "verify", "--db", hq.paths[0], NULL),
+                   ==, 0);
   hq_tear_down (&hq);
 }
 
@@ -576,6 +674,7 @@ main (int    argc,
   pg = gh_test_pg_start_sealed (FALSE, &pg_skip_reason);
   g_test_add_func ("/fleet-faults/arrival", test_arrival);
   g_test_add_func ("/fleet-faults/decision-clash", test_decision_clash);
+  g_test_add_func ("/fleet-faults/disk-full", test_disk_full);
   g_test_add_func ("/fleet-faults/kill", test_kill);
   g_test_add_func ("/fleet-faults/clock", test_clock);
   g_test_add_func ("/fleet-faults/visit-and-hq-down", test_visit_and_hq_down);
