@@ -655,8 +655,19 @@ test_visit_and_hq_down (void)
     g_assert_cmpint (gh_store_outbox_count (b, NULL), >, 0);
     g_assert_true (gh_store_verify_chain (b, &checked, &bad, NULL));
   }
+  /* What the staff page shows: the link fails, and why; HQ had approved the kiosk. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (gh_test_run_ctl (&out, NULL, "health", "--json", "--db", hq.paths[1], NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "\"failing\" : \"HQ "));
+  g_assert_nonnull (strstr (out, "unreachable"));
+  g_assert_nonnull (strstr (out, "\"approval\" : \"approved\""));
   sync_ok (&hq, 1);
   assert_events_once (&hq, db, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (gh_test_run_ctl (&out, NULL, "health", "--json", "--db", hq.paths[1], NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "\"failing\" : null"));
   /* Back in touch, the kiosk tells HQ why it was silent. */
   g_assert_nonnull (strstr (gh_test_pg_value (db, "SELECT last_error FROM glasshouse.kiosk_health"
                                                   " WHERE kiosk_id = 'kiosk-b'"), "unreachable"));

@@ -103,7 +103,14 @@ register_and_approve (Fleet  *fleet,
                                        " WHERE kiosk_id LIKE 'kiosk-_'"), ==, 2);
   {
     g_autoptr(GhStore) a = open_store (fleet, 0);
+    g_autofree char *out = NULL;
+
     g_assert_cmpint (gh_test_store_int (a, "SELECT count (*) FROM customer", NULL), ==, 0);
+    /* The staff page says why: HQ has not approved the kiosk yet. */
+    g_assert_cmpint (gh_test_run_ctl (&out, NULL, "health", "--json", "--db", fleet->paths[0],
+                                      NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "\"approval\" : \"waiting\""));
+    g_assert_nonnull (strstr (out, "\"failing\" : null"));
   }
   for (int i = 0; i < 3; i++)
     ctl_ok ("hq", "kiosk", "approve", kiosk_ids[i], "--postgres", fleet->admin, NULL);

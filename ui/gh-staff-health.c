@@ -1,7 +1,7 @@
 /* GhStaffHealth: the kiosk's health as staff see it. Collected in a worker
  * (gh_health_collect_async, which walks the whole audit chain) and shown as a
  * small table: config version and age, the last refused bundle and why,
- * events waiting for HQ, store size, audit chain state.
+ * events waiting for HQ, the link to HQ, store size, audit chain state.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "glasshouse-ui"
@@ -21,11 +21,13 @@ struct _GhStaffHealth
   GtkLabel     *config_title;
   GtkLabel     *refused_title;
   GtkLabel     *outbox_title;
+  GtkLabel     *link_title;
   GtkLabel     *size_title;
   GtkLabel     *chain_title;
   GtkLabel     *config_label;
   GtkLabel     *refused_label;
   GtkLabel     *outbox_label;
+  GtkLabel     *link_label;
   GtkLabel     *size_label;
   GtkLabel     *chain_label;
   GtkSpinner   *spinner;
@@ -82,6 +84,56 @@ format_last_push (gint64 seconds)
                           (int) (seconds / 86400));
 }
 
+static char *
+format_ago (gint64 seconds)
+{
+  if (seconds < 60)
+    /* Translators: when the kiosk's last round with HQ was. */
+    return g_strdup (_("just now"));
+  if (seconds < 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago",
+                                         seconds / 60),
+                            (int) (seconds / 60));
+  if (seconds < 2 * 86400)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago",
+                                         seconds / 3600),
+                            (int) (seconds / 3600));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago",
+                                       seconds / 86400),
+                          (int) (seconds / 86400));
+}
+
+/* The link to HQ in words, and whether staff should call someone about it: a round that
+ * fails, or a kiosk HQ has not approved (the phone portal refuses its receipts). */
+static char *
+format_link (const GhHealth *health,
+             gboolean       *problem)
+{
+  g_autofree char *ago = NULL;
+
+  *problem = FALSE;
+  if (health->hq_error != NULL)
+    {
+      ago = format_ago (health->hq_error_age_seconds);
+      *problem = TRUE;
+      /* Translators: when, then why, e.g. "Last round failed 3 minutes ago: HQ
+       * hq.example:5432/glasshouse is unreachable". */
+      return g_strdup_printf (_("Last round failed %s: %s"), ago, health->hq_error);
+    }
+  if (health->hq_sync_age_seconds < 0)
+    return g_strdup (_("No sync round with HQ yet"));
+  ago = format_ago (health->hq_sync_age_seconds);
+  if (health->hq_approval == GH_HQ_APPROVAL_WAITING)
+    {
+      *problem = TRUE;
+      /* Translators: %s is when, e.g. "2 minutes ago". */
+      return g_strdup_printf (_("Waiting for HQ to approve this kiosk: phones cannot open its "
+                                "receipts until then · last round %s"), ago);
+    }
+  /* Translators: %s is when, e.g. "2 minutes ago". */
+  return g_strdup_printf (_("Working · last round %s"), ago);
+}
+
 void
 gh_staff_health_show (GhStaffHealth  *self,
                       const GhHealth *health)
@@ -89,8 +141,10 @@ gh_staff_health_show (GhStaffHealth  *self,
   g_autofree char *config = NULL;
   g_autofree char *refused = NULL;
   g_autofree char *outbox = NULL;
+  g_autofree char *link = NULL;
   g_autofree char *size = NULL;
   g_autofree char *chain = NULL;
+  gboolean link_problem;
 
   g_return_if_fail (GH_IS_STAFF_HEALTH (self));
   g_return_if_fail (health != NULL);
@@ -128,6 +182,7 @@ gh_staff_health_show (GhStaffHealth  *self,
      * e.g. "12 · last delivered to HQ 3 minutes ago". */
     outbox = g_strdup_printf (_("%lld · %s"), (long long) health->outbox_pending, pushed);
   }
+  link = format_link (health, &link_problem);
   size = g_format_size (health->store_bytes);
   if (health->chain_ok)
     chain = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Intact: %lld event",
@@ -143,6 +198,7 @@ gh_staff_health_show (GhStaffHealth  *self,
   gtk_label_set_label (self->config_label, config);
   gtk_label_set_label (self->refused_label, refused);
   gtk_label_set_label (self->outbox_label, outbox);
+  gh_status_label_set (self->link_label, link, link_problem);
   gtk_label_set_label (self->size_label, size);
   gh_status_label_set (self->chain_label, chain, !health->chain_ok);
 }
@@ -251,11 +307,13 @@ gh_staff_health_class_init (GhStaffHealthClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, config_title);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, refused_title);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, outbox_title);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, link_title);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, size_title);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, chain_title);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, config_label);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, refused_label);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, outbox_label);
+  gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, link_label);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, size_label);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, chain_label);
   gtk_widget_class_bind_template_child (widget_class, GhStaffHealth, spinner);
@@ -284,6 +342,7 @@ gh_staff_health_retranslate (GhStaffHealth *self)
   gtk_label_set_label (self->config_title, _("Configuration"));
   gtk_label_set_label (self->refused_title, _("Last refused bundle"));
   gtk_label_set_label (self->outbox_title, _("Events waiting for HQ"));
+  gtk_label_set_label (self->link_title, _("Link to HQ"));
   gtk_label_set_label (self->size_title, _("Store size"));
   gtk_label_set_label (self->chain_title, _("Audit chain"));
 }

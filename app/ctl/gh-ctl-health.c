@@ -1,5 +1,5 @@
 /* glasshouse-ctl health: what the staff page's health panel shows (config in force,
- * last refused bundle, events waiting for HQ, store size, audit chain), for the store's
+ * last refused bundle, events waiting for HQ, the link to HQ, store size, audit chain), for the store's
  * monitoring. Exits 0 when healthy and 4 when the audit chain is broken, so a plain
  * "did it succeed" check in a monitoring system catches the one thing staff cannot fix.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -13,6 +13,21 @@
 #include "gh-ctl.h"
 #include "gh-ctl-commands.h"
 #include "visit/gh-health.h"
+
+static const char *
+approval_name (GhHqApproval approval)
+{
+  switch (approval)
+    {
+    case GH_HQ_APPROVAL_APPROVED:
+      return "approved";
+    case GH_HQ_APPROVAL_WAITING:
+      return "waiting";
+    case GH_HQ_APPROVAL_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}
 
 static JsonNode *
 health_to_json (const GhHealth *health)
@@ -50,6 +65,10 @@ health_to_json (const GhHealth *health)
   json_builder_begin_object (builder);
   gh_json_add_int (builder, "outbox_pending", health->outbox_pending);
   gh_json_add_int (builder, "last_push_age_seconds", health->hq_push_age_seconds);
+  gh_json_add_int (builder, "last_sync_age_seconds", health->hq_sync_age_seconds);
+  gh_json_add_string (builder, "failing", health->hq_error);
+  gh_json_add_int (builder, "failing_age_seconds", health->hq_error_age_seconds);
+  gh_json_add_string (builder, "approval", approval_name (health->hq_approval));
   json_builder_end_object (builder);
 
   gh_json_add_int (builder, "store_bytes", health->store_bytes);
@@ -103,6 +122,17 @@ gh_ctl_health (int    argc,
         printf ("; last push %" G_GINT64_FORMAT " s ago\n", health->hq_push_age_seconds);
       else
         printf ("; never pushed\n");
+      if (health->hq_error != NULL)
+        printf ("HQ link:      last round FAILED %" G_GINT64_FORMAT " s ago: %s\n",
+                health->hq_error_age_seconds, health->hq_error);
+      else if (health->hq_sync_age_seconds >= 0)
+        printf ("HQ link:      last round %" G_GINT64_FORMAT " s ago\n", health->hq_sync_age_seconds);
+      else
+        printf ("HQ link:      no sync round yet\n");
+      if (health->hq_approval != GH_HQ_APPROVAL_UNKNOWN)
+        printf ("HQ approval:  %s\n", health->hq_approval == GH_HQ_APPROVAL_APPROVED
+                                      ? "approved"
+                                      : "waiting (phones cannot open this kiosk's receipts yet)");
       printf ("store:        %" G_GINT64_FORMAT " bytes\n", health->store_bytes);
       if (health->chain_ok)
         printf ("audit chain:  intact, %" G_GINT64_FORMAT " events\n", health->chain_events);

@@ -14,6 +14,29 @@
 
 #include "config/gh-config.h"
 #include "hq/gh-hq-pull-private.h"
+#include "visit/gh-health.h"
+
+/* A note for the staff page's health panel (gh-health.c), written only when it changes
+ * and without waiting for the disk: the next round writes it again if a power cut loses it. */
+static gboolean
+note_for_staff (GhStore     *store,
+                const char  *key,
+                const char  *value,
+                GError     **error)
+{
+  g_autofree char *noted = gh_store_get_meta (store, key);
+
+  if (g_strcmp0 (noted, value) == 0)
+    return TRUE;
+  if (!gh_store_begin_redoable (store, error))
+    return FALSE;
+  if (!gh_store_set_meta (store, key, value, error))
+    {
+      gh_store_rollback (store);
+      return FALSE;
+    }
+  return gh_store_commit (store, error);
+}
 
 static gboolean
 register_kiosk (GhHq            *self,
@@ -33,7 +56,8 @@ register_kiosk (GhHq            *self,
   if (!_gh_hq_check_result (self, answer, PGRES_TUPLES_OK, "registering the kiosk", error))
     return FALSE;
   result->approved = g_strcmp0 (PQgetvalue (answer, 0, 0), "approved") == 0;
-  return TRUE;
+  return note_for_staff (store, GH_HEALTH_META_APPROVAL,
+                         result->approved ? "approved" : "waiting", error);
 }
 
 /* What the heartbeat says about the last refused bundle: the pull's own note, else the
@@ -56,8 +80,8 @@ last_refused (GhStore        *store,
 
 /* The heartbeat's last error: this round's, else the last one any round met (with its
  * time), kept in the store's meta so that a kiosk which could not reach HQ says why once
- * it can. */
-#define META_LAST_ERROR "hq_last_sync_error"
+ * it can; the staff page shows it until a later round goes well (gh-health.c). */
+#define META_LAST_ERROR GH_HEALTH_META_SYNC_ERROR
 
 /* How many days of preview totals each heartbeat repeats (a kiosk that could not reach HQ
  * for a while still delivers them), and how long the kiosk keeps them after that. */
@@ -289,5 +313,10 @@ gh_hq_sync (GhHq                   *self,
     return FALSE;
   if (options->progress != NULL)
     options->progress (GH_HQ_SYNC_HEARTBEAT, result->settled, options->user_data);
-  return TRUE;
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *iso = g_date_time_format_iso8601 (now);
+
+    return note_for_staff (store, GH_HEALTH_META_SYNC_AT, iso, error);
+  }
 }

@@ -8,6 +8,7 @@
 #include "visit/gh-health.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "config/gh-config.h"
 
@@ -23,6 +24,7 @@ gh_health_free (GhHealth *health)
   g_free (health->rejected_reason);
   g_free (health->rejected_source);
   g_free (health->chain_problem);
+  g_free (health->hq_error);
   g_free (health);
 }
 
@@ -32,6 +34,52 @@ file_size (const char *path)
   GStatBuf buf;
 
   return g_stat (path, &buf) == 0 ? (gint64) buf.st_size : 0;
+}
+
+/* Seconds since @iso, or -1 when @iso is NULL or not a time. */
+static gint64
+age_of (const char *iso)
+{
+  g_autoptr(GDateTime) when = iso != NULL ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+
+  if (when == NULL)
+    return -1;
+  return MAX (0, g_get_real_time () / G_USEC_PER_SEC - g_date_time_to_unix (when));
+}
+
+/* The link to HQ from the sync round's notes. A failure counts until a later round goes
+ * well: staff should see "failing" while it is, and not a problem long fixed. */
+static void
+collect_hq_link (GhStore  *store,
+                 GhHealth *health)
+{
+  g_autofree char *synced = gh_store_get_meta (store, GH_HEALTH_META_SYNC_AT);
+  g_autofree char *failed = gh_store_get_meta (store, GH_HEALTH_META_SYNC_ERROR);
+  g_autofree char *approval = gh_store_get_meta (store, GH_HEALTH_META_APPROVAL);
+  const char *why = failed != NULL ? strstr (failed, ": ") : NULL;
+
+  health->hq_sync_age_seconds = age_of (synced);
+  health->hq_error_age_seconds = -1;
+  if (why != NULL)
+    {
+      g_autofree char *when = g_strndup (failed, why - failed);
+      g_autoptr(GDateTime) failed_at = g_date_time_new_from_iso8601 (when, NULL);
+      g_autoptr(GDateTime) synced_at = synced != NULL ? g_date_time_new_from_iso8601 (synced, NULL)
+                                                      : NULL;
+
+      if (failed_at != NULL
+          && (synced_at == NULL || g_date_time_compare (failed_at, synced_at) > 0))
+        {
+          health->hq_error = g_strdup (why + 2);
+          health->hq_error_age_seconds = age_of (when);
+        }
+    }
+  if (g_strcmp0 (approval, "approved") == 0)
+    health->hq_approval = GH_HQ_APPROVAL_APPROVED;
+  else if (g_strcmp0 (approval, "waiting") == 0)
+    health->hq_approval = GH_HQ_APPROVAL_WAITING;
+  else
+    health->hq_approval = GH_HQ_APPROVAL_UNKNOWN;
 }
 
 GhHealth *
@@ -52,15 +100,7 @@ gh_health_collect (GhStore  *store,
   health->config_version = status->version;
   health->config_issued_at = g_strdup (status->issued_at);
   health->config_applied_at = g_strdup (status->applied_at);
-  health->config_age_seconds = -1;
-  if (status->issued_at != NULL)
-    {
-      g_autoptr(GDateTime) issued = g_date_time_new_from_iso8601 (status->issued_at, NULL);
-
-      if (issued != NULL)
-        health->config_age_seconds = MAX (0, g_get_real_time () / G_USEC_PER_SEC
-                                             - g_date_time_to_unix (issued));
-    }
+  health->config_age_seconds = age_of (status->issued_at);
   health->rejected_at = g_strdup (status->rejected_at);
   health->rejected_path = g_strdup (status->rejected_path);
   health->rejected_reason = g_strdup (status->rejected_reason);
@@ -68,16 +108,13 @@ gh_health_collect (GhStore  *store,
 
   if ((health->outbox_pending = gh_store_outbox_count (store, error)) < 0)
     return NULL;
-  health->hq_push_age_seconds = -1;
   {
-    /* Written by `outbox push` (gh-hq.c) after HQ committed. */
+    /* Written by `outbox push` (gh-hq-push.c) after HQ committed. */
     g_autofree char *pushed = gh_store_get_meta (store, "hq_last_push_at");
-    g_autoptr(GDateTime) when = pushed != NULL ? g_date_time_new_from_iso8601 (pushed, NULL) : NULL;
 
-    if (when != NULL)
-      health->hq_push_age_seconds = MAX (0, g_get_real_time () / G_USEC_PER_SEC
-                                            - g_date_time_to_unix (when));
+    health->hq_push_age_seconds = age_of (pushed);
   }
+  collect_hq_link (store, health);
   wal = g_strconcat (gh_store_get_path (store), "-wal", NULL);
   health->store_bytes = file_size (gh_store_get_path (store)) + file_size (wal);
 

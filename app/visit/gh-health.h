@@ -1,5 +1,6 @@
 /* Kiosk health for the staff page: the config in force and its age, the last
- * refused bundle and why, events waiting for HQ, store size, audit chain state.
+ * refused bundle and why, events waiting for HQ, the link to HQ (the last sync round,
+ * why it failed, whether HQ approved the kiosk), store size, audit chain state.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
@@ -8,6 +9,17 @@
 #include "store/gh-store.h"
 
 G_BEGIN_DECLS
+
+/* What the sync round (app/hq/gh-hq-sync.c) notes in the store's meta for this page. */
+#define GH_HEALTH_META_SYNC_AT    "hq_last_sync_at"    /* ISO 8601: the last round that went well */
+#define GH_HEALTH_META_SYNC_ERROR "hq_last_sync_error" /* "ISO 8601: what went wrong" */
+#define GH_HEALTH_META_APPROVAL   "hq_approval"        /* "approved" or "waiting" */
+
+typedef enum {
+  GH_HQ_APPROVAL_UNKNOWN,  /* no round has registered the kiosk at HQ yet */
+  GH_HQ_APPROVAL_WAITING,  /* registered; phones cannot open its receipts until HQ approves */
+  GH_HQ_APPROVAL_APPROVED,
+} GhHqApproval;
 
 typedef struct {
   gint64    config_version;      /* 0 when no config has been applied */
@@ -20,6 +32,10 @@ typedef struct {
   char     *rejected_source;
   gint64    outbox_pending;      /* events HQ has not acknowledged */
   gint64    hq_push_age_seconds; /* since the last successful push to HQ; -1 when never */
+  gint64    hq_sync_age_seconds; /* since the last sync round that went well; -1 when never */
+  char     *hq_error;            /* why the last round failed; NULL once a later one went well */
+  gint64    hq_error_age_seconds;/* since that failure; -1 when hq_error is NULL */
+  GhHqApproval hq_approval;
   gint64    store_bytes;         /* the database file and its WAL */
   gboolean  chain_ok;
   gint64    chain_events;        /* events checked */

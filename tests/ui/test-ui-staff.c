@@ -1,7 +1,8 @@
 /* UI tests for staff mode, on the real kiosk window under Xvfb: the hidden
  * long press and the staff PIN, the banner above every screen while staff
  * assist (and events carrying "staff:<id>"), staff mode ending on its own,
- * clearing a lockout, and the health page showing why a bundle was refused.
+ * clearing a lockout, and the health page showing why a bundle was refused and how the
+ * link to HQ stands.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -534,6 +535,111 @@ test_health_shows_refusal (void)
   g_assert_null (strstr (text, ".db"));
 }
 
+/* A test store's folder and the files in it (the store, its log and index). */
+static void
+remove_store_dir (const char *path)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (dir, "standard::name", 0,
+                                                                   NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
+      g_file_delete (child, NULL, NULL);
+      g_object_unref (info);
+    }
+  g_file_delete (dir, NULL, NULL);
+}
+
+static void
+set_meta_minutes_ago (GhStore    *store,
+                      const char *key,
+                      int         minutes,
+                      const char *after)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_minutes (now, -minutes);
+  g_autofree char *iso = g_date_time_format_iso8601 (then);
+  g_autofree char *value = after != NULL ? g_strdup_printf ("%s: %s", iso, after)
+                                         : g_strdup (iso);
+
+  g_assert_true (gh_store_set_meta (store, key, value, NULL));
+}
+
+static char *
+refreshed_text (GtkWidget  *health,
+                const char *path)
+{
+  gh_staff_health_refresh (GH_STAFF_HEALTH (health), path);
+  g_assert_true (gh_ui_test_wait (health_loaded, health, 10000));
+  return gh_ui_test_collect_text (health);
+}
+
+/* The link to HQ as the sync round left it: staff see a round that fails, and why, until a
+ * later one goes well, and a kiosk HQ has not approved (phones refuse its receipts). */
+static void
+test_health_shows_hq_link (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("glasshouse-staff-link-XXXXXX", NULL);
+  g_autofree char *path = gh_ui_test_demo_store (dir, 3);
+  g_autoptr(GhStore) store = gh_store_open (path, GH_STORE_OPEN_DEFAULT, NULL);
+  g_autofree char *png = g_build_filename (g_getenv ("GLASSHOUSE_BUILD_DIR") ?: ".",
+                                           "staff-health-hq-link.png", NULL);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *health = gh_staff_health_new ();
+  char *text;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 500);
+  gtk_window_set_child (GTK_WINDOW (window), health);
+  gtk_window_present (GTK_WINDOW (window));
+
+  text = refreshed_text (health, path);
+  g_assert_nonnull (strstr (text, "Link to HQ\nNo sync round with HQ yet\n"));
+  g_free (text);
+
+  /* The last round failed after the one before went well. */
+  set_meta_minutes_ago (store, "hq_last_sync_at", 63, NULL);
+  set_meta_minutes_ago (store, "hq_last_sync_error", 3,
+                        "HQ kiosk-7@hq.example:5432/glasshouse is unreachable");
+  g_assert_true (gh_store_set_meta (store, "hq_approval", "approved", NULL));
+  text = refreshed_text (health, path);
+  g_test_message ("health page:\n%s", text);
+  g_assert_nonnull (strstr (text, "\nLast round failed 3 minutes ago: HQ "
+                                  "kiosk-7@hq.example:5432/glasshouse is unreachable\n"));
+  g_free (text);
+  {
+    g_autoptr(GPtrArray) labels = gh_ui_test_find_all (health, GTK_TYPE_LABEL);
+    gboolean flagged = FALSE;
+
+    for (guint i = 0; i < labels->len; i++)
+      if (g_str_has_prefix (gtk_label_get_label (labels->pdata[i]), "Last round failed"))
+        flagged = gtk_widget_has_css_class (labels->pdata[i], "error");
+    g_assert_true (flagged);
+  }
+  g_assert_true (gh_ui_test_wait_frames (window, 2));
+  gh_ui_test_save_png (window, png);
+
+  /* A later round went well: the old failure is gone; HQ has not approved the kiosk. */
+  set_meta_minutes_ago (store, "hq_last_sync_at", 1, NULL);
+  g_assert_true (gh_store_set_meta (store, "hq_approval", "waiting", NULL));
+  text = refreshed_text (health, path);
+  g_assert_null (strstr (text, "unreachable"));
+  g_assert_nonnull (strstr (text, "\nWaiting for HQ to approve this kiosk: phones cannot open "
+                                  "its receipts until then · last round 1 minute ago\n"));
+  g_free (text);
+
+  g_assert_true (gh_store_set_meta (store, "hq_approval", "approved", NULL));
+  text = refreshed_text (health, path);
+  g_assert_nonnull (strstr (text, "\nWorking · last round 1 minute ago\n"));
+  g_free (text);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&store);
+  remove_store_dir (dir);
+}
+
 /* Staff clear a shopper's lockout on the staff page; the event names them. */
 static void
 test_clear_lockout (void)
@@ -619,21 +725,9 @@ main (int   argc,
   g_test_add_func ("/ui/staff/times-out", test_staff_mode_times_out);
   g_test_add_func ("/ui/staff/clear-lockout", test_clear_lockout);
   g_test_add_func ("/ui/staff/health-shows-refusal", test_health_shows_refusal);
+  g_test_add_func ("/ui/staff/health-shows-hq-link", test_health_shows_hq_link);
   result = g_test_run ();
 
-  {
-    g_autoptr(GFile) dir = g_file_new_for_path (store_dir);
-    g_autoptr(GFileEnumerator) children = g_file_enumerate_children (dir, "standard::name", 0,
-                                                                     NULL, NULL);
-    GFileInfo *info;
-
-    while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-      {
-        g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
-        g_file_delete (child, NULL, NULL);
-        g_object_unref (info);
-      }
-    g_file_delete (dir, NULL, NULL);
-  }
+  remove_store_dir (store_dir);
   return result;
 }
