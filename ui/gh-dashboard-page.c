@@ -416,38 +416,6 @@ wrap_tab_labels (GhDashboardPage *self)
     }
 }
 
-/* How long the record of each choice is kept, when the config says
- * (controller.consent_proof_days): a shopper is told the period before switching
- * anything. NULL when the config does not say. */
-static char *
-record_period_words (GhDashboardPage *self)
-{
-  int days = gh_catalog_get_consent_proof_days (gh_session_get_catalog (self->session));
-
-  if (days <= 0)
-    return NULL;
-  if (days % 365 == 0)
-    /* Translators: %d is a number of years; said under "Your choices" */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "We keep a record of each choice for %d year, to show "
-                                         "what you chose.",
-                                         "We keep a record of each choice for %d years, to show "
-                                         "what you chose.", days / 365), days / 365);
-  if (days % 30 == 0)
-    /* Translators: %d is a number of months; said under "Your choices" */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "We keep a record of each choice for %d month, to show "
-                                         "what you chose.",
-                                         "We keep a record of each choice for %d months, to show "
-                                         "what you chose.", days / 30), days / 30);
-  /* Translators: %d is a number of days; said under "Your choices" */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "We keep a record of each choice for %d day, to show what "
-                                       "you chose.",
-                                       "We keep a record of each choice for %d days, to show what "
-                                       "you chose.", days), days);
-}
-
 /* GTK does not translate a built template again: the page's own words are set here,
  * at the start and whenever the visit's language changes. */
 static void
@@ -455,7 +423,8 @@ show_words (GhDashboardPage *self)
 {
   const char *name;
   g_autofree char *greeting = NULL;
-  g_autofree char *record = record_period_words (self);
+  g_autofree char *record = gh_ui_record_period (gh_catalog_get_consent_proof_days (
+                                                    gh_session_get_catalog (self->session)));
   g_autofree char *hint = NULL;
 
   name = gh_session_get_display_name (self->session);

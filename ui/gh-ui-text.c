@@ -146,3 +146,30 @@ gh_ui_category_title (GhCatalog  *catalog,
 
   return category != NULL ? gh_data_category_get_title (category, language) : category_id;
 }
+
+char *
+gh_ui_record_period (int days)
+{
+  if (days <= 0)
+    return NULL;
+  if (days % 365 == 0)
+    /* Translators: %d is a number of years; said under "Your choices" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "We keep a record of each choice for %d year, to show "
+                                         "what you chose.",
+                                         "We keep a record of each choice for %d years, to show "
+                                         "what you chose.", days / 365), days / 365);
+  if (days % 30 == 0)
+    /* Translators: %d is a number of months; said under "Your choices" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "We keep a record of each choice for %d month, to show "
+                                         "what you chose.",
+                                         "We keep a record of each choice for %d months, to show "
+                                         "what you chose.", days / 30), days / 30);
+  /* Translators: %d is a number of days; said under "Your choices" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "We keep a record of each choice for %d day, to show what "
+                                       "you chose.",
+                                       "We keep a record of each choice for %d days, to show what "
+                                       "you chose.", days), days);
+}

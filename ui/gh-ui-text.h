@@ -29,5 +29,9 @@ char       *gh_ui_format_date         (gint64            unix_seconds);
 const char *gh_ui_category_title      (GhCatalog        *catalog,
                                        const char       *category_id,
                                        const char       *language);
+/* How long the record of each choice is kept, from the config's
+ * controller.consent_proof_days, in years, months or days as the number allows: a shopper
+ * is told the period before switching anything. NULL when @days is 0 (not said). */
+char       *gh_ui_record_period       (int               days);
 
 G_END_DECLS
