@@ -124,7 +124,7 @@ gh_test_hq_member_change (PGconn     *db,
                                              3, NULL, params, NULL, NULL, 0);
 
   if (PQresultStatus (result) != PGRES_COMMAND_OK)
-    g_error ("member_change: %s", PQerrorMessage (db));
+    gh_test_fail ("member_change: %s", PQerrorMessage (db));
 }
 
 char *

@@ -503,7 +503,7 @@ ctl_with_clock (const char *shift,
   g_unsetenv ("LD_PRELOAD");
   g_unsetenv ("GH_TEST_CLOCK_SHIFT");
   if (status != 0)
-    g_error ("glasshouse-ctl %s: exit %d: %s%s", first, status, out, err);
+    gh_test_fail ("glasshouse-ctl %s: exit %d: %s%s", first, status, out, err);
 }
 
 static void

@@ -71,7 +71,7 @@ ctl_ok (const char *first,
   args[n] = NULL;
   status = gh_test_run_ctlv (&out, &err, args);
   if (status != 0)
-    g_error ("glasshouse-ctl %s: exit %d: %s%s", first, status, out, err);
+    gh_test_fail ("glasshouse-ctl %s: exit %d: %s%s", first, status, out, err);
 }
 
 static void

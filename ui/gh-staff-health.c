@@ -45,50 +45,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static char *
-format_age (gint64 seconds)
-{
-  if (seconds < 0)
-    return g_strdup (_("age unknown"));
-  if (seconds < 3600)
-    /* Translators: how long ago HQ issued the configuration. */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "issued %d minute ago",
-                                         "issued %d minutes ago", seconds / 60),
-                            (int) (seconds / 60));
-  if (seconds < 2 * 86400)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "issued %d hour ago",
-                                         "issued %d hours ago", seconds / 3600),
-                            (int) (seconds / 3600));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "issued %d day ago", "issued %d days ago",
-                                       seconds / 86400),
-                          (int) (seconds / 86400));
-}
-
-static char *
-format_last_push (gint64 seconds)
-{
-  if (seconds < 0)
-    /* Translators: the kiosk has never delivered its events to HQ. */
-    return g_strdup (_("never delivered to HQ"));
-  if (seconds < 3600)
-    /* Translators: when the kiosk last delivered its events to HQ. */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "last delivered to HQ %d minute ago",
-                                         "last delivered to HQ %d minutes ago", seconds / 60),
-                            (int) (seconds / 60));
-  if (seconds < 2 * 86400)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "last delivered to HQ %d hour ago",
-                                         "last delivered to HQ %d hours ago", seconds / 3600),
-                            (int) (seconds / 3600));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "last delivered to HQ %d day ago",
-                                       "last delivered to HQ %d days ago", seconds / 86400),
-                          (int) (seconds / 86400));
-}
-
+/* When, in words: "just now", "3 minutes ago", "5 hours ago", "36 days ago". */
 static char *
 format_ago (gint64 seconds)
 {
   if (seconds < 60)
-    /* Translators: when the kiosk's last round with HQ was. */
+    /* Translators: when something happened: the config issued, events last delivered
+     * to HQ, the last round with HQ. */
     return g_strdup (_("just now"));
   if (seconds < 3600)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago",
@@ -101,6 +64,33 @@ format_ago (gint64 seconds)
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago",
                                        seconds / 86400),
                           (int) (seconds / 86400));
+}
+
+/* How long ago HQ issued the configuration in force. */
+static char *
+format_age (gint64 seconds)
+{
+  g_autofree char *ago = NULL;
+
+  if (seconds < 0)
+    return g_strdup (_("age unknown"));
+  ago = format_ago (seconds);
+  /* Translators: %s is when, e.g. "2 days ago": "Version 3, issued 2 days ago". */
+  return g_strdup_printf (_("issued %s"), ago);
+}
+
+static char *
+format_last_push (gint64 seconds)
+{
+  g_autofree char *ago = NULL;
+
+  if (seconds < 0)
+    /* Translators: the kiosk has never delivered its events to HQ. */
+    return g_strdup (_("never delivered to HQ"));
+  ago = format_ago (seconds);
+  /* Translators: when the kiosk last delivered its events to HQ; %s is when, e.g.
+   * "3 minutes ago". */
+  return g_strdup_printf (_("last delivered to HQ %s"), ago);
 }
 
 /* The link to HQ in words, and whether staff should call someone about it: a round that

@@ -36,15 +36,22 @@ file_size (const char *path)
   return g_stat (path, &buf) == 0 ? (gint64) buf.st_size : 0;
 }
 
+/* Seconds since @when, or -1 when there is no @when. */
+static gint64
+age_of_time (GDateTime *when)
+{
+  if (when == NULL)
+    return -1;
+  return MAX (0, g_get_real_time () / G_USEC_PER_SEC - g_date_time_to_unix (when));
+}
+
 /* Seconds since @iso, or -1 when @iso is NULL or not a time. */
 static gint64
 age_of (const char *iso)
 {
   g_autoptr(GDateTime) when = iso != NULL ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
 
-  if (when == NULL)
-    return -1;
-  return MAX (0, g_get_real_time () / G_USEC_PER_SEC - g_date_time_to_unix (when));
+  return age_of_time (when);
 }
 
 /* The link to HQ from the sync round's notes. A failure counts until a later round goes
@@ -58,20 +65,21 @@ collect_hq_link (GhStore  *store,
   g_autofree char *approval = gh_store_get_meta (store, GH_HEALTH_META_APPROVAL);
   const char *why = failed != NULL ? strstr (failed, ": ") : NULL;
 
-  health->hq_sync_age_seconds = age_of (synced);
+  g_autoptr(GDateTime) synced_at = synced != NULL ? g_date_time_new_from_iso8601 (synced, NULL)
+                                                  : NULL;
+
+  health->hq_sync_age_seconds = age_of_time (synced_at);
   health->hq_error_age_seconds = -1;
   if (why != NULL)
     {
       g_autofree char *when = g_strndup (failed, why - failed);
       g_autoptr(GDateTime) failed_at = g_date_time_new_from_iso8601 (when, NULL);
-      g_autoptr(GDateTime) synced_at = synced != NULL ? g_date_time_new_from_iso8601 (synced, NULL)
-                                                      : NULL;
 
       if (failed_at != NULL
           && (synced_at == NULL || g_date_time_compare (failed_at, synced_at) > 0))
         {
           health->hq_error = g_strdup (why + 2);
-          health->hq_error_age_seconds = age_of (when);
+          health->hq_error_age_seconds = age_of_time (failed_at);
         }
     }
   if (g_strcmp0 (approval, "approved") == 0)

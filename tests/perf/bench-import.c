@@ -33,6 +33,7 @@
 #include "demo/gh-demo.h"
 #include "members/gh-retention.h"
 #include "store/gh-store.h"
+#include "gh-test-utils.h"
 
 #define IMPORT_TARGET    2.0
 #define RETENTION_TARGET 2.0
@@ -53,7 +54,7 @@ check_sqlite (sqlite3    *db,
               const char *what)
 {
   if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-    g_error ("bench-import: %s: %s", what, sqlite3_errmsg (db));
+    gh_test_fail ("bench-import: %s: %s", what, sqlite3_errmsg (db));
 }
 
 /* A store with the demo config, as a kiosk has before its first import. */
@@ -70,7 +71,7 @@ new_store (const char *path)
     }
   store = gh_store_open (path, GH_STORE_OPEN_CREATE, &error);
   if (store == NULL || !gh_config_apply_demo (store, &error))
-    g_error ("bench-import: %s", error->message);
+    gh_test_fail ("bench-import: %s", error->message);
   return store;
 }
 
@@ -100,7 +101,7 @@ ensure_feed (const char *build,
       !gh_demo_write_feed (catalog, members, 1, today, NULL, G_OUTPUT_STREAM (out), &summary,
                            &error) ||
       !g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error))
-    g_error ("bench-import: writing the feed: %s", error->message);
+    gh_test_fail ("bench-import: writing the feed: %s", error->message);
   printf ("# feed: %u members, %" G_GUINT64_FORMAT " items in %.1f s\n", summary.customers,
           summary.data_items, summary.seconds);
   return path;
@@ -126,7 +127,7 @@ run_import (const char *feed,
       _exit (127);
     }
   if (wait4 (pid, &status, 0, &usage) != pid || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    g_error ("bench-import: glasshouse-ctl import failed (status %d)", status);
+    gh_test_fail ("bench-import: glasshouse-ctl import failed (status %d)", status);
   *peak_kib = usage.ru_maxrss;
   return now_s () - start;
 }
@@ -243,7 +244,7 @@ copy_file (const char *from,
   g_autoptr(GError) error = NULL;
 
   if (!g_file_copy (a, b, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
-    g_error ("bench-import: copying %s: %s", from, error->message);
+    gh_test_fail ("bench-import: copying %s: %s", from, error->message);
 }
 
 static gint64

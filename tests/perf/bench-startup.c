@@ -94,7 +94,7 @@ launch_ms (const char *self_path,
 
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
                      &status, &error) || !g_spawn_check_wait_status (status, &error))
-    g_error ("launching %s: %s", mode, error->message);
+    gh_test_fail ("launching %s: %s", mode, error->message);
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
@@ -185,7 +185,7 @@ dashboard_ms (GtkWindow  *window,
     g_main_context_iteration (NULL, TRUE);
   g_thread_join (thread);
   if (job.session == NULL)
-    g_error ("loading %s: %s", loyalty_id, job.error->message);
+    gh_test_fail ("loading %s: %s", loyalty_id, job.error->message);
   loaded = g_get_monotonic_time ();
 
   page = gh_dashboard_page_new (job.session);
@@ -246,7 +246,7 @@ ensure_store (void)
   g_print ("# creating %s (1,000,000 demo shoppers, a few minutes)\n", db_path);
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
                      &status, NULL) || !g_spawn_check_wait_status (status, NULL))
-    g_error ("glasshouse-ctl demo failed");
+    gh_test_fail ("glasshouse-ctl demo failed");
 }
 
 int

@@ -386,7 +386,8 @@ gh_ui_test_choice_row (GtkWidget  *dashboard,
           && gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_POPOVER) == NULL)
         return row;
     }
-  g_error ("no switch row of purpose \"%s\" on the dashboard", purpose_id);
+  gh_ui_test_fail ("no switch row of purpose \"%s\" on the dashboard", purpose_id);
+  return NULL;
 }
 
 JsonNode *
